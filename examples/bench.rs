@@ -1,0 +1,251 @@
+//! The benchmark: `cargo run --release --example bench`. Figures go in BENCHMARKS.md.
+//!
+//! Measures, with medians over repeated runs (the machines are shared and noisy):
+//! - cold start of the release binary to the first `tools/list` answer over stdio,
+//!   on a database holding 1,000 drafted objectives (5,000 key results);
+//! - `get_okr` round trips over stdio: p50 and p95;
+//! - `check_okr` throughput in the core: statements parsed per second and objectives
+//!   checked per second.
+//!
+//! The protocol is spoken as raw JSON-RPC lines, so client overhead is not measured.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use grounded::okr::Actor;
+use grounded::okr::draft::{check_okr, draft_okr};
+use grounded::okr::input::{KeyResultDraft, ObjectiveDraft};
+use grounded::okr::statement::parse_statement;
+use grounded::store::Store;
+
+const OBJECTIVES: usize = 1_000;
+
+fn main() -> anyhow::Result<()> {
+    let binary = build_binary()?;
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("db");
+    let seeded = Instant::now();
+    seed(&db)?;
+    println!(
+        "seeded {OBJECTIVES} objectives / {} key results in {:.1} s",
+        OBJECTIVES * 5,
+        seeded.elapsed().as_secs_f64()
+    );
+
+    let starts: Vec<Duration> = (0..15).map(|_| cold_start(&binary, &db)).collect::<anyhow::Result<_>>()?;
+    println!(
+        "cold start to first tools/list answer: median {:.1} ms (min {:.1}, max {:.1}, n={})",
+        ms(median(&starts)),
+        ms(min(&starts)),
+        ms(max(&starts)),
+        starts.len()
+    );
+
+    let trips = get_okr_round_trips(&binary, &db, 2_000)?;
+    println!(
+        "get_okr round trip over stdio: p50 {:.3} ms, p95 {:.3} ms (n={})",
+        ms(percentile(&trips, 0.5)),
+        ms(percentile(&trips, 0.95)),
+        trips.len()
+    );
+
+    let statements = sample_statements();
+    let rates: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            let mut n = 0;
+            while t.elapsed() < Duration::from_millis(300) {
+                for s in &statements {
+                    std::hint::black_box(parse_statement(s));
+                    n += 1;
+                }
+            }
+            n as f64 / t.elapsed().as_secs_f64()
+        })
+        .collect();
+    println!("parse_statement: median {:.0} statements/s (7 runs)", median_f(&rates));
+
+    let store = Store::temporary()?;
+    let rates: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            let mut n = 0;
+            while t.elapsed() < Duration::from_millis(300) {
+                std::hint::black_box(check_okr(&store, objective(n)).expect("check"));
+                n += 1;
+            }
+            n as f64 * 5.0 / t.elapsed().as_secs_f64()
+        })
+        .collect();
+    println!("check_okr (5 KRs per objective, all rules): median {:.0} statements/s (7 runs)", median_f(&rates));
+    Ok(())
+}
+
+fn build_binary() -> anyhow::Result<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--bin", "grounded"])
+        .current_dir(root)
+        .status()?;
+    anyhow::ensure!(status.success(), "building the release binary failed");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release").join("grounded"))
+}
+
+fn sample_statements() -> Vec<String> {
+    [
+        "Raise week-1 to month-3 retention from 50% to 65%",
+        "Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%",
+        "Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1",
+        "Policy misses on refund contacts down 40% (from 18% to 11%)",
+        "Lift the Evaluation experience score from −1.1 to –0.4",
+        "Grow annual recurring revenue from $4.2 million to $5 million by end of Q3",
+        "Cut median first response time from 9 hours to under 2 hours",
+        "Close 600 tickets a week",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn objective(i: usize) -> ObjectiveDraft {
+    ObjectiveDraft {
+        objective: format!("Customers in segment {} reach lasting value in their first week", i % 97),
+        owner: Some(format!("Owner {}", i % 400)),
+        cycle: Some("2026-Q4".into()),
+        level: None,
+        kind: None,
+        parent: None,
+        stage: Some("activation".into()),
+        key_results: vec![
+            KeyResultDraft::Statement(format!(
+                "Raise week-1 to month-3 retention of cohort {} from 50% to 65%",
+                i % 50
+            )),
+            KeyResultDraft::Statement(
+                "Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%".into(),
+            ),
+            KeyResultDraft::Statement("Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1".into()),
+            KeyResultDraft::Statement(format!("Cut time to first value for region {} from 9 days to 4 days", i % 20)),
+            KeyResultDraft::Statement("Policy misses on refund contacts down 40% (from 18% to 11%)".into()),
+        ],
+    }
+}
+
+fn seed(db: &Path) -> anyhow::Result<()> {
+    let store = Store::open(db)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let actor = Actor("bench".into());
+    runtime.block_on(async {
+        for i in 0..OBJECTIVES {
+            draft_okr(&store, objective(i), &actor).await?;
+        }
+        anyhow::Ok(())
+    })?;
+    Ok(())
+}
+
+struct Server {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: BufReader<std::process::ChildStdout>,
+    next_id: u64,
+}
+
+impl Server {
+    fn start(binary: &Path, db: &Path) -> anyhow::Result<Server> {
+        let mut child = Command::new(binary)
+            .args(["serve", "--db"])
+            .arg(db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        Ok(Server { child, stdin, stdout, next_id: 1 })
+    }
+
+    fn request(&mut self, method: &str, params: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        writeln!(self.stdin, "{line}")?;
+        self.stdin.flush()?;
+        loop {
+            let mut answer = String::new();
+            anyhow::ensure!(self.stdout.read_line(&mut answer)? > 0, "server closed stdout");
+            let value: serde_json::Value = serde_json::from_str(&answer)?;
+            if value["id"] == id {
+                anyhow::ensure!(value.get("error").is_none(), "{method} failed: {}", value["error"]);
+                return Ok(value["result"].clone());
+            }
+        }
+    }
+
+    fn handshake(&mut self) -> anyhow::Result<()> {
+        self.request(
+            "initialize",
+            serde_json::json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}}),
+        )?;
+        writeln!(self.stdin, r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#)?;
+        Ok(())
+    }
+
+    fn stop(mut self) -> anyhow::Result<()> {
+        drop(self.stdin);
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+fn cold_start(binary: &Path, db: &Path) -> anyhow::Result<Duration> {
+    let t = Instant::now();
+    let mut server = Server::start(binary, db)?;
+    server.handshake()?;
+    let tools = server.request("tools/list", serde_json::json!({}))?;
+    let elapsed = t.elapsed();
+    anyhow::ensure!(tools["tools"].as_array().is_some_and(|t| !t.is_empty()), "tools/list answered no tools");
+    server.stop()?;
+    Ok(elapsed)
+}
+
+fn get_okr_round_trips(binary: &Path, db: &Path, n: usize) -> anyhow::Result<Vec<Duration>> {
+    let mut server = Server::start(binary, db)?;
+    server.handshake()?;
+    let mut trips = Vec::with_capacity(n);
+    for i in 0..n {
+        let id = format!("O-{}", 1 + (i * 7919) % OBJECTIVES);
+        let t = Instant::now();
+        let result = server.request("tools/call", serde_json::json!({"name": "get_okr", "arguments": {"id": id}}))?;
+        trips.push(t.elapsed());
+        anyhow::ensure!(result["isError"] != true, "get_okr failed: {result}");
+    }
+    server.stop()?;
+    Ok(trips)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+fn median(v: &[Duration]) -> Duration {
+    percentile(v, 0.5)
+}
+fn min(v: &[Duration]) -> Duration {
+    v.iter().copied().min().unwrap_or_default()
+}
+fn max(v: &[Duration]) -> Duration {
+    v.iter().copied().max().unwrap_or_default()
+}
+fn percentile(v: &[Duration], p: f64) -> Duration {
+    let mut sorted = v.to_vec();
+    sorted.sort();
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+fn median_f(v: &[f64]) -> f64 {
+    let mut sorted = v.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}

@@ -1,0 +1,50 @@
+//! `grounded check FILE`: the quality checks for CI and pre-commit hooks.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use grounded::okr::document::read_document;
+use grounded::okr::draft::check_okr;
+use grounded::store::Store;
+
+use super::render;
+
+pub fn run(file: &Path, json: bool, verbose: bool) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let drafts = read_document(&name, &text)?;
+    // The file is checked on its own: nothing in a database changes, and no database is needed.
+    let store = Store::temporary()?;
+    let outcomes = drafts
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| check_okr(&store, d).with_context(|| format!("objective {} of {name}", i + 1)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let failed = outcomes.iter().any(|o| o.report.has_failures());
+    if json {
+        println!("{}", serde_json::to_string_pretty(&outcomes)?);
+    } else {
+        for outcome in &outcomes {
+            print!("{}", render::check_outcome(outcome, verbose));
+        }
+        let fails: usize = outcomes.iter().map(|o| o.report.tally.fail).sum();
+        println!(
+            "{} objective(s) checked: {}",
+            outcomes.len(),
+            if failed {
+                format!("{fails} failing check(s); fix them or run with --verbose to see every rule")
+            } else {
+                "no failing checks".into()
+            }
+        );
+    }
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,84 @@
+//! Human-readable text for the terminal. The MCP tools return JSON; people get this.
+
+use std::fmt::Write;
+
+use grounded::okr::checks::{CheckReport, CheckStatus, Finding};
+use grounded::okr::draft::{CheckOutcome, KeyResultReading};
+
+fn mark(status: CheckStatus) -> &'static str {
+    match status {
+        CheckStatus::Pass => "pass",
+        CheckStatus::Warn => "WARN",
+        CheckStatus::Fail => "FAIL",
+        CheckStatus::Todo => "todo",
+    }
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+}
+
+/// "metric "x", 50 → 65, increase, due 2026-12-31".
+pub fn reading(kr: &KeyResultReading) -> String {
+    let mut parts = vec![format!("{:?}", kr.kr_type).to_lowercase()];
+    if let Some(m) = &kr.metric {
+        parts.push(format!("metric \"{m}\""));
+    }
+    match (kr.baseline, kr.target) {
+        (Some(b), Some(t)) => parts.push(format!("{} → {}", num(b), num(t))),
+        (None, Some(t)) => parts.push(format!("target {}", num(t))),
+        (Some(b), None) => parts.push(format!("from {}", num(b))),
+        _ => {}
+    }
+    if let Some(u) = &kr.unit {
+        parts.push(serde_json::to_value(u).ok().and_then(|v| v["kind"].as_str().map(String::from)).unwrap_or_default());
+    }
+    if let Some(d) = kr.direction {
+        parts.push(format!("{d:?}").to_lowercase());
+    }
+    if let Some(r) = &kr.relative_change {
+        parts.push(format!("relative {}{}", num(r.amount), if r.percent { "%" } else { "" }));
+    }
+    if let Some(due) = &kr.due {
+        parts.push(format!("due {due}"));
+    }
+    for note in &kr.unread {
+        parts.push(format!("unread: {note}"));
+    }
+    parts.join(", ")
+}
+
+fn finding(out: &mut String, f: &Finding) {
+    let _ = writeln!(out, "  {} {:<34} {}: {}", mark(f.status), f.rule, f.subject, f.reason);
+    if let Some(q) = &f.question {
+        let _ = writeln!(out, "       ask: {q}");
+    }
+    if let Some(s) = &f.suggestion {
+        let _ = writeln!(out, "       try: {s}");
+    }
+}
+
+pub fn report(out: &mut String, report: &CheckReport, verbose: bool) {
+    let t = &report.tally;
+    let _ = writeln!(
+        out,
+        "  strength {:.2}   {} pass, {} warn, {} fail, {} todo",
+        report.strength, t.pass, t.warn, t.fail, t.todo
+    );
+    for f in report.findings.iter().filter(|f| verbose || f.status != CheckStatus::Pass) {
+        finding(out, f);
+    }
+    for q in &report.questions {
+        let _ = writeln!(out, "  ? {q}");
+    }
+}
+
+pub fn check_outcome(outcome: &CheckOutcome, verbose: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\nObjective: {}", outcome.objective);
+    for (i, kr) in outcome.key_results.iter().enumerate() {
+        let _ = writeln!(out, "  [{i}] {}\n      read as: {}", kr.statement, reading(kr));
+    }
+    report(&mut out, &outcome.report, verbose);
+    out
+}

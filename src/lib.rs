@@ -1,0 +1,16 @@
+//! grounded keeps OKRs honest: it checks objectives and key results against good
+//! practice, stores them in an embedded sled database, and (in later layers) grounds
+//! them in customer evidence and measurements.
+//!
+//! The core ([`model`], [`store`], [`okr`]) knows nothing of MCP; [`mcp`] and the CLI
+//! in `main.rs` are thin adapters that parse input, call the core and shape output.
+//! ARCHITECTURE.md walks through a request end to end.
+
+pub mod error;
+pub mod mcp;
+pub mod model;
+pub mod okr;
+pub mod store;
+pub mod validate;
+
+pub use error::{Error, Result};

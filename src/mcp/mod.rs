@@ -1,0 +1,66 @@
+//! The MCP server: the core's operations as tools, over stdio.
+//!
+//! This layer is thin on purpose: a tool parses its arguments ([`args`]), calls the
+//! core, and returns the core's answer as structured content. Tools are grouped one
+//! file per group (`okrs.rs`: the OKR tools of DESIGN.md); each group contributes a
+//! router and [`GroundedServer::new`] adds them together.
+
+pub mod args;
+mod okrs;
+pub mod schemas;
+
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
+use rmcp::{ServerHandler, ServiceExt, tool_handler};
+
+use crate::okr::Actor;
+use crate::store::Store;
+
+pub use okrs::GetOkrInput;
+
+/// How an assistant should use these tools; sent once at connection.
+pub const INSTRUCTIONS: &str = "\
+grounded keeps OKRs honest. Run a drafting conversation like a good OKR coach:
+1. Start from the customer problem, not the solution: ask what research or data shows it.
+2. Write the objective as a qualitative outcome (no numbers, no deliverable) with one owner (a person) and a cycle such as 2026-Q4.
+3. Write 2-5 key results as verb + metric + from X to Y: a lagging outcome, a leading indicator for it, and an experience measure.
+4. Call check_okr (read-only) and walk the user through each fail and warn: quote the reason, ask the coaching question, offer the suggestion. Never invent a baseline: ask for it.
+5. Ask the questions no rule can answer (sufficient? each KR necessary?), then call draft_okr to save the draft and report the ids (O-.., KR-..).
+6. Later changes go through update_okr; moving a target or baseline needs a reason, which is kept in the history.
+Ids are short and typed: O-3 objective, KR-12 key result, M-4 metric, IND-2 indicator, INI-5 initiative.
+Errors name the field and what is accepted: fix that field and call again.";
+
+/// The server: the store, who is acting, and the tool routes.
+#[derive(Clone)]
+pub struct GroundedServer {
+    store: Store,
+    actor: Actor,
+    tool_router: ToolRouter<Self>,
+}
+
+impl GroundedServer {
+    pub fn new(store: Store, actor: Actor) -> Self {
+        GroundedServer { store, actor, tool_router: Self::okr_tools() }
+    }
+
+    /// Every tool this server offers, for schema generation and tests.
+    pub fn tools(&self) -> Vec<rmcp::model::Tool> {
+        self.tool_router.list_all()
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for GroundedServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("grounded", env!("CARGO_PKG_VERSION")))
+            .with_instructions(INSTRUCTIONS)
+    }
+}
+
+/// Serves MCP over stdin/stdout until the client disconnects.
+pub async fn serve_stdio(store: Store, actor: Actor) -> anyhow::Result<()> {
+    let service = GroundedServer::new(store, actor).serve(rmcp::transport::stdio()).await?;
+    service.waiting().await?;
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! The audit trail: every change to an objective or key result, with who, when and why.
+
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: serde_json::Value,
+    pub to: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AuditEntry {
+    /// `O-3` or `KR-12`.
+    pub subject: String,
+    pub at: Timestamp,
+    pub author: String,
+    /// `created` or `updated`.
+    pub action: String,
+    pub changes: Vec<FieldChange>,
+    pub reason: Option<String>,
+}

@@ -1,0 +1,254 @@
+//! `check_okr` and `draft_okr`: read and check an objective with its key results,
+//! and (for a draft) save it in one transaction.
+
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Actor;
+use super::checks::{self, CheckContext, CheckReport};
+use super::input::{KeyResultPlan, ObjectiveDraft, ObjectivePlan};
+use super::statement::{RelativeChange, TimeBound};
+use crate::error::{Error, Result};
+use crate::model::{
+    AuditEntry, Direction, KeyResult, KeyResultId, KrRole, KrType, Level, Metric, MetricId, Objective, ObjectiveId,
+    Scale, Status, Threshold, Unit, normalize_metric_name,
+};
+use crate::store::{Store, Table, Tx, TxError};
+
+/// What was read from one key result, after the caller's explicit fields were applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct KeyResultReading {
+    pub statement: String,
+    #[serde(rename = "type")]
+    pub kr_type: KrType,
+    pub role: Option<KrRole>,
+    pub metric: Option<String>,
+    pub direction: Option<Direction>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    pub unit: Option<Unit>,
+    pub threshold: Option<Threshold>,
+    pub relative_change: Option<RelativeChange>,
+    pub scale: Option<Scale>,
+    pub due: Option<String>,
+    /// The time bound as written, before it was resolved against the cycle.
+    pub time_bound: Option<TimeBound>,
+    /// Parts of the statement that could not be read (never guessed).
+    pub unread: Vec<String>,
+}
+
+impl From<&KeyResultPlan> for KeyResultReading {
+    fn from(kr: &KeyResultPlan) -> Self {
+        KeyResultReading {
+            statement: kr.statement.clone(),
+            kr_type: kr.kr_type,
+            role: kr.role,
+            metric: kr.metric_name.clone().or_else(|| kr.metric_id.map(|id| id.to_string())),
+            direction: kr.direction,
+            baseline: kr.baseline,
+            target: kr.target,
+            unit: kr.unit.clone(),
+            threshold: kr.threshold,
+            relative_change: kr.relative_change.clone(),
+            scale: kr.scale,
+            due: kr.due.map(|d| d.to_string()),
+            time_bound: kr.parsed.due.clone(),
+            unread: kr.parsed.unread.clone(),
+        }
+    }
+}
+
+/// The answer of `check_okr`: how each key result was read and what the rules found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckOutcome {
+    pub objective: String,
+    pub key_results: Vec<KeyResultReading>,
+    #[serde(flatten)]
+    pub report: CheckReport,
+}
+
+/// The answer of `draft_okr`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Drafted {
+    pub objective_id: ObjectiveId,
+    /// In the order the key results were given.
+    pub key_result_ids: Vec<KeyResultId>,
+    /// The metric each key result measures (shared metrics are reused by name).
+    pub metric_ids: Vec<Option<MetricId>>,
+    pub status: Status,
+    pub check: CheckOutcome,
+}
+
+/// Reads and checks a draft without saving anything.
+pub fn check_okr(store: &Store, draft: ObjectiveDraft) -> Result<CheckOutcome> {
+    let plan = draft.into_plan()?;
+    let context = context_for(store, &plan, None)?;
+    Ok(outcome(&plan, &context))
+}
+
+pub fn outcome(plan: &ObjectivePlan, context: &CheckContext) -> CheckOutcome {
+    CheckOutcome {
+        objective: plan.title.clone(),
+        key_results: plan.key_results.iter().map(KeyResultReading::from).collect(),
+        report: checks::check(plan, context),
+    }
+}
+
+/// What the rules need from the store. `excluding` is the objective being re-checked,
+/// so it does not count against its own owner's load.
+pub fn context_for(store: &Store, plan: &ObjectivePlan, excluding: Option<ObjectiveId>) -> Result<CheckContext> {
+    for kr in &plan.key_results {
+        if let Some(id) = kr.metric_id {
+            store.metric(id)?.ok_or_else(|| {
+                Error::not_found("metric", id, "give a metric name to create one, or an existing metric id")
+            })?;
+        }
+    }
+    let parent_title = match plan.parent {
+        Some(id) => Some(
+            store
+                .objective(id)?
+                .ok_or_else(|| Error::not_found("parent", id, "list_okrs shows the objectives that exist"))?
+                .title,
+        ),
+        None => None,
+    };
+    let mut context = CheckContext { parent_title, ..Default::default() };
+    if let Some(cycle) = &plan.cycle {
+        for objective in store.scan::<Objective>(Table::Objectives) {
+            let objective = objective?;
+            if Some(objective.id) == excluding || objective.cycle != *cycle || objective.status == Status::Archived {
+                continue;
+            }
+            let same_owner = match (&objective.owner, &plan.owner) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => false,
+            };
+            context.owner_objectives += usize::from(same_owner);
+            context.company_objectives += usize::from(objective.level == Level::Company);
+        }
+    }
+    Ok(context)
+}
+
+/// Checks the draft and saves the objective, its key results and any new metrics
+/// as one transaction, durable before it returns.
+pub async fn draft_okr(store: &Store, draft: ObjectiveDraft, actor: &Actor) -> Result<Drafted> {
+    let plan = draft.into_plan()?;
+    let cycle = plan.cycle.clone().ok_or_else(|| {
+        Error::invalid(
+            "cycle",
+            format!("is needed to save a draft; give one, such as 2026-Q4 ({})", crate::model::CYCLE_FORMS),
+        )
+    })?;
+    let context = context_for(store, &plan, None)?;
+    let check = outcome(&plan, &context);
+    let now = Timestamp::now();
+    let (objective_id, key_result_ids, metric_ids) = store.transact(|tx| {
+        let objective_id = ObjectiveId(tx.next_id(ObjectiveId::PREFIX)?);
+        let mut key_result_ids = Vec::with_capacity(plan.key_results.len());
+        let mut metric_ids = Vec::with_capacity(plan.key_results.len());
+        for kr in &plan.key_results {
+            let metric = resolve_metric(tx, kr, now)?;
+            let kr_id = KeyResultId(tx.next_id(KeyResultId::PREFIX)?);
+            let record = key_result_record(kr_id, objective_id, kr, metric, now);
+            tx.put(Table::KeyResults, &kr_id.key(), &record)?;
+            tx.append_history(&created(kr_id.to_string(), &record, actor, now))?;
+            key_result_ids.push(kr_id);
+            metric_ids.push(metric);
+        }
+        let objective = Objective {
+            id: objective_id,
+            title: plan.title.clone(),
+            owner: plan.owner.clone(),
+            cycle: cycle.clone(),
+            level: plan.level,
+            kind: plan.kind,
+            status: Status::Draft,
+            parent: plan.parent,
+            stage: plan.stage.clone(),
+            key_results: key_result_ids.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        tx.put(Table::Objectives, &objective_id.key(), &objective)?;
+        tx.append_history(&created(objective_id.to_string(), &objective, actor, now))?;
+        Ok((objective_id, key_result_ids, metric_ids))
+    })?;
+    store.flush().await?;
+    Ok(Drafted { objective_id, key_result_ids, metric_ids, status: Status::Draft, check })
+}
+
+pub fn key_result_record(
+    id: KeyResultId,
+    objective: ObjectiveId,
+    kr: &KeyResultPlan,
+    metric: Option<MetricId>,
+    now: Timestamp,
+) -> KeyResult {
+    KeyResult {
+        id,
+        objective,
+        statement: kr.statement.clone(),
+        kr_type: kr.kr_type,
+        role: kr.role,
+        metric,
+        direction: kr.direction,
+        baseline: kr.baseline,
+        target: kr.target,
+        threshold: kr.threshold,
+        unit: kr.unit.clone(),
+        scale: kr.scale,
+        weight: kr.weight,
+        owner: kr.owner.clone(),
+        due: kr.due,
+        commitment: kr.commitment,
+        status: Status::Draft,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The metric a key result measures: the one named by id, the stored one with the
+/// same normalized name, or a new one.
+pub fn resolve_metric(tx: &Tx<'_>, kr: &KeyResultPlan, now: Timestamp) -> Result<Option<MetricId>, TxError> {
+    if let Some(id) = kr.metric_id {
+        return Ok(Some(id));
+    }
+    let Some(name) = kr.metric_name.as_deref() else { return Ok(None) };
+    create_or_find_metric(tx, name, kr.unit.clone(), kr.scale, now).map(Some)
+}
+
+pub fn create_or_find_metric(
+    tx: &Tx<'_>,
+    name: &str,
+    unit: Option<Unit>,
+    scale: Option<Scale>,
+    now: Timestamp,
+) -> Result<MetricId, TxError> {
+    let normalized = normalize_metric_name(name);
+    if let Some(existing) = tx.get_raw(Table::MetricNames, normalized.as_bytes())?.and_then(|v| MetricId::from_key(&v))
+    {
+        return Ok(existing);
+    }
+    let id = MetricId(tx.next_id(MetricId::PREFIX)?);
+    tx.put(Table::Metrics, &id.key(), &Metric { id, name: name.to_string(), unit, scale, created_at: now })?;
+    tx.put_raw(Table::MetricNames, normalized.as_bytes(), &id.key())?;
+    Ok(id)
+}
+
+pub fn created<T: Serialize>(subject: String, record: &T, actor: &Actor, at: Timestamp) -> AuditEntry {
+    AuditEntry {
+        subject,
+        at,
+        author: actor.0.clone(),
+        action: "created".into(),
+        changes: vec![crate::model::FieldChange {
+            field: "*".into(),
+            from: serde_json::Value::Null,
+            to: serde_json::to_value(record).unwrap_or_default(),
+        }],
+        reason: None,
+    }
+}

@@ -1,0 +1,266 @@
+//! `list_okrs` and `get_okr`: read-only views of stored objectives.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::checks::{CheckContext, CheckReport, check};
+use super::draft::context_for;
+use super::input::{KeyResultPlan, ObjectivePlan};
+use super::statement::parse_statement;
+use crate::error::{Error, Result};
+use crate::model::{
+    AuditEntry, Commitment, Cycle, Indicator, IndicatorId, Initiative, InitiativeId, KeyResult, KeyResultId, Level,
+    Metric, Objective, ObjectiveId, OkrId, Status,
+};
+use crate::store::{Store, Table};
+
+pub const DEFAULT_PAGE: usize = 20;
+pub const MAX_PAGE: usize = 100;
+
+/// Filters of `list_okrs`; every one is optional and they combine with AND.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListFilter {
+    /// Only this cycle, such as 2026-Q4.
+    #[serde(default)]
+    pub cycle: Option<String>,
+    /// Only objectives owned by this person (case-insensitive).
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub level: Option<Level>,
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// Words that must appear in the objective or one of its key results (case-insensitive).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Page size, 1-100; 20 by default.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// One objective in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ObjectiveRow {
+    pub id: ObjectiveId,
+    pub title: String,
+    pub owner: Option<String>,
+    pub cycle: Cycle,
+    pub level: Level,
+    pub kind: Commitment,
+    pub status: Status,
+    pub key_results: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ObjectivePage {
+    pub objectives: Vec<ObjectiveRow>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+pub fn list_okrs(store: &Store, filter: ListFilter) -> Result<ObjectivePage> {
+    let cycle = filter
+        .cycle
+        .as_deref()
+        .map(|c| c.parse::<Cycle>().map_err(|e| Error::invalid("cycle", e.to_string())))
+        .transpose()?;
+    let limit = match filter.limit {
+        None => DEFAULT_PAGE,
+        Some(n) if (1..=MAX_PAGE).contains(&n) => n,
+        Some(n) => {
+            return Err(Error::invalid("limit", format!("is {n}; a page size from 1 to {MAX_PAGE} is accepted")));
+        }
+    };
+    let after = match filter.cursor.as_deref() {
+        None => 0,
+        Some(c) => c.parse::<ObjectiveId>().map(|id| id.0).map_err(|_| {
+            Error::invalid("cursor", "is not a cursor this server gave out; pass the next_cursor of the previous page, or leave it out to start over")
+        })?,
+    };
+    let owner = filter.owner.as_deref().map(str::trim).map(str::to_lowercase);
+    let text = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_lowercase);
+    let mut objectives = Vec::with_capacity(limit);
+    let mut next_cursor = None;
+    let start = ObjectiveId(after.saturating_add(1)).key();
+    for entry in store.tree(Table::Objectives).range(start..) {
+        let (key, value) = entry?;
+        let objective: Objective = crate::store::decode(&key, &value)?;
+        if cycle.as_ref().is_some_and(|c| *c != objective.cycle)
+            || filter.level.is_some_and(|l| l != objective.level)
+            || filter.status.is_some_and(|s| s != objective.status)
+            || owner.as_ref().is_some_and(|o| objective.owner.as_ref().is_none_or(|x| x.to_lowercase() != *o))
+        {
+            continue;
+        }
+        if let Some(text) = &text
+            && !objective.title.to_lowercase().contains(text.as_str())
+            && !any_key_result_mentions(store, &objective, text)?
+        {
+            continue;
+        }
+        if objectives.len() == limit {
+            next_cursor = objectives.last().map(|row: &ObjectiveRow| row.id.to_string());
+            break;
+        }
+        objectives.push(ObjectiveRow {
+            id: objective.id,
+            key_results: objective.key_results.len(),
+            title: objective.title,
+            owner: objective.owner,
+            cycle: objective.cycle,
+            level: objective.level,
+            kind: objective.kind,
+            status: objective.status,
+        });
+    }
+    Ok(ObjectivePage { objectives, next_cursor })
+}
+
+fn any_key_result_mentions(store: &Store, objective: &Objective, text: &str) -> Result<bool> {
+    for id in &objective.key_results {
+        if store.key_result(*id)?.is_some_and(|kr| kr.statement.to_lowercase().contains(text)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A key result with what hangs off it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct KeyResultDetail {
+    #[serde(flatten)]
+    pub key_result: KeyResult,
+    pub metric_detail: Option<Metric>,
+    pub indicators: Vec<Indicator>,
+    pub initiatives: Vec<Initiative>,
+}
+
+/// One objective with its key results, indicators, initiatives, checks and history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ObjectiveDetail {
+    #[serde(flatten)]
+    pub objective: Objective,
+    pub key_result_details: Vec<KeyResultDetail>,
+    /// The quality checks as they stand now.
+    pub check: CheckReport,
+    /// Every change to the objective and its key results, oldest first.
+    pub history: Vec<AuditEntry>,
+}
+
+/// `id` may name the objective or one of its key results.
+pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
+    let objective_id = match id.parse::<OkrId>().map_err(|e| Error::invalid("id", e))? {
+        OkrId::Objective(id) => id,
+        OkrId::KeyResult(kr) => {
+            store.key_result(kr)?.ok_or_else(|| Error::not_found("id", kr, "list_okrs shows what exists"))?.objective
+        }
+    };
+    let objective = load_objective(store, "id", objective_id)?;
+    let mut details = Vec::with_capacity(objective.key_results.len());
+    let mut history = store.history(&objective.id.to_string())?;
+    for kr_id in &objective.key_results {
+        let key_result = load_key_result(store, "id", *kr_id)?;
+        let metric_detail = key_result.metric.map(|m| store.metric(m)).transpose()?.flatten();
+        let (indicators, initiatives) = children(store, *kr_id)?;
+        history.extend(store.history(&kr_id.to_string())?);
+        details.push(KeyResultDetail { key_result, metric_detail, indicators, initiatives });
+    }
+    history.sort_by_key(|e| e.at);
+    let check = check_stored(store, &objective, &details)?;
+    Ok(ObjectiveDetail { objective, key_result_details: details, check, history })
+}
+
+pub fn load_objective(store: &Store, field: &str, id: ObjectiveId) -> Result<Objective> {
+    store.objective(id)?.ok_or_else(|| Error::not_found(field, id, "list_okrs shows the objectives that exist"))
+}
+
+pub fn load_key_result(store: &Store, field: &str, id: KeyResultId) -> Result<KeyResult> {
+    store.key_result(id)?.ok_or_else(|| Error::not_found(field, id, "get_okr on its objective lists its key results"))
+}
+
+/// The indicators and initiatives of a key result, in id order.
+pub fn children(store: &Store, kr: KeyResultId) -> Result<(Vec<Indicator>, Vec<Initiative>)> {
+    let (mut indicators, mut initiatives) = (vec![], vec![]);
+    for entry in store.tree(Table::KeyResultChildren).scan_prefix(kr.key()) {
+        let (key, _) = entry?;
+        let child = &key[8..];
+        match child.first() {
+            Some(&INDICATOR) => {
+                if let Some(id) = IndicatorId::from_key(&child[1..]) {
+                    indicators.extend(store.indicator(id)?);
+                }
+            }
+            Some(&INITIATIVE) => {
+                if let Some(id) = InitiativeId::from_key(&child[1..]) {
+                    initiatives.extend(store.initiative(id)?);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((indicators, initiatives))
+}
+
+pub const INDICATOR: u8 = b'I';
+pub const INITIATIVE: u8 = b'N';
+
+/// The key of a key result's child in [`Table::KeyResultChildren`].
+pub fn child_key(kr: KeyResultId, kind: u8, child: u64) -> [u8; 17] {
+    let mut key = [0u8; 17];
+    key[..8].copy_from_slice(&kr.key());
+    key[8] = kind;
+    key[9..].copy_from_slice(&child.to_be_bytes());
+    key
+}
+
+/// Re-runs the quality checks on a stored objective.
+pub fn check_stored(store: &Store, objective: &Objective, details: &[KeyResultDetail]) -> Result<CheckReport> {
+    let plan = plan_of(objective, details);
+    let mut context: CheckContext = context_for(store, &plan, Some(objective.id))?;
+    context.indicators = details.iter().map(|d| d.indicators.iter().map(|i| i.status).collect()).collect();
+    Ok(check(&plan, &context))
+}
+
+/// The plan a stored objective would have been drafted from.
+fn plan_of(objective: &Objective, details: &[KeyResultDetail]) -> ObjectivePlan {
+    ObjectivePlan {
+        title: objective.title.clone(),
+        owner: objective.owner.clone(),
+        cycle: Some(objective.cycle.clone()),
+        level: objective.level,
+        kind: objective.kind,
+        parent: objective.parent,
+        stage: objective.stage.clone(),
+        key_results: details
+            .iter()
+            .map(|d| {
+                let kr = &d.key_result;
+                let parsed = parse_statement(&kr.statement);
+                KeyResultPlan {
+                    kr_type: kr.kr_type,
+                    role: kr.role,
+                    metric_id: kr.metric,
+                    metric_name: d.metric_detail.as_ref().map(|m| m.name.clone()),
+                    direction: kr.direction,
+                    baseline: kr.baseline,
+                    target: kr.target,
+                    threshold: kr.threshold,
+                    relative_change: parsed.relative_change.clone(),
+                    unit: kr.unit.clone(),
+                    scale: kr.scale,
+                    weight: kr.weight,
+                    owner: kr.owner.clone(),
+                    due: kr.due,
+                    commitment: kr.commitment,
+                    statement: kr.statement.clone(),
+                    parsed,
+                }
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,1133 @@
+//! Reading a key result written in words: "Raise week-1 to month-3 retention from 50%
+//! to 65% by end of Q3" → verb, direction, metric, baseline, target, unit, due.
+//!
+//! People paste key results from slides and docs, so the reader accepts what they
+//! write: percentages, currencies and magnitudes ($5 million, €300k, 1.2M), thousands
+//! separators, number words ("two months"), negatives typed with "-", "–" or "−",
+//! scale hints ("(1–5 scale)"), thresholds ("under 2 hours") and time bounds ("by May
+//! 15", "within 30 days"). The one rule it never breaks: what it cannot read goes to
+//! `unread`, it is never guessed, because a wrong baseline silently scores a quarter.
+//!
+//! It works in three passes over a token list: tokenize (numbers with their units,
+//! words with their hyphens, so `week-1` stays a word), take out the scale hint and
+//! the time bound, then read the values around `from`/`to`/`by`/threshold words. The
+//! metric is the words before the first value, or after a lone number.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Direction, Scale, Threshold, ThresholdKind, Unit};
+
+/// What was read from a key-result statement. Fields it could not read are `None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ParsedStatement {
+    /// The leading verb, lowercased ("raise", "cut", "launch"), if it is one it knows.
+    pub verb: Option<String>,
+    pub direction: Option<Direction>,
+    /// The metric phrase, as written, without the numbers and time bound.
+    pub metric: Option<String>,
+    /// "from X".
+    pub baseline: Option<f64>,
+    /// "to Y", a threshold value, or a lone number.
+    pub target: Option<f64>,
+    pub unit: Option<Unit>,
+    /// "by 30%", "down 40%", "double", "halve".
+    pub relative_change: Option<RelativeChange>,
+    /// "under 2 hours", "at least 95%".
+    pub threshold: Option<Threshold>,
+    /// "(1–5 scale)", "out of 10".
+    pub scale: Option<Scale>,
+    pub due: Option<TimeBound>,
+    /// What could not be read, in words.
+    pub unread: Vec<String>,
+}
+
+/// A change stated relative to today's value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RelativeChange {
+    pub amount: f64,
+    /// "by 30%" (true) or "by 5 points" (false).
+    pub percent: bool,
+    pub direction: Direction,
+}
+
+/// A time bound as written; turned into a date against the cycle by the caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TimeBound {
+    /// "by May 15", "by 15 May 2027", "by 2026-12-31".
+    Date {
+        month: u8,
+        day: u8,
+        year: Option<i16>,
+    },
+    /// "by end of Q3", "by Q4 2026".
+    QuarterEnd {
+        quarter: u8,
+        year: Option<i16>,
+    },
+    ThisQuarter,
+    ThisYear,
+    /// "by end of year", "by 2027".
+    YearEnd {
+        year: Option<i16>,
+    },
+    /// "within 30 days", "in two months" (a month counts 30 days, a week 7).
+    Within {
+        days: u32,
+    },
+}
+
+// ---------------------------------------------------------------- vocabulary
+
+const INCREASE_VERBS: &[&str] = &[
+    "increase",
+    "raise",
+    "grow",
+    "lift",
+    "improve",
+    "boost",
+    "expand",
+    "double",
+    "triple",
+    "accelerate",
+    "maximize",
+    "maximise",
+    "strengthen",
+    "widen",
+    "gain",
+    "up",
+];
+const DECREASE_VERBS: &[&str] = &[
+    "reduce",
+    "cut",
+    "decrease",
+    "lower",
+    "shrink",
+    "halve",
+    "drop",
+    "eliminate",
+    "minimize",
+    "minimise",
+    "shorten",
+    "lessen",
+    "slash",
+    "trim",
+    "bring down",
+    "drive down",
+];
+const MAINTAIN_VERBS: &[&str] = &["maintain", "keep", "sustain", "stay", "hold", "protect", "preserve"];
+/// Verbs that say nothing about direction; the numbers do.
+const OTHER_VERBS: &[&str] = &[
+    "achieve",
+    "reach",
+    "hit",
+    "get to",
+    "get",
+    "attain",
+    "win",
+    "convert",
+    "establish",
+    "measure",
+    "benchmark",
+    "make",
+    "close",
+    "resolve",
+    "answer",
+    "handle",
+    "respond",
+    "secure",
+    "land",
+    "book",
+    "generate",
+    "acquire",
+    "onboard",
+    "sign",
+    "deliver",
+    "launch",
+    "ship",
+    "build",
+    "release",
+    "implement",
+    "migrate",
+    "redesign",
+    "create",
+    "complete",
+    "publish",
+    "write",
+    "roll out",
+    "develop",
+    "deploy",
+    "rebuild",
+    "refactor",
+    "design",
+    "introduce",
+    "run",
+    "conduct",
+    "host",
+    "organize",
+    "organise",
+    "hire",
+    "train",
+    "set up",
+    "integrate",
+    "add",
+    "finish",
+    "send",
+    "post",
+    "attend",
+    "interview",
+    "have",
+    "see",
+    "ensure",
+    "enable",
+    "help",
+];
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+const NUMBER_WORDS: &[(&str, f64)] = &[
+    ("zero", 0.0),
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
+    ("ninety", 90.0),
+    ("hundred", 100.0),
+    ("dozen", 12.0),
+];
+
+/// Duration words → (canonical unit, days per unit for time bounds).
+const DURATIONS: &[(&str, &str, f64)] = &[
+    ("second", "seconds", 0.0),
+    ("seconds", "seconds", 0.0),
+    ("sec", "seconds", 0.0),
+    ("secs", "seconds", 0.0),
+    ("minute", "minutes", 0.0),
+    ("minutes", "minutes", 0.0),
+    ("min", "minutes", 0.0),
+    ("mins", "minutes", 0.0),
+    ("hour", "hours", 0.0),
+    ("hours", "hours", 0.0),
+    ("hr", "hours", 0.0),
+    ("hrs", "hours", 0.0),
+    ("h", "hours", 0.0),
+    ("day", "days", 1.0),
+    ("days", "days", 1.0),
+    ("business days", "days", 1.0),
+    ("week", "weeks", 7.0),
+    ("weeks", "weeks", 7.0),
+    ("month", "months", 30.0),
+    ("months", "months", 30.0),
+];
+
+const CURRENCY_CODES: &[&str] = &["usd", "eur", "gbp", "jpy", "cad", "aud", "chf", "inr"];
+
+// ---------------------------------------------------------------- tokens
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    /// A word, hyphenated words included (`week-1`, `trial-to-paid`, `7-day`).
+    Word,
+    /// A number with what was written around it.
+    Number(Number),
+    /// `(`, `)`, `,`, `:`, `→`, a range dash between digits, ...
+    Symbol,
+    /// An ISO date `2026-12-31`.
+    Date(i16, u8, u8),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Number {
+    value: f64,
+    unit: Option<Unit>,
+    /// Written with a sign: "+0.2", "−1.1".
+    signed: bool,
+    /// Digits only: no unit, decimal point or separator (a year, a day of month).
+    plain_integer: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Kind,
+    /// The text as written.
+    text: String,
+    /// Lowercase, for matching.
+    lower: String,
+}
+
+impl Token {
+    fn word(text: &str) -> Token {
+        Token { kind: Kind::Word, text: text.to_string(), lower: text.to_lowercase() }
+    }
+    fn is(&self, word: &str) -> bool {
+        self.kind == Kind::Word && self.lower == word
+    }
+    fn number(&self) -> Option<&Number> {
+        match &self.kind {
+            Kind::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '–' | '−' | '—')
+}
+
+fn currency_symbol(c: char) -> Option<&'static str> {
+    match c {
+        '$' => Some("USD"),
+        '€' => Some("EUR"),
+        '£' => Some("GBP"),
+        '¥' => Some("JPY"),
+        _ => None,
+    }
+}
+
+struct Tokenizer<'a> {
+    chars: Vec<char>,
+    tokens: Vec<Token>,
+    unread: &'a mut Vec<String>,
+}
+
+fn tokenize(text: &str, unread: &mut Vec<String>) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut t = Tokenizer { chars, tokens: vec![], unread };
+    t.run();
+    t.tokens
+}
+
+impl Tokenizer<'_> {
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
+    }
+
+    fn digit_at(&self, i: usize) -> bool {
+        self.at(i).is_some_and(|c| c.is_ascii_digit())
+            || (self.at(i) == Some('.') && self.at(i + 1).is_some_and(|c| c.is_ascii_digit()))
+    }
+
+    fn run(&mut self) {
+        let mut i = 0;
+        while i < self.chars.len() {
+            let c = self.chars[i];
+            let prev = if i == 0 { None } else { self.at(i - 1) };
+            let after_space = prev.is_none_or(|p| p.is_whitespace() || "(→[:,".contains(p));
+            if c.is_whitespace() {
+                i += 1;
+            } else if let Some(end) = self.iso_date(i) {
+                i = end;
+            } else if let Some(code) = currency_symbol(c)
+                .filter(|_| self.digit_at(i + 1) || (self.at(i + 1) == Some(' ') && self.digit_at(i + 2)))
+            {
+                let start = if self.at(i + 1) == Some(' ') { i + 2 } else { i + 1 };
+                i = self.number(start, i, false, Some(code));
+            } else if (is_dash(c) || c == '+') && after_space && self.digit_at(i + 1) {
+                i = self.number(i + 1, i, true, None);
+            } else if is_dash(c) && prev.is_some_and(|p| p.is_ascii_digit()) {
+                self.push_symbol("–", i, i + 1);
+                i += 1;
+            } else if c.is_ascii_digit() || (c == '.' && self.digit_at(i + 1)) {
+                i = self.number(i, i, false, None);
+            } else if c.is_alphanumeric() {
+                i = self.word(i);
+            } else if c == '-' && self.at(i + 1) == Some('>') {
+                self.push_symbol("→", i, i + 2);
+                i += 2;
+            } else {
+                self.push_symbol(&c.to_string(), i, i + 1);
+                i += 1;
+            }
+        }
+    }
+
+    fn push_symbol(&mut self, symbol: &str, _start: usize, _end: usize) {
+        self.tokens.push(Token { kind: Kind::Symbol, text: symbol.into(), lower: symbol.into() });
+    }
+
+    /// `2026-12-31`.
+    fn iso_date(&mut self, i: usize) -> Option<usize> {
+        let s: String = self.chars.get(i..i + 10)?.iter().collect();
+        let b = s.as_bytes();
+        let shape = b.iter().enumerate().all(|(k, c)| if k == 4 || k == 7 { *c == b'-' } else { c.is_ascii_digit() });
+        if !shape || self.at(i + 10).is_some_and(|c| c.is_alphanumeric()) {
+            return None;
+        }
+        let date: jiff::civil::Date = s.parse().ok()?;
+        self.tokens.push(Token {
+            kind: Kind::Date(date.year(), date.month() as u8, date.day() as u8),
+            text: s.clone(),
+            lower: s,
+        });
+        Some(i + 10)
+    }
+
+    /// A word with its inner hyphens and apostrophes, and digits after a hyphen.
+    fn word(&mut self, start: usize) -> usize {
+        let mut i = start;
+        while let Some(c) = self.at(i) {
+            let joins =
+                (c == '-' || c == '\'' || c == '’' || c == '.' && self.at(i + 1).is_some_and(char::is_alphabetic))
+                    && self.at(i + 1).is_some_and(char::is_alphanumeric)
+                    && i > start;
+            if c.is_alphanumeric() || joins {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let text: String = self.chars[start..i].iter().collect();
+        self.tokens.push(Token::word(&text));
+        i
+    }
+
+    /// A number from `digits` on; `start` is where its token begins (sign, currency).
+    fn number(&mut self, digits: usize, start: usize, signed: bool, mut currency: Option<&'static str>) -> usize {
+        let negative = signed && self.at(start).is_some_and(is_dash);
+        let mut i = digits;
+        let mut mantissa = String::new();
+        let mut separators = false;
+        let mut decimal = false;
+        while let Some(c) = self.at(i) {
+            if c.is_ascii_digit() {
+                mantissa.push(c);
+                i += 1;
+            } else if c == ',' && !decimal && !mantissa.is_empty() && self.thousands_group(i + 1) {
+                separators = true;
+                i += 1;
+            } else if c == '.' && self.at(i + 1).is_some_and(|d| d.is_ascii_digit()) {
+                if decimal {
+                    let raw: String = self.chars[start..self.end_of_run(i)].iter().collect();
+                    self.unread.push(format!("\"{raw}\" could not be read as a number"));
+                    let end = self.end_of_run(i);
+                    self.tokens.push(Token::word(&raw));
+                    return end;
+                }
+                decimal = true;
+                mantissa.push('.');
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        // Glued to letters: "7-day", "2x", "12ish", "3rd" are words, not values.
+        if self.at(i).is_some_and(|c| c == '-') && self.at(i + 1).is_some_and(char::is_alphabetic) {
+            return self.glued_word(start, i);
+        }
+        let mut exponent = 0;
+        let mut unit: Option<Unit> = None;
+        let suffix: String = self.chars[i..].iter().take_while(|c| c.is_alphabetic()).collect();
+        let after_suffix = i + suffix.chars().count();
+        let suffix_ends = self.at(after_suffix).is_none_or(|c| !c.is_alphanumeric());
+        match suffix.as_str() {
+            "" => {}
+            "k" | "K" if suffix_ends => exponent = 3,
+            "M" | "mm" | "MM" if suffix_ends => exponent = 6,
+            "m" if suffix_ends && currency.is_some() => exponent = 6,
+            "bn" | "B" | "b" if suffix_ends && (currency.is_some() || suffix != "b") => exponent = 9,
+            "m" if suffix_ends => {
+                self.unread.push(format!(
+                    "\"{}m\" could be minutes or millions: write \"{} min\" or \"{}M\"",
+                    mantissa, mantissa, mantissa
+                ));
+                return self.glued_word(start, i);
+            }
+            "pp" | "pts" if suffix_ends => unit = Some(Unit::Points),
+            "h" | "hr" | "hrs" | "d" | "s" | "min" | "mins" if suffix_ends => {
+                let canonical = match suffix.as_str() {
+                    "h" | "hr" | "hrs" => "hours",
+                    "d" => "days",
+                    "s" => "seconds",
+                    _ => "minutes",
+                };
+                unit = Some(Unit::Duration { unit: canonical.into() });
+            }
+            "st" | "nd" | "rd" | "th" if suffix_ends => return self.glued_word(start, i),
+            _ => {
+                let raw: String = self.chars[start..self.end_of_run(i)].iter().collect();
+                if !raw.chars().next().is_some_and(char::is_alphabetic)
+                    && suffix.chars().count() > 1
+                    && !suffix.chars().all(|c| c.is_ascii_uppercase())
+                {
+                    self.unread.push(format!("\"{raw}\" could not be read as a number"));
+                }
+                return self.glued_word(start, i);
+            }
+        }
+        i = if suffix.is_empty() { i } else { after_suffix };
+        if self.at(i) == Some('%') {
+            unit = Some(Unit::Percent);
+            i += 1;
+        }
+        if currency.is_none()
+            && let Some(code) = currency_symbol(self.at(i).unwrap_or(' '))
+        {
+            currency = Some(code);
+            i += 1;
+        }
+        if let Some(code) = currency {
+            unit = Some(Unit::Currency { code: code.into() });
+        }
+        let plain_integer = !decimal && !separators && exponent == 0 && unit.is_none() && !signed;
+        let Ok(mut value) = format!("{mantissa}e{exponent}").parse::<f64>() else {
+            let raw: String = self.chars[start..i].iter().collect();
+            self.unread.push(format!("\"{raw}\" could not be read as a number"));
+            self.tokens.push(Token::word(&raw));
+            return i;
+        };
+        if negative {
+            value = -value;
+        }
+        let text: String = self.chars[start..i].iter().collect();
+        self.tokens.push(Token {
+            kind: Kind::Number(Number { value, unit, signed, plain_integer }),
+            lower: text.to_lowercase(),
+            text,
+        });
+        i
+    }
+
+    /// Exactly three digits, then not a digit: a thousands group.
+    fn thousands_group(&self, i: usize) -> bool {
+        (i..i + 3).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()))
+            && !self.at(i + 3).is_some_and(|c| c.is_ascii_digit())
+    }
+
+    fn end_of_run(&self, mut i: usize) -> usize {
+        while self.at(i).is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '-' || c == ',') {
+            i += 1;
+        }
+        i
+    }
+
+    fn glued_word(&mut self, start: usize, from: usize) -> usize {
+        let mut i = from;
+        while let Some(c) = self.at(i) {
+            if c.is_alphanumeric() || ((c == '-' || c == '.') && self.at(i + 1).is_some_and(char::is_alphanumeric)) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let text: String = self.chars[start..i].iter().collect();
+        self.tokens.push(Token::word(&text));
+        i
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Reads a key-result statement. Never panics, never guesses.
+pub fn parse_statement(text: &str) -> ParsedStatement {
+    let mut unread = vec![];
+    let mut tokens = tokenize(text, &mut unread);
+    attach_unit_words(&mut tokens);
+    let scale = take_scale(&mut tokens);
+    let due = take_time_bound(&mut tokens, &mut unread);
+    let mut reader = Reader { tokens, used: vec![], unread };
+    reader.used = vec![false; reader.tokens.len()];
+    reader.read(scale, due)
+}
+
+/// Folds unit words into the number before them: "5 million", "65 percent",
+/// "24 hours", "5 points", "40,000 USD"; and "USD 40,000", number words.
+fn attach_unit_words(tokens: &mut Vec<Token>) {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut token = tokens[i].clone();
+        // "USD 40,000"
+        if token.kind == Kind::Word
+            && CURRENCY_CODES.contains(&token.lower.as_str())
+            && let Some(Kind::Number(n)) = tokens.get(i + 1).map(|t| t.kind.clone())
+            && n.unit.is_none()
+        {
+            let mut next = tokens[i + 1].clone();
+            next.kind = Kind::Number(Number {
+                unit: Some(Unit::Currency { code: token.lower.to_uppercase() }),
+                plain_integer: false,
+                ..n
+            });
+            next.text = format!("{} {}", token.text, next.text);
+            out.push(next);
+            i += 2;
+            continue;
+        }
+        // Number words: "two months", "twenty-five".
+        if token.kind == Kind::Word
+            && let Some(value) = number_word(&token.lower)
+        {
+            let next = tokens.get(i + 1).map(|t| t.lower.as_str()).unwrap_or("");
+            let prev = if i > 0 { tokens[i - 1].lower.as_str() } else { "" };
+            let duration_follows = DURATIONS.iter().any(|(w, _, _)| *w == next);
+            let value_position =
+                matches!(prev, "from" | "to" | "under" | "below" | "within" | "in" | "than" | "least" | "most");
+            if duration_follows || value_position || next == "percent" {
+                token.kind = Kind::Number(Number { value, unit: None, signed: false, plain_integer: true });
+            }
+        }
+        if let Kind::Number(mut n) = token.kind.clone() {
+            let mut j = i + 1;
+            loop {
+                let next = tokens.get(j).map(|t| t.lower.clone()).unwrap_or_default();
+                let next2 = tokens.get(j + 1).map(|t| t.lower.clone()).unwrap_or_default();
+                let multiplier = match next.as_str() {
+                    "thousand" => Some(1e3),
+                    "million" | "mn" => Some(1e6),
+                    "billion" | "bn" => Some(1e9),
+                    _ => None,
+                };
+                if let Some(m) =
+                    multiplier.filter(|_| n.unit.as_ref().is_none_or(|u| matches!(u, Unit::Currency { .. })))
+                {
+                    n.value = scale_exactly(n.value, m);
+                    n.plain_integer = false;
+                    j += 1;
+                } else if (next == "percent" || next == "per" && next2 == "cent") && n.unit.is_none() {
+                    n.unit = Some(Unit::Percent);
+                    j += if next == "per" { 2 } else { 1 };
+                } else if next == "percentage" && next2 == "points"
+                    || matches!(next.as_str(), "points" | "pts" | "pp") && n.unit.is_none()
+                {
+                    n.unit = Some(Unit::Points);
+                    j += if next == "percentage" { 2 } else { 1 };
+                } else if let Some((_, unit, _)) =
+                    DURATIONS.iter().find(|(w, _, _)| *w == next).filter(|_| n.unit.is_none())
+                {
+                    n.unit = Some(Unit::Duration { unit: (*unit).into() });
+                    j += 1;
+                } else if CURRENCY_CODES.contains(&next.as_str()) && n.unit.is_none() {
+                    n.unit = Some(Unit::Currency { code: next.to_uppercase() });
+                    j += 1;
+                } else {
+                    break;
+                }
+                n.plain_integer = false;
+            }
+            let text = tokens[i..j].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+            out.push(Token { kind: Kind::Number(n), lower: text.to_lowercase(), text });
+            i = j;
+            continue;
+        }
+        out.push(token);
+        i += 1;
+    }
+    *tokens = out;
+}
+
+fn number_word(word: &str) -> Option<f64> {
+    if let Some((tens, ones)) = word.split_once('-') {
+        let t = NUMBER_WORDS.iter().find(|(w, v)| *w == tens && *v >= 20.0 && *v < 100.0)?.1;
+        let o = NUMBER_WORDS.iter().find(|(w, v)| *w == ones && *v < 10.0 && *v > 0.0)?.1;
+        return Some(t + o);
+    }
+    NUMBER_WORDS.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
+}
+
+/// `value × multiplier` without binary drift: 4.2 million is 4200000, not 4200000.000000001.
+fn scale_exactly(value: f64, multiplier: f64) -> f64 {
+    format!("{value}e{}", multiplier.log10().round() as i32).parse().unwrap_or(value * multiplier)
+}
+
+/// Takes out a scale hint: "(1–5 scale)", "(1-5)", "on a 1 to 5 scale", "out of 10",
+/// "(-2 to +2)", "on -2..+2". Its numbers are not baseline or target.
+fn take_scale(tokens: &mut Vec<Token>) -> Option<Scale> {
+    let n = |t: &Token| t.number().filter(|n| n.unit.is_none()).map(|n| n.value);
+    for i in 0..tokens.len() {
+        // "out of 5"
+        if tokens[i].is("out")
+            && tokens.get(i + 1).is_some_and(|t| t.is("of"))
+            && let Some(max) = tokens.get(i + 2).and_then(n)
+        {
+            tokens.drain(i..i + 3);
+            return Some(Scale { min: if max == 10.0 { 0.0 } else { 1.0 }, max });
+        }
+        let Some(min) = n(&tokens[i]) else { continue };
+        let sep = tokens.get(i + 1).map(|t| t.lower.as_str());
+        let (max_at, ok) = match sep {
+            Some("–") | Some("to") => (i + 2, true),
+            Some(".") if tokens.get(i + 2).is_some_and(|t| t.lower == ".") => (i + 3, true),
+            _ => (0, false),
+        };
+        if !ok {
+            continue;
+        }
+        let Some(max) = tokens.get(max_at).and_then(n) else { continue };
+        if max <= min {
+            continue;
+        }
+        let opens = i > 0 && tokens[i - 1].lower == "(";
+        let closes = tokens.get(max_at + 1).is_some_and(|t| t.lower == ")");
+        let scale_word = tokens.get(max_at + 1).is_some_and(|t| t.is("scale") || t.is("point"));
+        let parenthesized_scale = opens && (closes || tokens.get(max_at + 1).is_some_and(|t| t.is("scale")));
+        let preceded_by_on =
+            i >= 1 && (tokens[i - 1].is("on") || (i >= 2 && tokens[i - 1].is("a") && tokens[i - 2].is("on")));
+        if !(parenthesized_scale || scale_word || preceded_by_on) {
+            continue;
+        }
+        // Remove the whole hint, with "on a", "scale" and parentheses.
+        let mut start = i;
+        while start > 0 && (tokens[start - 1].is("on") || tokens[start - 1].is("a") || tokens[start - 1].lower == "(") {
+            start -= 1;
+            if tokens[start].lower == "(" {
+                break;
+            }
+        }
+        let mut end = max_at + 1;
+        while end < tokens.len() && (tokens[end].is("scale") || tokens[end].is("point") || tokens[end].lower == ")") {
+            end += 1;
+            if tokens[end - 1].lower == ")" {
+                break;
+            }
+        }
+        tokens.drain(start..end);
+        return Some(Scale { min, max });
+    }
+    None
+}
+
+/// Takes out the time bound ("by end of Q3", "this quarter", "by May 15", "within 30
+/// days"). "within 7 days" before the values is part of the metric ("finish a first
+/// project within 7 days from 40% to 60%"), so it is taken only after every value.
+fn take_time_bound(tokens: &mut Vec<Token>, unread: &mut Vec<String>) -> Option<TimeBound> {
+    let quarter = |t: &Token| -> Option<u8> {
+        let q = t.lower.strip_prefix('q')?;
+        q.parse::<u8>().ok().filter(|q| (1..=4).contains(q))
+    };
+    let year = |t: Option<&Token>| -> Option<i16> {
+        let n = t?.number()?;
+        (n.plain_integer && (2000.0..=2100.0).contains(&n.value)).then_some(n.value as i16)
+    };
+    let month = |t: Option<&Token>| -> Option<u8> {
+        let w = t?.lower.trim_end_matches('.');
+        MONTHS.iter().position(|m| *m == w || (w.len() >= 3 && m.starts_with(w))).map(|p| p as u8 + 1)
+    };
+    let day = |t: Option<&Token>| -> Option<u8> {
+        let n = t?.number()?;
+        (n.plain_integer && (1.0..=31.0).contains(&n.value)).then_some(n.value as u8)
+    };
+    let last_value = tokens.iter().rposition(|t| t.number().is_some());
+    for i in 0..tokens.len() {
+        let w = tokens[i].lower.as_str();
+        let at = |k: usize| tokens.get(i + k);
+        let mut found: Option<(usize, TimeBound)> = None;
+        if matches!(w, "by" | "before" | "until" | "in" | "during" | "for") {
+            let mut k = 1;
+            if at(k).is_some_and(|t| t.is("the")) {
+                k += 1;
+            }
+            let end_of = at(k).is_some_and(|t| t.is("end")) && at(k + 1).is_some_and(|t| t.is("of"));
+            if end_of {
+                k += 2;
+                if at(k).is_some_and(|t| t.is("the")) {
+                    k += 1;
+                }
+            }
+            if let Some(q) = at(k).and_then(quarter) {
+                let y = year(at(k + 1));
+                found = Some((k + 1 + usize::from(y.is_some()), TimeBound::QuarterEnd { quarter: q, year: y }));
+            } else if end_of && at(k).is_some_and(|t| t.is("quarter")) {
+                found = Some((k + 1, TimeBound::ThisQuarter));
+            } else if end_of && at(k).is_some_and(|t| t.is("year")) {
+                found = Some((k + 1, TimeBound::YearEnd { year: None }));
+            } else if let Some(y) = year(at(k)).filter(|_| at(k + 1).is_none_or(|t| t.kind == Kind::Symbol)) {
+                // "by 2027" is a year; "by 2000 users" is a number.
+                found = Some((k + 1, TimeBound::YearEnd { year: Some(y) }));
+            } else if let Kind::Date(y, m, d) = at(k).map(|t| t.kind.clone()).unwrap_or(Kind::Symbol) {
+                found = Some((k + 1, TimeBound::Date { month: m, day: d, year: Some(y) }));
+            } else if let (Some(m), Some(d)) = (month(at(k)), day(at(k + 1))) {
+                let comma = at(k + 2).is_some_and(|t| t.lower == ",");
+                let y = year(at(k + 2 + usize::from(comma)));
+                found = Some((
+                    k + 2 + if y.is_some() { 1 + usize::from(comma) } else { 0 },
+                    TimeBound::Date { month: m, day: d, year: y },
+                ));
+            } else if let (Some(d), Some(m)) = (day(at(k)), month(at(k + 1))) {
+                let y = year(at(k + 2));
+                found = Some((k + 2 + usize::from(y.is_some()), TimeBound::Date { month: m, day: d, year: y }));
+            } else if w == "by" && at(k).is_some_and(|t| t.is("week") || t.is("month") || t.is("sprint")) {
+                let end = (i + k + 2).min(tokens.len());
+                let raw = tokens[i..end].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+                unread.push(format!("time bound \"{raw}\" could not be read as a date; give a date or a quarter"));
+                tokens.drain(i..end);
+                return None;
+            }
+        }
+        if found.is_none() && w == "this" {
+            if at(1).is_some_and(|t| t.is("quarter")) {
+                found = Some((2, TimeBound::ThisQuarter));
+            } else if at(1).is_some_and(|t| t.is("year")) {
+                found = Some((2, TimeBound::ThisYear));
+            }
+        }
+        if found.is_none() && matches!(w, "eoq" | "eoy") {
+            found = Some((1, if w == "eoq" { TimeBound::ThisQuarter } else { TimeBound::YearEnd { year: None } }));
+        }
+        if found.is_none()
+            && matches!(w, "within" | "in")
+            && let Some(n) = at(1).and_then(Token::number)
+            && let Some(Unit::Duration { unit }) = &n.unit
+        {
+            let per_day = DURATIONS.iter().find(|(_, u, _)| u == unit).map(|(_, _, d)| *d).unwrap_or(0.0);
+            let after_values = last_value.is_none_or(|last| last <= i + 1);
+            if per_day > 0.0 && after_values {
+                found = Some((2, TimeBound::Within { days: (n.value * per_day).round() as u32 }));
+            }
+        }
+        if let Some((len, bound)) = found {
+            let end = (i + len).min(tokens.len());
+            tokens.drain(i..end);
+            return Some(bound);
+        }
+    }
+    None
+}
+
+struct Reader {
+    tokens: Vec<Token>,
+    /// Tokens consumed as values or value words, left out of the metric phrase.
+    used: Vec<bool>,
+    unread: Vec<String>,
+}
+
+impl Reader {
+    fn number_at(&self, i: usize) -> Option<Number> {
+        self.tokens.get(i).and_then(Token::number).cloned()
+    }
+
+    fn word_at(&self, i: usize) -> &str {
+        self.tokens.get(i).filter(|t| t.kind == Kind::Word).map_or("", |t| t.lower.as_str())
+    }
+
+    fn mark(&mut self, range: std::ops::Range<usize>) {
+        for k in range {
+            if let Some(u) = self.used.get_mut(k) {
+                *u = true;
+            }
+        }
+    }
+
+    fn read(mut self, scale: Option<Scale>, due: Option<TimeBound>) -> ParsedStatement {
+        let (verb, verb_len) = self.leading_verb();
+        self.mark(0..verb_len);
+        let mut direction = verb.as_deref().and_then(verb_direction);
+
+        let mut baseline = None;
+        let mut target = None;
+        let mut threshold = None;
+        let mut relative: Option<RelativeChange> = None;
+        let mut first_value: Option<usize> = None;
+        let note_first = |i: usize, first: &mut Option<usize>| {
+            if first.is_none_or(|f| i < f) {
+                *first = Some(i);
+            }
+        };
+
+        // from X (to Y)
+        if let Some(from) = (0..self.tokens.len()).find(|&i| self.word_at(i) == "from") {
+            match self.number_at(from + 1) {
+                Some(b) => {
+                    baseline = Some(b);
+                    self.mark(from..from + 2);
+                    note_first(from, &mut first_value);
+                }
+                None => self.unread.push("\"from\" is not followed by a number".into()),
+            }
+        }
+        // to Y, X → Y, to under Y
+        for i in 0..self.tokens.len() {
+            let lower = self.tokens[i].lower.clone();
+            if lower == "to" || lower == "→" {
+                let (at, kind) = match self.threshold_at(i + 1) {
+                    Some((len, kind)) => (i + 1 + len, Some(kind)),
+                    None => (i + 1, None),
+                };
+                if let Some(t) = self.number_at(at) {
+                    if lower == "→"
+                        && baseline.is_none()
+                        && let Some(b) = i.checked_sub(1).and_then(|p| self.number_at(p))
+                    {
+                        baseline = Some(b);
+                        self.mark(i - 1..i);
+                        note_first(i - 1, &mut first_value);
+                    }
+                    if let Some(kind) = kind {
+                        threshold = Some(Threshold { kind, value: t.value });
+                    }
+                    target = Some(t);
+                    self.mark(i..at + 1);
+                    note_first(i, &mut first_value);
+                    break;
+                }
+            }
+        }
+        // under / at least / at or above N
+        if target.is_none() {
+            for i in 0..self.tokens.len() {
+                if let Some((len, kind)) = self.threshold_at(i)
+                    && let Some(t) = self.number_at(i + len)
+                {
+                    threshold = Some(Threshold { kind, value: t.value });
+                    target = Some(t);
+                    self.mark(i..i + len + 1);
+                    note_first(i, &mut first_value);
+                    break;
+                }
+            }
+        }
+        // by N%, down N%, up N%, a N% reduction
+        for i in 0..self.tokens.len() {
+            let w = self.word_at(i).to_string();
+            if let Some(n) = self.number_at(i + 1).filter(|_| matches!(w.as_str(), "by" | "down" | "up")) {
+                let dir = match w.as_str() {
+                    "down" => Some(Direction::Decrease),
+                    "up" => Some(Direction::Increase),
+                    _ => direction.filter(|d| *d != Direction::Maintain),
+                };
+                if let Some(dir) = dir {
+                    relative = Some(RelativeChange {
+                        amount: n.value.abs(),
+                        percent: n.unit == Some(Unit::Percent),
+                        direction: dir,
+                    });
+                    direction = direction.or(Some(dir));
+                    self.mark(i..i + 2);
+                    note_first(i, &mut first_value);
+                    break;
+                }
+            }
+            let change_noun = matches!(
+                self.word_at(i + 2),
+                "reduction" | "decrease" | "drop" | "cut" | "increase" | "lift" | "rise" | "improvement" | "uplift"
+            );
+            if let Some(n) = self
+                .number_at(i + 1)
+                .filter(|n| change_noun && n.unit == Some(Unit::Percent) && matches!(w.as_str(), "a" | "an"))
+            {
+                let dir = if matches!(self.word_at(i + 2), "reduction" | "decrease" | "drop" | "cut") {
+                    Direction::Decrease
+                } else {
+                    Direction::Increase
+                };
+                relative = Some(RelativeChange { amount: n.value, percent: true, direction: dir });
+                direction = direction.or(Some(dir));
+                self.mark(i..i + 3);
+                note_first(i, &mut first_value);
+                break;
+            }
+        }
+        // double, triple, halve, by half, in half
+        if relative.is_none() {
+            let factor = match verb.as_deref() {
+                Some("double") => Some((100.0, Direction::Increase)),
+                Some("triple") => Some((200.0, Direction::Increase)),
+                Some("halve") => Some((50.0, Direction::Decrease)),
+                _ => None,
+            };
+            let half = (0..self.tokens.len())
+                .find(|&i| matches!(self.word_at(i), "by" | "in") && self.word_at(i + 1) == "half");
+            if let Some((amount, dir)) = factor {
+                relative = Some(RelativeChange { amount, percent: true, direction: dir });
+            } else if let Some(i) = half {
+                relative = Some(RelativeChange { amount: 50.0, percent: true, direction: Direction::Decrease });
+                direction = direction.or(Some(Direction::Decrease));
+                self.mark(i..i + 2);
+                note_first(i, &mut first_value);
+            }
+        }
+        // A lone number: "Close 600 tickets a week", "Migrate 80% of customers".
+        let mut metric_after = None;
+        if target.is_none()
+            && baseline.is_none()
+            && relative.is_none()
+            && let Some(i) = (0..self.tokens.len()).find(|&i| !self.used[i] && self.number_at(i).is_some())
+        {
+            let n = self.number_at(i).unwrap_or_else(|| unreachable!());
+            let mut n = n;
+            if n.unit.is_none() && self.tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Word) {
+                n.unit = Some(Unit::Count);
+            }
+            target = Some(n);
+            self.mark(i..i + 1);
+            metric_after = Some(i + 1);
+            note_first(i, &mut first_value);
+        }
+
+        if baseline.is_none() && target.is_none() && relative.is_none() {
+            self.unread.push("no number found: a key result needs a target".into());
+        }
+        let unit = self.unit_of(baseline.as_ref(), target.as_ref(), scale.as_ref());
+        let direction = direction.or(match (&baseline, &target) {
+            (Some(b), Some(t)) if t.value > b.value => Some(Direction::Increase),
+            (Some(b), Some(t)) if t.value < b.value => Some(Direction::Decrease),
+            _ => None,
+        });
+        let metric = self.metric_phrase(verb_len, first_value, metric_after);
+        ParsedStatement {
+            verb,
+            direction,
+            metric,
+            baseline: baseline.map(|n| n.value),
+            target: target.map(|n| n.value),
+            unit,
+            relative_change: relative,
+            threshold,
+            scale,
+            due,
+            unread: self.unread,
+        }
+    }
+
+    /// The first word(s), if they are a verb it knows.
+    fn leading_verb(&self) -> (Option<String>, usize) {
+        let first = self.word_at(0);
+        let two = format!("{first} {}", self.word_at(1));
+        let known = |v: &str| {
+            [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, OTHER_VERBS].iter().any(|list| list.contains(&v))
+        };
+        if known(&two) {
+            return (Some(two), 2);
+        }
+        if known(first) && first != "up" {
+            return (Some(first.to_string()), 1);
+        }
+        (None, 0)
+    }
+
+    /// "under", "below", "less than", "at most", "no more than", "at or below" →
+    /// AtMost; "above", "over", "at least", "more than", "at or above" → AtLeast.
+    /// Returns how many tokens the phrase takes.
+    fn threshold_at(&self, i: usize) -> Option<(usize, ThresholdKind)> {
+        let w = |k: usize| self.word_at(i + k);
+        let sym = self.tokens.get(i).map(|t| t.lower.as_str()).unwrap_or("");
+        match (w(0), w(1), w(2)) {
+            ("at", "or", "below") | ("at", "or", "under") => Some((3, ThresholdKind::AtMost)),
+            ("at", "or", "above") | ("at", "or", "over") => Some((3, ThresholdKind::AtLeast)),
+            ("no", "more", "than") | ("not", "more", "than") => Some((3, ThresholdKind::AtMost)),
+            ("no", "less", "than") | ("not", "less", "than") => Some((3, ThresholdKind::AtLeast)),
+            ("less", "than", _) | ("fewer", "than", _) | ("at", "most", _) => Some((2, ThresholdKind::AtMost)),
+            ("more", "than", _) | ("at", "least", _) | ("greater", "than", _) => Some((2, ThresholdKind::AtLeast)),
+            ("under", _, _) | ("below", _, _) | ("within", _, _) => Some((1, ThresholdKind::AtMost)),
+            ("above", _, _) | ("over", _, _) => Some((1, ThresholdKind::AtLeast)),
+            _ => match sym {
+                "<" | "≤" => Some((1, ThresholdKind::AtMost)),
+                ">" | "≥" => Some((1, ThresholdKind::AtLeast)),
+                _ => None,
+            },
+        }
+    }
+
+    /// The unit of the key result: the target's, else the baseline's; a scale means a score.
+    fn unit_of(&mut self, baseline: Option<&Number>, target: Option<&Number>, scale: Option<&Scale>) -> Option<Unit> {
+        let (b, t) = (baseline.and_then(|n| n.unit.clone()), target.and_then(|n| n.unit.clone()));
+        if let (Some(b), Some(t)) = (&b, &t)
+            && b != t
+        {
+            self.unread.push(format!(
+                "the baseline and the target are in different units ({} and {}); give both in one unit",
+                unit_word(b),
+                unit_word(t)
+            ));
+        }
+        t.or(b).or_else(|| scale.map(|_| Unit::Score))
+    }
+
+    /// The words before the first value, or after a lone number, without verb,
+    /// articles, parentheses and dangling prepositions.
+    fn metric_phrase(&self, verb_len: usize, first_value: Option<usize>, after: Option<usize>) -> Option<String> {
+        let collect = |range: std::ops::Range<usize>| -> Vec<&Token> {
+            range.filter(|&k| !self.used.get(k).copied().unwrap_or(true)).filter_map(|k| self.tokens.get(k)).collect()
+        };
+        let end = first_value.unwrap_or(self.tokens.len());
+        let mut words = collect(verb_len..end);
+        if words.iter().all(|t| t.kind == Kind::Symbol)
+            && let Some(start) = after
+        {
+            let stop = (start..self.tokens.len())
+                .find(|&k| self.tokens[k].lower == "(" || self.used[k])
+                .unwrap_or(self.tokens.len());
+            words = collect(start..stop);
+        }
+        // Cut at an opening parenthesis or a clause break: the metric is one phrase.
+        if let Some(cut) = words.iter().position(|t| matches!(t.lower.as_str(), "(" | ";" | ":")) {
+            words.truncate(cut);
+        }
+        const LEADING: &[&str] = &["the", "a", "an", "our", "their", "its", "of", "that", "is"];
+        const TRAILING: &[&str] =
+            &["from", "to", "by", "of", "at", "in", "on", "for", "and", "with", "is", "be", "are", "the", "a"];
+        while words.first().is_some_and(|t| LEADING.contains(&t.lower.as_str()) || t.kind == Kind::Symbol) {
+            words.remove(0);
+        }
+        while words.last().is_some_and(|t| TRAILING.contains(&t.lower.as_str()) || t.kind == Kind::Symbol) {
+            words.pop();
+        }
+        let mut phrase = String::new();
+        for t in &words {
+            let glue = matches!(t.lower.as_str(), "," | "'s" | "%" | ")" | "." | "–");
+            if !phrase.is_empty() && !glue {
+                phrase.push(' ');
+            }
+            phrase.push_str(&t.text);
+        }
+        (!phrase.is_empty()).then_some(phrase)
+    }
+}
+
+fn unit_word(unit: &Unit) -> String {
+    match unit {
+        Unit::Percent => "percent".into(),
+        Unit::Currency { code } => code.clone(),
+        Unit::Count => "count".into(),
+        Unit::Duration { unit } => unit.clone(),
+        Unit::Score => "score".into(),
+        Unit::Points => "points".into(),
+    }
+}
+
+fn verb_direction(verb: &str) -> Option<Direction> {
+    if INCREASE_VERBS.contains(&verb) {
+        Some(Direction::Increase)
+    } else if DECREASE_VERBS.contains(&verb) {
+        Some(Direction::Decrease)
+    } else if MAINTAIN_VERBS.contains(&verb) {
+        Some(Direction::Maintain)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,311 @@
+//! The sled database: one tree per record type, index trees, counters, the audit
+//! trail, and the schema version.
+//!
+//! Every multi-record change goes through [`Store::transact`], a sled transaction over
+//! all trees, so nothing is ever half-written. Values are a one-byte record version
+//! followed by JSON: readable when debugging, and the version byte lets a later
+//! release migrate old records instead of misreading them. Callers acknowledge a
+//! write only after [`Store::flush`] returned, so an acknowledged write survives a crash.
+
+mod codec;
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::{Db, Tree};
+
+use crate::error::{Error, Result};
+use crate::model::{AuditEntry, IndicatorId, InitiativeId, KeyResultId, MetricId, ObjectiveId};
+pub use codec::{RECORD_VERSION, decode, encode};
+
+/// The layout version of the whole database; bumped when trees or keys change shape.
+pub const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_KEY: &[u8] = b"schema_version";
+
+/// The trees, in the order of [`Store::trees`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Schema version and id counters.
+    Meta,
+    Objectives,
+    KeyResults,
+    Metrics,
+    /// Normalized metric name → metric id, so KRs naming the same metric share it.
+    MetricNames,
+    Indicators,
+    Initiatives,
+    /// Key result id + child kind byte + child id → (): its indicators and initiatives.
+    KeyResultChildren,
+    /// `O-3/` or `KR-12/` + big-endian sequence → audit entry.
+    History,
+}
+
+const TABLES: [(Table, &str); 9] = [
+    (Table::Meta, "meta"),
+    (Table::Objectives, "objectives"),
+    (Table::KeyResults, "key_results"),
+    (Table::Metrics, "metrics"),
+    (Table::MetricNames, "metric_names"),
+    (Table::Indicators, "indicators"),
+    (Table::Initiatives, "initiatives"),
+    (Table::KeyResultChildren, "key_result_children"),
+    (Table::History, "history"),
+];
+
+/// The open database. Cheap to clone: sled handles are reference counted.
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+    trees: Vec<Tree>,
+}
+
+impl Store {
+    /// Opens (or creates) the database in `path`, checking its schema version.
+    pub fn open(path: &Path) -> Result<Store> {
+        std::fs::create_dir_all(path)
+            .map_err(|e| Error::invalid("db", format!("cannot create the database folder {}: {e}", path.display())))?;
+        let db = sled::Config::new().path(path).open().map_err(|e| match e {
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.raw_os_error() == Some(11) => {
+                Error::invalid(
+                    "db",
+                    format!("{} is in use by another grounded process; stop it or pass another --db", path.display()),
+                )
+            }
+            other => Error::Storage(other),
+        })?;
+        Store::from_db(db)
+    }
+
+    /// A throw-away database (the demo, tests).
+    pub fn temporary() -> Result<Store> {
+        Store::from_db(sled::Config::new().temporary(true).open()?)
+    }
+
+    fn from_db(db: Db) -> Result<Store> {
+        let trees = TABLES.iter().map(|(_, name)| db.open_tree(name)).collect::<Result<Vec<_>, _>>()?;
+        let store = Store { db, trees };
+        store.check_schema()?;
+        Ok(store)
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        let meta = self.tree(Table::Meta);
+        match meta.get(SCHEMA_KEY)? {
+            None => {
+                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+                Ok(())
+            }
+            Some(bytes) => {
+                let found = bytes.as_ref().try_into().map(u32::from_be_bytes).unwrap_or(u32::MAX);
+                if found > SCHEMA_VERSION {
+                    return Err(Error::invalid(
+                        "db",
+                        format!(
+                            "this database has schema version {found}, written by a newer grounded; this one reads up to {SCHEMA_VERSION}: upgrade grounded"
+                        ),
+                    ));
+                }
+                // Versions below SCHEMA_VERSION would be migrated here; there are none yet.
+                Ok(())
+            }
+        }
+    }
+
+    pub fn tree(&self, table: Table) -> &Tree {
+        &self.trees[table as usize]
+    }
+
+    /// Makes every write so far durable. Call before acknowledging a write.
+    pub async fn flush(&self) -> Result<()> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// The blocking flush, for the CLI.
+    pub fn flush_blocking(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>> {
+        self.tree(table).get(key)?.map(|bytes| decode(key, &bytes)).transpose()
+    }
+
+    /// Every record of a table, in key order.
+    pub fn scan<T: DeserializeOwned>(&self, table: Table) -> impl Iterator<Item = Result<T>> + '_ {
+        self.tree(table).iter().map(|entry| {
+            let (key, value) = entry?;
+            decode(&key, &value)
+        })
+    }
+
+    pub fn objective(&self, id: ObjectiveId) -> Result<Option<crate::model::Objective>> {
+        self.get(Table::Objectives, &id.key())
+    }
+    pub fn key_result(&self, id: KeyResultId) -> Result<Option<crate::model::KeyResult>> {
+        self.get(Table::KeyResults, &id.key())
+    }
+    pub fn metric(&self, id: MetricId) -> Result<Option<crate::model::Metric>> {
+        self.get(Table::Metrics, &id.key())
+    }
+    pub fn indicator(&self, id: IndicatorId) -> Result<Option<crate::model::Indicator>> {
+        self.get(Table::Indicators, &id.key())
+    }
+    pub fn initiative(&self, id: InitiativeId) -> Result<Option<crate::model::Initiative>> {
+        self.get(Table::Initiatives, &id.key())
+    }
+
+    /// The metric already stored under this normalized name, if any.
+    pub fn metric_by_name(&self, normalized: &str) -> Result<Option<MetricId>> {
+        Ok(self.tree(Table::MetricNames).get(normalized.as_bytes())?.and_then(|v| MetricId::from_key(&v)))
+    }
+
+    /// The audit trail of one objective or key result, oldest first.
+    pub fn history(&self, subject: &str) -> Result<Vec<AuditEntry>> {
+        let prefix = history_prefix(subject);
+        self.tree(Table::History)
+            .scan_prefix(&prefix)
+            .map(|entry| {
+                let (key, value) = entry?;
+                decode(&key, &value)
+            })
+            .collect()
+    }
+
+    /// Runs `change` in one sled transaction over every tree: all of it lands or none.
+    /// `change` may run more than once on conflict, so it must not have side effects
+    /// outside the transaction.
+    pub fn transact<R>(&self, change: impl Fn(&Tx<'_>) -> Result<R, TxError>) -> Result<R> {
+        let trees: Vec<&Tree> = self.trees.iter().collect();
+        trees.as_slice().transaction(|views| change(&Tx { views })).map_err(|e| match e {
+            TransactionError::Abort(e) => e,
+            TransactionError::Storage(e) => Error::Storage(e),
+        })
+    }
+
+    /// A fingerprint of every record, for tests that prove a failed call changed nothing.
+    pub fn checksum(&self) -> Result<u32> {
+        Ok(self.db.checksum()?)
+    }
+}
+
+/// The error a transaction body returns: an abort carrying a core [`Error`], or a
+/// conflict sled retries.
+pub type TxError = ConflictableTransactionError<Error>;
+
+/// Aborts the transaction with `error`; nothing it wrote lands.
+pub fn abort(error: Error) -> TxError {
+    ConflictableTransactionError::Abort(error)
+}
+
+fn history_prefix(subject: &str) -> Vec<u8> {
+    let mut prefix = subject.as_bytes().to_vec();
+    prefix.push(b'/');
+    prefix
+}
+
+/// The writes of one transaction.
+pub struct Tx<'a> {
+    views: &'a Vec<TransactionalTree>,
+}
+
+impl Tx<'_> {
+    fn view(&self, table: Table) -> &TransactionalTree {
+        &self.views[table as usize]
+    }
+
+    /// The next number of a counter (`O`, `KR`, ...), starting at 1; ids are never reused.
+    pub fn next_id(&self, counter: &str) -> Result<u64, TxError> {
+        let key = format!("next/{counter}");
+        let meta = self.view(Table::Meta);
+        let next =
+            meta.get(key.as_bytes())?.and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes)).unwrap_or(1);
+        meta.insert(key.as_bytes(), &(next + 1).to_be_bytes())?;
+        Ok(next)
+    }
+
+    pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>, TxError> {
+        match self.view(table).get(key)? {
+            Some(bytes) => decode(key, &bytes).map(Some).map_err(abort),
+            None => Ok(None),
+        }
+    }
+
+    pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> Result<(), TxError> {
+        self.view(table).insert(key, encode(value))?;
+        Ok(())
+    }
+
+    pub fn put_raw(&self, table: Table, key: &[u8], value: &[u8]) -> Result<(), TxError> {
+        self.view(table).insert(key, value)?;
+        Ok(())
+    }
+
+    pub fn get_raw(&self, table: Table, key: &[u8]) -> Result<Option<sled::IVec>, TxError> {
+        Ok(self.view(table).get(key)?)
+    }
+
+    /// Appends to the audit trail of `entry.subject`.
+    pub fn append_history(&self, entry: &AuditEntry) -> Result<(), TxError> {
+        let mut key = history_prefix(&entry.subject);
+        key.extend_from_slice(&self.next_id("history")?.to_be_bytes());
+        self.put(Table::History, &key, entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_aborted_transaction_writes_nothing_not_even_its_counters() {
+        let store = Store::temporary().unwrap();
+        let before = store.checksum().unwrap();
+        let result: Result<()> = store.transact(|tx| {
+            let n = tx.next_id("O")?;
+            tx.put(Table::Objectives, &n.to_be_bytes(), &"half")?;
+            Err(abort(Error::invalid("title", "refused on purpose")))
+        });
+        assert!(matches!(result, Err(Error::Invalid { .. })));
+        assert_eq!(store.checksum().unwrap(), before);
+        let n = store.transact(|tx| tx.next_id("O")).unwrap();
+        assert_eq!(n, 1, "the aborted counter increment must not have landed");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_release_is_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.tree(Table::Meta).insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
+            store.flush_blocking().unwrap();
+        }
+        let err = Store::open(dir.path()).err().unwrap();
+        assert!(err.to_string().contains("upgrade grounded"), "{err}");
+    }
+
+    #[test]
+    fn history_of_kr_1_does_not_include_kr_12() {
+        let store = Store::temporary().unwrap();
+        let entry = |subject: &str| AuditEntry {
+            subject: subject.into(),
+            at: jiff::Timestamp::UNIX_EPOCH,
+            author: "maya".into(),
+            action: "created".into(),
+            changes: vec![],
+            reason: None,
+        };
+        store
+            .transact(|tx| {
+                tx.append_history(&entry("KR-1"))?;
+                tx.append_history(&entry("KR-12"))?;
+                tx.append_history(&entry("KR-1"))
+            })
+            .unwrap();
+        assert_eq!(store.history("KR-1").unwrap().len(), 2);
+        assert_eq!(store.history("KR-12").unwrap().len(), 1);
+    }
+}

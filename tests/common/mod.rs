@@ -1,0 +1,61 @@
+//! A real MCP client (rmcp) driving the built `grounded` binary over stdio.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::RunningService;
+use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::Value;
+
+pub type Client = RunningService<RoleClient, ()>;
+
+/// Starts `grounded serve --db <db>` and connects to it.
+pub async fn connect(db: &Path) -> Client {
+    let transport =
+        TokioChildProcess::new(tokio::process::Command::new(env!("CARGO_BIN_EXE_grounded")).configure(|cmd| {
+            cmd.arg("serve").arg("--db").arg(db).env("GROUNDED_USER", "e2e-tester");
+        }))
+        .expect("the grounded binary starts");
+    ().serve(transport).await.expect("the MCP handshake succeeds")
+}
+
+/// Calls a tool; protocol-level failures panic, tool errors come back as results.
+pub async fn call(client: &Client, tool: &str, arguments: Value) -> CallToolResult {
+    let arguments = arguments.as_object().cloned().expect("arguments are an object");
+    client
+        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(arguments))
+        .await
+        .unwrap_or_else(|e| panic!("{tool} failed at the protocol level: {e}"))
+}
+
+/// Calls a tool that must succeed; returns its structured content.
+pub async fn ok(client: &Client, tool: &str, arguments: Value) -> Value {
+    let result = call(client, tool, arguments).await;
+    assert_ne!(result.is_error, Some(true), "{tool} returned an error: {}", text(&result));
+    result.structured_content.unwrap_or_else(|| panic!("{tool} returned no structured content"))
+}
+
+/// Calls a tool that must fail as a tool error; returns the error text.
+pub async fn err(client: &Client, tool: &str, arguments: Value) -> String {
+    let result = call(client, tool, arguments).await;
+    assert_eq!(result.is_error, Some(true), "{tool} should have failed but returned {:?}", result.structured_content);
+    text(&result)
+}
+
+pub fn text(result: &CallToolResult) -> String {
+    result.content.iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<Vec<_>>().join("\n")
+}
+
+/// The rules that came out with `status` (optionally only for `subject`).
+pub fn rules_with(check: &Value, status: &str, subject: Option<&str>) -> Vec<String> {
+    check["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == status && subject.is_none_or(|s| f["subject"] == s))
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}

@@ -1,0 +1,187 @@
+//! The OKR journey end to end, as an assistant would run it: list the tools, check a
+//! weak and a strong OKR, draft, update a target with a reason, get, list, restart
+//! on the same database and find everything again, history included.
+
+mod common;
+
+use common::{connect, err, ok, rules_with};
+use serde_json::json;
+
+fn strong_okr() -> serde_json::Value {
+    json!({
+        "objective": "New customers reach lasting value in their first week",
+        "owner": "Maya Chen",
+        "cycle": "2026-Q4",
+        "stage": "activation",
+        "key_results": [
+            "Raise week-1 to month-3 retention from 50% to 65%",
+            {"statement": "Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%", "role": "leading"},
+            "Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1"
+        ]
+    })
+}
+
+#[tokio::test]
+async fn tools_are_listed_with_schemas_and_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    let info = client.peer_info().expect("server info");
+    assert_eq!(info.server_info.as_ref().map(|s| s.name.as_str()), Some("grounded"));
+    assert!(info.instructions.as_deref().unwrap_or("").contains("check_okr"));
+
+    let tools = client.list_all_tools().await.unwrap();
+    let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["add_indicator", "add_initiative", "check_okr", "draft_okr", "get_okr", "list_okrs", "update_okr"]
+    );
+    for tool in &tools {
+        assert!(
+            tool.description.as_deref().unwrap_or("").len() > 80,
+            "{} needs a description written for an LLM",
+            tool.name
+        );
+        assert!(tool.output_schema.is_some(), "{} has no outputSchema", tool.name);
+        assert_eq!(tool.input_schema.get("type"), Some(&json!("object")), "{}", tool.name);
+        let annotations = tool.annotations.as_ref().unwrap_or_else(|| panic!("{} has no annotations", tool.name));
+        let read_only = matches!(tool.name.as_ref(), "check_okr" | "list_okrs" | "get_okr");
+        assert_eq!(annotations.read_only_hint, Some(read_only), "{}", tool.name);
+        assert_eq!(annotations.open_world_hint, Some(false), "{}", tool.name);
+    }
+    let check = tools.iter().find(|t| t.name == "check_okr").unwrap();
+    let props = check.input_schema["properties"].as_object().unwrap();
+    for field in ["objective", "owner", "cycle", "key_results"] {
+        assert!(props.contains_key(field), "check_okr input lacks {field}");
+    }
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn weak_and_strong_okrs_are_told_apart_rule_by_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+
+    let strong = ok(&client, "check_okr", strong_okr()).await;
+    assert!(rules_with(&strong, "fail", None).is_empty(), "strong OKR failed: {:?}", rules_with(&strong, "fail", None));
+    assert!(strong["strength"].as_f64().unwrap() >= 0.9, "strength {}", strong["strength"]);
+    let retention = &strong["key_results"][0];
+    assert_eq!((retention["baseline"].as_f64(), retention["target"].as_f64()), (Some(50.0), Some(65.0)));
+    assert_eq!(retention["metric"], "week-1 to month-3 retention");
+    assert_eq!(retention["unit"]["kind"], "percent");
+    assert_eq!(strong["key_results"][2]["scale"], json!({"min": 1.0, "max": 5.0}));
+    assert!(rules_with(&strong, "todo", Some("objective")).contains(&"objective.motivated_by_evidence".to_string()));
+    assert!(strong["questions"][0].as_str().unwrap().starts_with("Sufficient"));
+
+    let weak = ok(
+        &client,
+        "check_okr",
+        json!({
+            "objective": "Launch the new help center",
+            "owner": "Support team",
+            "cycle": "2026-Q4",
+            "key_results": ["Close 600 tickets a week", "Cut average handle time by 20%", "Publish 40 help articles by end of Q4"]
+        }),
+    )
+    .await;
+    let objective_fails = rules_with(&weak, "fail", Some("objective"));
+    assert!(objective_fails.contains(&"objective.outcome_not_output".into()), "{objective_fails:?}");
+    assert!(objective_fails.contains(&"objective.one_owner".into()), "{objective_fails:?}");
+    assert!(rules_with(&weak, "fail", Some("key_results[0]")).contains(&"kr.not_activity_proxy".into()));
+    let handle_time = rules_with(&weak, "fail", Some("key_results[1]"));
+    assert!(
+        handle_time.contains(&"kr.not_activity_proxy".into()) && handle_time.contains(&"kr.relative_target".into()),
+        "{handle_time:?}"
+    );
+    assert!(rules_with(&weak, "fail", Some("key_results[2]")).contains(&"kr.outcome_not_output".into()));
+    assert!(weak["strength"].as_f64().unwrap() < strong["strength"].as_f64().unwrap());
+    let suggestion =
+        weak["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "objective.outcome_not_output").unwrap();
+    assert!(suggestion["question"].as_str().unwrap().contains("different for customers"));
+
+    // Nothing was saved by checking.
+    let page = ok(&client, "list_okrs", json!({})).await;
+    assert_eq!(page["objectives"], json!([]));
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_draft_survives_updates_and_a_restart_with_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+
+    let drafted = ok(&client, "draft_okr", strong_okr()).await;
+    assert_eq!(drafted["objective_id"], "O-1");
+    assert_eq!(drafted["key_result_ids"], json!(["KR-1", "KR-2", "KR-3"]));
+    assert_eq!(drafted["status"], "draft");
+
+    // A second objective that targets the same metric reuses it.
+    let second = ok(
+        &client,
+        "draft_okr",
+        json!({"objective": "Trial teams see value before the trial ends", "owner": "Leo Park", "cycle": "2026-Q4",
+               "key_results": ["Raise week-1 to month-3 retention from 50% to 60%", "Raise trial-to-paid conversion from 12% to 16%"]}),
+    )
+    .await;
+    assert_eq!(second["metric_ids"][0], drafted["metric_ids"][0], "the shared metric is reused by name");
+
+    let refused = err(&client, "update_okr", json!({"id": "KR-1", "changes": {"target": 62}})).await;
+    assert!(refused.starts_with("reason: is needed to move a target (65 to 62)"), "{refused}");
+    let updated = ok(
+        &client,
+        "update_okr",
+        json!({"id": "KR-1", "changes": {"target": 62}, "reason": "Baseline re-measured on all accounts"}),
+    )
+    .await;
+    assert_eq!(updated["changes"], json!([{"field": "target", "from": 65.0, "to": 62.0}]));
+    assert_eq!(updated["history_entry"]["author"], "e2e-tester");
+    ok(&client, "update_okr", json!({"id": "O-1", "changes": {"status": "active"}})).await;
+    let indicator = ok(
+        &client,
+        "add_indicator",
+        json!({"key_result": "KR-1", "metric": "Share of new accounts inviting a teammate in week 1", "expected_lag_days": 21}),
+    )
+    .await;
+    assert_eq!(indicator["indicator"]["id"], "IND-1");
+    assert_eq!(indicator["indicator"]["status"], "assumed");
+    let initiative = ok(
+        &client,
+        "add_initiative",
+        json!({"key_result": "KR-2", "title": "Guided first-project template", "percent_complete": 30}),
+    )
+    .await;
+    assert_eq!(initiative["id"], "INI-1");
+
+    let by_kr = ok(&client, "get_okr", json!({"id": "KR-2"})).await;
+    assert_eq!(by_kr["id"], "O-1", "a KR id shows its objective");
+    let page = ok(&client, "list_okrs", json!({"cycle": "2026-Q4", "status": "active"})).await;
+    assert_eq!(page["objectives"].as_array().unwrap().len(), 1);
+    assert_eq!(page["objectives"][0]["id"], "O-1");
+    client.cancel().await.unwrap();
+
+    // Restart on the same database: everything is there, history included.
+    let client = connect(dir.path()).await;
+    let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
+    assert_eq!(detail["status"], "active");
+    assert_eq!(detail["key_result_details"][0]["target"], 62.0);
+    assert_eq!(detail["key_result_details"][0]["indicators"][0]["id"], "IND-1");
+    assert_eq!(detail["key_result_details"][1]["initiatives"][0]["title"], "Guided first-project template");
+    let history = detail["history"].as_array().unwrap();
+    let target_change = history
+        .iter()
+        .find(|e| e["subject"] == "KR-1" && e["action"] == "updated")
+        .expect("the target change is in the history");
+    assert_eq!(target_change["reason"], "Baseline re-measured on all accounts");
+    assert!(history.iter().any(|e| e["subject"] == "O-1" && e["action"] == "created"));
+    assert!(history.iter().any(|e| e["subject"] == "KR-1" && e["action"] == "indicator_added"));
+    let listed = ok(&client, "list_okrs", json!({"limit": 1})).await;
+    assert_eq!(listed["objectives"][0]["id"], "O-1");
+    let next = ok(&client, "list_okrs", json!({"limit": 1, "cursor": listed["next_cursor"]})).await;
+    assert_eq!(next["objectives"][0]["id"], "O-2");
+    assert!(next.get("next_cursor").is_none());
+    // Ids keep counting after a restart: no reuse.
+    let third = ok(&client, "draft_okr", json!({"objective": "Admins trust our audit log", "owner": "Sam", "cycle": "2026-Q4", "key_results": ["Raise audit-log weekly active admins from 10% to 25%", "Lift admin trust score (1-5 scale) from 3.1 to 3.8"]})).await;
+    assert_eq!(third["objective_id"], "O-3");
+    assert_eq!(third["key_result_ids"][0], "KR-6");
+    client.cancel().await.unwrap();
+}
