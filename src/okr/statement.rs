@@ -363,7 +363,7 @@ impl Tokenizer<'_> {
             } else if is_dash(c) && prev.is_some_and(|p| p.is_ascii_digit()) {
                 self.push_symbol("–", i, i + 1);
                 i += 1;
-            } else if c.is_ascii_digit() || (c == '.' && self.digit_at(i + 1)) {
+            } else if c.is_ascii_digit() || (c == '.' && self.at(i + 1).is_some_and(|d| d.is_ascii_digit())) {
                 i = self.number(i, i, false, None);
             } else if c.is_alphanumeric() {
                 i = self.word(i);
@@ -506,6 +506,8 @@ impl Tokenizer<'_> {
         }
         let plain_integer = !decimal && !separators && exponent == 0 && unit.is_none() && !signed;
         let Ok(mut value) = format!("{mantissa}e{exponent}").parse::<f64>() else {
+            // Always consume at least one character, so the scan moves on.
+            let i = i.max(start + 1);
             let raw: String = self.chars[start..i].iter().collect();
             self.unread.push(format!("\"{raw}\" could not be read as a number"));
             self.tokens.push(Token::word(&raw));
@@ -1129,5 +1131,262 @@ fn verb_direction(verb: &str) -> Option<Direction> {
         Some(Direction::Maintain)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> ParsedStatement {
+        parse_statement(text)
+    }
+
+    fn values(text: &str) -> (Option<f64>, Option<f64>) {
+        let parsed = p(text);
+        (parsed.baseline, parsed.target)
+    }
+
+    fn currency(code: &str) -> Option<Unit> {
+        Some(Unit::Currency { code: code.into() })
+    }
+
+    fn duration(unit: &str) -> Option<Unit> {
+        Some(Unit::Duration { unit: unit.into() })
+    }
+
+    #[test]
+    fn from_x_to_y_and_the_metric_between_verb_and_values() {
+        let r = p("Raise week-1 to month-3 retention from 50% to 65%");
+        assert_eq!(r.verb.as_deref(), Some("raise"));
+        assert_eq!(r.direction, Some(Direction::Increase));
+        assert_eq!(r.metric.as_deref(), Some("week-1 to month-3 retention"));
+        assert_eq!((r.baseline, r.target, r.unit), (Some(50.0), Some(65.0), Some(Unit::Percent)));
+        assert!(r.unread.is_empty(), "{:?}", r.unread);
+        assert_eq!(values("Move activation 20% → 30%"), (Some(20.0), Some(30.0)));
+        assert_eq!(values("Move activation 20% -> 30%"), (Some(20.0), Some(30.0)));
+        assert_eq!(values("Raise activation to 30%"), (None, Some(30.0)));
+        assert_eq!(p("Raise activation from 20 to 30%").unit, Some(Unit::Percent));
+    }
+
+    #[test]
+    fn negatives_in_every_dash_and_ranges_that_are_not_negatives() {
+        assert_eq!(values("Lift the Evaluation experience score from −1.1 to –0.4"), (Some(-1.1), Some(-0.4)));
+        assert_eq!(values("Lift the score from -1.1 to +0.3"), (Some(-1.1), Some(0.3)));
+        assert_eq!(values("Lift the score from —2 to -1"), (Some(-2.0), Some(-1.0)));
+        let r = p("Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1");
+        assert_eq!(r.scale, Some(Scale { min: 1.0, max: 5.0 }));
+        assert_eq!((r.baseline, r.target, r.unit), (Some(3.3), Some(4.1), Some(Unit::Score)));
+        assert_eq!(r.metric.as_deref(), Some("onboarding satisfaction"));
+        assert_eq!(p("Lift the journey score (-2 to +2) from -1.1 to -0.4").scale, Some(Scale { min: -2.0, max: 2.0 }));
+        assert_eq!(p("Raise satisfaction on a 1 to 5 scale from 3.1 to 3.9").scale, Some(Scale { min: 1.0, max: 5.0 }));
+        assert_eq!(p("Raise satisfaction (1-7) from 4 to 5").scale, Some(Scale { min: 1.0, max: 7.0 }));
+        assert_eq!(p("Raise likelihood to recommend out of 10 from 6 to 8").scale, Some(Scale { min: 0.0, max: 10.0 }));
+    }
+
+    #[test]
+    fn currencies_magnitudes_and_separators() {
+        let r = p("Grow annual recurring revenue from $4.2 million to $5 million");
+        assert_eq!((r.baseline, r.target, r.unit), (Some(4_200_000.0), Some(5_000_000.0), currency("USD")));
+        assert_eq!(values("Lower cost per acquisition from $60,000 to $45,000"), (Some(60_000.0), Some(45_000.0)));
+        assert_eq!(p("Raise revenue from €300k to €450k").unit, currency("EUR"));
+        assert_eq!(values("Raise revenue from €300k to €450k"), (Some(300_000.0), Some(450_000.0)));
+        assert_eq!(values("Grow pipeline from £1.2M to £2.5bn"), (Some(1_200_000.0), Some(2_500_000_000.0)));
+        assert_eq!(p("Grow pipeline from USD 40,000 to USD 55,000").unit, currency("USD"));
+        assert_eq!(p("Grow pipeline from 40,000 EUR to 55,000 EUR").unit, currency("EUR"));
+        assert_eq!(values("Grow weekly active teams from 1.2k to 2k"), (Some(1200.0), Some(2000.0)));
+        assert_eq!(values("Reach 1,200,000 monthly readers"), (None, Some(1_200_000.0)));
+        assert_eq!(values("Raise retention from 65 percent to 70 percent"), (Some(65.0), Some(70.0)));
+        assert_eq!(values("Raise conversion from .5% to 1.5%"), (Some(0.5), Some(1.5)));
+    }
+
+    #[test]
+    fn durations_thresholds_and_number_words() {
+        let r = p("Cut median first response time from 9 hours to under 2 hours");
+        assert_eq!((r.baseline, r.target, r.unit.clone()), (Some(9.0), Some(2.0), duration("hours")));
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 2.0 }));
+        assert_eq!(r.direction, Some(Direction::Decrease));
+        let r = p("Keep uptime at or above 99.9%");
+        assert_eq!((r.direction, r.target), (Some(Direction::Maintain), Some(99.9)));
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtLeast, value: 99.9 }));
+        assert_eq!(r.metric.as_deref(), Some("uptime"));
+        let r = p("Resolve billing tickets in less than 24 hours");
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 24.0 }));
+        assert_eq!(r.unit, duration("hours"));
+        let r = p("Reduce time to first value from two weeks to 5 days");
+        assert_eq!((r.baseline, r.target), (Some(2.0), Some(5.0)));
+        assert!(r.unread.iter().any(|u| u.contains("different units")), "{:?}", r.unread);
+        assert_eq!(p("Reduce onboarding to twenty-five minutes").target, Some(25.0));
+        assert_eq!(p("Ship the release in two months").due, Some(TimeBound::Within { days: 60 }));
+        assert_eq!(p("Keep churn below 2%").threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 2.0 }));
+    }
+
+    #[test]
+    fn relative_changes() {
+        let rel = |text: &str| p(text).relative_change;
+        let change = |amount, percent, direction| Some(RelativeChange { amount, percent, direction });
+        assert_eq!(rel("Cut average handle time by 20%"), change(20.0, true, Direction::Decrease));
+        assert_eq!(rel("Increase activation by 30%"), change(30.0, true, Direction::Increase));
+        assert_eq!(rel("Reduce churn by 2 points"), change(2.0, false, Direction::Decrease));
+        assert_eq!(rel("Reduce churn by 2pp"), change(2.0, false, Direction::Decrease));
+        assert_eq!(
+            rel("Policy misses on refund contacts down 40% (from 18% to 11%)"),
+            change(40.0, true, Direction::Decrease)
+        );
+        assert_eq!(rel("Signups up 15%"), change(15.0, true, Direction::Increase));
+        assert_eq!(rel("Deliver a 20% reduction in refund contacts"), change(20.0, true, Direction::Decrease));
+        assert_eq!(rel("Double the number of active integrations"), change(100.0, true, Direction::Increase));
+        assert_eq!(rel("Halve time to first value"), change(50.0, true, Direction::Decrease));
+        assert_eq!(rel("Cut onboarding time in half"), change(50.0, true, Direction::Decrease));
+        let r = p("Policy misses on refund contacts down 40% (from 18% to 11%)");
+        assert_eq!((r.verb, r.baseline, r.target), (None, Some(18.0), Some(11.0)));
+        assert_eq!(r.metric.as_deref(), Some("Policy misses on refund contacts"));
+    }
+
+    #[test]
+    fn time_bounds() {
+        let due = |text: &str| p(text).due;
+        assert_eq!(due("Raise NPS from 20 to 30 by end of Q3"), Some(TimeBound::QuarterEnd { quarter: 3, year: None }));
+        assert_eq!(
+            due("Raise NPS from 20 to 30 by the end of Q3 2026"),
+            Some(TimeBound::QuarterEnd { quarter: 3, year: Some(2026) })
+        );
+        assert_eq!(due("Raise NPS from 20 to 30 in Q4"), Some(TimeBound::QuarterEnd { quarter: 4, year: None }));
+        assert_eq!(due("Raise NPS from 20 to 30 this quarter"), Some(TimeBound::ThisQuarter));
+        assert_eq!(due("Raise NPS from 20 to 30 by end of year"), Some(TimeBound::YearEnd { year: None }));
+        assert_eq!(due("Raise NPS from 20 to 30 by 2027"), Some(TimeBound::YearEnd { year: Some(2027) }));
+        assert_eq!(due("Raise NPS from 20 to 30 by May 15"), Some(TimeBound::Date { month: 5, day: 15, year: None }));
+        assert_eq!(due("Raise NPS from 20 to 30 by 15 May"), Some(TimeBound::Date { month: 5, day: 15, year: None }));
+        assert_eq!(
+            due("Raise NPS from 20 to 30 by May 15, 2027"),
+            Some(TimeBound::Date { month: 5, day: 15, year: Some(2027) })
+        );
+        assert_eq!(
+            due("Raise NPS from 20 to 30 by 2026-12-31"),
+            Some(TimeBound::Date { month: 12, day: 31, year: Some(2026) })
+        );
+        assert_eq!(due("Decrease abandonment from 38% to 30% within 60 days"), Some(TimeBound::Within { days: 60 }));
+        // Before the values, "within 7 days" belongs to the metric.
+        let r = p("Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%");
+        assert_eq!(r.due, None);
+        assert_eq!(r.metric.as_deref(), Some("share of new accounts that finish a first real project within 7 days"));
+        // "by 2000 users" is a number, not a year.
+        assert_eq!(due("Grow weekly users by 2000 users"), None);
+        let r = p("Raise NPS from 20 to 30 by week 6");
+        assert!(r.due.is_none() && r.unread.iter().any(|u| u.contains("by week 6")), "{r:?}");
+        assert_eq!(r.metric.as_deref(), Some("NPS"));
+    }
+
+    #[test]
+    fn lone_numbers_outputs_and_verbs() {
+        let r = p("Close 600 tickets a week");
+        assert_eq!((r.verb.as_deref(), r.target, r.unit.clone()), (Some("close"), Some(600.0), Some(Unit::Count)));
+        assert_eq!(r.metric.as_deref(), Some("tickets a week"));
+        let r = p("Launch the new onboarding flow by end of Q2");
+        assert_eq!((r.verb.as_deref(), r.target), (Some("launch"), None));
+        assert_eq!(r.metric.as_deref(), Some("new onboarding flow"));
+        assert!(r.unread.iter().any(|u| u.contains("no number")));
+        assert_eq!(p("Roll out SSO to 40 enterprise workspaces").verb.as_deref(), Some("roll out"));
+        assert_eq!(
+            p("Increase churn from 5% to 3%").direction,
+            Some(Direction::Increase),
+            "the verb is kept; the check flags it"
+        );
+        assert_eq!(p("Achieve churn from 5% to 3%").direction, Some(Direction::Decrease));
+        assert_eq!(p("Churn is 3% or less").verb, None);
+    }
+
+    #[test]
+    fn numbers_glued_to_words_are_part_of_the_metric() {
+        for text in [
+            "Raise top-2-box satisfaction from 61% to 70%",
+            "Raise 7-day activation from 30% to 40%",
+            "Raise Q3 cohort retention from 30% to 40%",
+            "Cut p95 latency from 900 ms to 400 ms",
+            "Raise B2B win rate from 20% to 25%",
+        ] {
+            let r = p(text);
+            assert!(r.baseline.is_some() && r.target.is_some(), "{text}: {r:?}");
+            assert!(r.metric.as_deref().is_some_and(|m| m.chars().any(|c| c.is_ascii_digit())), "{text}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_said_not_guessed() {
+        let r = p("Raise NPS to 12ish");
+        assert_eq!(r.target, None);
+        assert!(r.unread.iter().any(|u| u.contains("12ish")), "{:?}", r.unread);
+        let r = p("Raise NPS from 1.2.3 to 4");
+        assert_eq!(r.baseline, None);
+        assert!(r.unread.iter().any(|u| u.contains("1.2.3")), "{:?}", r.unread);
+        let r = p("Cut load time to 5m");
+        assert_eq!(r.target, None);
+        assert!(r.unread.iter().any(|u| u.contains("minutes or millions")), "{:?}", r.unread);
+        let r = p("Improve the onboarding experience");
+        assert_eq!((r.baseline, r.target), (None, None));
+        assert!(r.unread.iter().any(|u| u.contains("no number")));
+        assert!(p("Raise NPS from a lot").unread.iter().any(|u| u.contains("\"from\" is not followed by a number")));
+    }
+
+    #[test]
+    fn never_panics_on_hostile_input() {
+        let long = "Raise retention from 50% to 65% ".repeat(3_300);
+        assert!(long.len() > 100_000);
+        let _ = parse_statement(&long);
+        for text in [
+            "",
+            " ",
+            "\u{0}\u{7}\u{1b}[31m",
+            "–",
+            "−−−",
+            "$",
+            "$ ",
+            "%",
+            "from",
+            "to",
+            "by",
+            "(",
+            "()",
+            "1–",
+            "–1",
+            "1,",
+            "1,00",
+            ".",
+            "..",
+            "1e400",
+            "99999999999999999999999999999999999999",
+            "by May",
+            "by 31",
+            "🙂 raise 😀 from 1 to 2 🙂",
+            "東京 from ١٢ to ٣٤",
+            "Raise x from 1.",
+            "out of",
+            "on a 1 to",
+            "(1–",
+            "1–5 scale",
+            "within",
+            "in half",
+            "a 20%",
+            "2026-13-45",
+            "by 2026-02-30",
+            "USD",
+            "5 million",
+            "twenty-",
+            "-twenty",
+        ] {
+            let _ = parse_statement(text);
+        }
+        let mut seed = 7u64;
+        let alphabet: Vec<char> =
+            "0123456789 .,-–−+$€%kKmMB()fromtoby→q3Q4 in within under at least\u{0}é".chars().collect();
+        for _ in 0..20_000 {
+            let text: String = (0..40)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let _ = parse_statement(&text);
+        }
     }
 }
