@@ -63,10 +63,14 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
         (
             "draft_okr",
             okr(json!([{"statement": "Raise x from 1 to 2", "target": "high"}])),
-            "key_results[0]: invalid type: string \"high\", expected f64",
+            "key_results[0].target: invalid type: string \"high\", expected f64",
         ),
         ("draft_okr", okr(json!([{"statement": "Raise x from 1 to 2", "tagret": 3}])), "unknown field `tagret`"),
-        ("draft_okr", okr(json!([17])), "key_results[0]: expected a statement string or an object"),
+        (
+            "draft_okr",
+            okr(json!([17])),
+            "key_results[0]: invalid type: integer `17`, expected a statement string or an object",
+        ),
         (
             "draft_okr",
             okr(json!([{"statement": "Raise x", "weight": -1}])),

@@ -56,31 +56,26 @@ pub enum KeyResultDraft {
     Structured(KeyResultSpec),
 }
 
-// Untagged enums answer "data did not match any variant"; this says what was wrong.
+// Untagged enums answer "data did not match any variant"; this visitor says what
+// was wrong, and reads the object straight from the input (a detour through
+// serde_json::Value would turn a YAML `.nan` into a silent null).
 impl<'de> Deserialize<'de> for KeyResultDraft {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        match serde_json::Value::deserialize(d)? {
-            serde_json::Value::String(s) => Ok(KeyResultDraft::Statement(s)),
-            value @ serde_json::Value::Object(_) => {
-                serde_json::from_value(value).map(KeyResultDraft::Structured).map_err(D::Error::custom)
+        struct DraftVisitor;
+        impl<'de> serde::de::Visitor<'de> for DraftVisitor {
+            type Value = KeyResultDraft;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a statement string or an object with a statement and fields")
             }
-            other => Err(D::Error::custom(format!(
-                "expected a statement string or an object with a statement and fields, got {}",
-                json_kind(&other)
-            ))),
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyResultDraft, E> {
+                Ok(KeyResultDraft::Statement(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<KeyResultDraft, A::Error> {
+                KeyResultSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(KeyResultDraft::Structured)
+            }
         }
-    }
-}
-
-fn json_kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "a list",
-        serde_json::Value::Object(_) => "an object",
+        d.deserialize_any(DraftVisitor)
     }
 }
 

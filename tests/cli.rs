@@ -1,0 +1,93 @@
+//! The command line as a person or CI uses it: `grounded check` and `grounded demo`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn grounded(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grounded")).args(args).output().expect("the binary runs")
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn check_exits_1_on_a_failing_check_and_0_on_a_clean_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/okrs.yaml");
+    let output = grounded(&["check", examples.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("FAIL objective.outcome_not_output"), "{text}");
+    assert!(text.contains("4 objective(s) checked"), "{text}");
+
+    let good = write(
+        dir.path(),
+        "okrs.md",
+        "# New customers reach lasting value in their first week\nOwner: Maya Chen\nCycle: 2026-Q4\n\n- Raise week-1 to month-3 retention from 50% to 65%\n- Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1\n".as_bytes(),
+    );
+    let output = grounded(&["check", &good]);
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("no failing checks"));
+
+    let output = grounded(&["check", &good, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("--json prints JSON");
+    assert_eq!(json[0]["key_results"][0]["baseline"], 50.0);
+    assert_eq!(json[0]["tally"]["fail"], 0);
+}
+
+#[test]
+fn check_explains_bad_files_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(String, &str)> = vec![
+        (
+            write(
+                dir.path(),
+                "nan.yaml",
+                b"objective: A\ncycle: 2026-Q4\nkey_results:\n  - statement: Raise x from 1 to 2\n    target: .nan\n",
+            ),
+            "key_results[0].target: is NaN; a finite number is needed",
+        ),
+        (write(dir.path(), "latin1.md", b"# Caf\xe9 customers\n- Raise x from 1 to 2\n"), "is not UTF-8 text"),
+        (
+            write(dir.path(), "typo.yaml", b"objectives:\n  - objective: A\n    key_results: [a]\n    ownr: Maya\n"),
+            "unknown field `ownr`",
+        ),
+        (
+            write(dir.path(), "cycle.yaml", b"objective: A\ncycle: Q4\nkey_results: [a]\n"),
+            "cycle: \"Q4\" is not a cycle",
+        ),
+        (dir.path().join("missing.yaml").to_string_lossy().into_owned(), "cannot read"),
+    ];
+    for (path, expected) in cases {
+        let output = grounded(&["check", &path]);
+        assert_eq!(output.status.code(), Some(2), "{path}: {}", stderr(&output));
+        assert!(stderr(&output).contains(expected), "{path}: expected {expected:?} in {}", stderr(&output));
+    }
+}
+
+#[test]
+fn demo_tells_the_story_end_to_end() {
+    let output = grounded(&["demo"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "saved as draft O-1 with KR-1, KR-2, KR-3",
+        "FAIL kr.not_activity_proxy",
+        "IND-1 on metric",
+        "without a reason: refused: reason: is needed to move a target (65 to 62)",
+        "KR-1 updated by demo [target]: The September cohort baseline",
+    ] {
+        assert!(text.contains(expected), "the demo did not print {expected:?}:\n{text}");
+    }
+}
