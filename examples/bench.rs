@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use grounded::okr::Actor;
 use grounded::okr::draft::{check_okr, draft_okr};
 use grounded::okr::input::{KeyResultDraft, ObjectiveDraft};
+use grounded::okr::query::get_okr;
 use grounded::okr::statement::parse_statement;
 use grounded::store::Store;
 
@@ -42,6 +43,16 @@ fn main() -> anyhow::Result<()> {
         ms(max(&starts)),
         starts.len()
     );
+
+    let store = Store::open(&db)?;
+    let mut core = Vec::with_capacity(2_000);
+    for i in 0..2_000 {
+        let t = Instant::now();
+        std::hint::black_box(get_okr(&store, &format!("O-{}", 1 + (i * 7919) % OBJECTIVES))?);
+        core.push(t.elapsed());
+    }
+    drop(store);
+    println!("get_okr in the core, no transport: p50 {:.3} ms (n={})", ms(percentile(&core, 0.5)), core.len());
 
     let trips = get_okr_round_trips(&binary, &db, 2_000)?;
     println!(

@@ -116,20 +116,51 @@ pub fn context_for(store: &Store, plan: &ObjectivePlan, excluding: Option<Object
     };
     let mut context = CheckContext { parent_title, ..Default::default() };
     if let Some(cycle) = &plan.cycle {
-        for objective in store.scan::<Objective>(Table::Objectives) {
-            let objective = objective?;
-            if Some(objective.id) == excluding || objective.cycle != *cycle || objective.status == Status::Archived {
-                continue;
+        let count = |holder: &str| -> Result<usize> {
+            let mut n = 0;
+            for key in store.tree(Table::OwnerLoad).scan_prefix(load_prefix(cycle, holder)).keys() {
+                let key = key?;
+                n += usize::from(ObjectiveId::from_key(&key[key.len() - 8..]) != excluding);
             }
-            let same_owner = match (&objective.owner, &plan.owner) {
-                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-                _ => false,
-            };
-            context.owner_objectives += usize::from(same_owner);
-            context.company_objectives += usize::from(objective.level == Level::Company);
+            Ok(n)
+        };
+        if let Some(owner) = &plan.owner {
+            context.owner_objectives = count(&owner.to_lowercase())?;
         }
+        context.company_objectives = count(COMPANY)?;
     }
     Ok(context)
+}
+
+/// The holder under which company-level objectives are counted; no person's name
+/// starts with a control character.
+const COMPANY: &str = "\u{1}company";
+
+fn load_prefix(cycle: &crate::model::Cycle, holder: &str) -> Vec<u8> {
+    format!("{cycle}\u{0}{holder}\u{0}").into_bytes()
+}
+
+/// The [`Table::OwnerLoad`] keys an objective counts under: its owner, and the
+/// company when it is company-level. Archived objectives count for nobody.
+pub fn load_keys(objective: &Objective) -> Vec<Vec<u8>> {
+    if objective.status == Status::Archived {
+        return vec![];
+    }
+    let mut holders = vec![];
+    if let Some(owner) = &objective.owner {
+        holders.push(owner.to_lowercase());
+    }
+    if objective.level == Level::Company {
+        holders.push(COMPANY.to_string());
+    }
+    holders
+        .iter()
+        .map(|h| {
+            let mut key = load_prefix(&objective.cycle, h);
+            key.extend_from_slice(&objective.id.key());
+            key
+        })
+        .collect()
 }
 
 /// Checks the draft and saves the objective, its key results and any new metrics
@@ -173,6 +204,9 @@ pub async fn draft_okr(store: &Store, draft: ObjectiveDraft, actor: &Actor) -> R
             updated_at: now,
         };
         tx.put(Table::Objectives, &objective_id.key(), &objective)?;
+        for key in load_keys(&objective) {
+            tx.put_raw(Table::OwnerLoad, &key, &[])?;
+        }
         tx.append_history(&created(objective_id.to_string(), &objective, actor, now))?;
         Ok((objective_id, key_result_ids, metric_ids))
     })?;
@@ -250,5 +284,56 @@ pub fn created<T: Serialize>(subject: String, record: &T, actor: &Actor, at: Tim
             to: serde_json::to_value(record).unwrap_or_default(),
         }],
         reason: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::okr::input::KeyResultDraft;
+    use crate::okr::update::{OkrChanges, UpdateRequest, update_okr};
+
+    fn draft(owner: &str, cycle: &str, level: Level) -> ObjectiveDraft {
+        ObjectiveDraft {
+            objective: "Customers reach value".into(),
+            owner: Some(owner.into()),
+            cycle: Some(cycle.into()),
+            level: Some(level),
+            kind: None,
+            parent: None,
+            stage: None,
+            key_results: vec![KeyResultDraft::Statement("Raise retention from 50% to 65%".into())],
+        }
+    }
+
+    fn load_status(store: &Store, d: ObjectiveDraft) -> checks::CheckStatus {
+        let outcome = check_okr(store, d).unwrap();
+        outcome.report.findings.iter().find(|f| f.rule == "objective.owner_load").unwrap().status
+    }
+
+    #[tokio::test]
+    async fn owner_load_counts_the_owners_objectives_in_the_cycle_only() {
+        let store = Store::temporary().unwrap();
+        let actor = Actor("test".into());
+        for _ in 0..3 {
+            draft_okr(&store, draft("Maya Chen", "2026-Q4", Level::Team), &actor).await.unwrap();
+        }
+        draft_okr(&store, draft("Maya Chen", "2027-Q1", Level::Team), &actor).await.unwrap();
+        draft_okr(&store, draft("Leo", "2026-Q4", Level::Team), &actor).await.unwrap();
+        // A fourth objective for Maya in 2026-Q4 (the name's case does not matter).
+        assert_eq!(load_status(&store, draft("maya chen", "2026-Q4", Level::Team)), checks::CheckStatus::Warn);
+        assert_eq!(load_status(&store, draft("Leo", "2026-Q4", Level::Team)), checks::CheckStatus::Pass);
+        // Archiving one frees a place; re-checking a stored objective does not count itself.
+        let request = UpdateRequest {
+            id: "O-1".into(),
+            changes: OkrChanges { status: Some(Status::Archived), ..Default::default() },
+            reason: None,
+        };
+        update_okr(&store, request, &actor).await.unwrap();
+        assert_eq!(load_status(&store, draft("Maya Chen", "2026-Q4", Level::Team)), checks::CheckStatus::Pass);
+        let detail = crate::okr::query::get_okr(&store, "O-2").unwrap();
+        let report = crate::okr::query::check_stored(&store, &detail.objective, &detail.key_result_details).unwrap();
+        let own = report.findings.iter().find(|f| f.rule == "objective.owner_load").unwrap();
+        assert!(own.reason.contains("would hold 2 objective"), "{}", own.reason);
     }
 }

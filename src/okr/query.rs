@@ -146,7 +146,8 @@ pub struct ObjectiveDetail {
     #[serde(flatten)]
     pub objective: Objective,
     pub key_result_details: Vec<KeyResultDetail>,
-    /// The quality checks as they stand now.
+    /// The quality checks as they stand now: every finding but the passes, which
+    /// the tally counts (check_okr lists every rule).
     pub check: CheckReport,
     /// Every change to the objective and its key results, oldest first.
     pub history: Vec<AuditEntry>,
@@ -171,7 +172,7 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
         details.push(KeyResultDetail { key_result, metric_detail, indicators, initiatives });
     }
     history.sort_by_key(|e| e.at);
-    let check = check_stored(store, &objective, &details)?;
+    let check = check_stored(store, &objective, &details)?.without_passes();
     Ok(ObjectiveDetail { objective, key_result_details: details, check, history })
 }
 

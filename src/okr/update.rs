@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Actor;
 use super::checks::CheckReport;
-use super::draft::create_or_find_metric;
+use super::draft::{create_or_find_metric, load_keys};
 use super::input::KeyResultSpec;
 use super::query::{get_okr, load_key_result, load_objective};
 use crate::error::{Error, Result};
@@ -81,7 +81,7 @@ pub struct Updated {
     pub changes: Vec<FieldChange>,
     /// The history entry written, if anything changed.
     pub history_entry: Option<AuditEntry>,
-    /// The objective's quality checks after the change.
+    /// The objective's quality checks after the change (passes counted, not listed).
     pub check: CheckReport,
 }
 
@@ -133,6 +133,12 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
                 after.updated_at = now;
                 let entry = audit(id.to_string(), changes, reason, actor, now);
                 store.transact(|tx| {
+                    for key in load_keys(&before) {
+                        tx.remove(Table::OwnerLoad, &key)?;
+                    }
+                    for key in load_keys(&after) {
+                        tx.put_raw(Table::OwnerLoad, &key, &[])?;
+                    }
                     tx.put(Table::Objectives, &id.key(), &after)?;
                     tx.append_history(&entry)
                 })?;

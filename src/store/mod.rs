@@ -41,9 +41,12 @@ pub enum Table {
     KeyResultChildren,
     /// `O-3/` or `KR-12/` + big-endian sequence → audit entry.
     History,
+    /// Cycle + owner (or the company) + objective id → (): how many objectives each
+    /// owner holds in a cycle, without reading every objective.
+    OwnerLoad,
 }
 
-const TABLES: [(Table, &str); 9] = [
+const TABLES: [(Table, &str); 10] = [
     (Table::Meta, "meta"),
     (Table::Objectives, "objectives"),
     (Table::KeyResults, "key_results"),
@@ -53,6 +56,7 @@ const TABLES: [(Table, &str); 9] = [
     (Table::Initiatives, "initiatives"),
     (Table::KeyResultChildren, "key_result_children"),
     (Table::History, "history"),
+    (Table::OwnerLoad, "owner_load"),
 ];
 
 /// The open database. Cheap to clone: sled handles are reference counted.
@@ -239,6 +243,11 @@ impl Tx<'_> {
         Ok(())
     }
 
+    pub fn remove(&self, table: Table, key: &[u8]) -> Result<(), TxError> {
+        self.view(table).remove(key)?;
+        Ok(())
+    }
+
     pub fn put_raw(&self, table: Table, key: &[u8], value: &[u8]) -> Result<(), TxError> {
         self.view(table).insert(key, value)?;
         Ok(())
@@ -259,6 +268,13 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_are_listed_in_their_index_order() {
+        for (index, (table, _)) in TABLES.iter().enumerate() {
+            assert_eq!(*table as usize, index, "{table:?}");
+        }
+    }
 
     #[test]
     fn an_aborted_transaction_writes_nothing_not_even_its_counters() {
