@@ -54,9 +54,17 @@ fn main() -> anyhow::Result<()> {
     drop(store);
     println!("get_okr in the core, no transport: p50 {:.3} ms (n={})", ms(percentile(&core, 0.5)), core.len());
 
-    let trips = get_okr_round_trips(&binary, &db, 2_000)?;
+    let get = |i: usize| serde_json::json!({"id": format!("O-{}", 1 + (i * 7919) % OBJECTIVES)});
+    let trips = round_trips(&binary, &db, 2_000, "get_okr", get)?;
     println!(
         "get_okr round trip over stdio: p50 {:.3} ms, p95 {:.3} ms (n={})",
+        ms(percentile(&trips, 0.5)),
+        ms(percentile(&trips, 0.95)),
+        trips.len()
+    );
+    let trips = round_trips(&binary, &db, 2_000, "list_okrs", |_| serde_json::json!({"limit": 1}))?;
+    println!(
+        "list_okrs limit 1 (a small answer) round trip over stdio: p50 {:.3} ms, p95 {:.3} ms (n={})",
         ms(percentile(&trips, 0.5)),
         ms(percentile(&trips, 0.95)),
         trips.len()
@@ -223,16 +231,22 @@ fn cold_start(binary: &Path, db: &Path) -> anyhow::Result<Duration> {
     Ok(elapsed)
 }
 
-fn get_okr_round_trips(binary: &Path, db: &Path, n: usize) -> anyhow::Result<Vec<Duration>> {
+/// Round trips of one tool over one connection; `arguments` gets the call's index.
+fn round_trips(
+    binary: &Path,
+    db: &Path,
+    n: usize,
+    tool: &str,
+    arguments: impl Fn(usize) -> serde_json::Value,
+) -> anyhow::Result<Vec<Duration>> {
     let mut server = Server::start(binary, db)?;
     server.handshake()?;
     let mut trips = Vec::with_capacity(n);
     for i in 0..n {
-        let id = format!("O-{}", 1 + (i * 7919) % OBJECTIVES);
         let t = Instant::now();
-        let result = server.request("tools/call", serde_json::json!({"name": "get_okr", "arguments": {"id": id}}))?;
+        let result = server.request("tools/call", serde_json::json!({"name": tool, "arguments": arguments(i)}))?;
         trips.push(t.elapsed());
-        anyhow::ensure!(result["isError"] != true, "get_okr failed: {result}");
+        anyhow::ensure!(result["isError"] != true, "{tool} failed: {result}");
     }
     server.stop()?;
     Ok(trips)

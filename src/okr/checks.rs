@@ -359,15 +359,34 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whole-word (or whole-phrase) match, so "post" does not match "postpone".
+/// The text as its lowercase words between single spaces, for whole-word matching.
+fn spaced(text: &str) -> String {
+    format!(" {} ", words(text).join(" "))
+}
+
+/// Whole-word (or whole-phrase, or plural) match in a [`spaced`] text, so "post"
+/// does not match "postpone". Phrases are lowercase words with single spaces.
+fn has_phrase(spaced_text: &str, phrase: &str) -> bool {
+    let mut from = 0;
+    while let Some(found) = spaced_text[from..].find(phrase) {
+        let at = from + found;
+        let after = &spaced_text[at + phrase.len()..];
+        if spaced_text[..at].ends_with(' ') && (after.starts_with(' ') || after.starts_with("s ")) {
+            return true;
+        }
+        // Phrases are ASCII, so the byte after a match start is a char boundary.
+        from = at + 1;
+    }
+    false
+}
+
 fn contains_phrase(text: &str, phrase: &str) -> bool {
-    let hay = format!(" {} ", words(text).join(" "));
-    let needle = format!(" {} ", words(phrase).join(" "));
-    hay.contains(&needle) || hay.contains(&format!(" {}s ", needle.trim()))
+    has_phrase(&spaced(text), phrase)
 }
 
 fn first_phrase_of<'a>(text: &str, list: &[&'a str]) -> Option<&'a str> {
-    list.iter().copied().find(|p| contains_phrase(text, p))
+    let text = spaced(text);
+    list.iter().copied().find(|p| has_phrase(&text, p))
 }
 
 pub fn is_output_verb(verb: &str) -> bool {
@@ -1066,6 +1085,28 @@ mod tests {
             [CheckStatus::Warn]
         );
         assert_eq!(statuses(&set(GOOD_KRS), "set.quality_beyond_satisfaction", "key_results"), [CheckStatus::Pass]);
+    }
+
+    #[test]
+    fn vocabulary_lists_are_in_the_form_phrases_are_matched_in() {
+        for list in [
+            OUTPUT_VERBS,
+            OUTPUT_WORDS,
+            OUTPUT_NOUNS,
+            ACTIVITY_PROXIES,
+            SATISFACTION_METRICS,
+            EXPERIENCE_METRICS,
+            JARGON,
+        ] {
+            for phrase in list {
+                assert_eq!(words(phrase).join(" "), *phrase);
+                assert!(phrase.is_ascii());
+            }
+        }
+        assert!(contains_phrase("Publish blog posts", "blog post"));
+        assert!(!contains_phrase("Postpone the launch", "post"));
+        assert!(contains_phrase("Cut average handle time", "handle time"));
+        assert!(!contains_phrase("Cut average handle-time", "handle time"));
     }
 
     #[test]
