@@ -9,14 +9,66 @@ pub mod args;
 mod okrs;
 pub mod schemas;
 
+use std::sync::Arc;
+
+use rmcp::handler::server::common::{schema_for_input, schema_for_output};
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
+use rmcp::model::{Implementation, JsonObject, ServerCapabilities, ServerConfig};
 use rmcp::{ServerHandler, ServiceExt, tool_handler};
 
 use crate::okr::Actor;
 use crate::store::Store;
 
 pub use okrs::GetOkrInput;
+
+/// A tool's input schema, from the core type its arguments deserialize into.
+pub(crate) fn input<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
+    let schema =
+        schema_for_input::<T>().unwrap_or_else(|e| panic!("input schema of {}: {e}", std::any::type_name::<T>()));
+    Arc::new(standard_formats_only((*schema).clone()))
+}
+
+/// A tool's output schema, from the core type it answers with.
+pub(crate) fn output<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
+    Arc::new(standard_formats_only((*schema_for_output::<T>()).clone()))
+}
+
+/// schemars marks numbers with Rust formats (`uint32`, `double`) that JSON Schema
+/// does not define; validators warn about each one (the MCP Inspector prints dozens).
+/// The bounds stay in `minimum`/`maximum`; only the unknown `format` goes.
+pub(crate) fn standard_formats_only(mut schema: JsonObject) -> JsonObject {
+    fn clean(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                let rust_format = map.get("format").and_then(|f| f.as_str()).is_some_and(|f| {
+                    matches!(
+                        f,
+                        "uint"
+                            | "uint8"
+                            | "uint16"
+                            | "uint32"
+                            | "uint64"
+                            | "int"
+                            | "int8"
+                            | "int16"
+                            | "int32"
+                            | "int64"
+                            | "double"
+                            | "float"
+                    )
+                });
+                if rust_format {
+                    map.remove("format");
+                }
+                map.values_mut().for_each(clean);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(clean),
+            _ => {}
+        }
+    }
+    schema.values_mut().for_each(clean);
+    schema
+}
 
 /// How an assistant should use these tools; sent once at connection.
 pub const INSTRUCTIONS: &str = "\

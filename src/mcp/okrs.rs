@@ -1,14 +1,13 @@
 //! The OKR tools: check_okr, draft_okr, update_okr, list_okrs, get_okr,
 //! add_indicator, add_initiative. Each parses, calls [`crate::okr`], returns JSON.
 
-use rmcp::handler::server::common::schema_for_input;
 use rmcp::model::JsonObject;
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::GroundedServer;
 use super::args::{failure, parse};
+use super::{GroundedServer, input, output};
 use crate::model::Initiative;
 use crate::okr::draft::{CheckOutcome, Drafted};
 use crate::okr::input::ObjectiveDraft;
@@ -25,11 +24,6 @@ pub struct GetOkrInput {
     pub id: String,
 }
 
-/// The input schema of a tool, from the core type its arguments deserialize into.
-fn input<T: JsonSchema + 'static>() -> std::sync::Arc<JsonObject> {
-    schema_for_input::<T>().unwrap_or_else(|e| panic!("input schema of {}: {e}", std::any::type_name::<T>()))
-}
-
 #[tool_router(router = okr_tools, vis = "pub(super)")]
 impl GroundedServer {
     /// Check an objective and its key results against OKR good practice without saving
@@ -39,6 +33,7 @@ impl GroundedServer {
     /// can answer. Key results may be plain statements ("Raise week-1 retention from 50%
     /// to 65%") or objects with explicit fields. Use it while drafting, before draft_okr.
     #[tool(
+        output_schema = output::<CheckOutcome>(),
         input_schema = input::<ObjectiveDraft>(),
         annotations(title = "Check OKR quality", read_only_hint = true, open_world_hint = false)
     )]
@@ -52,6 +47,7 @@ impl GroundedServer {
     /// or reused when one with the same name exists. Returns the new ids (O-.., KR-..,
     /// M-..) and the findings. Saving does not require the checks to pass.
     #[tool(
+        output_schema = output::<Drafted>(),
         input_schema = input::<ObjectiveDraft>(),
         annotations(title = "Save an OKR draft", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
     )]
@@ -66,6 +62,7 @@ impl GroundedServer {
     /// baseline needs a reason. Every change is kept in the history with its author.
     /// Returns the field-by-field changes and the objective's checks afterwards.
     #[tool(
+        output_schema = output::<Updated>(),
         input_schema = input::<UpdateRequest>(),
         annotations(title = "Update an objective or key result", read_only_hint = false, destructive_hint = true, idempotent_hint = true, open_world_hint = false)
     )]
@@ -79,6 +76,7 @@ impl GroundedServer {
     /// back as cursor for the next page). Each row has the id, title, owner, cycle,
     /// level, kind, status and number of key results.
     #[tool(
+        output_schema = output::<ObjectivePage>(),
         input_schema = input::<ListFilter>(),
         annotations(title = "List objectives", read_only_hint = true, open_world_hint = false)
     )]
@@ -91,6 +89,7 @@ impl GroundedServer {
     /// its key results, their metrics, indicators and initiatives, the quality checks as
     /// they stand, and the full change history.
     #[tool(
+        output_schema = output::<ObjectiveDetail>(),
         input_schema = input::<GetOkrInput>(),
         annotations(title = "Show an objective", read_only_hint = true, open_world_hint = false)
     )]
@@ -104,6 +103,7 @@ impl GroundedServer {
     /// hypothesis in words. It starts as "assumed": validate it with research or data
     /// before betting the cycle on it.
     #[tool(
+        output_schema = output::<IndicatorAdded>(),
         input_schema = input::<IndicatorRequest>(),
         annotations(title = "Add a leading indicator", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
     )]
@@ -116,6 +116,7 @@ impl GroundedServer {
     /// result, with owner, due date and percent complete. Initiatives are tracked but
     /// never counted as key-result progress.
     #[tool(
+        output_schema = output::<Initiative>(),
         input_schema = input::<InitiativeRequest>(),
         annotations(title = "Add an initiative", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
     )]

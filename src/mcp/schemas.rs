@@ -19,6 +19,7 @@ pub fn schema_files() -> crate::Result<Vec<(String, Value)>> {
         }
     }
     let objective = serde_json::to_value(schemars::schema_for!(crate::okr::input::ObjectiveDraft)).unwrap_or_default();
+    let objective = Value::Object(super::standard_formats_only(objective.as_object().cloned().unwrap_or_default()));
     files.push((
         "okr-document.json".into(),
         json!({

@@ -36,6 +36,15 @@ fn parse_prefixed(text: &str, prefix: &str) -> Option<u64> {
     digits.parse::<u64>().ok().filter(|n| *n > 0)
 }
 
+/// The JSON Schema pattern of an id: `^[Kk][Rr]-?[0-9]+$`. Written without inline
+/// flags such as `(?i)`, which ECMA-262 regexes (what JSON Schema validators use)
+/// do not have.
+fn id_pattern(prefix: &str) -> String {
+    let letters: String =
+        prefix.chars().map(|c| format!("[{}{}]", c.to_ascii_uppercase(), c.to_ascii_lowercase())).collect();
+    format!("^{letters}-?[0-9]+$")
+}
+
 macro_rules! typed_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal, $noun:literal, $article:literal) => {
         $(#[$doc])*
@@ -94,7 +103,7 @@ macro_rules! typed_id {
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
                 schemars::json_schema!({
                     "type": "string",
-                    "pattern": concat!("^(?i)", $prefix, "-?[0-9]+$"),
+                    "pattern": id_pattern($prefix),
                     "description": concat!("A ", $noun, " id such as ", $prefix, "-3"),
                 })
             }
@@ -177,6 +186,11 @@ mod tests {
         assert_eq!("O-3".parse::<OkrId>(), Ok(OkrId::Objective(ObjectiveId(3))));
         assert_eq!("KR-3".parse::<OkrId>(), Ok(OkrId::KeyResult(KeyResultId(3))));
         assert!("M-3".parse::<OkrId>().is_err());
+    }
+
+    #[test]
+    fn schema_patterns_are_plain_ecma_regexes() {
+        assert_eq!(id_pattern("KR"), "^[Kk][Rr]-?[0-9]+$");
     }
 
     #[test]
