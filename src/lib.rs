@@ -7,6 +7,7 @@
 //! ARCHITECTURE.md walks through a request end to end.
 
 pub mod error;
+pub mod evidence;
 pub mod mcp;
 pub mod model;
 pub mod okr;

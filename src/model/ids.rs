@@ -122,6 +122,13 @@ typed_id!(/// A leading indicator of a key result: `IND-2`.
 typed_id!(/// An initiative expected to move a key result: `INI-5`.
     InitiativeId, "INI", "initiative", "an");
 
+typed_id!(/// A piece of evidence: `EV-305`.
+    EvidenceId, "EV", "evidence", "an");
+typed_id!(/// A study (a round of interviews, a survey): `ST-2`.
+    StudyId, "ST", "study", "a");
+typed_id!(/// A link from evidence to what it grounds: `LNK-9`.
+    LinkId, "LNK", "link", "a");
+
 /// Any id an OKR tool may be handed where several kinds are accepted
 /// (`update_okr` and `get_okr` take an objective or a key result).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

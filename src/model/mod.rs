@@ -4,6 +4,7 @@
 //! so the store, the checks and both front ends (MCP and CLI) share one vocabulary.
 
 mod cycle;
+mod evidence;
 mod history;
 mod ids;
 mod indicator;
@@ -12,8 +13,14 @@ mod metric;
 mod objective;
 
 pub use cycle::{CYCLE_FORMS, Cycle, CycleParseError};
+pub use evidence::{
+    AnswerCount, Evidence, EvidenceKind, Link, QuestionType, RankCounts, Relation, ScaleLabel, Source, Study,
+    SurveyResult,
+};
 pub use history::{AuditEntry, FieldChange};
-pub use ids::{IdParseError, IndicatorId, InitiativeId, KeyResultId, MetricId, ObjectiveId, OkrId};
+pub use ids::{
+    EvidenceId, IdParseError, IndicatorId, InitiativeId, KeyResultId, LinkId, MetricId, ObjectiveId, OkrId, StudyId,
+};
 pub use indicator::{Indicator, IndicatorStatus, Initiative};
 pub use key_result::{Direction, KeyResult, KrRole, KrType, Scale, Threshold, ThresholdKind, Unit};
 pub use metric::{Metric, normalize_metric_name};
