@@ -1,4 +1,13 @@
-//! Evidence: customer research as first-class data, the statistics of surveys, and
-//! (in the files added beside this one) import, links and search.
+//! Evidence: customer research as first-class data.
+//!
+//! - [`add`] validates and stores items (duplicates by content, re-imports by record id);
+//! - [`tags`] keeps one vocabulary (aliases, merge);
+//! - [`link`] joins evidence to objectives, key results, indicators and metrics;
+//! - [`search`] finds it again (tantivy, BM25 with stemming), derived from sled;
+//! - [`stats`] computes survey statistics when they are read.
 
+pub mod add;
+pub mod link;
+pub mod search;
 pub mod stats;
+pub mod tags;

@@ -9,7 +9,9 @@
 
 mod codec;
 
-use std::path::Path;
+use std::any::Any;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -44,9 +46,24 @@ pub enum Table {
     /// Cycle + owner (or the company) + objective id → (): how many objectives each
     /// owner holds in a cycle, without reading every objective.
     OwnerLoad,
+    Evidence,
+    /// Normalized content → evidence id: the same quote is not stored twice.
+    EvidenceByContent,
+    /// Source record id → evidence id: re-importing a record updates it.
+    EvidenceByRecord,
+    Studies,
+    /// Normalized study name → study id.
+    StudyNames,
+    Links,
+    /// Target (`KR-12`) + 0 + link id → (): what is linked to a target.
+    LinksByTarget,
+    /// Evidence id + link id → (): what an excerpt is linked to.
+    LinksByEvidence,
+    /// Alias → canonical tag name; a canonical tag maps to itself.
+    Tags,
 }
 
-const TABLES: [(Table, &str); 10] = [
+const TABLES: [(Table, &str); 19] = [
     (Table::Meta, "meta"),
     (Table::Objectives, "objectives"),
     (Table::KeyResults, "key_results"),
@@ -57,6 +74,15 @@ const TABLES: [(Table, &str); 10] = [
     (Table::KeyResultChildren, "key_result_children"),
     (Table::History, "history"),
     (Table::OwnerLoad, "owner_load"),
+    (Table::Evidence, "evidence"),
+    (Table::EvidenceByContent, "evidence_by_content"),
+    (Table::EvidenceByRecord, "evidence_by_record"),
+    (Table::Studies, "studies"),
+    (Table::StudyNames, "study_names"),
+    (Table::Links, "links"),
+    (Table::LinksByTarget, "links_by_target"),
+    (Table::LinksByEvidence, "links_by_evidence"),
+    (Table::Tags, "tags"),
 ];
 
 /// The open database. Cheap to clone: sled handles are reference counted.
@@ -64,6 +90,11 @@ const TABLES: [(Table, &str); 10] = [
 pub struct Store {
     db: Db,
     trees: Vec<Tree>,
+    /// The folder the database lives in; None for a temporary database.
+    root: Option<PathBuf>,
+    /// State derived from the database and kept beside it (the search index), one
+    /// per type, created on first use.
+    extensions: Arc<Mutex<Vec<Arc<dyn Any + Send + Sync>>>>,
 }
 
 impl Store {
@@ -71,7 +102,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         std::fs::create_dir_all(path)
             .map_err(|e| Error::invalid("db", format!("cannot create the database folder {}: {e}", path.display())))?;
-        let db = sled::Config::new().path(path).open().map_err(|e| match e {
+        let db = sled::Config::new().path(path.join("sled")).open().map_err(|e| match e {
             sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.raw_os_error() == Some(11) => {
                 Error::invalid(
                     "db",
@@ -80,17 +111,17 @@ impl Store {
             }
             other => Error::Storage(other),
         })?;
-        Store::from_db(db)
+        Store::from_db(db, Some(path.to_path_buf()))
     }
 
     /// A throw-away database (the demo, tests).
     pub fn temporary() -> Result<Store> {
-        Store::from_db(sled::Config::new().temporary(true).open()?)
+        Store::from_db(sled::Config::new().temporary(true).open()?, None)
     }
 
-    fn from_db(db: Db) -> Result<Store> {
+    fn from_db(db: Db, root: Option<PathBuf>) -> Result<Store> {
         let trees = TABLES.iter().map(|(_, name)| db.open_tree(name)).collect::<Result<Vec<_>, _>>()?;
-        let store = Store { db, trees };
+        let store = Store { db, trees, root, extensions: Arc::default() };
         store.check_schema()?;
         Ok(store)
     }
@@ -116,6 +147,24 @@ impl Store {
                 Ok(())
             }
         }
+    }
+
+    /// The database folder (None for a temporary database).
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// The `T` kept beside this database, created by `init` on first use.
+    pub fn extension<T: Any + Send + Sync>(&self, init: impl FnOnce() -> Result<T>) -> Result<Arc<T>> {
+        let mut slots = self.extensions.lock().unwrap_or_else(|e| e.into_inner());
+        for slot in slots.iter() {
+            if let Ok(found) = slot.clone().downcast::<T>() {
+                return Ok(found);
+            }
+        }
+        let created = Arc::new(init()?);
+        slots.push(created.clone());
+        Ok(created)
     }
 
     pub fn tree(&self, table: Table) -> &Tree {

@@ -1,0 +1,589 @@
+//! `add_evidence`: validate research items and store them, one transaction for the
+//! whole batch, with duplicates found by normalized content and re-imports of the
+//! same source record updating it in place.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::tags;
+use crate::error::{Error, Result};
+use crate::model::{Evidence, EvidenceId, EvidenceKind, QuestionType, Source, Study, StudyId, SurveyResult};
+use crate::okr::Actor;
+use crate::store::{Store, Table, Tx, TxError, abort};
+use crate::validate::{self, MAX_NAME_CHARS};
+
+/// Longest evidence text: a long quote or an observation, not a whole transcript
+/// (import a transcript to have it split into turns).
+pub const MAX_EVIDENCE_CHARS: usize = 10_000;
+/// Items in one call.
+pub const MAX_ITEMS: usize = 5_000;
+
+/// One piece of research as a caller gives it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceInput {
+    /// interview (a verbatim quote), survey (one question's result) or observation.
+    pub kind: EvidenceKind,
+    /// The quote exactly as said, the survey question, or the observation.
+    pub text: String,
+    /// Who said it (a pseudonym such as P3).
+    #[serde(default)]
+    pub participant: Option<String>,
+    /// The segment the participant belongs to, such as churned or retained.
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// The study's name (created if new) or id (ST-2).
+    #[serde(default)]
+    pub study: Option<String>,
+    /// When it was observed: YYYY-MM-DD.
+    #[serde(default)]
+    pub observed_at: Option<String>,
+    #[serde(default)]
+    pub source: Option<Source>,
+    /// Tags; aliases are resolved to their canonical tag.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Required for kind survey: the question type and the answer distribution.
+    #[serde(default)]
+    pub survey: Option<SurveyResult>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddEvidenceRequest {
+    /// One or many items (at most 5,000).
+    pub items: Vec<EvidenceInput>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AddStatus {
+    Created,
+    /// The same content was already stored; nothing was added.
+    Duplicate,
+    /// The same source record was imported before; it was updated.
+    Updated,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AddedItem {
+    /// Position in the request.
+    pub index: usize,
+    pub id: EvidenceId,
+    pub status: AddStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AddedEvidence {
+    pub items: Vec<AddedItem>,
+    pub created: usize,
+    pub duplicates: usize,
+    pub updated: usize,
+    /// New tags that look like existing ones: merge them to keep the vocabulary tidy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tag_notes: Vec<String>,
+}
+
+/// A validated item, ready to be written.
+#[derive(Debug, Clone)]
+pub struct EvidencePlan {
+    pub kind: EvidenceKind,
+    pub text: String,
+    pub participant: Option<String>,
+    pub segment: Option<String>,
+    pub study: Option<StudyRef>,
+    pub observed_at: Option<Date>,
+    pub source: Source,
+    pub tags: Vec<String>,
+    pub survey: Option<SurveyResult>,
+}
+
+#[derive(Debug, Clone)]
+pub enum StudyRef {
+    Id(StudyId),
+    Name(String),
+}
+
+impl EvidenceInput {
+    /// Validates one item; `field` is its path in the request (`items[3]`).
+    pub fn into_plan(self, field: &str) -> Result<EvidencePlan> {
+        let at = |name: &str| format!("{field}.{name}");
+        let text = evidence_text(&at("text"), &self.text)?;
+        let participant = validate::optional_text(&at("participant"), self.participant.as_deref(), MAX_NAME_CHARS)?;
+        let segment = validate::optional_text(&at("segment"), self.segment.as_deref(), MAX_NAME_CHARS)?;
+        let study = match self.study.as_deref() {
+            None => None,
+            Some(s) if s.trim().to_ascii_uppercase().starts_with("ST-") => Some(StudyRef::Id(
+                s.parse().map_err(|e: crate::model::IdParseError| Error::invalid(at("study"), e.to_string()))?,
+            )),
+            Some(s) => Some(StudyRef::Name(validate::text(&at("study"), s, MAX_NAME_CHARS)?)),
+        };
+        let observed_at = self.observed_at.as_deref().map(|d| validate::date(&at("observed_at"), d)).transpose()?;
+        if let Some(date) = observed_at {
+            let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+            if date > today {
+                return Err(Error::invalid(
+                    at("observed_at"),
+                    format!("{date} is in the future; evidence is observed on or before today ({today})"),
+                ));
+            }
+        }
+        let source = validate_source(&at("source"), self.source.unwrap_or_default())?;
+        let tags = self
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| tags::normalize(&format!("{}[{i}]", at("tags")), t))
+            .collect::<Result<Vec<_>>>()?;
+        let survey = match (self.kind, self.survey) {
+            (EvidenceKind::Survey, Some(survey)) => Some(validate_survey(&at("survey"), survey)?),
+            (EvidenceKind::Survey, None) => {
+                return Err(Error::invalid(
+                    at("survey"),
+                    "is needed for kind survey: give question_type, n and the answers",
+                ));
+            }
+            (_, Some(_)) => return Err(Error::invalid(at("survey"), "is only accepted with kind survey")),
+            (_, None) => None,
+        };
+        Ok(EvidencePlan { kind: self.kind, text, participant, segment, study, observed_at, source, tags, survey })
+    }
+}
+
+/// Evidence text is kept verbatim (line breaks included) but must be text.
+fn evidence_text(field: &str, text: &str) -> Result<String> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(field, "is empty; give the quote, the survey question or the observation"));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_EVIDENCE_CHARS {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "is {chars} characters long; at most {MAX_EVIDENCE_CHARS} are accepted (import a transcript to have it split into turns)"
+            ),
+        ));
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+        return Err(Error::invalid(
+            field,
+            format!("contains the control character U+{:04X}; only text is accepted", c as u32),
+        ));
+    }
+    Ok(text.trim().to_string())
+}
+
+fn validate_source(field: &str, source: Source) -> Result<Source> {
+    let at = |name: &str| format!("{field}.{name}");
+    if let Some(file) = &source.file {
+        validate::text(&at("file"), file, 1_000)?;
+    }
+    if let Some([first, last]) = source.lines
+        && (first == 0 || last < first)
+    {
+        return Err(Error::invalid(
+            at("lines"),
+            format!("[{first}, {last}] is not a line range; give [first, last], 1-based, first ≤ last"),
+        ));
+    }
+    if let Some(url) = &source.url {
+        let url = validate::text(&at("url"), url, 2_000)?;
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Error::invalid(at("url"), "must start with http:// or https://"));
+        }
+    }
+    if let Some([start, end]) = &source.timecode {
+        for (t, which) in [(start, "start"), (end, "end")] {
+            if parse_timecode(t).is_none() {
+                return Err(Error::invalid(
+                    at("timecode"),
+                    format!("{which} {t:?} is not a timecode; write HH:MM:SS or HH:MM:SS.mmm"),
+                ));
+            }
+        }
+    }
+    if let Some(id) = &source.record_id {
+        validate::text(&at("record_id"), id, MAX_NAME_CHARS)?;
+    }
+    Ok(source)
+}
+
+/// Seconds from `HH:MM:SS(.mmm)` or `MM:SS(.mmm)` (a comma is accepted, as SRT writes it).
+pub fn parse_timecode(text: &str) -> Option<f64> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return None;
+    }
+    let mut seconds = 0.0;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i == parts.len() - 1;
+        let value: f64 = if last { part.replace(',', ".").parse().ok()? } else { part.parse::<u32>().ok()? as f64 };
+        if value < 0.0 || (i > 0 && value >= 60.0) {
+            return None;
+        }
+        seconds = seconds * 60.0 + value;
+    }
+    Some(seconds)
+}
+
+/// A survey result whose numbers add up (DOMAIN.md section 4).
+pub fn validate_survey(field: &str, mut survey: SurveyResult) -> Result<SurveyResult> {
+    let at = |name: &str| format!("{field}.{name}");
+    let sum: u64 = survey.answers.iter().map(|a| u64::from(a.count)).sum();
+    for (i, a) in survey.answers.iter_mut().enumerate() {
+        a.answer = validate::text(&format!("{}[{i}].answer", at("answers")), &a.answer, 500)?;
+    }
+    match survey.question_type {
+        QuestionType::OpenEnded => {
+            if survey.responses.is_empty() {
+                return Err(Error::invalid(
+                    at("responses"),
+                    "is empty; an open_ended result carries its responses, verbatim",
+                ));
+            }
+            if survey.n == 0 {
+                survey.n = survey.responses.len() as u32;
+            }
+        }
+        QuestionType::Scale => {
+            let (Some(min), Some(max)) = (survey.scale_min, survey.scale_max) else {
+                return Err(Error::invalid(
+                    at("scale_min"),
+                    "a scale question needs scale_min and scale_max, such as 1 and 5",
+                ));
+            };
+            if min >= max {
+                return Err(Error::invalid(at("scale_max"), format!("{max} is not above scale_min {min}")));
+            }
+            for (i, a) in survey.answers.iter().enumerate() {
+                let point: i64 = a.answer.parse().map_err(|_| {
+                    Error::invalid(
+                        format!("{}[{i}].answer", at("answers")),
+                        format!("{:?} is not a point of the {min}..{max} scale", a.answer),
+                    )
+                })?;
+                if point < i64::from(min) || point > i64::from(max) {
+                    return Err(Error::invalid(
+                        format!("{}[{i}].answer", at("answers")),
+                        format!("{point} is outside the {min}..{max} scale"),
+                    ));
+                }
+            }
+            check_sum(&at("answers"), sum, survey.n)?;
+        }
+        QuestionType::SingleChoice => check_sum(&at("answers"), sum, survey.n)?,
+        QuestionType::YesNo => {
+            for (i, a) in survey.answers.iter().enumerate() {
+                if !matches!(a.answer.to_lowercase().as_str(), "yes" | "no") {
+                    return Err(Error::invalid(
+                        format!("{}[{i}].answer", at("answers")),
+                        format!("{:?} is neither yes nor no", a.answer),
+                    ));
+                }
+            }
+            check_sum(&at("answers"), sum, survey.n)?;
+        }
+        QuestionType::MultipleChoice => {
+            if let Some((i, a)) = survey.answers.iter().enumerate().find(|(_, a)| a.count > survey.n) {
+                return Err(Error::invalid(
+                    format!("{}[{i}].count", at("answers")),
+                    format!("{} respondents chose {:?}, more than the {} who answered", a.count, a.answer, survey.n),
+                ));
+            }
+        }
+        QuestionType::Ranking => {
+            if let Some((i, r)) = survey
+                .ranks
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.counts.iter().map(|c| u64::from(*c)).sum::<u64>() > u64::from(survey.n))
+            {
+                return Err(Error::invalid(
+                    format!("{}[{i}].counts", at("ranks")),
+                    format!("{:?} was ranked more often than the {} who answered", r.option, survey.n),
+                ));
+            }
+        }
+    }
+    if survey.n == 0 {
+        return Err(Error::invalid(at("n"), "is 0; a survey result needs respondents"));
+    }
+    if let (Some(start), Some(end)) = (survey.wave_start, survey.wave_end)
+        && end < start
+    {
+        return Err(Error::invalid(at("wave_end"), format!("{end} is before wave_start {start}")));
+    }
+    Ok(survey)
+}
+
+fn check_sum(field: &str, sum: u64, n: u32) -> Result<()> {
+    if sum != u64::from(n) {
+        return Err(Error::invalid(
+            field,
+            format!("the counts add up to {sum}, but n is {n}; give every answer's count, or the n that answered"),
+        ));
+    }
+    Ok(())
+}
+
+/// The content two items are the same evidence by: kind, who said it, where, and
+/// the words (case, spacing and punctuation aside).
+pub fn content_key(plan: &EvidencePlan) -> String {
+    let words: Vec<String> =
+        plan.text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let survey =
+        plan.survey.as_ref().map(|s| format!("{}|{}", s.wave.clone().unwrap_or_default(), s.n)).unwrap_or_default();
+    format!(
+        "{:?}|{}|{}|{}|{}",
+        plan.kind,
+        plan.participant.as_deref().unwrap_or("").to_lowercase(),
+        plan.segment.as_deref().unwrap_or("").to_lowercase(),
+        survey,
+        words.join(" ")
+    )
+}
+
+/// Validates every item, then writes them all in one transaction, durable on return.
+pub async fn add_evidence(store: &Store, request: AddEvidenceRequest, actor: &Actor) -> Result<AddedEvidence> {
+    if request.items.is_empty() {
+        return Err(Error::invalid("items", "is empty; give at least one piece of evidence"));
+    }
+    if request.items.len() > MAX_ITEMS {
+        return Err(Error::invalid(
+            "items",
+            format!("has {} items; at most {MAX_ITEMS} per call (use import_evidence for files)", request.items.len()),
+        ));
+    }
+    let plans = request
+        .items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| item.into_plan(&format!("items[{i}]")))
+        .collect::<Result<Vec<_>>>()?;
+    let added = store_plans(store, &plans, actor)?;
+    store.flush().await?;
+    Ok(added)
+}
+
+/// Writes validated items in one transaction. Shared by add_evidence and the importers.
+pub fn store_plans(store: &Store, plans: &[EvidencePlan], actor: &Actor) -> Result<AddedEvidence> {
+    for (i, plan) in plans.iter().enumerate() {
+        if let Some(StudyRef::Id(id)) = &plan.study
+            && store.get::<Study>(Table::Studies, &id.key())?.is_none()
+        {
+            return Err(Error::not_found(format!("items[{i}].study"), id, "give a study name to create one"));
+        }
+    }
+    let tag_notes = tags::notes_for_new(store, plans.iter().flat_map(|p| p.tags.iter()))?;
+    let now = Timestamp::now();
+    let items = super::search::change_and_index(store, || {
+        let items = store.transact(|tx| {
+            let mut items = Vec::with_capacity(plans.len());
+            for (index, plan) in plans.iter().enumerate() {
+                let (id, status) = write_plan(tx, plan, actor, now)?;
+                items.push(AddedItem { index, id, status });
+            }
+            super::search::bump_generation(tx)?;
+            Ok(items)
+        })?;
+        let changed = items.iter().filter(|i| i.status != AddStatus::Duplicate).map(|i| i.id).collect();
+        Ok((items, changed))
+    })?;
+    let count = |s: AddStatus| items.iter().filter(|i| i.status == s).count();
+    Ok(AddedEvidence {
+        created: count(AddStatus::Created),
+        duplicates: count(AddStatus::Duplicate),
+        updated: count(AddStatus::Updated),
+        items,
+        tag_notes,
+    })
+}
+
+fn write_plan(
+    tx: &Tx<'_>,
+    plan: &EvidencePlan,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<(EvidenceId, AddStatus), TxError> {
+    let content = content_key(plan);
+    let previous = match &plan.source.record_id {
+        Some(record) => tx.get_raw(Table::EvidenceByRecord, record.as_bytes())?.and_then(|v| EvidenceId::from_key(&v)),
+        None => None,
+    };
+    if previous.is_none()
+        && let Some(existing) =
+            tx.get_raw(Table::EvidenceByContent, content.as_bytes())?.and_then(|v| EvidenceId::from_key(&v))
+    {
+        return Ok((existing, AddStatus::Duplicate));
+    }
+    let study = match &plan.study {
+        Some(StudyRef::Id(id)) => Some(*id),
+        Some(StudyRef::Name(name)) => Some(study_by_name(tx, name, now)?),
+        None => None,
+    };
+    let tags = plan.tags.iter().map(|t| tags::resolve(tx, t)).collect::<Result<Vec<_>, _>>()?;
+    let (id, status, created_at, created_by) = match previous {
+        Some(id) => {
+            let old: Evidence =
+                tx.get(Table::Evidence, &id.key())?.ok_or_else(|| abort(Error::not_found("evidence", id, "")))?;
+            tx.remove(Table::EvidenceByContent, content_key(&plan_of(&old)).as_bytes())?;
+            (id, AddStatus::Updated, old.created_at, old.created_by)
+        }
+        None => (EvidenceId(tx.next_id(EvidenceId::PREFIX)?), AddStatus::Created, now, actor.0.clone()),
+    };
+    let mut deduped_tags = tags;
+    deduped_tags.sort();
+    deduped_tags.dedup();
+    let evidence = Evidence {
+        id,
+        kind: plan.kind,
+        text: plan.text.clone(),
+        participant: plan.participant.clone(),
+        segment: plan.segment.clone(),
+        study,
+        observed_at: plan.observed_at,
+        source: plan.source.clone(),
+        tags: deduped_tags,
+        survey: plan.survey.clone(),
+        created_at,
+        created_by,
+    };
+    tx.put(Table::Evidence, &id.key(), &evidence)?;
+    tx.put_raw(Table::EvidenceByContent, content.as_bytes(), &id.key())?;
+    if let Some(record) = &plan.source.record_id {
+        tx.put_raw(Table::EvidenceByRecord, record.as_bytes(), &id.key())?;
+    }
+    Ok((id, status))
+}
+
+/// The plan a stored item would have come from (for its content key).
+fn plan_of(e: &Evidence) -> EvidencePlan {
+    EvidencePlan {
+        kind: e.kind,
+        text: e.text.clone(),
+        participant: e.participant.clone(),
+        segment: e.segment.clone(),
+        study: e.study.map(StudyRef::Id),
+        observed_at: e.observed_at,
+        source: e.source.clone(),
+        tags: e.tags.clone(),
+        survey: e.survey.clone(),
+    }
+}
+
+fn study_by_name(tx: &Tx<'_>, name: &str, now: Timestamp) -> Result<StudyId, TxError> {
+    let key = name.trim().to_lowercase();
+    if let Some(id) = tx.get_raw(Table::StudyNames, key.as_bytes())?.and_then(|v| StudyId::from_key(&v)) {
+        return Ok(id);
+    }
+    let id = StudyId(tx.next_id(StudyId::PREFIX)?);
+    tx.put(Table::Studies, &id.key(), &Study { id, name: name.trim().to_string(), created_at: now })?;
+    tx.put_raw(Table::StudyNames, key.as_bytes(), &id.key())?;
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AnswerCount;
+
+    fn interview(text: &str) -> EvidenceInput {
+        EvidenceInput {
+            kind: EvidenceKind::Interview,
+            text: text.into(),
+            participant: Some("P3".into()),
+            segment: Some("churned".into()),
+            study: Some("Churn interviews, October".into()),
+            observed_at: Some("2026-10-14".into()),
+            source: None,
+            tags: vec!["Onboarding".into()],
+            survey: None,
+        }
+    }
+
+    fn scale(n: u32, answers: &[(&str, u32)]) -> SurveyResult {
+        SurveyResult {
+            question_type: QuestionType::Scale,
+            n,
+            scale_min: Some(1),
+            scale_max: Some(5),
+            labels: vec![],
+            answers: answers.iter().map(|(a, c)| AnswerCount { answer: a.to_string(), count: *c }).collect(),
+            ranks: vec![],
+            responses: vec![],
+            wave: Some("W1".into()),
+            wave_start: None,
+            wave_end: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn duplicates_are_found_by_content_and_re_imports_update() {
+        let store = Store::temporary().unwrap();
+        let actor = Actor("t".into());
+        let request = AddEvidenceRequest {
+            items: vec![
+                interview("I didn't know which template to pick."),
+                interview("I  didn't know which TEMPLATE to pick"),
+            ],
+        };
+        let added = add_evidence(&store, request, &actor).await.unwrap();
+        assert_eq!((added.created, added.duplicates), (1, 1));
+        assert_eq!(added.items[1].id, added.items[0].id);
+
+        let mut first = interview("The blank canvas scared me.");
+        first.source = Some(Source { record_id: Some("int-007".into()), ..Default::default() });
+        let id =
+            add_evidence(&store, AddEvidenceRequest { items: vec![first.clone()] }, &actor).await.unwrap().items[0].id;
+        first.text = "The blank canvas honestly scared me.".into();
+        let again = add_evidence(&store, AddEvidenceRequest { items: vec![first] }, &actor).await.unwrap();
+        assert_eq!((again.items[0].id, again.items[0].status), (id, AddStatus::Updated));
+        let stored: Evidence = store.get(Table::Evidence, &id.key()).unwrap().unwrap();
+        assert_eq!(stored.text, "The blank canvas honestly scared me.");
+        assert_eq!(stored.tags, ["onboarding"]);
+    }
+
+    #[tokio::test]
+    async fn a_bad_item_rejects_the_whole_batch() {
+        let store = Store::temporary().unwrap();
+        let before = store.checksum().unwrap();
+        let mut bad = interview("Fine");
+        bad.observed_at = Some("2099-01-01".into());
+        let err = add_evidence(&store, AddEvidenceRequest { items: vec![interview("Good"), bad] }, &Actor("t".into()))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().starts_with("items[1].observed_at: 2099-01-01 is in the future"), "{err}");
+        assert_eq!(store.checksum().unwrap(), before);
+    }
+
+    #[test]
+    fn surveys_must_add_up() {
+        let ok = validate_survey("survey", scale(10, &[("4", 6), ("5", 4)]));
+        assert!(ok.is_ok());
+        let err = validate_survey("survey", scale(12, &[("4", 6), ("5", 4)])).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "survey.answers: the counts add up to 10, but n is 12; give every answer's count, or the n that answered"
+        );
+        let err = validate_survey("survey", scale(10, &[("6", 6), ("5", 4)])).unwrap_err().to_string();
+        assert_eq!(err, "survey.answers[0].answer: 6 is outside the 1..5 scale");
+        let err = validate_survey("survey", scale(10, &[("great", 10)])).unwrap_err().to_string();
+        assert!(err.contains("is not a point of the 1..5 scale"), "{err}");
+        let mut multi = scale(10, &[("A", 8), ("B", 11)]);
+        multi.question_type = QuestionType::MultipleChoice;
+        assert!(validate_survey("survey", multi).unwrap_err().to_string().contains("more than the 10 who answered"));
+        let mut yes_no = scale(10, &[("yes", 6), ("maybe", 4)]);
+        yes_no.question_type = QuestionType::YesNo;
+        assert!(validate_survey("survey", yes_no).unwrap_err().to_string().contains("neither yes nor no"));
+    }
+
+    #[test]
+    fn timecodes() {
+        assert_eq!(parse_timecode("00:03:10.500"), Some(190.5));
+        assert_eq!(parse_timecode("03:10,250"), Some(190.25));
+        assert_eq!(parse_timecode("00:61:00"), None);
+        assert_eq!(parse_timecode("soon"), None);
+    }
+}

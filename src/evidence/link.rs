@@ -1,0 +1,303 @@
+//! `link_evidence` and `unlink_evidence`: links are first-class records joining
+//! evidence to an objective, key result, indicator or metric, with a relation, a
+//! rationale, who made them and when. Linking twice is idempotent.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    AuditEntry, Evidence, EvidenceId, FieldChange, IndicatorId, KeyResultId, Link, LinkId, MetricId, ObjectiveId,
+    Relation,
+};
+use crate::okr::Actor;
+use crate::store::{Store, Table};
+use crate::validate::{self, MAX_NOTE_CHARS};
+
+/// `O-3`, `KR-12`, `IND-2` or `M-4`, checked and written canonically.
+pub fn parse_target(field: &str, text: &str) -> Result<String> {
+    let t = text.trim();
+    let upper = t.to_ascii_uppercase();
+    let parsed = if upper.starts_with("KR") {
+        t.parse::<KeyResultId>().map(|i| i.to_string()).ok()
+    } else if upper.starts_with("IND") {
+        t.parse::<IndicatorId>().map(|i| i.to_string()).ok()
+    } else if upper.starts_with('O') {
+        t.parse::<ObjectiveId>().map(|i| i.to_string()).ok()
+    } else if upper.starts_with('M') {
+        t.parse::<MetricId>().map(|i| i.to_string()).ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
+        Error::invalid(field, format!("{:?} is not a link target; give an objective (O-3), key result (KR-12), indicator (IND-2) or metric (M-4)", validate::truncate(t, 40)))
+    })
+}
+
+fn target_exists(store: &Store, target: &str) -> Result<bool> {
+    Ok(if let Ok(id) = target.parse::<KeyResultId>() {
+        store.key_result(id)?.is_some()
+    } else if let Ok(id) = target.parse::<IndicatorId>() {
+        store.indicator(id)?.is_some()
+    } else if let Ok(id) = target.parse::<ObjectiveId>() {
+        store.objective(id)?.is_some()
+    } else if let Ok(id) = target.parse::<MetricId>() {
+        store.metric(id)?.is_some()
+    } else {
+        false
+    })
+}
+
+fn target_key(target: &str, link: LinkId) -> Vec<u8> {
+    let mut key = target.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(&link.key());
+    key
+}
+
+fn evidence_key(evidence: EvidenceId, link: LinkId) -> [u8; 16] {
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&evidence.key());
+    key[8..].copy_from_slice(&link.key());
+    key
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRequest {
+    /// The evidence to link: EV-.. ids.
+    pub evidence: Vec<String>,
+    /// What it grounds: an objective (O-3), key result (KR-12), indicator (IND-2) or metric (M-4).
+    pub target: String,
+    /// motivates, baseline, validates, supports, contradicts or explains.
+    pub relation: Relation,
+    /// Why this evidence bears on the target, in a sentence.
+    pub rationale: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Linked {
+    /// The links, new or already there.
+    pub links: Vec<Link>,
+    pub created: usize,
+    /// Links that already existed (same evidence, target and relation): left as they were.
+    pub existing: usize,
+}
+
+pub async fn link_evidence(store: &Store, request: LinkRequest, actor: &Actor) -> Result<Linked> {
+    let target = parse_target("target", &request.target)?;
+    if !target_exists(store, &target)? {
+        return Err(Error::not_found("target", &target, "get_okr lists objectives, key results and their indicators"));
+    }
+    let rationale = validate::text("rationale", &request.rationale, MAX_NOTE_CHARS)?;
+    if request.evidence.is_empty() {
+        return Err(Error::invalid("evidence", "is empty; give EV-.. ids (search_evidence finds them)"));
+    }
+    let mut ids = vec![];
+    for (i, text) in request.evidence.iter().enumerate() {
+        let field = format!("evidence[{i}]");
+        let id: EvidenceId =
+            text.parse().map_err(|e: crate::model::IdParseError| Error::invalid(&field, e.to_string()))?;
+        if store.get::<Evidence>(Table::Evidence, &id.key())?.is_none() {
+            return Err(Error::not_found(field, id, "search_evidence finds stored evidence"));
+        }
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let existing: BTreeMap<EvidenceId, Link> = ids
+        .iter()
+        .filter_map(|id| {
+            links_of_evidence(store, *id)
+                .map(|links| {
+                    links.into_iter().find(|l| l.target == target && l.relation == request.relation).map(|l| (*id, l))
+                })
+                .transpose()
+        })
+        .collect::<Result<_>>()?;
+    let now = Timestamp::now();
+    let links = super::search::change_and_index(store, || {
+        let links = store.transact(|tx| {
+            let mut links = vec![];
+            for id in &ids {
+                if let Some(link) = existing.get(id) {
+                    links.push(link.clone());
+                    continue;
+                }
+                let link = Link {
+                    id: LinkId(tx.next_id(LinkId::PREFIX)?),
+                    evidence: *id,
+                    target: target.clone(),
+                    relation: request.relation,
+                    rationale: rationale.clone(),
+                    author: actor.0.clone(),
+                    created_at: now,
+                };
+                tx.put(Table::Links, &link.id.key(), &link)?;
+                tx.put_raw(Table::LinksByTarget, &target_key(&target, link.id), &[])?;
+                tx.put_raw(Table::LinksByEvidence, &evidence_key(*id, link.id), &[])?;
+                if is_okr(&target) {
+                    tx.append_history(&link_entry(&target, "evidence_linked", &link, actor, now))?;
+                }
+                links.push(link);
+            }
+            super::search::bump_generation(tx)?;
+            Ok(links)
+        })?;
+        Ok((links, ids.clone()))
+    })?;
+    store.flush().await?;
+    let existing = existing.len();
+    Ok(Linked { created: links.len() - existing, existing, links })
+}
+
+fn is_okr(target: &str) -> bool {
+    target.starts_with("O-") || target.starts_with("KR-")
+}
+
+fn link_entry(target: &str, action: &str, link: &Link, actor: &Actor, at: Timestamp) -> AuditEntry {
+    AuditEntry {
+        subject: target.to_string(),
+        at,
+        author: actor.0.clone(),
+        action: action.into(),
+        changes: vec![FieldChange {
+            field: "link".into(),
+            from: serde_json::Value::Null,
+            to: serde_json::to_value(link).unwrap_or_default(),
+        }],
+        reason: Some(link.rationale.clone()),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnlinkRequest {
+    /// Links to remove: LNK-.. ids.
+    #[serde(default)]
+    pub links: Vec<String>,
+    /// Or: remove every link between these evidence ids ...
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    /// ... and this target (O-3, KR-12, IND-2, M-4) ...
+    #[serde(default)]
+    pub target: Option<String>,
+    /// ... with this relation only (optional).
+    #[serde(default)]
+    pub relation: Option<Relation>,
+    /// Why the link no longer holds; kept in the history.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Unlinked {
+    pub removed: Vec<Link>,
+}
+
+pub async fn unlink_evidence(store: &Store, request: UnlinkRequest, actor: &Actor) -> Result<Unlinked> {
+    let reason = validate::optional_text("reason", request.reason.as_deref(), MAX_NOTE_CHARS)?;
+    let mut removed: Vec<Link> = vec![];
+    for (i, text) in request.links.iter().enumerate() {
+        let field = format!("links[{i}]");
+        let id: LinkId = text.parse().map_err(|e: crate::model::IdParseError| Error::invalid(&field, e.to_string()))?;
+        let link = store.get::<Link>(Table::Links, &id.key())?.ok_or_else(|| Error::not_found(&field, id, ""))?;
+        removed.push(link);
+    }
+    if !request.evidence.is_empty() || request.target.is_some() {
+        let target = parse_target(
+            "target",
+            request.target.as_deref().ok_or_else(|| Error::invalid("target", "is needed with evidence"))?,
+        )?;
+        if request.evidence.is_empty() {
+            return Err(Error::invalid("evidence", "is needed with target: give the EV-.. ids to unlink"));
+        }
+        for (i, text) in request.evidence.iter().enumerate() {
+            let id: EvidenceId = text
+                .parse()
+                .map_err(|e: crate::model::IdParseError| Error::invalid(format!("evidence[{i}]"), e.to_string()))?;
+            let matching: Vec<Link> = links_of_evidence(store, id)?
+                .into_iter()
+                .filter(|l| l.target == target && request.relation.is_none_or(|r| r == l.relation))
+                .collect();
+            if matching.is_empty() {
+                return Err(Error::not_found(
+                    format!("evidence[{i}]"),
+                    format!("a link from {id} to {target}"),
+                    "get_okr shows what is linked",
+                ));
+            }
+            removed.extend(matching);
+        }
+    }
+    if removed.is_empty() {
+        return Err(Error::invalid("links", "give LNK-.. ids, or evidence ids with a target"));
+    }
+    removed.sort_by_key(|l| l.id);
+    removed.dedup_by_key(|l| l.id);
+    let now = Timestamp::now();
+    super::search::change_and_index(store, || {
+        store.transact(|tx| {
+            for link in &removed {
+                tx.remove(Table::Links, &link.id.key())?;
+                tx.remove(Table::LinksByTarget, &target_key(&link.target, link.id))?;
+                tx.remove(Table::LinksByEvidence, &evidence_key(link.evidence, link.id))?;
+                if is_okr(&link.target) {
+                    let mut entry = link_entry(&link.target, "evidence_unlinked", link, actor, now);
+                    entry.changes[0].from = std::mem::take(&mut entry.changes[0].to);
+                    entry.reason = reason.clone();
+                    tx.append_history(&entry)?;
+                }
+            }
+            super::search::bump_generation(tx)
+        })?;
+        Ok(((), removed.iter().map(|l| l.evidence).collect()))
+    })?;
+    store.flush().await?;
+    Ok(Unlinked { removed })
+}
+
+/// Every link of one piece of evidence.
+pub fn links_of_evidence(store: &Store, evidence: EvidenceId) -> Result<Vec<Link>> {
+    let mut links = vec![];
+    for key in store.tree(Table::LinksByEvidence).scan_prefix(evidence.key()).keys() {
+        let key = key?;
+        if let Some(id) = LinkId::from_key(&key[8..]) {
+            links.extend(store.get::<Link>(Table::Links, &id.key())?);
+        }
+    }
+    Ok(links)
+}
+
+/// Every link to one target (`KR-12`).
+pub fn links_of_target(store: &Store, target: &str) -> Result<Vec<Link>> {
+    let mut prefix = target.as_bytes().to_vec();
+    prefix.push(0);
+    let mut links = vec![];
+    for key in store.tree(Table::LinksByTarget).scan_prefix(&prefix).keys() {
+        let key = key?;
+        if let Some(id) = LinkId::from_key(&key[prefix.len()..]) {
+            links.extend(store.get::<Link>(Table::Links, &id.key())?);
+        }
+    }
+    Ok(links)
+}
+
+/// How much evidence is linked to a target, by relation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceCounts {
+    pub total: usize,
+    pub by_relation: BTreeMap<String, usize>,
+}
+
+pub fn evidence_counts(store: &Store, target: &str) -> Result<EvidenceCounts> {
+    let mut counts = EvidenceCounts::default();
+    for link in links_of_target(store, target)? {
+        counts.total += 1;
+        *counts.by_relation.entry(format!("{:?}", link.relation).to_lowercase()).or_default() += 1;
+    }
+    Ok(counts)
+}

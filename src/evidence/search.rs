@@ -1,0 +1,427 @@
+//! Full-text search over evidence: a tantivy index (BM25, English stemming) kept
+//! beside the sled database and derived from it.
+//!
+//! sled is the source of truth. Every transaction that changes evidence or links
+//! bumps a generation counter in sled; the index records, in its commit payload, the
+//! generation it reflects. When the two differ (a crash between the sled commit and
+//! the index commit, an index deleted by hand, a new release), the index is rebuilt
+//! from sled on first use, never at start-up, so a cold start stays fast.
+
+use std::ops::Bound;
+use std::sync::{Arc, Mutex};
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::model::{Evidence, EvidenceId, EvidenceKind, Link};
+use crate::store::{Store, Table, Tx, TxError};
+
+const GENERATION: &str = "search_generation";
+const WRITER_MEMORY: usize = 50_000_000;
+/// The value every linked item carries in `linked`, for the linked / unlinked filter.
+const ANY_LINK: &str = "*";
+
+/// Marks, inside a transaction that changes evidence or links, that the index is behind.
+pub fn bump_generation(tx: &Tx<'_>) -> Result<(), TxError> {
+    tx.next_id(GENERATION).map(|_| ())
+}
+
+fn generation(store: &Store) -> Result<u64> {
+    // The counter holds the next value; the current generation is one below.
+    let next = store
+        .tree(Table::Meta)
+        .get(format!("next/{GENERATION}"))?
+        .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+        .unwrap_or(1);
+    Ok(next - 1)
+}
+
+struct Fields {
+    id: Field,
+    text: Field,
+    kind: Field,
+    tag: Field,
+    segment: Field,
+    study: Field,
+    participant: Field,
+    linked: Field,
+    observed: Field,
+}
+
+/// The open index with its one writer.
+pub struct SearchIndex {
+    /// Held from a sled transaction through its re-index, so the generation an
+    /// index commit records never covers a transaction it has not indexed.
+    sequence: Mutex<()>,
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text_options = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        text: b.add_text_field("text", text_options),
+        kind: b.add_text_field("kind", STRING),
+        tag: b.add_text_field("tag", STRING),
+        segment: b.add_text_field("segment", STRING),
+        study: b.add_text_field("study", STRING),
+        participant: b.add_text_field("participant", STRING),
+        linked: b.add_text_field("linked", STRING),
+        observed: b.add_i64_field("observed", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// The search index of `store`, opened (and rebuilt if stale) on first use.
+pub fn index_of(store: &Store) -> Result<Arc<SearchIndex>> {
+    store.extension(|| open(store))
+}
+
+fn open(store: &Store) -> Result<SearchIndex> {
+    let (schema, fields) = schema();
+    let failed = |e: tantivy::TantivyError| {
+        Error::invalid("search index", format!("{e}; delete the search folder to have it rebuilt"))
+    };
+    let index = match store.root() {
+        Some(root) => {
+            let dir = root.join("search");
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Error::invalid("search index", format!("cannot create {}: {e}", dir.display())))?;
+            let mmap = tantivy::directory::MmapDirectory::open(&dir)
+                .map_err(|e| Error::invalid("search index", e.to_string()))?;
+            match Index::open_or_create(mmap, schema.clone()) {
+                Ok(index) => index,
+                // An index from another schema version: start over, sled has everything.
+                Err(_) => {
+                    std::fs::remove_dir_all(&dir).ok();
+                    std::fs::create_dir_all(&dir).ok();
+                    Index::create_in_dir(&dir, schema).map_err(failed)?
+                }
+            }
+        }
+        None => Index::create_in_ram(schema),
+    };
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(failed)?;
+    let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(failed)?;
+    let search = SearchIndex { sequence: Mutex::new(()), index, reader, writer: Mutex::new(writer), fields };
+    let indexed: u64 =
+        search.index.load_metas().map_err(failed)?.payload.and_then(|p| p.parse().ok()).unwrap_or(u64::MAX);
+    if indexed != generation(store)? {
+        search.rebuild(store)?;
+    }
+    Ok(search)
+}
+
+fn tantivy_error(e: tantivy::TantivyError) -> Error {
+    Error::invalid("search index", e.to_string())
+}
+
+impl SearchIndex {
+    fn document(&self, evidence: &Evidence, links: &[Link]) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(f.id, evidence.id.0);
+        doc.add_text(f.text, &evidence.text);
+        if let Some(survey) = &evidence.survey {
+            // Survey answers and open-ended responses are searchable too.
+            for a in &survey.answers {
+                doc.add_text(f.text, &a.answer);
+            }
+            for r in &survey.responses {
+                doc.add_text(f.text, r);
+            }
+        }
+        doc.add_text(f.kind, kind_name(evidence.kind));
+        for tag in &evidence.tags {
+            doc.add_text(f.tag, tag);
+        }
+        if let Some(s) = &evidence.segment {
+            doc.add_text(f.segment, s.to_lowercase());
+        }
+        if let Some(s) = evidence.study {
+            doc.add_text(f.study, s.to_string());
+        }
+        if let Some(p) = &evidence.participant {
+            doc.add_text(f.participant, p.to_lowercase());
+        }
+        if !links.is_empty() {
+            doc.add_text(f.linked, ANY_LINK);
+        }
+        for link in links {
+            doc.add_text(f.linked, &link.target);
+        }
+        if let Some(d) = evidence.observed_at {
+            doc.add_i64(f.observed, day_number(d));
+        }
+        doc
+    }
+
+    fn rebuild(&self, store: &Store) -> Result<()> {
+        let generation = generation(store)?;
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        writer.delete_all_documents().map_err(tantivy_error)?;
+        for evidence in store.scan::<Evidence>(Table::Evidence) {
+            let evidence = evidence?;
+            let links = super::link::links_of_evidence(store, evidence.id)?;
+            writer.add_document(self.document(&evidence, &links)).map_err(tantivy_error)?;
+        }
+        commit(&mut writer, generation)?;
+        self.reader.reload().map_err(tantivy_error)
+    }
+
+    fn reindex(&self, store: &Store, ids: impl Iterator<Item = EvidenceId>) -> Result<()> {
+        let generation = generation(store)?;
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        for id in ids {
+            writer.delete_term(Term::from_field_u64(self.fields.id, id.0));
+            if let Some(evidence) = store.get::<Evidence>(Table::Evidence, &id.key())? {
+                let links = super::link::links_of_evidence(store, id)?;
+                writer.add_document(self.document(&evidence, &links)).map_err(tantivy_error)?;
+            }
+        }
+        commit(&mut writer, generation)?;
+        self.reader.reload().map_err(tantivy_error)
+    }
+}
+
+fn commit(writer: &mut IndexWriter, generation: u64) -> Result<()> {
+    let mut prepared = writer.prepare_commit().map_err(tantivy_error)?;
+    prepared.set_payload(&generation.to_string());
+    prepared.commit().map_err(tantivy_error)?;
+    Ok(())
+}
+
+/// Runs `change` (a sled transaction that calls [`bump_generation`]) and then
+/// re-indexes the evidence it names, with no other such change in between.
+pub fn change_and_index<R>(store: &Store, change: impl FnOnce() -> Result<(R, Vec<EvidenceId>)>) -> Result<R> {
+    let search = index_of(store)?;
+    let _sequence = search.sequence.lock().unwrap_or_else(|e| e.into_inner());
+    let (result, ids) = change()?;
+    search.reindex(store, ids.into_iter())?;
+    Ok(result)
+}
+
+fn day_number(date: Date) -> i64 {
+    i64::from((date - Date::constant(1970, 1, 1)).get_days())
+}
+
+pub fn kind_name(kind: EvidenceKind) -> &'static str {
+    match kind {
+        EvidenceKind::Interview => "interview",
+        EvidenceKind::Survey => "survey",
+        EvidenceKind::Observation => "observation",
+    }
+}
+
+pub const DEFAULT_PAGE: usize = 10;
+pub const MAX_PAGE: usize = 100;
+
+/// What `search_evidence` takes. Every filter is optional; they combine with AND.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchRequest {
+    /// Words to find (stemmed: "templates" finds "template"); "quotes" for a phrase.
+    /// Leave out to list by filters only.
+    #[serde(default)]
+    pub query: Option<String>,
+    #[serde(default)]
+    pub kind: Option<EvidenceKind>,
+    /// Items must carry every one of these tags (aliases resolved).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub segment: Option<String>,
+    /// A study id such as ST-2.
+    #[serde(default)]
+    pub study: Option<String>,
+    #[serde(default)]
+    pub participant: Option<String>,
+    /// Observed on or after this date (YYYY-MM-DD).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Observed on or before this date (YYYY-MM-DD).
+    #[serde(default)]
+    pub to: Option<String>,
+    /// true: only items linked to something; false: only unlinked items.
+    #[serde(default)]
+    pub linked: Option<bool>,
+    /// Only items linked to this target (O-3, KR-12, IND-2, M-4).
+    #[serde(default)]
+    pub linked_to: Option<String>,
+    /// 1-100; 10 by default.
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// The next_cursor of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SearchHit {
+    pub id: EvidenceId,
+    /// BM25 relevance; absent when listing by filters only.
+    pub score: Option<f32>,
+    /// The best-matching passage, matched words in **bold**.
+    pub snippet: String,
+    pub evidence: Evidence,
+    /// What it is linked to (O-.., KR-.., IND-.., M-..).
+    pub linked_to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    /// How many items match in all.
+    pub total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Runs a search. Results come from sled (the index only finds them).
+pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
+    let search = index_of(store)?;
+    let limit = match request.limit {
+        None => DEFAULT_PAGE,
+        Some(n) if (1..=MAX_PAGE).contains(&n) => n,
+        Some(n) => {
+            return Err(Error::invalid("limit", format!("is {n}; a page size from 1 to {MAX_PAGE} is accepted")));
+        }
+    };
+    let offset = match request.cursor.as_deref() {
+        None => 0,
+        Some(c) => c.strip_prefix("o").and_then(|n| n.parse::<usize>().ok()).ok_or_else(|| {
+            Error::invalid("cursor", "is not a cursor this server gave out; pass the next_cursor of the previous page")
+        })?,
+    };
+    let f = &search.fields;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
+    let text_query = match request.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => {
+            if q.chars().count() > 1_000 {
+                return Err(Error::invalid("query", "is longer than 1,000 characters; search with the key words"));
+            }
+            let parser = QueryParser::for_index(&search.index, vec![f.text]);
+            // Lenient: an assistant's query with a stray quote or colon still searches.
+            let (query, _) = parser.parse_query_lenient(q);
+            clauses.push((Occur::Must, query.box_clone()));
+            Some(query)
+        }
+        None => None,
+    };
+    let term = |field: Field, value: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+    };
+    if let Some(kind) = request.kind {
+        clauses.push((Occur::Must, term(f.kind, kind_name(kind))));
+    }
+    for (i, tag) in request.tags.iter().enumerate() {
+        let tag = super::tags::normalize(&format!("tags[{i}]"), tag)?;
+        let canonical = store
+            .tree(Table::Tags)
+            .get(tag.as_bytes())?
+            .map(|c| String::from_utf8_lossy(&c).into_owned())
+            .unwrap_or(tag);
+        clauses.push((Occur::Must, term(f.tag, &canonical)));
+    }
+    if let Some(s) = &request.segment {
+        clauses.push((Occur::Must, term(f.segment, &s.trim().to_lowercase())));
+    }
+    if let Some(s) = &request.study {
+        let id: crate::model::StudyId =
+            s.parse().map_err(|e: crate::model::IdParseError| Error::invalid("study", e.to_string()))?;
+        clauses.push((Occur::Must, term(f.study, &id.to_string())));
+    }
+    if let Some(p) = &request.participant {
+        clauses.push((Occur::Must, term(f.participant, &p.trim().to_lowercase())));
+    }
+    let from = request.from.as_deref().map(|d| crate::validate::date("from", d)).transpose()?;
+    let to = request.to.as_deref().map(|d| crate::validate::date("to", d)).transpose()?;
+    if let (Some(a), Some(b)) = (from, to)
+        && b < a
+    {
+        return Err(Error::invalid("to", format!("{b} is before from {a}")));
+    }
+    if from.is_some() || to.is_some() {
+        let bound = |d: Option<Date>| {
+            d.map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_i64(f.observed, day_number(d))))
+        };
+        clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(from), bound(to)))));
+    }
+    match request.linked {
+        Some(true) => clauses.push((Occur::Must, term(f.linked, ANY_LINK))),
+        Some(false) => clauses.push((Occur::MustNot, term(f.linked, ANY_LINK))),
+        None => {}
+    }
+    if let Some(target) = &request.linked_to {
+        let target = super::link::parse_target("linked_to", target)?;
+        clauses.push((Occur::Must, term(f.linked, &target)));
+    }
+    if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    let query = BooleanQuery::new(clauses);
+    let searcher = search.reader.searcher();
+    let total = searcher.search(&query, &Count).map_err(tantivy_error)?;
+    let top = searcher
+        .search(&query, &TopDocs::with_limit(limit).and_offset(offset).order_by_score())
+        .map_err(tantivy_error)?;
+    let snippets = match &text_query {
+        Some(q) => {
+            let mut generator = SnippetGenerator::create(&searcher, q.as_ref(), f.text).map_err(tantivy_error)?;
+            generator.set_max_num_chars(240);
+            Some(generator)
+        }
+        None => None,
+    };
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address).map_err(tantivy_error)?;
+        let Some(id) = doc.get_first(f.id).and_then(|v| v.as_u64()).map(EvidenceId) else { continue };
+        // The index may briefly lag sled; sled decides what exists.
+        let Some(evidence) = store.get::<Evidence>(Table::Evidence, &id.key())? else { continue };
+        let snippet = match &snippets {
+            Some(generator) => bold(&generator.snippet(&evidence.text)),
+            None => String::new(),
+        };
+        let snippet = if snippet.is_empty() { crate::validate::truncate(&evidence.text, 240) } else { snippet };
+        let linked_to = super::link::links_of_evidence(store, id)?.into_iter().map(|l| l.target).collect();
+        hits.push(SearchHit { id, score: text_query.as_ref().map(|_| score), snippet, evidence, linked_to });
+    }
+    let next = offset + hits.len();
+    Ok(SearchPage { next_cursor: (next < total && !hits.is_empty()).then(|| format!("o{next}")), total, hits })
+}
+
+/// The snippet with matched words in **bold**, for Markdown-rendering clients.
+fn bold(snippet: &tantivy::snippet::Snippet) -> String {
+    let fragment = snippet.fragment();
+    let mut out = String::with_capacity(fragment.len() + 16);
+    let mut at = 0;
+    for range in snippet.highlighted() {
+        out.push_str(&fragment[at..range.start]);
+        out.push_str("**");
+        out.push_str(&fragment[range.clone()]);
+        out.push_str("**");
+        at = range.end;
+    }
+    out.push_str(&fragment[at..]);
+    out
+}
