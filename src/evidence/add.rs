@@ -48,6 +48,10 @@ pub struct EvidenceInput {
     /// Required for kind survey: the question type and the answer distribution.
     #[serde(default)]
     pub survey: Option<SurveyResult>,
+    /// The item's id in the tool it came from (same as source.record_id): importing
+    /// it again updates it instead of adding a copy.
+    #[serde(default)]
+    pub record_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -130,7 +134,11 @@ impl EvidenceInput {
                 ));
             }
         }
-        let source = validate_source(&at("source"), self.source.unwrap_or_default())?;
+        let mut source = self.source.unwrap_or_default();
+        if self.record_id.is_some() {
+            source.record_id = self.record_id;
+        }
+        let source = validate_source(&at("source"), source)?;
         let tags = self
             .tags
             .iter()
@@ -500,6 +508,7 @@ mod tests {
             source: None,
             tags: vec!["Onboarding".into()],
             survey: None,
+            record_id: None,
         }
     }
 

@@ -1,12 +1,14 @@
 //! Evidence: customer research as first-class data.
 //!
 //! - [`add`] validates and stores items (duplicates by content, re-imports by record id);
+//! - [`import`] reads research files (CSV, JSONL, survey exports, transcripts);
 //! - [`tags`] keeps one vocabulary (aliases, merge);
 //! - [`link`] joins evidence to objectives, key results, indicators and metrics;
 //! - [`search`] finds it again (tantivy, BM25 with stemming), derived from sled;
 //! - [`stats`] computes survey statistics when they are read.
 
 pub mod add;
+pub mod import;
 pub mod link;
 pub mod search;
 pub mod stats;
