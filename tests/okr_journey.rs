@@ -34,7 +34,21 @@ async fn tools_are_listed_with_schemas_and_annotations() {
     names.sort();
     assert_eq!(
         names,
-        ["add_indicator", "add_initiative", "check_okr", "draft_okr", "get_okr", "list_okrs", "update_okr"]
+        [
+            "add_evidence",
+            "add_indicator",
+            "add_initiative",
+            "check_okr",
+            "draft_okr",
+            "get_okr",
+            "import_evidence",
+            "link_evidence",
+            "list_okrs",
+            "search_evidence",
+            "suggest_links",
+            "unlink_evidence",
+            "update_okr"
+        ]
     );
     for tool in &tools {
         assert!(
@@ -45,9 +59,11 @@ async fn tools_are_listed_with_schemas_and_annotations() {
         assert!(tool.output_schema.is_some(), "{} has no outputSchema", tool.name);
         assert_eq!(tool.input_schema.get("type"), Some(&json!("object")), "{}", tool.name);
         let annotations = tool.annotations.as_ref().unwrap_or_else(|| panic!("{} has no annotations", tool.name));
-        let read_only = matches!(tool.name.as_ref(), "check_okr" | "list_okrs" | "get_okr");
+        let read_only =
+            matches!(tool.name.as_ref(), "check_okr" | "list_okrs" | "get_okr" | "search_evidence" | "suggest_links");
         assert_eq!(annotations.read_only_hint, Some(read_only), "{}", tool.name);
-        assert_eq!(annotations.open_world_hint, Some(false), "{}", tool.name);
+        // Only import_evidence reaches outside the database (it fetches URLs).
+        assert_eq!(annotations.open_world_hint, Some(tool.name == "import_evidence"), "{}", tool.name);
     }
     let check = tools.iter().find(|t| t.name == "check_okr").unwrap();
     let props = check.input_schema["properties"].as_object().unwrap();

@@ -5,6 +5,7 @@
 //! - [`tags`] keeps one vocabulary (aliases, merge);
 //! - [`link`] joins evidence to objectives, key results, indicators and metrics;
 //! - [`search`] finds it again (tantivy, BM25 with stemming), derived from sled;
+//! - [`suggest`] proposes links, each with its reason;
 //! - [`stats`] computes survey statistics when they are read.
 
 pub mod add;
@@ -12,4 +13,5 @@ pub mod import;
 pub mod link;
 pub mod search;
 pub mod stats;
+pub mod suggest;
 pub mod tags;

@@ -6,6 +6,7 @@
 //! router and [`GroundedServer::new`] adds them together.
 
 pub mod args;
+mod evidence;
 mod okrs;
 pub mod schemas;
 
@@ -92,7 +93,7 @@ pub struct GroundedServer {
 
 impl GroundedServer {
     pub fn new(store: Store, actor: Actor) -> Self {
-        GroundedServer { store, actor, tool_router: Self::okr_tools() }
+        GroundedServer { store, actor, tool_router: Self::okr_tools() + Self::evidence_tools() }
     }
 
     /// Every tool this server offers, for schema generation and tests.

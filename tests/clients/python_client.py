@@ -22,7 +22,8 @@ async def main(binary: str) -> None:
             assert init.server_info.name == "grounded", init.server_info
             tools = (await session.list_tools()).tools
             names = sorted(t.name for t in tools)
-            assert names == ["add_indicator", "add_initiative", "check_okr", "draft_okr", "get_okr", "list_okrs", "update_okr"], names
+            assert {"add_evidence", "add_indicator", "add_initiative", "check_okr", "draft_okr", "get_okr", "import_evidence",
+                    "link_evidence", "list_okrs", "search_evidence", "suggest_links", "unlink_evidence", "update_okr"} <= set(names), names
             assert all(t.output_schema for t in tools), "every tool has an outputSchema"
 
             okr = {
