@@ -85,7 +85,25 @@ pub struct CheckContext {
     pub parent_title: Option<String>,
     /// Statuses of the indicators stored for each key result (by position).
     pub indicators: Vec<Vec<IndicatorStatus>>,
+    /// Evidence linked to the objective and its key results (empty for an unsaved draft).
+    pub evidence: LinkedEvidence,
 }
+
+/// What the links say, for the evidence rules. Counts are per key result, by position.
+#[derive(Debug, Clone, Default)]
+pub struct LinkedEvidence {
+    /// Links with relation `motivates` to the objective.
+    pub motivating: usize,
+    /// `validates` links to each key result or to one of its indicators.
+    pub validating: Vec<usize>,
+    /// `baseline` links to each key result or its metric.
+    pub baseline_sources: Vec<usize>,
+    /// Evidence linked to each key result observed more than [`STALE_AFTER_DAYS`] ago.
+    pub stale: Vec<usize>,
+}
+
+/// Evidence older than this is flagged where it supports a key result (DOMAIN.md §4).
+pub const STALE_AFTER_DAYS: i32 = 180;
 
 /// Runs every rule over `plan`.
 pub fn check(plan: &ObjectivePlan, context: &CheckContext) -> CheckReport {
@@ -96,7 +114,7 @@ pub fn check(plan: &ObjectivePlan, context: &CheckContext) -> CheckReport {
         objective_one_owner(plan),
         objective_in_cycle(plan),
         objective_owner_load(plan, context),
-        objective_motivated_by_evidence(plan),
+        objective_motivated_by_evidence(context),
     ];
     findings.extend(objective_aligned(plan, context));
     for (i, kr) in plan.key_results.iter().enumerate() {
@@ -110,6 +128,8 @@ pub fn check(plan: &ObjectivePlan, context: &CheckContext) -> CheckReport {
             kr_direction_consistent(kr),
             kr_time_bound(kr, plan),
             kr_one_owner(kr, plan),
+            kr_baseline_source(kr, i, context),
+            kr_evidence_fresh(i, context),
         ];
         findings.extend(rules.into_iter().flatten().map(|f| f.about(&subject)));
     }
@@ -524,9 +544,32 @@ fn objective_owner_load(plan: &ObjectivePlan, context: &CheckContext) -> Finding
     }
 }
 
-fn objective_motivated_by_evidence(_plan: &ObjectivePlan) -> Finding {
-    Finding::todo("objective.motivated_by_evidence", "no research is linked that shows the customer problem behind it")
-        .ask("Did this come from a real, validated customer problem, or from a brainstorm? Link the interviews or survey results that motivate it.")
+fn objective_motivated_by_evidence(context: &CheckContext) -> Finding {
+    const RULE: &str = "objective.motivated_by_evidence";
+    match context.evidence.motivating {
+        0 => Finding::todo(RULE, "no research is linked that shows the customer problem behind it")
+            .ask("Did this come from a real, validated customer problem, or from a brainstorm? Link the interviews or survey results that motivate it (relation motivates)."),
+        n => Finding::pass(RULE, format!("{n} piece(s) of research motivate it")),
+    }
+}
+
+fn kr_baseline_source(kr: &KeyResultPlan, i: usize, context: &CheckContext) -> Option<Finding> {
+    const RULE: &str = "kr.baseline_source";
+    let baseline = kr.baseline?;
+    Some(match context.evidence.baseline_sources.get(i).copied().unwrap_or(0) {
+        0 => Finding::todo(RULE, format!("nothing shows where the baseline {} came from", with_unit(baseline, kr.unit.as_ref())))
+            .ask("Where does today's value come from: a dashboard export, a survey wave, a sample? Link it with relation baseline."),
+        n => Finding::pass(RULE, format!("the baseline rests on {n} linked source(s)")),
+    })
+}
+
+fn kr_evidence_fresh(i: usize, context: &CheckContext) -> Option<Finding> {
+    const RULE: &str = "kr.evidence_fresh";
+    let stale = context.evidence.stale.get(i).copied().unwrap_or(0);
+    (stale > 0).then(|| {
+        Finding::warn(RULE, format!("{stale} linked piece(s) of evidence are older than {STALE_AFTER_DAYS} days"))
+            .ask("Do customers still say this? A few fresh interviews would tell.")
+    })
 }
 
 fn objective_aligned(plan: &ObjectivePlan, context: &CheckContext) -> Option<Finding> {
@@ -829,6 +872,13 @@ fn set_leading_validated(plan: &ObjectivePlan, context: &CheckContext) -> Vec<Fi
             );
         } else if !statuses.is_empty() && statuses.iter().all(|s| *s == IndicatorStatus::Validated) {
             findings.push(Finding::pass(RULE, "its leading indicators are validated").about(&subject));
+        } else if (kr.role == Some(KrRole::Leading) || !statuses.is_empty())
+            && context.evidence.validating.get(i).copied().unwrap_or(0) > 0
+        {
+            let n = context.evidence.validating[i];
+            findings.push(
+                Finding::pass(RULE, format!("{n} piece(s) of research validate its leading indicator")).about(&subject),
+            );
         } else if kr.role == Some(KrRole::Leading) || !statuses.is_empty() {
             findings.push(Finding::todo(RULE, "leading indicator not validated yet: no research or data shows it predicts the outcome")
                 .ask("Before betting the cycle on it: do interviews or past data show that customers who move this number go on to the outcome?")
@@ -991,6 +1041,32 @@ mod tests {
         assert_eq!(statuses(&check(&p, &validated), "set.leading_validated", "key_results[0]"), [CheckStatus::Pass]);
         let refuted = CheckContext { indicators: vec![vec![IndicatorStatus::Refuted]], ..Default::default() };
         assert_eq!(statuses(&check(&p, &refuted), "set.leading_validated", "key_results[0]"), [CheckStatus::Fail]);
+        assert_eq!(
+            statuses(&check(&p, &CheckContext::default()), "kr.baseline_source", "key_results[0]"),
+            [CheckStatus::Todo]
+        );
+    }
+
+    #[test]
+    fn evidence_rules_answer_from_the_links_once_there_are_some() {
+        let mut p = plan("Customers succeed", Some("Maya"), GOOD_KRS);
+        p.key_results[0].role = Some(KrRole::Leading);
+        let linked = CheckContext {
+            evidence: LinkedEvidence {
+                motivating: 2,
+                validating: vec![1, 0],
+                baseline_sources: vec![0, 1],
+                stale: vec![0, 3],
+            },
+            ..Default::default()
+        };
+        let report = check(&p, &linked);
+        assert_eq!(statuses(&report, "objective.motivated_by_evidence", "objective"), [CheckStatus::Pass]);
+        assert_eq!(statuses(&report, "set.leading_validated", "key_results[0]"), [CheckStatus::Pass]);
+        assert_eq!(statuses(&report, "kr.baseline_source", "key_results[0]"), [CheckStatus::Todo]);
+        assert_eq!(statuses(&report, "kr.baseline_source", "key_results[1]"), [CheckStatus::Pass]);
+        assert_eq!(statuses(&report, "kr.evidence_fresh", "key_results[1]"), [CheckStatus::Warn]);
+        assert!(statuses(&report, "kr.evidence_fresh", "key_results[0]").is_empty());
     }
 
     #[test]

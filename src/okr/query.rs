@@ -3,14 +3,15 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::checks::{CheckContext, CheckReport, check};
+use super::checks::{CheckContext, CheckReport, LinkedEvidence, STALE_AFTER_DAYS, check};
 use super::draft::context_for;
 use super::input::{KeyResultPlan, ObjectivePlan};
 use super::statement::parse_statement;
 use crate::error::{Error, Result};
+use crate::evidence::link::{EvidenceCounts, evidence_counts, links_of_target};
 use crate::model::{
-    AuditEntry, Commitment, Cycle, Indicator, IndicatorId, Initiative, InitiativeId, KeyResult, KeyResultId, Level,
-    Metric, Objective, ObjectiveId, OkrId, Status,
+    AuditEntry, Commitment, Cycle, Evidence, Indicator, IndicatorId, Initiative, InitiativeId, KeyResult, KeyResultId,
+    Level, Metric, Objective, ObjectiveId, OkrId, Relation, Status,
 };
 use crate::store::{Store, Table};
 
@@ -53,6 +54,8 @@ pub struct ObjectiveRow {
     pub kind: Commitment,
     pub status: Status,
     pub key_results: usize,
+    /// Evidence links to the objective and its key results.
+    pub evidence_links: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -107,7 +110,12 @@ pub fn list_okrs(store: &Store, filter: ListFilter) -> Result<ObjectivePage> {
             next_cursor = objectives.last().map(|row: &ObjectiveRow| row.id.to_string());
             break;
         }
+        let mut evidence_links = links_of_target(store, &objective.id.to_string())?.len();
+        for kr in &objective.key_results {
+            evidence_links += links_of_target(store, &kr.to_string())?.len();
+        }
         objectives.push(ObjectiveRow {
+            evidence_links,
             id: objective.id,
             key_results: objective.key_results.len(),
             title: objective.title,
@@ -138,6 +146,10 @@ pub struct KeyResultDetail {
     pub metric_detail: Option<Metric>,
     pub indicators: Vec<Indicator>,
     pub initiatives: Vec<Initiative>,
+    /// Evidence linked to the key result, by relation.
+    pub evidence: EvidenceCounts,
+    /// Evidence linked to each indicator (by IND id).
+    pub indicator_evidence: std::collections::BTreeMap<String, EvidenceCounts>,
 }
 
 /// One objective with its key results, indicators, initiatives, checks and history.
@@ -146,6 +158,8 @@ pub struct ObjectiveDetail {
     #[serde(flatten)]
     pub objective: Objective,
     pub key_result_details: Vec<KeyResultDetail>,
+    /// Evidence linked to the objective itself, by relation.
+    pub evidence: EvidenceCounts,
     /// The quality checks as they stand now: every finding but the passes, which
     /// the tally counts (check_okr lists every rule).
     pub check: CheckReport,
@@ -169,11 +183,24 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
         let metric_detail = key_result.metric.map(|m| store.metric(m)).transpose()?.flatten();
         let (indicators, initiatives) = children(store, *kr_id)?;
         history.extend(store.history(&kr_id.to_string())?);
-        details.push(KeyResultDetail { key_result, metric_detail, indicators, initiatives });
+        let evidence = evidence_counts(store, &kr_id.to_string())?;
+        let indicator_evidence = indicators
+            .iter()
+            .map(|i| Ok((i.id.to_string(), evidence_counts(store, &i.id.to_string())?)))
+            .collect::<Result<_>>()?;
+        details.push(KeyResultDetail {
+            key_result,
+            metric_detail,
+            indicators,
+            initiatives,
+            evidence,
+            indicator_evidence,
+        });
     }
     history.sort_by_key(|e| e.at);
     let check = check_stored(store, &objective, &details)?.without_passes();
-    Ok(ObjectiveDetail { objective, key_result_details: details, check, history })
+    let evidence = evidence_counts(store, &objective.id.to_string())?;
+    Ok(ObjectiveDetail { objective, key_result_details: details, evidence, check, history })
 }
 
 pub fn load_objective(store: &Store, field: &str, id: ObjectiveId) -> Result<Objective> {
@@ -224,7 +251,45 @@ pub fn check_stored(store: &Store, objective: &Objective, details: &[KeyResultDe
     let plan = plan_of(objective, details);
     let mut context: CheckContext = context_for(store, &plan, Some(objective.id))?;
     context.indicators = details.iter().map(|d| d.indicators.iter().map(|i| i.status).collect()).collect();
+    context.evidence = linked_evidence(store, objective, details)?;
     Ok(check(&plan, &context))
+}
+
+/// What the links to a stored objective, its key results, their indicators and
+/// metrics say, for the evidence rules.
+fn linked_evidence(store: &Store, objective: &Objective, details: &[KeyResultDetail]) -> Result<LinkedEvidence> {
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let motivating =
+        links_of_target(store, &objective.id.to_string())?.iter().filter(|l| l.relation == Relation::Motivates).count();
+    let mut evidence = LinkedEvidence { motivating, ..Default::default() };
+    for detail in details {
+        let kr = &detail.key_result;
+        let mut links = links_of_target(store, &kr.id.to_string())?;
+        for indicator in &detail.indicators {
+            links.extend(
+                links_of_target(store, &indicator.id.to_string())?
+                    .into_iter()
+                    .filter(|l| l.relation == Relation::Validates),
+            );
+        }
+        if let Some(metric) = kr.metric {
+            links.extend(
+                links_of_target(store, &metric.to_string())?.into_iter().filter(|l| l.relation == Relation::Baseline),
+            );
+        }
+        evidence.validating.push(links.iter().filter(|l| l.relation == Relation::Validates).count());
+        evidence.baseline_sources.push(links.iter().filter(|l| l.relation == Relation::Baseline).count());
+        let mut stale = 0;
+        for link in links
+            .iter()
+            .filter(|l| matches!(l.relation, Relation::Supports | Relation::Validates | Relation::Motivates))
+        {
+            let observed = store.get::<Evidence>(Table::Evidence, &link.evidence.key())?.and_then(|e| e.observed_at);
+            stale += usize::from(observed.is_some_and(|d| (today - d).get_days() > STALE_AFTER_DAYS));
+        }
+        evidence.stale.push(stale);
+    }
+    Ok(evidence)
 }
 
 /// The plan a stored objective would have been drafted from.
