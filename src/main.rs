@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use grounded::evidence::import::ImportFormat;
+use grounded::model::Relation;
 
 /// Keep OKRs honest: check them against good practice, ground them in customer
 /// evidence, score them against data. Serves MCP over stdio for AI assistants.
@@ -40,6 +42,82 @@ enum Command {
     },
     /// Show the whole flow on the example workspace, in a temporary database
     Demo,
+    /// Import research into the database
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Search evidence (BM25, stemming): grounded search "blank canvas" --tag onboarding
+    Search {
+        query: String,
+        /// Only items with this tag (repeatable)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[arg(long)]
+        segment: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Link evidence to what it grounds: grounded link EV-3 EV-4 KR-2 --relation explains --why "..."
+    Link {
+        /// Evidence ids, then the target (O-.., KR-.., IND-.., M-..) last
+        #[arg(required = true, num_args = 2..)]
+        ids: Vec<String>,
+        /// motivates, baseline, validates, supports, contradicts or explains
+        #[arg(long, value_parser = parse_relation, default_value = "supports")]
+        relation: Relation,
+        /// Why this evidence bears on the target
+        #[arg(long)]
+        why: String,
+    },
+    /// The tag vocabulary: list tags, merge one into another
+    Tag {
+        #[command(subcommand)]
+        action: TagAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Evidence from a file or URL: CSV, JSONL, survey export CSV, VTT, SRT, Markdown, text
+    Evidence {
+        /// A path or an http(s) URL
+        file: String,
+        /// csv, jsonl, survey_csv, vtt, srt, markdown or text [default: from the file name]
+        #[arg(long, value_parser = parse_format)]
+        format: Option<ImportFormat>,
+        /// Import the good rows and report the rest, instead of refusing the file
+        #[arg(long)]
+        row_level: bool,
+        /// Segment of every item that has none (such as churned)
+        #[arg(long)]
+        segment: Option<String>,
+        /// Study of every item that has none
+        #[arg(long)]
+        study: Option<String>,
+        /// Observation date (YYYY-MM-DD) of every item that has none
+        #[arg(long)]
+        observed_at: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TagAction {
+    /// Every tag with its aliases and how much evidence carries it
+    List,
+    /// Fold tag FROM into INTO: FROM becomes an alias and its evidence is retagged
+    Merge { from: String, into: String },
+}
+
+fn parse_relation(text: &str) -> Result<Relation, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_lowercase())).map_err(|_| {
+        format!("{text:?} is not a relation; use motivates, baseline, validates, supports, contradicts or explains")
+    })
+}
+
+fn parse_format(text: &str) -> Result<ImportFormat, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_lowercase()))
+        .map_err(|_| format!("{text:?} is not a format; use csv, jsonl, survey_csv, vtt, srt, markdown or text"))
 }
 
 fn main() -> ExitCode {
@@ -49,6 +127,19 @@ fn main() -> ExitCode {
         Command::Serve => cli::serve(cli.db),
         Command::Check { file, json, verbose } => cli::check::run(&file, json, verbose),
         Command::Demo => cli::demo::run(),
+        Command::Import { what: ImportWhat::Evidence { file, format, row_level, segment, study, observed_at } } => {
+            cli::evidence::import(
+                cli.db,
+                cli::evidence::ImportArgs { file, format, row_level, segment, study, observed_at },
+            )
+        }
+        Command::Search { query, tags, segment, limit } => cli::evidence::find(cli.db, query, tags, segment, limit),
+        Command::Link { mut ids, relation, why } => {
+            let target = ids.pop().unwrap_or_default();
+            cli::evidence::link(cli.db, ids, target, relation, why)
+        }
+        Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
+        Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),
     };
     match result {
         Ok(code) => code,

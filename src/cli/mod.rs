@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod evidence;
 pub mod render;
 
 use std::path::PathBuf;
