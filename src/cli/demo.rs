@@ -5,9 +5,16 @@
 
 use std::process::ExitCode;
 
+use grounded::evidence::import::{ImportDefaults, ImportRequest, import_evidence};
+use grounded::evidence::link::{LinkRequest, link_evidence};
+use grounded::evidence::search::{SearchRequest, search};
+use grounded::evidence::stats::compare_waves;
+use grounded::evidence::suggest::{SuggestRequest, suggest_links};
+use grounded::evidence::tags;
+use grounded::model::{EvidenceKind, Relation};
 use grounded::okr::Actor;
 use grounded::okr::document::read_document;
-use grounded::okr::draft::{check_okr, draft_okr};
+use grounded::okr::draft::{Drafted, check_okr, draft_okr};
 use grounded::okr::plan::{IndicatorRequest, InitiativeRequest, add_indicator, add_initiative};
 use grounded::okr::query::{ListFilter, get_okr, list_okrs};
 use grounded::okr::update::{OkrChanges, UpdateRequest, update_okr};
@@ -17,6 +24,15 @@ use super::render;
 
 /// Embedded so `cargo run -- demo` works from any folder.
 const EXAMPLE_OKRS: &str = include_str!("../../examples/okrs.yaml");
+/// The example research, written to a temporary folder and imported from there,
+/// the way a user imports their own files.
+const EXAMPLE_RESEARCH: &[(&str, &str)] = &[
+    ("interviews.jsonl", include_str!("../../examples/evidence/interviews.jsonl")),
+    ("observations.jsonl", include_str!("../../examples/evidence/observations.jsonl")),
+    ("survey_export.csv", include_str!("../../examples/evidence/survey_export.csv")),
+    ("p3-churned.md", include_str!("../../examples/evidence/transcripts/p3-churned.md")),
+    ("p6-retained.vtt", include_str!("../../examples/evidence/transcripts/p6-retained.vtt")),
+];
 
 pub fn run() -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -47,7 +63,8 @@ async fn demo() -> anyhow::Result<()> {
 
     let activation = &drafted[0];
     let retention_kr = activation.key_result_ids[0];
-    step(&format!("2. Add a leading indicator and an initiative to {retention_kr}"));
+    research(&store, &actor, activation).await?;
+    step(&format!("3. Add a leading indicator and an initiative to {retention_kr}"));
     let indicator = add_indicator(
         &store,
         IndicatorRequest {
@@ -89,7 +106,7 @@ async fn demo() -> anyhow::Result<()> {
         initiative.id, initiative.title, initiative.key_result, initiative.percent_complete
     );
 
-    step(&format!("3. Move the target of {retention_kr}, with a reason"));
+    step(&format!("4. Move the target of {retention_kr}, with a reason"));
     let refused = update_okr(
         &store,
         UpdateRequest {
@@ -117,7 +134,7 @@ async fn demo() -> anyhow::Result<()> {
         println!("  {}: {} → {}", c.field, c.from, c.to);
     }
 
-    step("4. List the cycle");
+    step("5. List the cycle");
     let page = list_okrs(&store, ListFilter { cycle: Some("2026-Q4".into()), ..Default::default() })?;
     for row in &page.objectives {
         println!(
@@ -130,7 +147,7 @@ async fn demo() -> anyhow::Result<()> {
         );
     }
 
-    step(&format!("5. Show {} with its history", activation.objective_id));
+    step(&format!("6. Show {} with its evidence, checks and history", activation.objective_id));
     let detail = get_okr(&store, &activation.objective_id.to_string())?;
     println!(
         "  {} ({}, {})",
@@ -141,12 +158,13 @@ async fn demo() -> anyhow::Result<()> {
     for kr in &detail.key_result_details {
         let k = &kr.key_result;
         println!(
-            "  {:<6} {} [metric {}; {} indicator(s), {} initiative(s)]",
+            "  {:<6} {} [metric {}; {} indicator(s), {} initiative(s), {} evidence link(s)]",
             k.id.to_string(),
             k.statement,
             k.metric.map(|m| m.to_string()).unwrap_or_else(|| "none".into()),
             kr.indicators.len(),
-            kr.initiatives.len()
+            kr.initiatives.len(),
+            kr.evidence.total
         );
     }
     let mut out = String::new();
@@ -167,4 +185,188 @@ async fn demo() -> anyhow::Result<()> {
     }
     println!("\nDone. The database was temporary; `grounded serve` keeps a real one (see README.md).");
     Ok(())
+}
+
+/// Steps 2: import the research, tidy the tags, read the surveys, search, suggest and link.
+async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow::Result<()> {
+    step("2. Import the research and link it to the key results it grounds");
+    let folder = tempfile_dir()?;
+    for (name, text) in EXAMPLE_RESEARCH {
+        std::fs::write(folder.join(name), text)?;
+    }
+    let imports = [
+        ("interviews.jsonl", ImportDefaults::default()),
+        ("observations.jsonl", ImportDefaults::default()),
+        ("survey_export.csv", ImportDefaults::default()),
+        (
+            "p3-churned.md",
+            ImportDefaults {
+                segment: Some("churned".into()),
+                study: Some("Churn interviews, October".into()),
+                observed_at: Some("2026-10-14".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "p6-retained.vtt",
+            ImportDefaults {
+                segment: Some("retained".into()),
+                study: Some("Onboarding interviews, November".into()),
+                observed_at: Some("2026-11-06".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    let no_progress = |_: usize, _: usize| {};
+    for (name, defaults) in imports {
+        let request = ImportRequest {
+            path: Some(folder.join(name).to_string_lossy().into_owned()),
+            defaults: Some(defaults),
+            ..Default::default()
+        };
+        let report = import_evidence(store, request, actor, &no_progress).await?;
+        println!(
+            "  {name:<20} {:>2} read as {:?}: {} new, {} duplicates of items already imported",
+            report.read, report.format, report.added.created, report.added.duplicates
+        );
+        for note in &report.added.tag_notes {
+            println!("    note: {note}");
+        }
+    }
+    std::fs::remove_dir_all(&folder).ok();
+    for (from, into) in [("onboarding-flow", "onboarding"), ("user-setup", "onboarding")] {
+        let retagged = tags::merge(store, from, into)?;
+        println!("  tag \"{from}\" merged into \"{into}\" ({} items retagged)", retagged.len());
+    }
+
+    println!("\n  Survey waves, W2 → W3 (a change is real only when its 95% interval excludes 0):");
+    let waves =
+        search(store, &SearchRequest { kind: Some(EvidenceKind::Survey), limit: Some(20), ..Default::default() })?;
+    let question = |wave: &str, words: &str| {
+        waves
+            .hits
+            .iter()
+            .map(|h| &h.evidence)
+            .find(|e| e.text.contains(words) && e.survey.as_ref().and_then(|s| s.wave.as_deref()) == Some(wave))
+            .cloned()
+    };
+    for (words, stat) in
+        [("satisfied", "mean"), ("recommend", "nps"), ("biggest obstacle", "share:Knowing where to start")]
+    {
+        let (Some(before), Some(after)) = (question("W2", words), question("W3", words)) else { continue };
+        let (Some(b), Some(a)) = (before.survey.as_ref(), after.survey.as_ref()) else { continue };
+        if let Some(change) = compare_waves(b, a).into_iter().find(|c| c.name == stat) {
+            let interval = change.interval.map(|i| format!("[{:+.2}, {:+.2}]", i.low, i.high)).unwrap_or_default();
+            println!(
+                "    {:<52} {stat:<32} {:>7.2} → {:>7.2}  Δ {:+.2} {interval} {} (n {} → {}; {}, {})",
+                after.text,
+                change.before,
+                change.after,
+                change.difference,
+                if change.real { "REAL" } else { "noise" },
+                change.n_before,
+                change.n_after,
+                before.id,
+                after.id
+            );
+        }
+    }
+
+    let found = search(
+        store,
+        &SearchRequest {
+            query: Some("empty start screen blank".into()),
+            segment: Some("churned".into()),
+            limit: Some(3),
+            ..Default::default()
+        },
+    )?;
+    println!("\n  search_evidence \"empty start screen blank\" (churned): {} matches, top 3:", found.total);
+    for hit in &found.hits {
+        println!(
+            "    {:<6} {}: {}",
+            hit.id.to_string(),
+            hit.evidence.participant.clone().unwrap_or_default(),
+            hit.snippet
+        );
+    }
+
+    let first_project = activation.key_result_ids[1];
+    let suggestions = suggest_links(store, &SuggestRequest { id: first_project.to_string(), limit: Some(3) })?;
+    println!("\n  suggest_links for {first_project}:");
+    for s in &suggestions.suggestions {
+        println!("    {:<6} score {:.2}, {}: {}", s.id, s.score, s.reason, crate::cli::render::shorten(&s.text, 90));
+    }
+
+    let ids =
+        |page: &grounded::evidence::search::SearchPage| page.hits.iter().map(|h| h.id.to_string()).collect::<Vec<_>>();
+    let retained_projects = search(
+        store,
+        &SearchRequest {
+            query: Some("real project first week".into()),
+            segment: Some("retained".into()),
+            limit: Some(3),
+            ..Default::default()
+        },
+    )?;
+    let dip = search(
+        store,
+        &SearchRequest {
+            query: Some("sample project removed empty start screen".into()),
+            kind: Some(EvidenceKind::Observation),
+            limit: Some(2),
+            ..Default::default()
+        },
+    )?;
+    let satisfaction_w1 = question("W1", "satisfied").map(|e| vec![e.id.to_string()]).unwrap_or_default();
+    let links = [
+        (
+            ids(&found),
+            activation.objective_id.to_string(),
+            Relation::Motivates,
+            "Churned users describe an empty start with no first project: the problem this objective exists to solve",
+        ),
+        (
+            ids(&retained_projects),
+            first_project.to_string(),
+            Relation::Validates,
+            "Retained users name finishing a real project in week one as the moment it clicked",
+        ),
+        (
+            satisfaction_w1,
+            activation.key_result_ids[2].to_string(),
+            Relation::Baseline,
+            "The 3.3 baseline is the September (W1) getting-started satisfaction mean",
+        ),
+        (
+            ids(&dip),
+            activation.key_result_ids[0].to_string(),
+            Relation::Explains,
+            "The removal of the sample project coincides with more new accounts leaving an empty workspace",
+        ),
+    ];
+    for (evidence, target, relation, rationale) in links {
+        if evidence.is_empty() {
+            continue;
+        }
+        let linked = link_evidence(
+            store,
+            LinkRequest { evidence: evidence.clone(), target: target.clone(), relation, rationale: rationale.into() },
+            actor,
+        )
+        .await?;
+        println!(
+            "  linked {} to {target} ({relation:?}): {}",
+            evidence.join(", "),
+            linked.links.iter().map(|l| l.id.to_string()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// A folder for the example files that lives as long as the process.
+fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("grounded-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }

@@ -82,3 +82,8 @@ pub fn check_outcome(outcome: &CheckOutcome, verbose: bool) -> String {
     report(&mut out, &outcome.report, verbose);
     out
 }
+
+/// The first `max` characters of one line of text.
+pub fn shorten(text: &str, max: usize) -> String {
+    grounded::validate::truncate(&text.replace('\n', " "), max)
+}
