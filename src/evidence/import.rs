@@ -24,7 +24,14 @@ use crate::validate;
 
 /// Files above this are refused: split them.
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
-const FETCH_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a URL may take to answer; `GROUNDED_FETCH_TIMEOUT_MS` overrides it.
+fn fetch_timeout() -> Duration {
+    std::env::var("GROUNDED_FETCH_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(15))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -226,12 +233,12 @@ async fn fetch(url: &str) -> Result<Vec<u8>> {
         return Err(Error::invalid("url", "must start with http:// or https://"));
     }
     let client = reqwest::Client::builder()
-        .timeout(FETCH_TIMEOUT)
+        .timeout(fetch_timeout())
         .build()
         .map_err(|e| Error::invalid("url", format!("cannot set up the HTTP client: {e}")))?;
     let mut response = client.get(url).send().await.map_err(|e| {
         let why =
-            if e.is_timeout() { format!("no answer within {} s", FETCH_TIMEOUT.as_secs()) } else { e.to_string() };
+            if e.is_timeout() { format!("no answer within {} ms", fetch_timeout().as_millis()) } else { e.to_string() };
         Error::invalid("url", format!("{url} could not be fetched: {why}"))
     })?;
     if !response.status().is_success() {

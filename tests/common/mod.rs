@@ -14,16 +14,34 @@ pub type Client = RunningService<RoleClient, ()>;
 
 /// Starts `grounded serve --db <db>` and connects to it.
 pub async fn connect(db: &Path) -> Client {
+    connect_with(db, ()).await
+}
+
+/// The same, with a client handler of the test's own (to receive notifications).
+pub async fn connect_with<H: rmcp::ClientHandler>(db: &Path, handler: H) -> RunningService<RoleClient, H> {
     let transport =
         TokioChildProcess::new(tokio::process::Command::new(env!("CARGO_BIN_EXE_grounded")).configure(|cmd| {
-            cmd.arg("serve").arg("--db").arg(db).env("GROUNDED_USER", "e2e-tester");
+            cmd.arg("serve")
+                .arg("--db")
+                .arg(db)
+                .env("GROUNDED_USER", "e2e-tester")
+                .env("GROUNDED_FETCH_TIMEOUT_MS", "700");
         }))
         .expect("the grounded binary starts");
-    ().serve(transport).await.expect("the MCP handshake succeeds")
+    handler.serve(transport).await.expect("the MCP handshake succeeds")
+}
+
+/// A file of the example workspace, by absolute path.
+pub fn example(relative: &str) -> String {
+    format!("{}/examples/{relative}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Calls a tool; protocol-level failures panic, tool errors come back as results.
-pub async fn call(client: &Client, tool: &str, arguments: Value) -> CallToolResult {
+pub async fn call<H: rmcp::ClientHandler>(
+    client: &RunningService<RoleClient, H>,
+    tool: &str,
+    arguments: Value,
+) -> CallToolResult {
     let arguments = arguments.as_object().cloned().expect("arguments are an object");
     client
         .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(arguments))
@@ -32,14 +50,18 @@ pub async fn call(client: &Client, tool: &str, arguments: Value) -> CallToolResu
 }
 
 /// Calls a tool that must succeed; returns its structured content.
-pub async fn ok(client: &Client, tool: &str, arguments: Value) -> Value {
+pub async fn ok<H: rmcp::ClientHandler>(client: &RunningService<RoleClient, H>, tool: &str, arguments: Value) -> Value {
     let result = call(client, tool, arguments).await;
     assert_ne!(result.is_error, Some(true), "{tool} returned an error: {}", text(&result));
     result.structured_content.unwrap_or_else(|| panic!("{tool} returned no structured content"))
 }
 
 /// Calls a tool that must fail as a tool error; returns the error text.
-pub async fn err(client: &Client, tool: &str, arguments: Value) -> String {
+pub async fn err<H: rmcp::ClientHandler>(
+    client: &RunningService<RoleClient, H>,
+    tool: &str,
+    arguments: Value,
+) -> String {
     let result = call(client, tool, arguments).await;
     assert_eq!(result.is_error, Some(true), "{tool} should have failed but returned {:?}", result.structured_content);
     text(&result)
