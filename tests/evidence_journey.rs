@@ -71,6 +71,13 @@ async fn research_is_imported_found_linked_and_survives_a_restart() {
     let again = ok(&client, "import_evidence", json!({"path": example("evidence/interviews.jsonl")})).await;
     assert_eq!((again["created"].as_u64(), again["updated"].as_u64()), (Some(0), Some(30)));
 
+    // Survey results come back with their statistics, each with n and method.
+    let waves = ok(&client, "search_evidence", json!({"query": "satisfied getting started", "kind": "survey"})).await;
+    let stats = waves["hits"][0]["statistics"].as_array().unwrap();
+    let mean = stats.iter().find(|s| s["name"] == "mean").expect("a mean");
+    assert!(mean["n"].as_u64().unwrap() >= 150 && mean["method"].as_str().unwrap().contains("t interval"), "{mean}");
+    assert!(mean["interval"]["low"].as_f64().unwrap() < mean["value"].as_f64().unwrap());
+
     // Search: stemming, snippets, filters.
     let found = ok(&client, "search_evidence", json!({"query": "templates", "segment": "churned"})).await;
     assert!(found["total"].as_u64().unwrap() >= 2, "{found}");

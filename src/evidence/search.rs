@@ -285,6 +285,9 @@ pub struct SearchHit {
     pub evidence: Evidence,
     /// What it is linked to (O-.., KR-.., IND-.., M-..).
     pub linked_to: Vec<String>,
+    /// Survey results: the statistics computed from the answers, each with n and method.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statistics: Vec<super::stats::Statistic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -404,7 +407,15 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
         };
         let snippet = if snippet.is_empty() { crate::validate::truncate(&evidence.text, 240) } else { snippet };
         let linked_to = super::link::links_of_evidence(store, id)?.into_iter().map(|l| l.target).collect();
-        hits.push(SearchHit { id, score: text_query.as_ref().map(|_| score), snippet, evidence, linked_to });
+        let statistics = evidence.survey.as_ref().map(super::stats::statistics).unwrap_or_default();
+        hits.push(SearchHit {
+            id,
+            score: text_query.as_ref().map(|_| score),
+            snippet,
+            evidence,
+            linked_to,
+            statistics,
+        });
     }
     let next = offset + hits.len();
     Ok(SearchPage { next_cursor: (next < total && !hits.is_empty()).then(|| format!("o{next}")), total, hits })
