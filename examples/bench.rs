@@ -7,6 +7,11 @@
 //! - `check_okr` throughput in the core: statements parsed per second and objectives
 //!   checked per second.
 //!
+//! - evidence: importing 100,000 generated interview excerpts (10 JSONL files, each
+//!   one durable transaction) in items per second, `search_evidence` round trips over
+//!   stdio on that store (p50, p95, with and without filters), cold start on it, and
+//!   the peak resident memory of the importer and of the server.
+//!
 //! The protocol is spoken as raw JSON-RPC lines, so client overhead is not measured.
 
 use std::io::{BufRead, BufReader, Write};
@@ -14,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use grounded::evidence::import::{ImportRequest, import_evidence};
 use grounded::okr::Actor;
 use grounded::okr::draft::{check_okr, draft_okr};
 use grounded::okr::input::{KeyResultDraft, ObjectiveDraft};
@@ -22,10 +28,15 @@ use grounded::okr::statement::parse_statement;
 use grounded::store::Store;
 
 const OBJECTIVES: usize = 1_000;
+const EXCERPTS: usize = 100_000;
+const FILES: usize = 10;
 
 fn main() -> anyhow::Result<()> {
     let binary = build_binary()?;
     let dir = tempfile::tempdir()?;
+    // First, while this process holds nothing else, so its peak memory is the import's.
+    evidence(&binary, dir.path())?;
+
     let db = dir.path().join("db");
     let seeded = Instant::now();
     seed(&db)?;
@@ -100,6 +111,183 @@ fn main() -> anyhow::Result<()> {
         .collect();
     println!("check_okr (5 KRs per objective, all rules): median {:.0} statements/s (7 runs)", median_f(&rates));
     Ok(())
+}
+
+/// The evidence half: import 100k excerpts, then search them over stdio.
+fn evidence(binary: &Path, dir: &Path) -> anyhow::Result<()> {
+    let files = write_excerpt_files(&dir.join("excerpts"))?;
+    let db = dir.join("evidence-db");
+    let store = Store::open(&db)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let actor = Actor("bench".into());
+    let t = Instant::now();
+    let mut per_file = vec![];
+    for file in &files {
+        let f = Instant::now();
+        let request = ImportRequest { path: Some(file.display().to_string()), ..Default::default() };
+        let report = runtime.block_on(import_evidence(&store, request, &actor, &|_, _| {}))?;
+        anyhow::ensure!(report.added.created == EXCERPTS / FILES, "an import created {}", report.added.created);
+        per_file.push((EXCERPTS / FILES) as f64 / f.elapsed().as_secs_f64());
+    }
+    let all = t.elapsed();
+    println!(
+        "import_evidence: {EXCERPTS} excerpts in {FILES} JSONL files in {:.1} s = {:.0} items/s overall, median file {:.0} items/s (each file one transaction, flushed)",
+        all.as_secs_f64(),
+        EXCERPTS as f64 / all.as_secs_f64(),
+        median_f(&per_file)
+    );
+    println!("peak resident memory of the importing process: {:.0} MB", own_peak_mb());
+    drop(store);
+
+    let starts: Vec<Duration> = (0..9).map(|_| cold_start(binary, &db)).collect::<anyhow::Result<_>>()?;
+    println!(
+        "cold start on 100k evidence to first tools/list answer: median {:.1} ms (n={})",
+        ms(median(&starts)),
+        starts.len()
+    );
+
+    let words = VOCABULARY;
+    let mut server = Server::start(binary, &db)?;
+    server.handshake()?;
+    let queries: [(&str, Arguments); 3] = [
+        ("one word", Box::new(|i| serde_json::json!({"query": words[i % words.len()]}))),
+        (
+            "two words",
+            Box::new(
+                |i| serde_json::json!({"query": format!("{} {}", words[i % words.len()], words[(i * 7 + 3) % words.len()])}),
+            ),
+        ),
+        (
+            "a word + segment + tag filters",
+            Box::new(
+                |i| serde_json::json!({"query": words[i % words.len()], "segment": "churned", "tags": [TAGS[i % TAGS.len()]]}),
+            ),
+        ),
+    ];
+    for (label, arguments) in &queries {
+        let mut trips = Vec::with_capacity(500);
+        for i in 0..500 {
+            let t = Instant::now();
+            let result = server
+                .request("tools/call", serde_json::json!({"name": "search_evidence", "arguments": arguments(i)}))?;
+            trips.push(t.elapsed());
+            anyhow::ensure!(result["isError"] != true, "search_evidence failed: {result}");
+            anyhow::ensure!(result["structuredContent"]["total"].as_u64().unwrap_or(0) > 0, "no hits: {result}");
+        }
+        println!(
+            "search_evidence ({label}, 10 hits) round trip over stdio on 100k: p50 {:.3} ms, p95 {:.3} ms (n={})",
+            ms(percentile(&trips, 0.5)),
+            ms(percentile(&trips, 0.95)),
+            trips.len()
+        );
+    }
+    println!("peak resident memory of the server after the searches: {:.0} MB", peak_mb(server.child.id())?);
+    server.stop()
+}
+
+/// Builds the arguments of the i-th call.
+type Arguments = Box<dyn Fn(usize) -> serde_json::Value>;
+
+const VOCABULARY: &[&str] = &[
+    "template",
+    "invite",
+    "teammate",
+    "import",
+    "checklist",
+    "project",
+    "calendar",
+    "deadline",
+    "export",
+    "dashboard",
+    "pricing",
+    "trial",
+    "onboarding",
+    "tutorial",
+    "integration",
+    "slack",
+    "permissions",
+    "mobile",
+    "notification",
+    "search",
+    "report",
+    "sync",
+    "billing",
+    "support",
+    "setup",
+    "workspace",
+    "comment",
+    "upload",
+    "spreadsheet",
+    "manager",
+];
+const TAGS: &[&str] = &["onboarding", "first-project", "teammate-invite", "csv-import", "pricing", "integrations"];
+
+/// Writes the generated excerpts: varied sentences from a fixed vocabulary, so the
+/// index has realistic postings, and every file is one import.
+fn write_excerpt_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let openings = [
+        "I couldn't find the",
+        "We gave up on the",
+        "Honestly the",
+        "It took me a week to get the",
+        "My team loved the",
+    ];
+    let endings = [
+        "so we stopped using it.",
+        "and that was when it clicked.",
+        "which felt slow.",
+        "before the trial ended.",
+        "and I told my manager.",
+    ];
+    let mut paths = vec![];
+    for f in 0..FILES {
+        let path = dir.join(format!("excerpts-{f}.jsonl"));
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        for j in 0..EXCERPTS / FILES {
+            let i = f * (EXCERPTS / FILES) + j;
+            let w = |k: usize| VOCABULARY[(i * 31 + k * 17 + i / 7) % VOCABULARY.len()];
+            let text = format!(
+                "{} {} {} after the {} {} ({}), {}",
+                openings[i % openings.len()],
+                w(1),
+                w(2),
+                w(3),
+                w(4),
+                i,
+                endings[(i / 3) % endings.len()]
+            );
+            let line = serde_json::json!({
+                "record_id": format!("gen-{i}"),
+                "kind": "interview",
+                "text": text,
+                "participant": format!("P{}", i % 500),
+                "segment": if i.is_multiple_of(2) { "retained" } else { "churned" },
+                "study": format!("Generated study {}", i % 20),
+                "observed_at": format!("2026-{:02}-{:02}", 1 + i % 10, 1 + i % 28),
+                "tags": [TAGS[i % TAGS.len()], TAGS[(i / 6) % TAGS.len()]],
+            });
+            writeln!(out, "{line}")?;
+        }
+        out.flush()?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// Peak resident memory (VmHWM) of a running process, in MB.
+fn peak_mb(pid: u32) -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .ok_or_else(|| anyhow::anyhow!("no VmHWM in /proc/{pid}/status"))?;
+    Ok(kb / 1024.0)
+}
+
+fn own_peak_mb() -> f64 {
+    peak_mb(std::process::id()).unwrap_or(f64::NAN)
 }
 
 fn build_binary() -> anyhow::Result<PathBuf> {

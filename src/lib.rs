@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod evidence;
+pub mod fetch;
 pub mod mcp;
 pub mod model;
 pub mod okr;

@@ -10,28 +10,17 @@
 //! place (each row or turn has a stable record id) instead of duplicating them.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::add::{AddedEvidence, EvidenceInput, EvidencePlan, parse_timecode, store_plans};
 use crate::error::{Error, Result};
+use crate::fetch;
 use crate::model::{AnswerCount, EvidenceKind, QuestionType, Source, SurveyResult};
 use crate::okr::Actor;
 use crate::store::Store;
 use crate::validate;
-
-/// Files above this are refused: split them.
-pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
-/// How long a URL may take to answer; `GROUNDED_FETCH_TIMEOUT_MS` overrides it.
-fn fetch_timeout() -> Duration {
-    std::env::var("GROUNDED_FETCH_TIMEOUT_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map(Duration::from_millis)
-        .unwrap_or(Duration::from_secs(15))
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -151,8 +140,10 @@ pub async fn import_evidence(
     progress: &(dyn Fn(usize, usize) + Send + Sync),
 ) -> Result<ImportReport> {
     let (name, bytes) = match (&request.path, &request.url) {
-        (Some(path), None) => (path.clone(), read_file(path)?),
-        (None, Some(url)) => (url.clone(), fetch(url).await?),
+        (Some(path), None) => (path.clone(), fetch::read_file("path", path)?),
+        (None, Some(url)) => {
+            (url.clone(), fetch::get("url", url, "a research file (CSV, JSONL, VTT, SRT, Markdown, text)", None).await?)
+        }
         (Some(_), Some(_)) => return Err(Error::invalid("url", "give path or url, not both")),
         (None, None) => return Err(Error::invalid("path", "is needed (or url): the file to import")),
     };
@@ -212,67 +203,6 @@ pub async fn import_evidence(
     };
     store.flush().await?;
     Ok(ImportReport { source: name, format, read: total, added, skipped })
-}
-
-fn read_file(path: &str) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::invalid("path", format!("cannot read {path}: {e}")))?;
-    if meta.len() as usize > MAX_FILE_BYTES {
-        return Err(Error::invalid(
-            "path",
-            format!(
-                "{path} is {} bytes; files up to {MAX_FILE_BYTES} bytes (20 MB) are accepted: split it",
-                meta.len()
-            ),
-        ));
-    }
-    std::fs::read(path).map_err(|e| Error::invalid("path", format!("cannot read {path}: {e}")))
-}
-
-async fn fetch(url: &str) -> Result<Vec<u8>> {
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(Error::invalid("url", "must start with http:// or https://"));
-    }
-    let client = reqwest::Client::builder()
-        .timeout(fetch_timeout())
-        .build()
-        .map_err(|e| Error::invalid("url", format!("cannot set up the HTTP client: {e}")))?;
-    let mut response = client.get(url).send().await.map_err(|e| {
-        let why =
-            if e.is_timeout() { format!("no answer within {} ms", fetch_timeout().as_millis()) } else { e.to_string() };
-        Error::invalid("url", format!("{url} could not be fetched: {why}"))
-    })?;
-    if !response.status().is_success() {
-        return Err(Error::invalid("url", format!("{url} answered {}", response.status())));
-    }
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_lowercase();
-    if content_type.contains("text/html") {
-        return Err(Error::invalid(
-            "url",
-            format!(
-                "{url} answered an HTML page, not a research file; link to the raw file (CSV, JSONL, VTT, SRT, Markdown, text)"
-            ),
-        ));
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| Error::invalid("url", format!("{url}: {e}")))? {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() > MAX_FILE_BYTES {
-            return Err(Error::invalid(
-                "url",
-                format!("{url} is larger than {MAX_FILE_BYTES} bytes (20 MB): split it"),
-            ));
-        }
-    }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).trim_start().to_lowercase();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") {
-        return Err(Error::invalid("url", format!("{url} answered an HTML page, not a research file")));
-    }
-    Ok(bytes)
 }
 
 fn format_of(name: &str, text: &str) -> Result<ImportFormat> {

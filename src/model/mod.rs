@@ -9,6 +9,7 @@ mod history;
 mod ids;
 mod indicator;
 mod key_result;
+mod measurement;
 mod metric;
 mod objective;
 
@@ -23,5 +24,6 @@ pub use ids::{
 };
 pub use indicator::{Indicator, IndicatorStatus, Initiative};
 pub use key_result::{Direction, KeyResult, KrRole, KrType, Scale, Threshold, ThresholdKind, Unit};
+pub use measurement::{Measurement, MeasurementPoint, measurement_key};
 pub use metric::{Metric, normalize_metric_name};
 pub use objective::{Commitment, Level, Objective, Status};

@@ -26,6 +26,9 @@ pub use codec::{RECORD_VERSION, decode, encode};
 /// The layout version of the whole database; bumped when trees or keys change shape.
 pub const SCHEMA_VERSION: u32 = 1;
 const SCHEMA_KEY: &[u8] = b"schema_version";
+/// sled caches up to 1 GB by default; a workspace's hot set is far smaller, and the
+/// peak-memory budget (300 MB with 100,000 excerpts) leaves room for the search index.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The trees, in the order of [`Store::trees`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,15 +105,19 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         std::fs::create_dir_all(path)
             .map_err(|e| Error::invalid("db", format!("cannot create the database folder {}: {e}", path.display())))?;
-        let db = sled::Config::new().path(path.join("sled")).open().map_err(|e| match e {
-            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.raw_os_error() == Some(11) => {
-                Error::invalid(
-                    "db",
-                    format!("{} is in use by another grounded process; stop it or pass another --db", path.display()),
-                )
-            }
-            other => Error::Storage(other),
-        })?;
+        let db =
+            sled::Config::new().path(path.join("sled")).cache_capacity(CACHE_BYTES).open().map_err(|e| match e {
+                sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.raw_os_error() == Some(11) => {
+                    Error::invalid(
+                        "db",
+                        format!(
+                            "{} is in use by another grounded process; stop it or pass another --db",
+                            path.display()
+                        ),
+                    )
+                }
+                other => Error::Storage(other),
+            })?;
         Store::from_db(db, Some(path.to_path_buf()))
     }
 

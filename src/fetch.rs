@@ -1,0 +1,94 @@
+//! Reading what users point grounded at: a local file or an http(s) URL.
+//!
+//! One place for the limits every import shares (20 MB, a timeout, no HTML pages
+//! where data was expected), so research files, measurement files and metric
+//! sources refuse the same things with the same words.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// Files and answers above this are refused: split them.
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// How long a URL may take to answer; `GROUNDED_FETCH_TIMEOUT_MS` overrides it.
+pub fn timeout() -> Duration {
+    std::env::var("GROUNDED_FETCH_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(15))
+}
+
+/// Reads a local file, refusing one above [`MAX_FILE_BYTES`]; errors name `field`.
+pub fn read_file(field: &str, path: &str) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::invalid(field, format!("cannot read {path}: {e}")))?;
+    if meta.len() as usize > MAX_FILE_BYTES {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{path} is {} bytes; files up to {MAX_FILE_BYTES} bytes (20 MB) are accepted: split it",
+                meta.len()
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(|e| Error::invalid(field, format!("cannot read {path}: {e}")))
+}
+
+/// GETs `url`; `expected` says what should have come back (for the HTML refusal).
+/// `bearer` is sent as an Authorization header and never logged.
+pub async fn get(field: &str, url: &str, expected: &str, bearer: Option<&str>) -> Result<Vec<u8>> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(Error::invalid(field, format!("{url:?} must start with http:// or https://")));
+    }
+    let client = reqwest::Client::builder()
+        .timeout(timeout())
+        .build()
+        .map_err(|e| Error::invalid(field, format!("cannot set up the HTTP client: {e}")))?;
+    let mut request = client.get(url);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let mut response = request.send().await.map_err(|e| {
+        let why = if e.is_timeout() { format!("no answer within {} ms", timeout().as_millis()) } else { e.to_string() };
+        Error::invalid(field, format!("{url} could not be fetched: {why}"))
+    })?;
+    if !response.status().is_success() {
+        return Err(Error::invalid(field, format!("{url} answered {}", response.status())));
+    }
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_lowercase();
+    if content_type.contains("text/html") {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{url} answered an HTML page, not {expected}; link to the raw data (a login page or an error page looks like this)"
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| Error::invalid(field, format!("{url}: {e}")))? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(Error::invalid(
+                field,
+                format!("{url} is larger than {MAX_FILE_BYTES} bytes (20 MB): split it"),
+            ));
+        }
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).trim_start().to_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        return Err(Error::invalid(field, format!("{url} answered an HTML page, not {expected}")));
+    }
+    Ok(bytes)
+}
+
+/// Whether an error from [`get`] is worth retrying: the network, not the request.
+pub fn is_transient(error: &Error) -> bool {
+    let text = error.to_string();
+    text.contains("could not be fetched") || text.contains(" answered 5") || text.contains(" answered 429")
+}
