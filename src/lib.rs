@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod mcp;
 pub mod model;
 pub mod okr;
+pub mod scoring;
 pub mod store;
 pub mod validate;
 

@@ -62,7 +62,7 @@ fn interval(low: f64, high: f64) -> Option<Interval> {
 }
 
 /// t(df, 0.975).
-fn t975(df: f64) -> f64 {
+pub fn t975(df: f64) -> f64 {
     StudentsT::new(0.0, 1.0, df).map(|t| t.inverse_cdf(0.975)).unwrap_or(Z95)
 }
 
@@ -71,7 +71,14 @@ pub fn wilson(successes: u32, n: u32) -> Option<Interval> {
     if n == 0 {
         return None;
     }
-    let (n, p) = (n as f64, successes as f64 / n as f64);
+    wilson_share(successes as f64 / n as f64, n as f64)
+}
+
+/// Wilson score interval for a share `p` (0..1) observed on `n` units.
+pub fn wilson_share(p: f64, n: f64) -> Option<Interval> {
+    if n < 1.0 || !(0.0..=1.0).contains(&p) {
+        return None;
+    }
     let z2 = Z95 * Z95;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);

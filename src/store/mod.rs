@@ -64,9 +64,15 @@ pub enum Table {
     LinksByEvidence,
     /// Alias → canonical tag name; a canonical tag maps to itself.
     Tags,
+    /// Metric id + time (16 bytes) → the measurement in force; the same key + a
+    /// sequence (24 bytes) → a value it replaced. One tree, so one atomic batch
+    /// writes both (see `scoring::measurements`).
+    Measurements,
+    /// Metric id → the HTTP source its values are pulled from.
+    Sources,
 }
 
-const TABLES: [(Table, &str); 19] = [
+const TABLES: [(Table, &str); 21] = [
     (Table::Meta, "meta"),
     (Table::Objectives, "objectives"),
     (Table::KeyResults, "key_results"),
@@ -86,6 +92,8 @@ const TABLES: [(Table, &str); 19] = [
     (Table::LinksByTarget, "links_by_target"),
     (Table::LinksByEvidence, "links_by_evidence"),
     (Table::Tags, "tags"),
+    (Table::Measurements, "measurements"),
+    (Table::Sources, "sources"),
 ];
 
 /// The open database. Cheap to clone: sled handles are reference counted.
@@ -244,6 +252,11 @@ impl Store {
             TransactionError::Abort(e) => e,
             TransactionError::Storage(e) => Error::Storage(e),
         })
+    }
+
+    /// A number never handed out before in this database (sled's id generator).
+    pub fn generate_id(&self) -> Result<u64> {
+        Ok(self.db.generate_id()?)
     }
 
     /// A fingerprint of every record, for tests that prove a failed call changed nothing.

@@ -1,0 +1,621 @@
+//! `record_measurements` and `import_measurements`: values of metrics over time.
+//!
+//! Every value is checked before anything is written (finite, inside the metric's
+//! scale, a percentage within 0-100, not in the future, inside the key result's cycle
+//! when recorded against a key result), so a call is all-or-nothing. Two values for
+//! the same metric at the same moment: the last write wins and the value it replaces
+//! is kept in history under the same key plus a sequence, in the same tree, so one
+//! atomic sled batch writes both.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fetch;
+use crate::model::{
+    Cycle, KeyResultId, Measurement, MeasurementPoint, Metric, MetricId, Unit, measurement_key, normalize_metric_name,
+};
+use crate::okr::Actor;
+use crate::store::{Store, Table};
+use crate::validate;
+
+/// Measurements per call; import files may hold more (up to 20 MB).
+pub const MAX_PER_CALL: usize = 10_000;
+/// A little clock skew between the caller and this machine is not "the future".
+const FUTURE_SLACK_SECONDS: i64 = 3_600;
+
+/// One value of a metric.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasurementInput {
+    /// The metric: its id (M-4), its name ("week-1 activation"), or a key result id
+    /// (KR-12) to record against that key result's metric (the date must then fall in
+    /// its cycle).
+    pub metric: String,
+    /// When the value was true: YYYY-MM-DD (midnight UTC) or an RFC 3339 time.
+    pub at: String,
+    pub value: f64,
+    /// How many units the value was computed from (accounts, conversations, answers).
+    #[serde(default)]
+    pub n: Option<u64>,
+    /// How many there were in all (coverage = n / population).
+    #[serde(default)]
+    pub population: Option<u64>,
+    /// For a mean: the standard deviation of the values averaged.
+    #[serde(default)]
+    pub sd: Option<f64>,
+    /// The owner's confidence, 0.0-1.0, that the key result will be met.
+    #[serde(default)]
+    pub confidence: Option<f64>,
+    /// Where the number came from (a dashboard, a query).
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRequest {
+    /// 1 to 10,000 values.
+    pub measurements: Vec<MeasurementInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Recorded {
+    /// Values stored.
+    pub recorded: usize,
+    /// Of those, how many replaced a value at the same metric and time (the old one
+    /// is kept in history).
+    pub replaced: usize,
+    /// Per metric: how many values, and the time span they cover.
+    pub metrics: Vec<MetricSpan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MetricSpan {
+    pub metric: MetricId,
+    pub name: String,
+    pub values: usize,
+    pub first: Timestamp,
+    pub last: Timestamp,
+}
+
+/// Serializes measurement writes: the replaced-value check reads before the batch
+/// writes, and two writers interleaving could both miss each other's value.
+static WRITE: Mutex<()> = Mutex::new(());
+
+/// Resolves metric references once per call.
+struct Resolver<'a> {
+    store: &'a Store,
+    known: HashMap<String, (Metric, Option<Cycle>)>,
+}
+
+impl Resolver<'_> {
+    fn resolve(&mut self, field: &str, reference: &str) -> Result<(Metric, Option<Cycle>)> {
+        if let Some(found) = self.known.get(reference) {
+            return Ok(found.clone());
+        }
+        let trimmed = reference.trim();
+        let found = if let Ok(id) = trimmed.parse::<MetricId>() {
+            let metric = self
+                .store
+                .metric(id)?
+                .ok_or_else(|| Error::not_found(field, id, "get_okr shows each key result's metric"))?;
+            (metric, None)
+        } else if let Ok(kr) = trimmed.parse::<KeyResultId>() {
+            let key_result = self
+                .store
+                .key_result(kr)?
+                .ok_or_else(|| Error::not_found(field, kr, "list_okrs and get_okr show the key results"))?;
+            let metric_id = key_result.metric.ok_or_else(|| {
+                Error::invalid(field, format!("{kr} has no metric (a milestone); record against a metric id instead"))
+            })?;
+            let objective = self.store.objective(key_result.objective)?.ok_or_else(|| {
+                Error::invalid(field, format!("{kr} belongs to {}, which is missing", key_result.objective))
+            })?;
+            let metric = self.store.metric(metric_id)?.ok_or_else(|| Error::not_found(field, metric_id, ""))?;
+            (metric, Some(objective.cycle))
+        } else {
+            let id = self.store.metric_by_name(&normalize_metric_name(trimmed))?.ok_or_else(|| {
+                Error::invalid(
+                    field,
+                    format!(
+                        "{:?} is not a metric id (M-4), a key result id (KR-12) or the name of a known metric; get_okr shows the metrics",
+                        validate::truncate(trimmed, 60)
+                    ),
+                )
+            })?;
+            (self.store.metric(id)?.ok_or_else(|| Error::not_found(field, id, ""))?, None)
+        };
+        self.known.insert(reference.to_string(), found.clone());
+        Ok(found)
+    }
+}
+
+/// Reads a time as a date (midnight UTC) or an RFC 3339 timestamp.
+pub fn parse_time(field: &str, text: &str) -> Result<Timestamp> {
+    let text = text.trim();
+    if let Ok(date) = text.parse::<Date>() {
+        let date = validate::date(field, text).map(|_| date)?;
+        return date
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|e| Error::invalid(field, e.to_string()));
+    }
+    let at: Timestamp = text.parse().map_err(|_| {
+        Error::invalid(
+            field,
+            format!(
+                "{:?} is not a time; write YYYY-MM-DD or an RFC 3339 time such as 2026-10-05T09:00:00Z",
+                validate::truncate(text, 40)
+            ),
+        )
+    })?;
+    validate::date(field, &at.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())?;
+    Ok(at)
+}
+
+fn check_value(field: &str, metric: &Metric, value: f64) -> Result<f64> {
+    let value = validate::finite(field, value)?;
+    if let Some(scale) = metric.scale
+        && !(scale.min..=scale.max).contains(&value)
+    {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{value} is outside {}'s scale {}..{}; values on that scale are accepted",
+                metric.name, scale.min, scale.max
+            ),
+        ));
+    }
+    if matches!(metric.unit, Some(Unit::Percent)) && !(0.0..=100.0).contains(&value) {
+        return Err(Error::invalid(
+            field,
+            format!("{value} is not a percentage ({} is measured in %); 0 to 100 is accepted", metric.name),
+        ));
+    }
+    Ok(value)
+}
+
+/// Validates one input into a measurement, naming fields as `measurements[i].field`.
+fn plan_one(
+    resolver: &mut Resolver<'_>,
+    at_field: &str,
+    input: MeasurementInput,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<Measurement> {
+    let f = |name: &str| format!("{at_field}.{name}");
+    let (metric, cycle) = resolver.resolve(&f("metric"), &input.metric)?;
+    let at = parse_time(&f("at"), &input.at)?;
+    if at.as_second() > now.as_second() + FUTURE_SLACK_SECONDS {
+        return Err(Error::invalid(
+            f("at"),
+            format!("{at} is in the future; a measurement records a value that was true"),
+        ));
+    }
+    if let Some(cycle) = &cycle {
+        let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        if !cycle.contains(day) {
+            return Err(Error::invalid(
+                f("at"),
+                format!(
+                    "{day} is outside the key result's cycle {} ({} to {}); record it against the metric ({}) to keep it anyway",
+                    cycle.name(),
+                    cycle.start(),
+                    cycle.end(),
+                    metric.id
+                ),
+            ));
+        }
+    }
+    let value = check_value(&f("value"), &metric, input.value)?;
+    if input.n == Some(0) {
+        return Err(Error::invalid(f("n"), "is 0; n counts the units the value was computed from, at least 1"));
+    }
+    if let (Some(n), Some(p)) = (input.n, input.population)
+        && p < n
+    {
+        return Err(Error::invalid(
+            f("population"),
+            format!("is {p}, below n = {n}; the population includes the sample"),
+        ));
+    }
+    if input.population.is_some() && input.n.is_none() {
+        return Err(Error::invalid(f("population"), "needs n too: coverage is n / population"));
+    }
+    let sd = validate::optional_finite(&f("sd"), input.sd)?;
+    if sd.is_some_and(|s| s < 0.0) {
+        return Err(Error::invalid(f("sd"), "is negative; a standard deviation is 0 or more"));
+    }
+    let confidence = validate::optional_finite(&f("confidence"), input.confidence)?;
+    if confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+        return Err(Error::invalid(f("confidence"), "is outside 0.0-1.0 (0.7 and above is high, below 0.4 low)"));
+    }
+    Ok(Measurement {
+        metric: metric.id,
+        at,
+        value,
+        n: input.n,
+        population: input.population,
+        sd,
+        confidence,
+        source: validate::optional_text(&f("source"), input.source.as_deref(), 500)?,
+        note: validate::optional_text(&f("note"), input.note.as_deref(), 2_000)?,
+        recorded_by: actor.0.clone(),
+        recorded_at: now,
+    })
+}
+
+/// Validates every input; the first bad one refuses the call.
+fn plan(store: &Store, inputs: Vec<(String, MeasurementInput)>, actor: &Actor) -> Result<Vec<Measurement>> {
+    let now = Timestamp::now();
+    let mut resolver = Resolver { store, known: HashMap::new() };
+    inputs.into_iter().map(|(field, input)| plan_one(&mut resolver, &field, input, actor, now)).collect()
+}
+
+/// Writes validated measurements in one atomic batch, keeping replaced values.
+fn write(store: &Store, measurements: &[Measurement]) -> Result<Recorded> {
+    let _guard = WRITE.lock().unwrap_or_else(|e| e.into_inner());
+    let tree = store.tree(Table::Measurements);
+    let mut batch = sled::Batch::default();
+    let mut pending: HashMap<[u8; 16], Vec<u8>> = HashMap::new();
+    let mut replaced = 0;
+    for m in measurements {
+        let key = m.key();
+        let encoded = m.encode();
+        let previous = match pending.get(&key) {
+            Some(bytes) => Some(sled::IVec::from(bytes.as_slice())),
+            None => tree.get(key)?,
+        };
+        if let Some(previous) = previous {
+            if previous.as_ref() == encoded.as_slice() {
+                continue;
+            }
+            let mut history_key = key.to_vec();
+            history_key.extend_from_slice(&store.generate_id()?.to_be_bytes());
+            batch.insert(history_key, previous);
+            replaced += 1;
+        }
+        batch.insert(&key[..], encoded.as_slice());
+        pending.insert(key, encoded);
+    }
+    tree.apply_batch(batch)?;
+    let mut spans: Vec<MetricSpan> = vec![];
+    for m in measurements {
+        match spans.iter_mut().find(|s| s.metric == m.metric) {
+            Some(span) => {
+                span.values += 1;
+                span.first = span.first.min(m.at);
+                span.last = span.last.max(m.at);
+            }
+            None => {
+                let name = store.metric(m.metric)?.map(|x| x.name).unwrap_or_default();
+                spans.push(MetricSpan { metric: m.metric, name, values: 1, first: m.at, last: m.at });
+            }
+        }
+    }
+    Ok(Recorded { recorded: measurements.len(), replaced, metrics: spans })
+}
+
+/// `record_measurements`: validates all, writes all in one batch, flushes, answers.
+pub async fn record_measurements(store: &Store, request: RecordRequest, actor: &Actor) -> Result<Recorded> {
+    if request.measurements.is_empty() || request.measurements.len() > MAX_PER_CALL {
+        return Err(Error::invalid(
+            "measurements",
+            format!(
+                "holds {} values; 1 to {MAX_PER_CALL} per call are accepted (import_measurements takes files)",
+                request.measurements.len()
+            ),
+        ));
+    }
+    let inputs = request.measurements.into_iter().enumerate().map(|(i, m)| (format!("measurements[{i}]"), m)).collect();
+    let planned = plan(store, inputs, actor)?;
+    let recorded = write(store, &planned)?;
+    store.flush().await?;
+    Ok(recorded)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasurementFormat {
+    /// A header row with metric, at (or date), value, and optionally n, population,
+    /// sd, confidence, source, note.
+    Csv,
+    /// One measurement object per line (the record_measurements item shape).
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasurementImport {
+    /// A local file path. Give this or url.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// An http(s) URL to fetch. Give this or path.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Read from the file name when left out (.csv, .jsonl).
+    #[serde(default)]
+    pub format: Option<MeasurementFormat>,
+    /// The metric of every row that has no metric column (M-4, a name, or KR-12).
+    #[serde(default)]
+    pub metric: Option<String>,
+}
+
+const CSV_COLUMNS: &[&str] =
+    &["metric", "at", "date", "value", "n", "population", "sd", "confidence", "source", "note"];
+
+/// `import_measurements`: a CSV or JSONL file, all-or-nothing.
+pub async fn import_measurements(store: &Store, request: MeasurementImport, actor: &Actor) -> Result<Recorded> {
+    let (name, bytes) = match (&request.path, &request.url) {
+        (Some(path), None) => (path.clone(), fetch::read_file("path", path)?),
+        (None, Some(url)) => (url.clone(), fetch::get("url", url, "a CSV or JSONL file of measurements", None).await?),
+        (Some(_), Some(_)) => return Err(Error::invalid("url", "give path or url, not both")),
+        (None, None) => return Err(Error::invalid("path", "is needed (or url): the file to import")),
+    };
+    let field = if request.url.is_some() { "url" } else { "path" };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::invalid(field, format!("{name} is not UTF-8 text; save or export it as UTF-8")))?;
+    let lower = name.to_lowercase();
+    let format = match request.format {
+        Some(f) => f,
+        None if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") => MeasurementFormat::Jsonl,
+        None if lower.ends_with(".csv") => MeasurementFormat::Csv,
+        None => {
+            return Err(Error::invalid(
+                "format",
+                format!("cannot tell the format of {name} from its name; give format: csv or jsonl"),
+            ));
+        }
+    };
+    let inputs = match format {
+        MeasurementFormat::Csv => csv_inputs(&name, &text, request.metric.as_deref())?,
+        MeasurementFormat::Jsonl => jsonl_inputs(&name, &text, request.metric.as_deref())?,
+    };
+    if inputs.is_empty() {
+        return Err(Error::invalid(field, format!("{name} holds no measurements")));
+    }
+    let planned = plan(store, inputs, actor)?;
+    let recorded = write(store, &planned)?;
+    store.flush().await?;
+    Ok(recorded)
+}
+
+fn csv_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(String, MeasurementInput)>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::invalid(name, format!("the header row cannot be read: {e}")))?
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect();
+    if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(&h.as_str())) {
+        return Err(Error::invalid(
+            name,
+            format!("has a column {unknown:?} this import does not know; the columns are {}", CSV_COLUMNS.join(", ")),
+        ));
+    }
+    let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(at), Some(_)) = (column(&["at", "date"]), column(&["value"])) else {
+        return Err(Error::invalid(name, "needs the columns at (or date) and value"));
+    };
+    let metric_column = column(&["metric"]);
+    if metric_column.is_none() && metric.is_none() {
+        return Err(Error::invalid(name, "has no metric column; add one, or give metric for the whole file"));
+    }
+    let mut inputs = vec![];
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let field = format!("{name} line {line}");
+        let record = record.map_err(|e| Error::invalid(&field, format!("{e}; nothing was imported")))?;
+        if record.len() != headers.len() {
+            return Err(Error::invalid(
+                &field,
+                format!("has {} fields, the header has {}; nothing was imported", record.len(), headers.len()),
+            ));
+        }
+        let get = |c: Option<usize>| c.map(|c| record[c].to_string()).filter(|v| !v.is_empty());
+        let number = |c: &str| -> Result<Option<f64>> {
+            get(column(&[c]))
+                .map(|v| {
+                    v.parse::<f64>()
+                        .map_err(|_| Error::invalid(format!("{field}: {c}"), format!("{v:?} is not a number")))
+                })
+                .transpose()
+        };
+        let count = |c: &str| -> Result<Option<u64>> {
+            get(column(&[c]))
+                .map(|v| {
+                    v.parse::<u64>()
+                        .map_err(|_| Error::invalid(format!("{field}: {c}"), format!("{v:?} is not a whole number")))
+                })
+                .transpose()
+        };
+        inputs.push((
+            field.clone(),
+            MeasurementInput {
+                metric: get(metric_column).or(metric.map(str::to_string)).unwrap_or_default(),
+                at: record[at].to_string(),
+                value: number("value")?.ok_or_else(|| Error::invalid(format!("{field}: value"), "is empty"))?,
+                n: count("n")?,
+                population: count("population")?,
+                sd: number("sd")?,
+                confidence: number("confidence")?,
+                source: get(column(&["source"])),
+                note: get(column(&["note"])),
+            },
+        ));
+    }
+    Ok(inputs)
+}
+
+fn jsonl_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(String, MeasurementInput)>> {
+    let mut inputs = vec![];
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let field = format!("{name} line {}", i + 1);
+        let mut value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| Error::invalid(&field, format!("{e}; nothing was imported")))?;
+        if let (Some(object), Some(metric)) = (value.as_object_mut(), metric) {
+            object.entry("metric").or_insert_with(|| metric.into());
+        }
+        let input: MeasurementInput = serde_path_to_error::deserialize(value).map_err(|e| {
+            Error::invalid(format!("{field}: {}", e.path()), format!("{}; nothing was imported", e.into_inner()))
+        })?;
+        inputs.push((field, input));
+    }
+    Ok(inputs)
+}
+
+/// The points of `metric` from `from` to `to` (inclusive), in time order; replaced
+/// values are skipped.
+pub fn points(store: &Store, metric: MetricId, from: Timestamp, to: Timestamp) -> Result<Vec<MeasurementPoint>> {
+    let tree = store.tree(Table::Measurements);
+    let mut points = vec![];
+    for entry in tree.range(measurement_key(metric, from)..=measurement_key(metric, to)) {
+        let (key, value) = entry?;
+        if key.len() != 16 {
+            continue;
+        }
+        points.push(MeasurementPoint::decode(&key, &value).ok_or_else(|| Error::Corrupt {
+            key: format!("measurement of {metric}"),
+            message: "an unreadable measurement".into(),
+        })?);
+    }
+    Ok(points)
+}
+
+/// The last point of `metric` at or before `at`.
+pub fn last_before(store: &Store, metric: MetricId, at: Timestamp) -> Result<Option<MeasurementPoint>> {
+    let tree = store.tree(Table::Measurements);
+    for entry in tree.range(measurement_key(metric, Timestamp::MIN)..=measurement_key(metric, at)).rev() {
+        let (key, value) = entry?;
+        if key.len() == 16 {
+            return Ok(MeasurementPoint::decode(&key, &value));
+        }
+    }
+    Ok(None)
+}
+
+/// Full measurements of `metric` in a window, replaced values included when asked.
+pub fn measurements(store: &Store, metric: MetricId, from: Timestamp, to: Timestamp) -> Result<Vec<Measurement>> {
+    let tree = store.tree(Table::Measurements);
+    let mut end = measurement_key(metric, to).to_vec();
+    end.extend_from_slice(&[0; 8]);
+    let mut found = vec![];
+    for entry in tree.range(measurement_key(metric, from).to_vec()..end) {
+        let (key, value) = entry?;
+        if key.len() == 16
+            && let Some(m) = Measurement::decode(&key, &value)
+        {
+            found.push(m);
+        }
+    }
+    Ok(found)
+}
+
+/// Values that were replaced at `metric` and `at`, oldest first.
+pub fn replaced(store: &Store, metric: MetricId, at: Timestamp) -> Result<Vec<Measurement>> {
+    let key = measurement_key(metric, at);
+    let mut found = vec![];
+    for entry in store.tree(Table::Measurements).scan_prefix(key) {
+        let (k, value) = entry?;
+        if k.len() == 24
+            && let Some(m) = Measurement::decode(&k[..16], &value)
+        {
+            found.push(m);
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store_with_metric() -> (Store, MetricId) {
+        let store = Store::temporary().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let draft = crate::okr::input::ObjectiveDraft {
+            objective: "New customers reach lasting value in their first week".into(),
+            owner: Some("Maya".into()),
+            cycle: Some("2026-Q4".into()),
+            level: None,
+            kind: None,
+            parent: None,
+            stage: None,
+            key_results: vec![crate::okr::input::KeyResultDraft::Statement(
+                "Raise week-1 activation from 40% to 55%".into(),
+            )],
+        };
+        let saved = runtime.block_on(crate::okr::draft::draft_okr(&store, draft, &Actor("t".into()))).unwrap();
+        (store, saved.metric_ids[0].unwrap())
+    }
+
+    fn input(metric: &str, at: &str, value: f64) -> MeasurementInput {
+        MeasurementInput { metric: metric.into(), at: at.into(), value, ..Default::default() }
+    }
+
+    fn record(store: &Store, inputs: Vec<MeasurementInput>) -> Result<Recorded> {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(record_measurements(store, RecordRequest { measurements: inputs }, &Actor("t".into())))
+    }
+
+    #[test]
+    fn the_last_write_wins_and_the_replaced_value_is_kept() {
+        let (store, metric) = store_with_metric();
+        let m = metric.to_string();
+        record(&store, vec![input(&m, "2026-10-05", 41.0), input(&m, "2026-10-12", 42.5)]).unwrap();
+        let again = record(&store, vec![input(&m, "2026-10-12", 43.0)]).unwrap();
+        assert_eq!((again.recorded, again.replaced), (1, 1));
+        let at = parse_time("at", "2026-10-12").unwrap();
+        let all = points(&store, metric, Timestamp::MIN, Timestamp::MAX).unwrap();
+        assert_eq!(all.iter().map(|p| p.value).collect::<Vec<_>>(), [41.0, 43.0]);
+        assert_eq!(replaced(&store, metric, at).unwrap().iter().map(|m| m.value).collect::<Vec<_>>(), [42.5]);
+        assert_eq!(last_before(&store, metric, at).unwrap().unwrap().value, 43.0);
+    }
+
+    #[test]
+    fn bad_values_refuse_the_whole_call() {
+        let (store, metric) = store_with_metric();
+        let m = metric.to_string();
+        let before = store.checksum().unwrap();
+        let cases = [
+            (input(&m, "2026-10-05", 140.0), "measurements[1].value: 140 is not a percentage"),
+            (input(&m, "2099-10-05", 40.0), "is in the future"),
+            (input("KR-1", "2026-07-05", 40.0), "outside the key result's cycle 2026-Q4"),
+            (input("M-99", "2026-10-05", 40.0), "M-99 does not exist"),
+            (input("nothing like it", "2026-10-05", 40.0), "is not a metric id"),
+            (input(&m, "last tuesday", 40.0), "is not a time"),
+            (MeasurementInput { n: Some(10), population: Some(5), ..input(&m, "2026-10-05", 4.0) }, "below n = 10"),
+            (MeasurementInput { confidence: Some(7.0), ..input(&m, "2026-10-05", 4.0) }, "0.0-1.0"),
+            (MeasurementInput { sd: Some(f64::NAN), ..input(&m, "2026-10-05", 4.0) }, "finite number"),
+            (input(&m, "2026-10-05", f64::INFINITY), "finite number"),
+        ];
+        for (bad, expected) in cases {
+            let error = record(&store, vec![input(&m, "2026-10-01", 40.0), bad]).unwrap_err().to_string();
+            assert!(error.contains(expected), "{error} lacks {expected}");
+        }
+        assert_eq!(store.checksum().unwrap(), before, "a refused call wrote something");
+    }
+
+    #[test]
+    fn a_key_result_or_a_name_finds_the_metric() {
+        let (store, metric) = store_with_metric();
+        let done =
+            record(&store, vec![input("KR-1", "2026-10-05", 41.0), input("Week-1 activation", "2026-10-06", 42.0)])
+                .unwrap();
+        assert_eq!(done.metrics.len(), 1);
+        assert_eq!(done.metrics[0].metric, metric);
+        assert_eq!(done.metrics[0].values, 2);
+    }
+}
