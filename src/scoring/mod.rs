@@ -8,3 +8,4 @@
 
 pub mod formula;
 pub mod measurements;
+pub mod score;
