@@ -42,8 +42,11 @@ async fn tools_are_listed_with_schemas_and_annotations() {
             "draft_okr",
             "get_okr",
             "import_evidence",
+            "import_measurements",
             "link_evidence",
             "list_okrs",
+            "record_measurements",
+            "score",
             "search_evidence",
             "suggest_links",
             "unlink_evidence",
@@ -59,11 +62,14 @@ async fn tools_are_listed_with_schemas_and_annotations() {
         assert!(tool.output_schema.is_some(), "{} has no outputSchema", tool.name);
         assert_eq!(tool.input_schema.get("type"), Some(&json!("object")), "{}", tool.name);
         let annotations = tool.annotations.as_ref().unwrap_or_else(|| panic!("{} has no annotations", tool.name));
-        let read_only =
-            matches!(tool.name.as_ref(), "check_okr" | "list_okrs" | "get_okr" | "search_evidence" | "suggest_links");
+        let read_only = matches!(
+            tool.name.as_ref(),
+            "check_okr" | "list_okrs" | "get_okr" | "search_evidence" | "suggest_links" | "score"
+        );
         assert_eq!(annotations.read_only_hint, Some(read_only), "{}", tool.name);
-        // Only import_evidence reaches outside the database (it fetches URLs).
-        assert_eq!(annotations.open_world_hint, Some(tool.name == "import_evidence"), "{}", tool.name);
+        // Only the imports reach outside the database (they fetch URLs).
+        let open_world = matches!(tool.name.as_ref(), "import_evidence" | "import_measurements");
+        assert_eq!(annotations.open_world_hint, Some(open_world), "{}", tool.name);
     }
     let check = tools.iter().find(|t| t.name == "check_okr").unwrap();
     let props = check.input_schema["properties"].as_object().unwrap();

@@ -6,6 +6,7 @@
 //! router and [`GroundedServer::new`] adds them together.
 
 pub mod args;
+mod data;
 mod evidence;
 mod okrs;
 mod resources;
@@ -86,6 +87,8 @@ grounded keeps OKRs honest. Run a drafting conversation like a good OKR coach:
 4. Call check_okr (read-only) and walk the user through each fail and warn: quote the reason, ask the coaching question, offer the suggestion. Never invent a baseline: ask for it.
 5. Ask the questions no rule can answer (sufficient? each KR necessary?), then call draft_okr to save the draft and report the ids (O-.., KR-..).
 6. Later changes go through update_okr; moving a target or baseline needs a reason, which is kept in the history.
+Ground them: add_evidence / import_evidence store research verbatim; search_evidence and suggest_links find it; link_evidence attaches it with a relation and a one-sentence reason.
+Check-ins: record_measurements (give n and population when known) or import_measurements, then score a KR, an objective or a cycle. Report progress with its n and interval; say 'inconclusive' when the score says so, and never call a pending or stale key result on track.
 Ids are short and typed: O-3 objective, KR-12 key result, M-4 metric, IND-2 indicator, INI-5 initiative.
 Errors name the field and what is accepted: fix that field and call again.";
 
@@ -99,7 +102,7 @@ pub struct GroundedServer {
 
 impl GroundedServer {
     pub fn new(store: Store, actor: Actor) -> Self {
-        GroundedServer { store, actor, tool_router: Self::okr_tools() + Self::evidence_tools() }
+        GroundedServer { store, actor, tool_router: Self::okr_tools() + Self::evidence_tools() + Self::data_tools() }
     }
 
     /// Every tool this server offers, for schema generation and tests.

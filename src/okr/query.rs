@@ -1,5 +1,7 @@
 //! `list_okrs` and `get_okr`: read-only views of stored objectives.
 
+use crate::scoring::formula::PaceStatus;
+use crate::scoring::score::{KeyResultScore, ScoreOptions, score_key_result, score_objective};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +58,9 @@ pub struct ObjectiveRow {
     pub key_results: usize,
     /// Evidence links to the objective and its key results.
     pub evidence_links: usize,
+    /// Weighted progress of its key results today (score has the detail).
+    pub progress: f64,
+    pub pace: PaceStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -114,8 +119,11 @@ pub fn list_okrs(store: &Store, filter: ListFilter) -> Result<ObjectivePage> {
         for kr in &objective.key_results {
             evidence_links += links_of_target(store, &kr.to_string())?.len();
         }
+        let scored = score_objective(store, &objective, None, ScoreOptions::today())?;
         objectives.push(ObjectiveRow {
             evidence_links,
+            progress: scored.progress,
+            pace: scored.status,
             id: objective.id,
             key_results: objective.key_results.len(),
             title: objective.title,
@@ -150,6 +158,8 @@ pub struct KeyResultDetail {
     pub evidence: EvidenceCounts,
     /// Evidence linked to each indicator (by IND id).
     pub indicator_evidence: std::collections::BTreeMap<String, EvidenceCounts>,
+    /// Its score today: progress, pace status, the value it rests on, forecast, grade.
+    pub score: KeyResultScore,
 }
 
 /// One objective with its key results, indicators, initiatives, checks and history.
@@ -160,6 +170,9 @@ pub struct ObjectiveDetail {
     pub key_result_details: Vec<KeyResultDetail>,
     /// Evidence linked to the objective itself, by relation.
     pub evidence: EvidenceCounts,
+    /// Weighted progress of its key results today, and its pace status.
+    pub progress: f64,
+    pub pace: PaceStatus,
     /// The quality checks as they stand now: every finding but the passes, which
     /// the tally counts (check_okr lists every rule).
     pub check: CheckReport,
@@ -176,6 +189,7 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
         }
     };
     let objective = load_objective(store, "id", objective_id)?;
+    let scored = score_objective(store, &objective, None, ScoreOptions::today())?;
     let mut details = Vec::with_capacity(objective.key_results.len());
     let mut history = store.history(&objective.id.to_string())?;
     for kr_id in &objective.key_results {
@@ -188,7 +202,12 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
             .iter()
             .map(|i| Ok((i.id.to_string(), evidence_counts(store, &i.id.to_string())?)))
             .collect::<Result<_>>()?;
+        let score = match scored.key_results.iter().find(|s| s.key_result == *kr_id) {
+            Some(s) => s.clone(),
+            None => score_key_result(store, &objective, &key_result, ScoreOptions::today())?,
+        };
         details.push(KeyResultDetail {
+            score,
             key_result,
             metric_detail,
             indicators,
@@ -200,7 +219,15 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
     history.sort_by_key(|e| e.at);
     let check = check_stored(store, &objective, &details)?.without_passes();
     let evidence = evidence_counts(store, &objective.id.to_string())?;
-    Ok(ObjectiveDetail { objective, key_result_details: details, evidence, check, history })
+    Ok(ObjectiveDetail {
+        progress: scored.progress,
+        pace: scored.status,
+        objective,
+        key_result_details: details,
+        evidence,
+        check,
+        history,
+    })
 }
 
 pub fn load_objective(store: &Store, field: &str, id: ObjectiveId) -> Result<Objective> {

@@ -1,0 +1,65 @@
+//! The data tools: record_measurements, import_measurements, score. Each parses,
+//! calls [`crate::scoring`], returns JSON.
+
+use rmcp::model::JsonObject;
+use rmcp::{Json, tool, tool_router};
+
+use super::args::{failure, parse};
+use super::{GroundedServer, input, output};
+use crate::scoring::measurements::{self, MeasurementImport, RecordRequest, Recorded};
+use crate::scoring::score::{self, ScoreRequest, Scored};
+
+#[tool_router(router = data_tools, vis = "pub(super)")]
+impl GroundedServer {
+    /// Record values of metrics (1 to 10,000 per call). metric is a metric id (M-4), a
+    /// metric's name, or a key result id (KR-12) for that key result's metric (the date
+    /// must then fall in its cycle). at is YYYY-MM-DD or an RFC 3339 time. Give n (how
+    /// many accounts/answers/conversations the value was computed from) and population
+    /// (how many there were) whenever known: scores use them for the interval, and a
+    /// number from a thin sample will say so. sd for means. confidence (0-1) is the
+    /// owner's belief the key result will be met. A second value at the same metric and
+    /// time replaces the first, which is kept in history. All or nothing.
+    #[tool(
+        output_schema = output::<Recorded>(),
+        input_schema = input::<RecordRequest>(),
+        annotations(title = "Record measurements", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn record_measurements(&self, arguments: JsonObject) -> Result<Json<Recorded>, String> {
+        let request = parse::<RecordRequest>(arguments)?;
+        measurements::record_measurements(&self.store, request, &self.actor).await.map(Json).map_err(failure)
+    }
+
+    /// Import measurements from a CSV (columns metric, at or date, value, and optionally
+    /// n, population, sd, confidence, source, note) or JSONL file (one record_measurements
+    /// item per line), by local path or http(s) URL. metric applies to rows without one.
+    /// All or nothing: the first bad row refuses the file, naming the line.
+    #[tool(
+        output_schema = output::<Recorded>(),
+        input_schema = input::<MeasurementImport>(),
+        annotations(title = "Import measurements", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
+    )]
+    async fn import_measurements(&self, arguments: JsonObject) -> Result<Json<Recorded>, String> {
+        let request = parse::<MeasurementImport>(arguments)?;
+        measurements::import_measurements(&self.store, request, &self.actor).await.map(Json).map_err(failure)
+    }
+
+    /// Score a key result (KR-12), an objective (O-3) or a whole cycle (2026-Q4) as of a
+    /// date (today by default). Per key result: progress (0 at baseline, 1 at target),
+    /// pace status (on_track / at_risk / off_track against the linear path, 70% of it
+    /// for aspirational; pending with no data; stale when the last value is older than
+    /// check_in_days), the value it rests on with n, coverage and a 95% interval
+    /// (inconclusive when the interval holds both baseline and target), a linear
+    /// forecast with trending_off_track, the grade and its band, the owner's latest
+    /// confidence. Objectives roll up their key results by weight; a cycle gives counts
+    /// by status and the key results that need attention. Say the interval and n when
+    /// you report a number.
+    #[tool(
+        output_schema = output::<Scored>(),
+        input_schema = input::<ScoreRequest>(),
+        annotations(title = "Score", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn score(&self, arguments: JsonObject) -> Result<Json<Scored>, String> {
+        let request = parse::<ScoreRequest>(arguments)?;
+        score::score(&self.store, request).map(Json).map_err(failure)
+    }
+}
