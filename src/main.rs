@@ -70,6 +70,17 @@ enum Command {
         #[arg(long)]
         why: String,
     },
+    /// Score a key result (KR-12), an objective (O-3) or a cycle (2026-Q4); exits 1
+    /// when a key result is off track or stale
+    Score {
+        subject: String,
+        /// Score as of this date (YYYY-MM-DD) [default: today]
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Print the full result as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// The tag vocabulary: list tags, merge one into another
     Tag {
         #[command(subcommand)]
@@ -98,6 +109,14 @@ enum ImportWhat {
         /// Observation date (YYYY-MM-DD) of every item that has none
         #[arg(long)]
         observed_at: Option<String>,
+    },
+    /// Measurements from a CSV (metric, date, value, n, population, sd, source, note) or JSONL file or URL
+    Measurements {
+        /// A path or an http(s) URL
+        file: String,
+        /// The metric (M-4, a name, or KR-12) of rows without a metric column
+        #[arg(long)]
+        metric: Option<String>,
     },
 }
 
@@ -138,6 +157,8 @@ fn main() -> ExitCode {
             let target = ids.pop().unwrap_or_default();
             cli::evidence::link(cli.db, ids, target, relation, why)
         }
+        Command::Import { what: ImportWhat::Measurements { file, metric } } => cli::score::import(cli.db, file, metric),
+        Command::Score { subject, as_of, json } => cli::score::run(cli.db, subject, as_of, json),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),
     };

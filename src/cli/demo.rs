@@ -18,6 +18,8 @@ use grounded::okr::draft::{Drafted, check_okr, draft_okr};
 use grounded::okr::plan::{IndicatorRequest, InitiativeRequest, add_indicator, add_initiative};
 use grounded::okr::query::{ListFilter, get_okr, list_okrs};
 use grounded::okr::update::{OkrChanges, UpdateRequest, update_okr};
+use grounded::scoring::measurements::{MeasurementImport, import_measurements};
+use grounded::scoring::score::{ScoreRequest, score};
 use grounded::store::Store;
 
 use super::render;
@@ -33,6 +35,12 @@ const EXAMPLE_RESEARCH: &[(&str, &str)] = &[
     ("p3-churned.md", include_str!("../../examples/evidence/transcripts/p3-churned.md")),
     ("p6-retained.vtt", include_str!("../../examples/evidence/transcripts/p6-retained.vtt")),
 ];
+
+/// Eight weekly check-ins of 2026-Q4, with the activation dip in week 4.
+const EXAMPLE_MEASUREMENTS: &str = include_str!("../../examples/measurements.csv");
+/// The demo scores as of a fixed day, the Monday after the eighth check-in, so its
+/// story reads the same whenever it is run.
+const DEMO_AS_OF: &str = "2026-11-23";
 
 pub fn run() -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -134,7 +142,9 @@ async fn demo() -> anyhow::Result<()> {
         println!("  {}: {} → {}", c.field, c.from, c.to);
     }
 
-    step("5. List the cycle");
+    check_in(&store, &actor, activation).await?;
+
+    step("6. List the cycle");
     let page = list_okrs(&store, ListFilter { cycle: Some("2026-Q4".into()), ..Default::default() })?;
     for row in &page.objectives {
         println!(
@@ -147,7 +157,7 @@ async fn demo() -> anyhow::Result<()> {
         );
     }
 
-    step(&format!("6. Show {} with its evidence, checks and history", activation.objective_id));
+    step(&format!("7. Show {} with its evidence, checks and history", activation.objective_id));
     let detail = get_okr(&store, &activation.objective_id.to_string())?;
     println!(
         "  {} ({}, {})",
@@ -184,6 +194,27 @@ async fn demo() -> anyhow::Result<()> {
         );
     }
     println!("\nDone. The database was temporary; `grounded serve` keeps a real one (see README.md).");
+    Ok(())
+}
+
+/// Step 5: import a quarter of weekly measurements and score it.
+async fn check_in(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow::Result<()> {
+    step("5. Import the quarter's weekly measurements and score it");
+    let path = tempfile_dir()?.join("measurements.csv");
+    std::fs::write(&path, EXAMPLE_MEASUREMENTS)?;
+    let request = MeasurementImport { path: Some(path.display().to_string()), ..Default::default() };
+    let recorded = import_measurements(store, request, actor).await?;
+    super::score::print_recorded("examples/measurements.csv", &recorded);
+    println!("\n  score {} as of {DEMO_AS_OF}:", activation.objective_id);
+    let request = ScoreRequest {
+        subject: activation.objective_id.to_string(),
+        as_of: Some(DEMO_AS_OF.into()),
+        ..Default::default()
+    };
+    super::score::print_scored(&score(store, request)?);
+    println!("\n  score the whole cycle as of {DEMO_AS_OF}:");
+    let request = ScoreRequest { subject: "2026-Q4".into(), as_of: Some(DEMO_AS_OF.into()), ..Default::default() };
+    super::score::print_scored(&score(store, request)?);
     Ok(())
 }
 

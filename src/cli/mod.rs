@@ -4,6 +4,7 @@ pub mod check;
 pub mod demo;
 pub mod evidence;
 pub mod render;
+pub mod score;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

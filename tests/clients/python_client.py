@@ -23,7 +23,8 @@ async def main(binary: str) -> None:
             tools = (await session.list_tools()).tools
             names = sorted(t.name for t in tools)
             assert {"add_evidence", "add_indicator", "add_initiative", "check_okr", "draft_okr", "get_okr", "import_evidence",
-                    "link_evidence", "list_okrs", "search_evidence", "suggest_links", "unlink_evidence", "update_okr"} <= set(names), names
+                    "link_evidence", "list_okrs", "search_evidence", "suggest_links", "unlink_evidence", "update_okr",
+                    "record_measurements", "import_measurements", "score"} <= set(names), names
             assert all(t.output_schema for t in tools), "every tool has an outputSchema"
 
             okr = {
@@ -50,6 +51,10 @@ async def main(binary: str) -> None:
                 ("add_initiative", {"key_result": "KR-2", "title": "Guided first-project template"}),
                 ("list_okrs", {"cycle": "2026-Q4"}),
                 ("get_okr", {"id": "KR-2"}),
+                ("record_measurements", {"measurements": [{"metric": "KR-1", "at": "2026-10-08", "value": 52, "n": 400}]}),
+                ("score", {"subject": "KR-1", "as_of": "2026-10-10"}),
+                ("score", {"subject": "O-1", "as_of": "2026-10-10"}),
+                ("score", {"subject": "2026-Q4", "as_of": "2026-10-10"}),
             ]:
                 result = await session.call_tool(tool, arguments)
                 assert not result.is_error, (tool, result.content)

@@ -1,0 +1,157 @@
+//! `grounded import measurements`, `grounded score`: check-ins and scores from a
+//! terminal or cron, over the same core as the MCP tools.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use grounded::okr::Actor;
+use grounded::scoring::formula::PaceStatus;
+use grounded::scoring::measurements::{MeasurementImport, Recorded, import_measurements};
+use grounded::scoring::score::{KeyResultScore, ObjectiveScore, ScoreRequest, Scored, score};
+use grounded::store::Store;
+
+use super::database_path;
+use super::evidence::runtime;
+use super::render::shorten;
+
+pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>) -> anyhow::Result<ExitCode> {
+    let store = Store::open(&database_path(db)?)?;
+    let is_url = file.starts_with("http://") || file.starts_with("https://");
+    let request = MeasurementImport {
+        path: (!is_url).then(|| file.clone()),
+        url: is_url.then(|| file.clone()),
+        format: None,
+        metric,
+    };
+    let recorded = runtime()?.block_on(import_measurements(&store, request, &Actor::from_env()))?;
+    print_recorded(&file, &recorded);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn print_recorded(source: &str, recorded: &Recorded) {
+    println!(
+        "{source}: {} values recorded, {} replaced an earlier value (kept in history)",
+        recorded.recorded, recorded.replaced
+    );
+    for span in &recorded.metrics {
+        println!(
+            "  {:<5} {} values, {} to {}: {}",
+            span.metric.to_string(),
+            span.values,
+            span.first.strftime("%Y-%m-%d"),
+            span.last.strftime("%Y-%m-%d"),
+            span.name
+        );
+    }
+}
+
+/// Exit 1 when something is off track or stale, so a cron job can alert.
+pub fn run(db: Option<PathBuf>, subject: String, as_of: Option<String>, json: bool) -> anyhow::Result<ExitCode> {
+    let store = Store::open(&database_path(db)?)?;
+    let scored = score(&store, ScoreRequest { subject, as_of, ..Default::default() })?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&scored)?);
+    } else {
+        print_scored(&scored);
+    }
+    let statuses: Vec<PaceStatus> = match (&scored.key_result, &scored.objective, &scored.cycle) {
+        (Some(k), _, _) => vec![k.status],
+        (_, Some(o), _) => o.key_results.iter().map(|k| k.status).collect(),
+        (_, _, Some(c)) => c.attention.iter().map(|a| a.status).collect(),
+        _ => vec![],
+    };
+    let bad = statuses.iter().any(|s| matches!(s, PaceStatus::OffTrack | PaceStatus::Stale));
+    Ok(if bad { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn status(s: PaceStatus) -> String {
+    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+pub fn print_scored(scored: &Scored) {
+    if let Some(k) = &scored.key_result {
+        print_key_result(k);
+    }
+    if let Some(o) = &scored.objective {
+        print_objective(o);
+    }
+    if let Some(c) = &scored.cycle {
+        println!(
+            "{} as of {}: {} objectives, {} key results, mean progress {:.2}",
+            c.cycle.name(),
+            scored.as_of,
+            c.objectives,
+            c.key_results,
+            c.mean_progress
+        );
+        let counts: Vec<String> = c.by_status.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        println!("  key results: {}; {} trending off track", counts.join(", "), c.trending_off_track);
+        for row in &c.rows {
+            println!(
+                "  {:<5} {:.2} {:<9} {}",
+                row.objective.to_string(),
+                row.progress,
+                status(row.status),
+                shorten(&row.title, 70)
+            );
+        }
+        if !c.attention.is_empty() {
+            println!("  needs attention:");
+            for a in &c.attention {
+                println!("    {:<6} {:<9} {}", a.key_result.to_string(), status(a.status), shorten(&a.reason, 100));
+            }
+        }
+    }
+}
+
+pub fn print_objective(o: &ObjectiveScore) {
+    println!(
+        "{} {}: progress {:.2}, {}, grade {:.1} ({:?})",
+        o.objective,
+        shorten(&o.title, 70),
+        o.progress,
+        status(o.status),
+        o.grade,
+        o.grade_band
+    );
+    for k in &o.key_results {
+        print_key_result(k);
+    }
+    for note in &o.notes {
+        println!("  note: {note}");
+    }
+}
+
+pub fn print_key_result(k: &KeyResultScore) {
+    let progress = k.progress.map(|p| format!("{p:.2}")).unwrap_or_else(|| "-".into());
+    println!(
+        "  {:<6} {:<9} progress {progress} (expected {:.2})  {}",
+        k.key_result.to_string(),
+        status(k.status),
+        k.expected,
+        shorten(&k.statement, 70)
+    );
+    println!("         {}", k.status_reason);
+    if let Some(c) = &k.current {
+        let interval = c.interval.map(|i| format!(", 95% interval {}..{}", i.low, i.high)).unwrap_or_default();
+        let n = c.n.map(|n| format!(", n={n}")).unwrap_or_default();
+        let coverage = c.coverage.map(|c| format!(", coverage {:.0}%", c * 100.0)).unwrap_or_default();
+        println!(
+            "         value {} on {}{n}{coverage}{interval} ({})",
+            c.value,
+            c.at.strftime("%Y-%m-%d"),
+            c.interval_method
+        );
+    }
+    if k.baseline_source != "stated" {
+        println!("         baseline: {}", k.baseline_source);
+    }
+    if let Some(f) = &k.forecast {
+        let end = f.progress_at_end.map(|p| format!(" (progress {p:.2})")).unwrap_or_default();
+        let flag = if k.trending_off_track { ": trending off track" } else { "" };
+        println!("         forecast at the cycle's end: {}{end}{flag}", f.value_at_end);
+    }
+    for note in &k.notes {
+        println!("         note: {note}");
+    }
+}
