@@ -12,7 +12,12 @@
 //!   stdio on that store (p50, p95, with and without filters), cold start on it, and
 //!   the peak resident memory of the importer and of the server.
 //!
+//! - scoring: importing 1,000,000 measurements (10 CSV files) in values per second,
+//!   and scoring a whole cycle of 1,000 objectives / 5,000 key results (one metric
+//!   each, 200 measurements per metric), in the core and over stdio.
+//!
 //! The protocol is spoken as raw JSON-RPC lines, so client overhead is not measured.
+//! `GROUNDED_BENCH=scoring` (or `evidence`, `okr`) runs one part alone.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -20,11 +25,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use grounded::evidence::import::{ImportRequest, import_evidence};
+use grounded::model::MetricId;
 use grounded::okr::Actor;
 use grounded::okr::draft::{check_okr, draft_okr};
 use grounded::okr::input::{KeyResultDraft, ObjectiveDraft};
 use grounded::okr::query::get_okr;
 use grounded::okr::statement::parse_statement;
+use grounded::scoring::measurements::{MeasurementImport, import_measurements};
+use grounded::scoring::score::{ScoreRequest, score};
 use grounded::store::Store;
 
 const OBJECTIVES: usize = 1_000;
@@ -34,8 +42,18 @@ const FILES: usize = 10;
 fn main() -> anyhow::Result<()> {
     let binary = build_binary()?;
     let dir = tempfile::tempdir()?;
+    let only = std::env::var("GROUNDED_BENCH").ok();
+    let runs = |part: &str| only.as_deref().is_none_or(|o| o == part);
     // First, while this process holds nothing else, so its peak memory is the import's.
-    evidence(&binary, dir.path())?;
+    if runs("evidence") {
+        evidence(&binary, dir.path())?;
+    }
+    if runs("scoring") {
+        scoring(&binary, dir.path())?;
+    }
+    if !runs("okr") {
+        return Ok(());
+    }
 
     let db = dir.path().join("db");
     let seeded = Instant::now();
@@ -111,6 +129,98 @@ fn main() -> anyhow::Result<()> {
         .collect();
     println!("check_okr (5 KRs per objective, all rules): median {:.0} statements/s (7 runs)", median_f(&rates));
     Ok(())
+}
+
+const SCORED_OBJECTIVES: usize = 1_000;
+const MEASUREMENTS_PER_METRIC: usize = 200;
+
+/// Scoring: 1,000 objectives with 5 key results each, every key result on its own
+/// metric, 200 measurements per metric over 2026-Q3 (every 11 hours).
+fn scoring(binary: &Path, dir: &Path) -> anyhow::Result<()> {
+    let db = dir.join("scoring-db");
+    let store = Store::open(&db)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let actor = Actor("bench".into());
+    let mut metrics = vec![];
+    runtime.block_on(async {
+        for i in 0..SCORED_OBJECTIVES {
+            let mut draft = objective(i);
+            draft.cycle = Some("2026-Q3".into());
+            draft.key_results = (0..5)
+                .map(|k| KeyResultDraft::Statement(format!("Raise activation of segment {i}-{k} from 40% to 60%")))
+                .collect();
+            let drafted = draft_okr(&store, draft, &actor).await?;
+            metrics.extend(drafted.metric_ids.into_iter().flatten());
+        }
+        anyhow::Ok(())
+    })?;
+    anyhow::ensure!(metrics.len() == SCORED_OBJECTIVES * 5, "expected one metric per key result");
+    let files = write_measurement_files(&dir.join("measurements"), &metrics)?;
+    let total = metrics.len() * MEASUREMENTS_PER_METRIC;
+    let t = Instant::now();
+    for file in &files {
+        let request = MeasurementImport { path: Some(file.display().to_string()), ..Default::default() };
+        runtime.block_on(import_measurements(&store, request, &actor))?;
+    }
+    let took = t.elapsed();
+    println!(
+        "import_measurements: {total} values in {} CSV files in {:.2} s = {:.0} values/s (each file one atomic batch, flushed)",
+        files.len(),
+        took.as_secs_f64(),
+        total as f64 / took.as_secs_f64()
+    );
+    let request = || ScoreRequest { subject: "2026-Q3".into(), as_of: Some("2026-09-30".into()), ..Default::default() };
+    let mut core = vec![];
+    for _ in 0..7 {
+        let t = Instant::now();
+        let scored = score(&store, request())?;
+        core.push(t.elapsed());
+        let cycle = scored.cycle.expect("a cycle score");
+        anyhow::ensure!(cycle.key_results == SCORED_OBJECTIVES * 5, "scored {} key results", cycle.key_results);
+    }
+    println!(
+        "score a cycle of {SCORED_OBJECTIVES} objectives / {} key results / {total} measurements, in the core: median {:.1} ms (min {:.1}, max {:.1}, n=7)",
+        SCORED_OBJECTIVES * 5,
+        ms(median(&core)),
+        ms(min(&core)),
+        ms(max(&core))
+    );
+    drop(store);
+    let trips = round_trips(
+        binary,
+        &db,
+        7,
+        "score",
+        |_| serde_json::json!({"subject": "2026-Q3", "as_of": "2026-09-30", "limit": 50}),
+    )?;
+    println!(
+        "score the same cycle over stdio (first page of 50 objectives + summary): median {:.1} ms (n=7)",
+        ms(median(&trips))
+    );
+    Ok(())
+}
+
+/// 10 CSV files: each metric's 200 values every 11 hours from 2026-07-01.
+fn write_measurement_files(dir: &Path, metrics: &[MetricId]) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)?;
+    let start: jiff::Timestamp = "2026-07-01T00:00:00Z".parse()?;
+    let per_file = metrics.len().div_ceil(10);
+    let mut paths = vec![];
+    for (f, chunk) in metrics.chunks(per_file).enumerate() {
+        let path = dir.join(format!("measurements-{f}.csv"));
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        writeln!(out, "metric,at,value,n")?;
+        for metric in chunk {
+            for j in 0..MEASUREMENTS_PER_METRIC {
+                let at = start + jiff::SignedDuration::from_hours(11 * j as i64);
+                let value = 40.0 + (j as f64) * 0.08 + ((metric.0 as usize * 7 + j) % 5) as f64 * 0.3;
+                writeln!(out, "{metric},{at},{value:.2},{}", 300 + (j % 50))?;
+            }
+        }
+        out.flush()?;
+        paths.push(path);
+    }
+    Ok(paths)
 }
 
 /// The evidence half: import 100k excerpts, then search them over stdio.
