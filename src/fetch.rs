@@ -86,9 +86,3 @@ pub async fn get(field: &str, url: &str, expected: &str, bearer: Option<&str>) -
     }
     Ok(bytes)
 }
-
-/// Whether an error from [`get`] is worth retrying: the network, not the request.
-pub fn is_transient(error: &Error) -> bool {
-    let text = error.to_string();
-    text.contains("could not be fetched") || text.contains(" answered 5") || text.contains(" answered 429")
-}

@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Client, call, connect, connect_with, err, example, ok, text};
+use common::{Client, call, connect, connect_with, draft_activation, err, example, ok, text};
 use rmcp::model::{CallToolRequestParams, ProgressNotificationParam, ReadResourceRequestParams, RequestMetaObject};
 use rmcp::service::NotificationContext;
 use rmcp::{ClientHandler, RoleClient};
@@ -20,18 +20,6 @@ impl ClientHandler for ProgressCounter {
     async fn on_progress(&self, _params: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
         self.0.fetch_add(1, Ordering::SeqCst);
     }
-}
-
-async fn draft_activation(client: &Client) {
-    ok(
-        client,
-        "draft_okr",
-        json!({"objective": "New customers reach lasting value in their first week", "owner": "Maya Chen", "cycle": "2026-Q4",
-               "key_results": ["Raise week-1 to month-3 retention from 50% to 65%",
-                               {"statement": "Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%", "role": "leading"},
-                               "Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1"]}),
-    )
-    .await;
 }
 
 #[tokio::test]

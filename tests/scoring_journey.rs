@@ -5,19 +5,11 @@
 
 mod common;
 
-use common::{Client, connect, err, example, ok};
+use common::{Client, connect, draft_activation, err, example, ok};
 use serde_json::json;
 
-async fn draft_activation(client: &Client) {
-    ok(
-        client,
-        "draft_okr",
-        json!({"objective": "New customers reach lasting value in their first week", "owner": "Maya Chen", "cycle": "2026-Q4",
-               "key_results": ["Raise week-1 to month-3 retention from 50% to 65%",
-                               "Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%",
-                               "Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1"]}),
-    )
-    .await;
+async fn draft_with_indicator(client: &Client) {
+    draft_activation(client).await;
     ok(client, "add_indicator", json!({"key_result": "KR-1", "metric": "Share of new accounts inviting a teammate in week 1", "expected_lag_days": 21}))
         .await;
 }
@@ -26,7 +18,7 @@ async fn draft_activation(client: &Client) {
 async fn the_example_quarter_is_scored_with_its_intervals_and_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let client = connect(dir.path()).await;
-    draft_activation(&client).await;
+    draft_with_indicator(&client).await;
     let imported = ok(&client, "import_measurements", json!({"path": example("measurements.csv")})).await;
     assert_eq!(imported["recorded"], 32);
     assert_eq!(imported["metrics"].as_array().unwrap().len(), 4);
@@ -73,7 +65,7 @@ async fn the_example_quarter_is_scored_with_its_intervals_and_survives_a_restart
 async fn bad_measurements_are_refused_by_field_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let client = connect(dir.path()).await;
-    draft_activation(&client).await;
+    draft_with_indicator(&client).await;
     let good = json!({"metric": "KR-1", "at": "2026-10-01", "value": 51});
     let cases = [
         (json!({"metric": "KR-1", "at": "2026-10-08", "value": 140}), "measurements[1].value: 140 is not a percentage"),

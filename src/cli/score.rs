@@ -64,10 +64,6 @@ pub fn run(db: Option<PathBuf>, subject: String, as_of: Option<String>, json: bo
     Ok(if bad { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn status(s: PaceStatus) -> String {
-    serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
 pub fn print_scored(scored: &Scored) {
     if let Some(k) = &scored.key_result {
         print_key_result(k);
@@ -91,14 +87,14 @@ pub fn print_scored(scored: &Scored) {
                 "  {:<5} {:.2} {:<9} {}",
                 row.objective.to_string(),
                 row.progress,
-                status(row.status),
+                row.status.name(),
                 shorten(&row.title, 70)
             );
         }
         if !c.attention.is_empty() {
             println!("  needs attention:");
             for a in &c.attention {
-                println!("    {:<6} {:<9} {}", a.key_result.to_string(), status(a.status), shorten(&a.reason, 100));
+                println!("    {:<6} {:<9} {}", a.key_result.to_string(), a.status.name(), shorten(&a.reason, 100));
             }
         }
     }
@@ -110,7 +106,7 @@ pub fn print_objective(o: &ObjectiveScore) {
         o.objective,
         shorten(&o.title, 70),
         o.progress,
-        status(o.status),
+        o.status.name(),
         o.grade,
         o.grade_band
     );
@@ -127,7 +123,7 @@ pub fn print_key_result(k: &KeyResultScore) {
     println!(
         "  {:<6} {:<9} progress {progress} (expected {:.2})  {}",
         k.key_result.to_string(),
-        status(k.status),
+        k.status.name(),
         k.expected,
         shorten(&k.statement, 70)
     );

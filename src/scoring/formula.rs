@@ -22,6 +22,19 @@ pub enum PaceStatus {
     Stale,
 }
 
+impl PaceStatus {
+    /// The status as it is written in JSON (on_track, ...), for text output and counts.
+    pub fn name(self) -> &'static str {
+        match self {
+            PaceStatus::OnTrack => "on_track",
+            PaceStatus::AtRisk => "at_risk",
+            PaceStatus::OffTrack => "off_track",
+            PaceStatus::Pending => "pending",
+            PaceStatus::Stale => "stale",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GradeBand {
@@ -268,6 +281,11 @@ mod tests {
         // Aspirational: expected 0.7 × 0.5 = 0.35; 0.3 gives r = 0.857, at risk, not off track.
         assert_eq!(pace_status(0.3, ASPIRATIONAL_PACE * 0.5).0, PaceStatus::AtRisk);
         assert_eq!(pace_status(0.0, 0.0).0, PaceStatus::OnTrack);
+        for status in
+            [PaceStatus::OnTrack, PaceStatus::AtRisk, PaceStatus::OffTrack, PaceStatus::Pending, PaceStatus::Stale]
+        {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.name(), "name() and JSON disagree");
+        }
         assert_eq!(expected_progress(46.0, 92.0), 0.5);
         assert_eq!(expected_progress(120.0, 92.0), 1.0);
     }

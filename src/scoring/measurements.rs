@@ -506,23 +506,6 @@ pub fn last_before(store: &Store, metric: MetricId, at: Timestamp) -> Result<Opt
     Ok(None)
 }
 
-/// Full measurements of `metric` in a window, replaced values included when asked.
-pub fn measurements(store: &Store, metric: MetricId, from: Timestamp, to: Timestamp) -> Result<Vec<Measurement>> {
-    let tree = store.tree(Table::Measurements);
-    let mut end = measurement_key(metric, to).to_vec();
-    end.extend_from_slice(&[0; 8]);
-    let mut found = vec![];
-    for entry in tree.range(measurement_key(metric, from).to_vec()..end) {
-        let (key, value) = entry?;
-        if key.len() == 16
-            && let Some(m) = Measurement::decode(&key, &value)
-        {
-            found.push(m);
-        }
-    }
-    Ok(found)
-}
-
 /// Values that were replaced at `metric` and `at`, oldest first.
 pub fn replaced(store: &Store, metric: MetricId, at: Timestamp) -> Result<Vec<Measurement>> {
     let key = measurement_key(metric, at);

@@ -419,8 +419,7 @@ fn score_with_metric(
             status_reason = format!("the baseline is measured: {} on {}", p.value, day_of(p.at));
         }
         (KrType::Milestone, _) => {
-            let done = last.is_some_and(|p| p.value >= 1.0)
-                || (last.is_some() && key_result.target.is_some_and(|t| last.is_some_and(|p| p.value >= t)));
+            let done = last.is_some_and(|p| p.value >= 1.0 || key_result.target.is_some_and(|t| p.value >= t));
             progress = Some(if done { 1.0 } else { 0.0 });
             let (_, initiatives) = crate::okr::query::children(store, key_result.id)?;
             if !initiatives.is_empty() {
@@ -629,38 +628,66 @@ fn forecast(
     })
 }
 
-pub fn score_objective(
+/// Scores each key result of `objective`, with its weight; `metrics` keeps metric
+/// reads across the objectives of a cycle.
+fn score_all(
     store: &Store,
     objective: &Objective,
-    children: Option<&Vec<Objective>>,
     options: ScoreOptions,
-) -> Result<ObjectiveScore> {
-    let mut key_results = Vec::with_capacity(objective.key_results.len());
+    metrics: &mut HashMap<MetricId, Option<Metric>>,
+) -> Result<Vec<(f64, KeyResultScore)>> {
+    let mut scores = Vec::with_capacity(objective.key_results.len());
     for id in &objective.key_results {
         let key_result = crate::okr::query::load_key_result(store, "key_results", *id)?;
-        key_results.push(score_key_result(store, objective, &key_result, options)?);
+        let metric = match key_result.metric {
+            Some(m) => metrics.entry(m).or_insert_with(|| store.metric(m).ok().flatten()).clone(),
+            None => None,
+        };
+        scores.push((key_result.weight, score_with_metric(store, objective, &key_result, metric.as_ref(), options)?));
     }
-    let mut notes = vec![];
-    let (weighted, weights) = key_results.iter().try_fold((0.0, 0.0), |(sum, w), s| {
-        let weight = store.key_result(s.key_result)?.map_or(1.0, |kr| kr.weight);
-        Ok::<_, Error>((sum + weight * s.progress.unwrap_or(0.0).clamp(0.0, 1.0), w + weight))
-    })?;
+    Ok(scores)
+}
+
+/// An objective's weighted progress (each key result capped at 1, pending as 0) and
+/// its pace status (pending while every key result is).
+struct RollUp {
+    weighted: f64,
+    weights: f64,
+    progress: f64,
+    status: PaceStatus,
+}
+
+fn roll_up(objective: &Objective, scores: &[(f64, KeyResultScore)], options: ScoreOptions) -> RollUp {
+    let weighted: f64 = scores.iter().map(|(w, s)| w * s.progress.unwrap_or(0.0).clamp(0.0, 1.0)).sum();
+    let weights: f64 = scores.iter().map(|(w, _)| w).sum();
     let progress = if weights > 0.0 { round(weighted / weights) } else { 0.0 };
-    let pending = key_results.iter().filter(|k| k.status == PaceStatus::Pending).count();
-    if pending > 0 {
-        notes.push(format!("{pending} key result(s) have no data yet and count as 0"));
-    }
-    let stale = key_results.iter().filter(|k| k.status == PaceStatus::Stale).count();
-    if stale > 0 {
-        notes.push(format!("{stale} key result(s) are stale: their numbers are old"));
-    }
-    let status = if pending == key_results.len() {
+    let status = if scores.iter().all(|(_, s)| s.status == PaceStatus::Pending) {
         PaceStatus::Pending
     } else {
         let elapsed = days_between(start_of(objective.cycle.start()), end_of(options.as_of));
         let pace = if objective.kind == Commitment::Aspirational { ASPIRATIONAL_PACE } else { 1.0 };
         formula::pace_status(progress, formula::expected_progress(elapsed, objective.cycle.days() as f64) * pace).0
     };
+    RollUp { weighted, weights, progress, status }
+}
+
+pub fn score_objective(
+    store: &Store,
+    objective: &Objective,
+    children: Option<&Vec<Objective>>,
+    options: ScoreOptions,
+) -> Result<ObjectiveScore> {
+    let scores = score_all(store, objective, options, &mut HashMap::new())?;
+    let rolled = roll_up(objective, &scores, options);
+    let mut notes = vec![];
+    let pending = scores.iter().filter(|(_, k)| k.status == PaceStatus::Pending).count();
+    if pending > 0 {
+        notes.push(format!("{pending} key result(s) have no data yet and count as 0"));
+    }
+    let stale = scores.iter().filter(|(_, k)| k.status == PaceStatus::Stale).count();
+    if stale > 0 {
+        notes.push(format!("{stale} key result(s) are stale: their numbers are old"));
+    }
     let mut child_progress = vec![];
     for child in children.into_iter().flatten() {
         let scored = score_objective(store, child, None, options)?;
@@ -668,30 +695,26 @@ pub fn score_objective(
     }
     let progress_with_children = (!child_progress.is_empty()).then(|| {
         round(
-            (weighted + child_progress.iter().map(|c| c.progress).sum::<f64>())
-                / (weights + child_progress.len() as f64),
+            (rolled.weighted + child_progress.iter().map(|c| c.progress).sum::<f64>())
+                / (rolled.weights + child_progress.len() as f64),
         )
     });
-    let (grade, grade_band) = formula::grade(progress);
+    let (grade, grade_band) = formula::grade(rolled.progress);
     Ok(ObjectiveScore {
         objective: objective.id,
         title: objective.title.clone(),
         owner: objective.owner.clone(),
         cycle: objective.cycle.clone(),
         kind: objective.kind,
-        progress,
+        progress: rolled.progress,
         progress_with_children,
-        status,
+        status: rolled.status,
         grade,
         grade_band,
-        key_results,
+        key_results: scores.into_iter().map(|(_, s)| s).collect(),
         children: child_progress,
         notes,
     })
-}
-
-fn status_name(status: PaceStatus) -> String {
-    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 fn score_cycle(
@@ -732,25 +755,13 @@ fn score_cycle(
     };
     let mut progress_sum = 0.0;
     for objective in &objectives {
-        let mut scores = Vec::with_capacity(objective.key_results.len());
-        let (mut weighted, mut weights) = (0.0, 0.0);
-        for id in &objective.key_results {
-            let key_result = crate::okr::query::load_key_result(store, "key_results", *id)?;
-            let metric = match key_result.metric {
-                Some(m) => metrics.entry(m).or_insert_with(|| store.metric(m).ok().flatten()).clone(),
-                None => None,
-            };
-            let s = score_with_metric(store, objective, &key_result, metric.as_ref(), options)?;
-            weighted += key_result.weight * s.progress.unwrap_or(0.0).clamp(0.0, 1.0);
-            weights += key_result.weight;
-            scores.push(s);
-        }
-        let progress = if weights > 0.0 { round(weighted / weights) } else { 0.0 };
-        progress_sum += progress;
+        let scores = score_all(store, objective, options, &mut metrics)?;
+        let rolled = roll_up(objective, &scores, options);
+        progress_sum += rolled.progress;
         let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
-        for s in &scores {
-            *by_status.entry(status_name(s.status)).or_default() += 1;
-            *summary.by_status.entry(status_name(s.status)).or_default() += 1;
+        for (_, s) in &scores {
+            *by_status.entry(s.status.name().to_string()).or_default() += 1;
+            *summary.by_status.entry(s.status.name().to_string()).or_default() += 1;
             summary.key_results += 1;
             summary.trending_off_track += s.trending_off_track as usize;
             if matches!(s.status, PaceStatus::OffTrack | PaceStatus::Stale | PaceStatus::Pending | PaceStatus::AtRisk)
@@ -768,21 +779,13 @@ fn score_cycle(
             }
         }
         if objective.id.0 > after && summary.rows.len() <= limit {
-            let all_pending = scores.iter().all(|s| s.status == PaceStatus::Pending);
-            let elapsed = days_between(start_of(cycle.start()), end_of(options.as_of));
-            let pace = if objective.kind == Commitment::Aspirational { ASPIRATIONAL_PACE } else { 1.0 };
-            let status = if all_pending {
-                PaceStatus::Pending
-            } else {
-                formula::pace_status(progress, formula::expected_progress(elapsed, cycle.days() as f64) * pace).0
-            };
-            let (grade, grade_band) = formula::grade(progress);
+            let (grade, grade_band) = formula::grade(rolled.progress);
             summary.rows.push(ObjectiveSummary {
                 objective: objective.id,
                 title: objective.title.clone(),
                 owner: objective.owner.clone(),
-                progress,
-                status,
+                progress: rolled.progress,
+                status: rolled.status,
                 grade,
                 grade_band,
                 key_results_by_status: by_status,

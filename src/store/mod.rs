@@ -68,11 +68,9 @@ pub enum Table {
     /// sequence (24 bytes) → a value it replaced. One tree, so one atomic batch
     /// writes both (see `scoring::measurements`).
     Measurements,
-    /// Metric id → the HTTP source its values are pulled from.
-    Sources,
 }
 
-const TABLES: [(Table, &str); 21] = [
+const TABLES: [(Table, &str); 20] = [
     (Table::Meta, "meta"),
     (Table::Objectives, "objectives"),
     (Table::KeyResults, "key_results"),
@@ -93,7 +91,6 @@ const TABLES: [(Table, &str); 21] = [
     (Table::LinksByEvidence, "links_by_evidence"),
     (Table::Tags, "tags"),
     (Table::Measurements, "measurements"),
-    (Table::Sources, "sources"),
 ];
 
 /// The open database. Cheap to clone: sled handles are reference counted.

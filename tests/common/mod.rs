@@ -81,3 +81,17 @@ pub fn rules_with(check: &Value, status: &str, subject: Option<&str>) -> Vec<Str
         .map(|f| f["rule"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// Drafts the example activation objective (O-1 with KR-1 retention, KR-2 the leading
+/// first-project share, KR-3 onboarding satisfaction) in 2026-Q4.
+pub async fn draft_activation(client: &Client) {
+    ok(
+        client,
+        "draft_okr",
+        serde_json::json!({"objective": "New customers reach lasting value in their first week", "owner": "Maya Chen", "cycle": "2026-Q4",
+               "key_results": ["Raise week-1 to month-3 retention from 50% to 65%",
+                               {"statement": "Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%", "role": "leading"},
+                               "Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1"]}),
+    )
+    .await;
+}
