@@ -35,26 +35,86 @@ pub fn read_file(field: &str, path: &str) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::invalid(field, format!("cannot read {path}: {e}")))
 }
 
-/// GETs `url`; `expected` says what should have come back (for the HTML refusal).
-/// `bearer` is sent as an Authorization header and never logged.
+/// GETs `url` once; `expected` says what should have come back (for the HTML
+/// refusal). `bearer` is sent as an Authorization header and never logged.
 pub async fn get(field: &str, url: &str, expected: &str, bearer: Option<&str>) -> Result<Vec<u8>> {
+    attempt(field, url, expected, bearer).await.map_err(|failure| failure.error)
+}
+
+/// How many times [`get_retrying`] tries; `GROUNDED_FETCH_ATTEMPTS` overrides it (1-10).
+pub fn attempts() -> u32 {
+    std::env::var("GROUNDED_FETCH_ATTEMPTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| (1..=10).contains(n))
+        .unwrap_or(3)
+}
+
+/// GETs `url`, trying again after 250 ms, 500 ms, ... when the failure may pass (no
+/// connection, no answer in time, 429, 5xx). A 404 or an HTML page will not get
+/// better by asking again, so those fail at once. Answers the body and the number of
+/// attempts it took; a failure's message says how many were made.
+pub async fn get_retrying(field: &str, url: &str, expected: &str, bearer: Option<&str>) -> Result<(Vec<u8>, u32)> {
+    let most = attempts();
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        match attempt(field, url, expected, bearer).await {
+            Ok(bytes) => return Ok((bytes, tried)),
+            Err(Failure { error, transient }) if !transient || tried >= most => {
+                if tried == 1 {
+                    return Err(error);
+                }
+                let message = match error {
+                    Error::Invalid { message, .. } => format!("{message} (after {tried} attempts)"),
+                    other => other.to_string(),
+                };
+                return Err(Error::invalid(field, message));
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(250 << (tried - 1))).await,
+        }
+    }
+}
+
+/// Why one attempt failed, and whether another might succeed.
+struct Failure {
+    error: Error,
+    transient: bool,
+}
+
+impl Failure {
+    fn fatal(error: Error) -> Failure {
+        Failure { error, transient: false }
+    }
+}
+
+async fn attempt(field: &str, url: &str, expected: &str, bearer: Option<&str>) -> Result<Vec<u8>, Failure> {
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(Error::invalid(field, format!("{url:?} must start with http:// or https://")));
+        return Err(Failure::fatal(Error::invalid(field, format!("{url:?} must start with http:// or https://"))));
     }
     let client = reqwest::Client::builder()
         .timeout(timeout())
         .build()
-        .map_err(|e| Error::invalid(field, format!("cannot set up the HTTP client: {e}")))?;
+        .map_err(|e| Failure::fatal(Error::invalid(field, format!("cannot set up the HTTP client: {e}"))))?;
     let mut request = client.get(url);
     if let Some(token) = bearer {
         request = request.bearer_auth(token);
     }
     let mut response = request.send().await.map_err(|e| {
         let why = if e.is_timeout() { format!("no answer within {} ms", timeout().as_millis()) } else { e.to_string() };
-        Error::invalid(field, format!("{url} could not be fetched: {why}"))
+        Failure { error: Error::invalid(field, format!("{url} could not be fetched: {why}")), transient: true }
     })?;
-    if !response.status().is_success() {
-        return Err(Error::invalid(field, format!("{url} answered {}", response.status())));
+    let status = response.status();
+    if !status.is_success() {
+        let hint = match status.as_u16() {
+            401 | 403 => "; check the token (and the environment variable it is read from)",
+            404 => "; check the address",
+            _ => "",
+        };
+        return Err(Failure {
+            error: Error::invalid(field, format!("{url} answered {status}{hint}")),
+            transient: status.is_server_error() || status.as_u16() == 429,
+        });
     }
     let content_type = response
         .headers()
@@ -62,27 +122,33 @@ pub async fn get(field: &str, url: &str, expected: &str, bearer: Option<&str>) -
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_lowercase();
-    if content_type.contains("text/html") {
-        return Err(Error::invalid(
+    let html = || {
+        Failure::fatal(Error::invalid(
             field,
             format!(
                 "{url} answered an HTML page, not {expected}; link to the raw data (a login page or an error page looks like this)"
             ),
-        ));
+        ))
+    };
+    if content_type.contains("text/html") {
+        return Err(html());
     }
     let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| Error::invalid(field, format!("{url}: {e}")))? {
+    while let Some(chunk) = response.chunk().await.map_err(|e| Failure {
+        error: Error::invalid(field, format!("{url}: the answer broke off: {e}")),
+        transient: true,
+    })? {
         bytes.extend_from_slice(&chunk);
         if bytes.len() > MAX_FILE_BYTES {
-            return Err(Error::invalid(
+            return Err(Failure::fatal(Error::invalid(
                 field,
                 format!("{url} is larger than {MAX_FILE_BYTES} bytes (20 MB): split it"),
-            ));
+            )));
         }
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).trim_start().to_lowercase();
     if head.starts_with("<!doctype html") || head.starts_with("<html") {
-        return Err(Error::invalid(field, format!("{url} answered an HTML page, not {expected}")));
+        return Err(html());
     }
     Ok(bytes)
 }

@@ -49,6 +49,7 @@ async fn tools_are_listed_with_schemas_and_annotations() {
             "score",
             "search_evidence",
             "suggest_links",
+            "sync_sources",
             "unlink_evidence",
             "update_okr"
         ]
@@ -67,8 +68,8 @@ async fn tools_are_listed_with_schemas_and_annotations() {
             "check_okr" | "list_okrs" | "get_okr" | "search_evidence" | "suggest_links" | "score"
         );
         assert_eq!(annotations.read_only_hint, Some(read_only), "{}", tool.name);
-        // Only the imports reach outside the database (they fetch URLs).
-        let open_world = matches!(tool.name.as_ref(), "import_evidence" | "import_measurements");
+        // Only the imports and sources reach outside the database (they fetch URLs).
+        let open_world = matches!(tool.name.as_ref(), "import_evidence" | "import_measurements" | "sync_sources");
         assert_eq!(annotations.open_world_hint, Some(open_world), "{}", tool.name);
     }
     let check = tools.iter().find(|t| t.name == "check_okr").unwrap();

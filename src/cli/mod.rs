@@ -5,6 +5,7 @@ pub mod demo;
 pub mod evidence;
 pub mod render;
 pub mod score;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

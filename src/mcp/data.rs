@@ -1,5 +1,5 @@
-//! The data tools: record_measurements, import_measurements, score. Each parses,
-//! calls [`crate::scoring`], returns JSON.
+//! The data tools: record_measurements, import_measurements, sync_sources, score.
+//! Each parses, calls the core ([`crate::scoring`], [`crate::sources`]), returns JSON.
 
 use rmcp::model::JsonObject;
 use rmcp::{Json, tool, tool_router};
@@ -8,6 +8,7 @@ use super::args::{failure, parse};
 use super::{GroundedServer, input, output};
 use crate::scoring::measurements::{self, MeasurementImport, RecordRequest, Recorded};
 use crate::scoring::score::{self, ScoreRequest, Scored};
+use crate::sources::{self, Allowlist, SyncRequest, Synced};
 
 #[tool_router(router = data_tools, vis = "pub(super)")]
 impl GroundedServer {
@@ -41,6 +42,29 @@ impl GroundedServer {
     async fn import_measurements(&self, arguments: JsonObject) -> Result<Json<Recorded>, String> {
         let request = parse::<MeasurementImport>(arguments)?;
         measurements::import_measurements(&self.store, request, &self.actor).await.map(Json).map_err(failure)
+    }
+
+    /// Attach an HTTP source to a metric and pull it now, so numbers arrive without
+    /// copy-paste: a JSON endpoint (url + pointer, an RFC 6901 pointer to the number,
+    /// optionally n_pointer and at_pointer) or a Prometheus server (url + query, a PromQL
+    /// query returning one series; from pulls its history, one point per step_hours).
+    /// The host must be on the server's allowlist (GROUNDED_ALLOWED_HOSTS); a token is
+    /// read from the environment variable named by token_env and never stored. Each
+    /// pulled value becomes a measurement with its source; a failing source (timeout
+    /// after retries, an HTML page, a value outside the metric's scale) is reported and
+    /// stores nothing, the others still land. pull: false only attaches/detaches and
+    /// lists the sources.
+    #[tool(
+        output_schema = output::<Synced>(),
+        input_schema = input::<SyncRequest>(),
+        annotations(title = "Sync metric sources", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = true)
+    )]
+    async fn sync_sources(&self, arguments: JsonObject) -> Result<Json<Synced>, String> {
+        let request = parse::<SyncRequest>(arguments)?;
+        sources::sync_sources(&self.store, request, &self.actor, &Allowlist::from_env())
+            .await
+            .map(Json)
+            .map_err(failure)
     }
 
     /// Score a key result (KR-12), an objective (O-3) or a whole cycle (2026-Q4) as of a

@@ -98,6 +98,13 @@ fn read_f64(bytes: &[u8], at: usize) -> f64 {
 }
 
 impl Measurement {
+    /// The same reading recorded again (by a re-import or a source pulled twice):
+    /// everything but who recorded it and when is equal. Not a replacement.
+    pub fn same_reading(&self, other: &Measurement) -> bool {
+        Measurement { recorded_by: String::new(), recorded_at: Timestamp::UNIX_EPOCH, ..self.clone() }
+            == Measurement { recorded_by: String::new(), recorded_at: Timestamp::UNIX_EPOCH, ..other.clone() }
+    }
+
     pub fn key(&self) -> [u8; 16] {
         measurement_key(self.metric, self.at)
     }

@@ -12,6 +12,7 @@ mod key_result;
 mod measurement;
 mod metric;
 mod objective;
+mod source;
 
 pub use cycle::{CYCLE_FORMS, Cycle, CycleParseError};
 pub use evidence::{
@@ -20,10 +21,12 @@ pub use evidence::{
 };
 pub use history::{AuditEntry, FieldChange};
 pub use ids::{
-    EvidenceId, IdParseError, IndicatorId, InitiativeId, KeyResultId, LinkId, MetricId, ObjectiveId, OkrId, StudyId,
+    EvidenceId, IdParseError, IndicatorId, InitiativeId, KeyResultId, LinkId, MetricId, ObjectiveId, OkrId, SourceId,
+    StudyId,
 };
 pub use indicator::{Indicator, IndicatorStatus, Initiative};
 pub use key_result::{Direction, KeyResult, KrRole, KrType, Scale, Threshold, ThresholdKind, Unit};
 pub use measurement::{Measurement, MeasurementPoint, measurement_key};
 pub use metric::{Metric, normalize_metric_name};
 pub use objective::{Commitment, Level, Objective, Status};
+pub use source::{MetricSource, PullOutcome, SourceKind};

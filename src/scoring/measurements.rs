@@ -138,6 +138,12 @@ impl Resolver<'_> {
     }
 }
 
+/// Resolves a metric reference (M-4, a metric name, or KR-12 for its metric) the way
+/// record_measurements does; metric sources use it when they are attached.
+pub(crate) fn resolve_metric(store: &Store, field: &str, reference: &str) -> Result<Metric> {
+    Resolver { store, known: HashMap::new() }.resolve(field, reference).map(|(metric, _)| metric)
+}
+
 /// Reads a time as a date (midnight UTC) or an RFC 3339 timestamp.
 pub fn parse_time(field: &str, text: &str) -> Result<Timestamp> {
     let text = text.trim();
@@ -275,7 +281,7 @@ fn write(store: &Store, measurements: &[Measurement]) -> Result<Recorded> {
             None => tree.get(key)?,
         };
         if let Some(previous) = previous {
-            if previous.as_ref() == encoded.as_slice() {
+            if Measurement::decode(&key, &previous).is_some_and(|p| p.same_reading(m)) {
                 continue;
             }
             let mut history_key = key.to_vec();
@@ -304,6 +310,18 @@ fn write(store: &Store, measurements: &[Measurement]) -> Result<Recorded> {
     Ok(Recorded { recorded: measurements.len(), replaced, metrics: spans })
 }
 
+/// Validates every input (each named by its field), then writes all in one batch.
+/// The caller flushes before it answers; metric sources write several batches and
+/// flush once.
+pub(crate) fn store_unflushed(
+    store: &Store,
+    inputs: Vec<(String, MeasurementInput)>,
+    actor: &Actor,
+) -> Result<Recorded> {
+    let planned = plan(store, inputs, actor)?;
+    write(store, &planned)
+}
+
 /// `record_measurements`: validates all, writes all in one batch, flushes, answers.
 pub async fn record_measurements(store: &Store, request: RecordRequest, actor: &Actor) -> Result<Recorded> {
     if request.measurements.is_empty() || request.measurements.len() > MAX_PER_CALL {
@@ -316,8 +334,7 @@ pub async fn record_measurements(store: &Store, request: RecordRequest, actor: &
         ));
     }
     let inputs = request.measurements.into_iter().enumerate().map(|(i, m)| (format!("measurements[{i}]"), m)).collect();
-    let planned = plan(store, inputs, actor)?;
-    let recorded = write(store, &planned)?;
+    let recorded = store_unflushed(store, inputs, actor)?;
     store.flush().await?;
     Ok(recorded)
 }
@@ -382,8 +399,7 @@ pub async fn import_measurements(store: &Store, request: MeasurementImport, acto
     if inputs.is_empty() {
         return Err(Error::invalid(field, format!("{name} holds no measurements")));
     }
-    let planned = plan(store, inputs, actor)?;
-    let recorded = write(store, &planned)?;
+    let recorded = store_unflushed(store, inputs, actor)?;
     store.flush().await?;
     Ok(recorded)
 }

@@ -68,9 +68,11 @@ pub enum Table {
     /// sequence (24 bytes) → a value it replaced. One tree, so one atomic batch
     /// writes both (see `scoring::measurements`).
     Measurements,
+    /// Source id → a metric source pulled over HTTP (`sources`).
+    Sources,
 }
 
-const TABLES: [(Table, &str); 20] = [
+const TABLES: [(Table, &str); 21] = [
     (Table::Meta, "meta"),
     (Table::Objectives, "objectives"),
     (Table::KeyResults, "key_results"),
@@ -91,6 +93,7 @@ const TABLES: [(Table, &str); 20] = [
     (Table::LinksByEvidence, "links_by_evidence"),
     (Table::Tags, "tags"),
     (Table::Measurements, "measurements"),
+    (Table::Sources, "sources"),
 ];
 
 /// The open database. Cheap to clone: sled handles are reference counted.

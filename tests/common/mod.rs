@@ -19,13 +19,26 @@ pub async fn connect(db: &Path) -> Client {
 
 /// The same, with a client handler of the test's own (to receive notifications).
 pub async fn connect_with<H: rmcp::ClientHandler>(db: &Path, handler: H) -> RunningService<RoleClient, H> {
+    connect_env(db, handler, &[]).await
+}
+
+/// The same, with extra environment variables for the server (an allowlist, a token).
+pub async fn connect_env<H: rmcp::ClientHandler>(
+    db: &Path,
+    handler: H,
+    env: &[(&str, &str)],
+) -> RunningService<RoleClient, H> {
     let transport =
         TokioChildProcess::new(tokio::process::Command::new(env!("CARGO_BIN_EXE_grounded")).configure(|cmd| {
             cmd.arg("serve")
                 .arg("--db")
                 .arg(db)
                 .env("GROUNDED_USER", "e2e-tester")
-                .env("GROUNDED_FETCH_TIMEOUT_MS", "700");
+                .env("GROUNDED_FETCH_TIMEOUT_MS", "700")
+                .env_remove("GROUNDED_ALLOWED_HOSTS");
+            for (name, value) in env {
+                cmd.env(name, value);
+            }
         }))
         .expect("the grounded binary starts");
     handler.serve(transport).await.expect("the MCP handshake succeeds")

@@ -1,0 +1,494 @@
+//! Metric sources: numbers pulled from where they live (a JSON endpoint with a JSON
+//! pointer, a Prometheus server's query API) and stored as measurements.
+//!
+//! `sync_sources` attaches, detaches and pulls in one call; `grounded sync` pulls
+//! every source from cron. A pull is per source: one failing source (down, slow,
+//! an HTML login page, a host not on the allowlist) is reported and the others still
+//! land. Each source's values are written all-or-nothing through the same checks as
+//! record_measurements, and everything is flushed before the answer.
+//!
+//! Security: the host allowlist comes from the server's configuration
+//! ([`allowlist`]), and tokens from environment variables named by the source.
+
+pub mod allowlist;
+pub mod pull;
+
+use jiff::Timestamp;
+use reqwest::Url;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{MetricId, MetricSource, PullOutcome, SourceId, SourceKind};
+use crate::okr::Actor;
+use crate::scoring::measurements::{self, MeasurementInput};
+use crate::store::{Store, Table};
+use crate::validate;
+pub use allowlist::{ALLOWED_HOSTS_ENV, Allowlist};
+
+/// Points a Prometheus range pull may ask for (Prometheus itself stops at 11,000).
+const MAX_RANGE_POINTS: i64 = 10_000;
+
+/// A source to attach to a metric. Give pointer for a JSON endpoint, or query for
+/// Prometheus.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceInput {
+    /// The metric the values belong to: M-4, its name, or KR-12 for that key result's metric.
+    pub metric: String,
+    /// JSON: the endpoint (https://stats.example.com/activation.json). Prometheus: the
+    /// server (http://prometheus:9090). Its host must be on the server's allowlist
+    /// (GROUNDED_ALLOWED_HOSTS).
+    pub url: String,
+    /// JSON: an RFC 6901 pointer to the number, such as /data/activation_rate.
+    #[serde(default)]
+    pub pointer: Option<String>,
+    /// JSON: a pointer to the sample size n, when the endpoint gives one.
+    #[serde(default)]
+    pub n_pointer: Option<String>,
+    /// JSON: a pointer to when the value was true (RFC 3339 or Unix seconds); without
+    /// it, the value is dated when pulled.
+    #[serde(default)]
+    pub at_pointer: Option<String>,
+    /// Prometheus: a PromQL query returning one series, such as
+    /// sum(signups_activated_total) / sum(signups_total).
+    #[serde(default)]
+    pub query: Option<String>,
+    /// The name of the environment variable (in the server's environment) holding a
+    /// bearer token. The token itself is never stored.
+    #[serde(default)]
+    pub token_env: Option<String>,
+    /// Multiply each value (100 turns a 0-1 ratio into a percentage).
+    #[serde(default)]
+    pub multiply: Option<f64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    /// Sources to attach (a source with the same metric, URL and pointer or query is
+    /// updated instead of added).
+    #[serde(default)]
+    pub attach: Vec<SourceInput>,
+    /// Sources to remove (their measurements stay).
+    #[serde(default)]
+    pub detach: Vec<SourceId>,
+    /// Which sources to pull; every attached source when left out.
+    #[serde(default)]
+    pub sources: Option<Vec<SourceId>>,
+    /// Pull now (default true); false only attaches, detaches and lists.
+    #[serde(default = "yes")]
+    pub pull: bool,
+    /// Prometheus sources: also pull the history from this date (YYYY-MM-DD) to now,
+    /// one point per step_hours. JSON endpoints give only their current value.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Hours between points of a history pull (default 24).
+    #[serde(default)]
+    pub step_hours: Option<u32>,
+}
+
+impl Default for SyncRequest {
+    fn default() -> Self {
+        SyncRequest { attach: vec![], detach: vec![], sources: None, pull: true, from: None, step_hours: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Synced {
+    /// Every source attached after this call.
+    pub sources: Vec<MetricSource>,
+    /// The ids of sources attached or updated by this call.
+    pub attached: Vec<SourceId>,
+    pub detached: Vec<SourceId>,
+    /// One entry per source pulled.
+    pub pulls: Vec<Pull>,
+    /// Values stored, over all pulls.
+    pub recorded: usize,
+    /// Pulls that failed.
+    pub failed: usize,
+    /// The hosts sources may reach (from GROUNDED_ALLOWED_HOSTS).
+    pub allowed_hosts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Pull {
+    pub source: SourceId,
+    pub metric: MetricId,
+    pub ok: bool,
+    /// Values stored.
+    pub recorded: usize,
+    /// Of those, values that replaced one at the same time (kept in history).
+    pub replaced: usize,
+    /// Points of a range that were NaN or infinite and not stored.
+    pub skipped: usize,
+    /// The newest value stored.
+    pub latest: Option<PulledValue>,
+    /// HTTP attempts made (retries after timeouts, refused connections, 5xx, 429).
+    pub attempts: u32,
+    /// Why the pull failed: nothing of this source was stored.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PulledValue {
+    pub at: Timestamp,
+    pub value: f64,
+}
+
+/// `sync_sources`: attach and detach (one transaction), then pull.
+pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, allowlist: &Allowlist) -> Result<Synced> {
+    let now = Timestamp::now();
+    let range = history_range(&request, now)?;
+    let attached_inputs = request
+        .attach
+        .iter()
+        .enumerate()
+        .map(|(i, input)| plan_source(store, &format!("attach[{i}]"), input, allowlist))
+        .collect::<Result<Vec<_>>>()?;
+    for (i, id) in request.detach.iter().enumerate() {
+        if store.get::<MetricSource>(Table::Sources, &id.key())?.is_none() {
+            return Err(Error::not_found(
+                format!("detach[{i}]"),
+                id,
+                "sync_sources with pull: false lists the sources",
+            ));
+        }
+    }
+    if let Some(ids) = &request.sources {
+        for (i, id) in ids.iter().enumerate() {
+            if store.get::<MetricSource>(Table::Sources, &id.key())?.is_none() {
+                return Err(Error::not_found(
+                    format!("sources[{i}]"),
+                    id,
+                    "sync_sources with pull: false lists the sources",
+                ));
+            }
+        }
+    }
+    let existing = list(store)?;
+    let attached = store.transact(|tx| {
+        for id in &request.detach {
+            tx.remove(Table::Sources, &id.key())?;
+        }
+        let mut ids = vec![];
+        for planned in &attached_inputs {
+            let same = existing.iter().find(|s| {
+                !request.detach.contains(&s.id)
+                    && (s.metric, s.kind, &s.url, &s.pointer, &s.query)
+                        == (planned.metric, planned.kind, &planned.url, &planned.pointer, &planned.query)
+            });
+            let source = match same {
+                Some(old) => MetricSource {
+                    id: old.id,
+                    created_by: old.created_by.clone(),
+                    created_at: old.created_at,
+                    last_pull: old.last_pull.clone(),
+                    ..planned.clone()
+                },
+                None => MetricSource {
+                    id: SourceId(tx.next_id(SourceId::PREFIX)?),
+                    created_by: actor.0.clone(),
+                    created_at: now,
+                    ..planned.clone()
+                },
+            };
+            tx.put(Table::Sources, &source.id.key(), &source)?;
+            ids.push(source.id);
+        }
+        Ok(ids)
+    })?;
+    let mut pulls = vec![];
+    if request.pull {
+        let all = list(store)?;
+        let chosen: Vec<MetricSource> = match &request.sources {
+            Some(ids) => all.into_iter().filter(|s| ids.contains(&s.id)).collect(),
+            None => all,
+        };
+        if chosen.is_empty() {
+            return Err(Error::invalid(
+                "attach",
+                "no sources are attached; attach one: {metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus",
+            ));
+        }
+        pulls = pull_all(store, chosen, actor, allowlist, now, range).await?;
+    }
+    store.flush().await?;
+    Ok(Synced {
+        sources: list(store)?,
+        attached,
+        detached: request.detach.clone(),
+        recorded: pulls.iter().map(|p| p.recorded).sum(),
+        failed: pulls.iter().filter(|p| !p.ok).count(),
+        pulls,
+        allowed_hosts: allowlist.entries().to_vec(),
+    })
+}
+
+/// Every attached source, in id order.
+pub fn list(store: &Store) -> Result<Vec<MetricSource>> {
+    store.scan(Table::Sources).collect()
+}
+
+fn history_range(request: &SyncRequest, now: Timestamp) -> Result<Option<pull::Range>> {
+    let step_hours = request.step_hours.unwrap_or(24);
+    if !(1..=24 * 31).contains(&step_hours) {
+        return Err(Error::invalid("step_hours", format!("is {step_hours}; 1 to 744 (31 days) is accepted")));
+    }
+    let Some(from) = &request.from else {
+        if request.step_hours.is_some() {
+            return Err(Error::invalid("step_hours", "applies to a history pull; give from too"));
+        }
+        return Ok(None);
+    };
+    let from = measurements::parse_time("from", from)?;
+    if from >= now {
+        return Err(Error::invalid(
+            "from",
+            format!("{from} is not in the past; a history pull reads from a past date to now"),
+        ));
+    }
+    let step_seconds = u64::from(step_hours) * 3_600;
+    let points = (now.as_second() - from.as_second()) / step_seconds as i64;
+    if points > MAX_RANGE_POINTS {
+        return Err(Error::invalid(
+            "from",
+            format!(
+                "asks for {points} points; up to {MAX_RANGE_POINTS} per pull are accepted: a later from or a larger step_hours"
+            ),
+        ));
+    }
+    Ok(Some(pull::Range { from, step_seconds }))
+}
+
+/// Validates one source to attach; the id and creation fields are filled in later.
+fn plan_source(store: &Store, at: &str, input: &SourceInput, allowlist: &Allowlist) -> Result<MetricSource> {
+    let f = |name: &str| format!("{at}.{name}");
+    let metric = measurements::resolve_metric(store, &f("metric"), &input.metric)?;
+    let url_text = validate::text(&f("url"), &input.url, 2_000)?;
+    let url: Url = url_text
+        .parse()
+        .map_err(|e| Error::invalid(f("url"), format!("{url_text:?} is not a URL ({e}); write http(s)://host/path")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::invalid(f("url"), format!("{url_text:?} must start with http:// or https://")));
+    }
+    allowlist.check(&f("url"), &url)?;
+    let pointer = |name: &str, value: &Option<String>| -> Result<Option<String>> {
+        match value {
+            Some(p) if !p.is_empty() && !p.starts_with('/') => Err(Error::invalid(
+                f(name),
+                format!("{p:?} is not a JSON pointer; pointers start with / (such as /data/value)"),
+            )),
+            Some(p) => validate::optional_text(&f(name), Some(p), 500),
+            None => Ok(None),
+        }
+    };
+    let kind = match (&input.pointer, &input.query) {
+        (Some(_), None) => SourceKind::Json,
+        (None, Some(_)) => SourceKind::Prometheus,
+        (Some(_), Some(_)) => {
+            return Err(Error::invalid(f("query"), "give pointer (a JSON endpoint) or query (Prometheus), not both"));
+        }
+        (None, None) => {
+            return Err(Error::invalid(
+                f("pointer"),
+                "is needed for a JSON endpoint (such as /data/value); for Prometheus give query",
+            ));
+        }
+    };
+    if kind == SourceKind::Prometheus && (input.n_pointer.is_some() || input.at_pointer.is_some()) {
+        return Err(Error::invalid(
+            f("n_pointer"),
+            "n_pointer and at_pointer apply to JSON endpoints, not Prometheus queries",
+        ));
+    }
+    let query = match &input.query {
+        Some(q) => Some(validate::text(&f("query"), q, 2_000)?),
+        None => None,
+    };
+    let token_env = match &input.token_env {
+        Some(name) => {
+            let ok = !name.is_empty()
+                && name.len() <= 100
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !name.starts_with(|c: char| c.is_ascii_digit());
+            if !ok {
+                return Err(Error::invalid(
+                    f("token_env"),
+                    format!(
+                        "{:?} is not an environment variable name; give the variable's name (such as PROM_TOKEN), never the token",
+                        validate::truncate(name, 20)
+                    ),
+                ));
+            }
+            if url.scheme() == "http" && !is_loopback(&url) {
+                return Err(Error::invalid(
+                    f("token_env"),
+                    format!(
+                        "a token would travel unencrypted to {}; use an https:// URL",
+                        url.host_str().unwrap_or("")
+                    ),
+                ));
+            }
+            Some(name.clone())
+        }
+        None => None,
+    };
+    let multiply = validate::optional_finite(&f("multiply"), input.multiply)?;
+    if multiply == Some(0.0) {
+        return Err(Error::invalid(f("multiply"), "is 0, which would store every value as 0; leave it out for 1"));
+    }
+    Ok(MetricSource {
+        id: SourceId(0),
+        metric: metric.id,
+        kind,
+        url: url_text,
+        pointer: pointer("pointer", &input.pointer)?,
+        n_pointer: pointer("n_pointer", &input.n_pointer)?,
+        at_pointer: pointer("at_pointer", &input.at_pointer)?,
+        query,
+        token_env,
+        multiply,
+        created_by: String::new(),
+        created_at: Timestamp::UNIX_EPOCH,
+        last_pull: None,
+    })
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Fetches every chosen source at once, then stores each one's values.
+async fn pull_all(
+    store: &Store,
+    chosen: Vec<MetricSource>,
+    actor: &Actor,
+    allowlist: &Allowlist,
+    now: Timestamp,
+    range: Option<pull::Range>,
+) -> Result<Vec<Pull>> {
+    let mut fetches = tokio::task::JoinSet::new();
+    for (index, source) in chosen.iter().cloned().enumerate() {
+        let allowed = source
+            .url
+            .parse::<Url>()
+            .map_err(|e| Error::invalid("url", e.to_string()))
+            .and_then(|url| allowlist.check("url", &url));
+        fetches.spawn(async move {
+            let result = match allowed.and_then(|_| token(&source)) {
+                Ok(token) => {
+                    let range = if source.kind == SourceKind::Prometheus { range } else { None };
+                    pull::pull(&source, token.as_deref(), now, range).await
+                }
+                Err(e) => Err(e),
+            };
+            (index, result)
+        });
+    }
+    let mut fetched: Vec<Option<Result<pull::Pulled>>> = chosen.iter().map(|_| None).collect();
+    while let Some(done) = fetches.join_next().await {
+        let (index, result) =
+            done.map_err(|e| Error::invalid("sources", format!("a pull stopped unexpectedly: {e}")))?;
+        fetched[index] = Some(result);
+    }
+    let mut pulls = vec![];
+    for (source, result) in chosen.into_iter().zip(fetched) {
+        let result = result.unwrap_or_else(|| Err(Error::invalid("sources", "the pull did not finish")));
+        let pull = store_pull(store, &source, result, actor);
+        let outcome = PullOutcome { at: now, ok: pull.ok, values: pull.recorded, error: pull.error.clone() };
+        store.transact(|tx| {
+            // The source may have been detached by another call meanwhile: do not revive it.
+            match tx.get::<MetricSource>(Table::Sources, &source.id.key())? {
+                Some(mut current) => {
+                    current.last_pull = Some(outcome.clone());
+                    tx.put(Table::Sources, &source.id.key(), &current)
+                }
+                None => Ok(()),
+            }
+        })?;
+        pulls.push(pull);
+    }
+    Ok(pulls)
+}
+
+/// The token of a source, read from the environment variable it names.
+fn token(source: &MetricSource) -> Result<Option<String>> {
+    match &source.token_env {
+        Some(name) => match std::env::var(name) {
+            Ok(value) if !value.trim().is_empty() => Ok(Some(value.trim().to_string())),
+            _ => Err(Error::invalid(
+                "token_env",
+                format!(
+                    "{name} is not set in the environment of this grounded process; set it where the server or `grounded sync` runs"
+                ),
+            )),
+        },
+        None => Ok(None),
+    }
+}
+
+/// Stores one source's samples through the measurement checks; a failure anywhere
+/// (fetch, answer, a value outside the metric's scale) stores nothing of it.
+fn store_pull(store: &Store, source: &MetricSource, result: Result<pull::Pulled>, actor: &Actor) -> Pull {
+    let failed = |error: Error, attempts: u32| Pull {
+        source: source.id,
+        metric: source.metric,
+        ok: false,
+        recorded: 0,
+        replaced: 0,
+        skipped: 0,
+        latest: None,
+        attempts,
+        error: Some(error.to_string()),
+    };
+    let pulled = match result {
+        Ok(pulled) => pulled,
+        Err(error) => return failed(error, 0),
+    };
+    let label = match source.kind {
+        SourceKind::Json => "http",
+        SourceKind::Prometheus => "prometheus",
+    };
+    let inputs = pulled
+        .samples
+        .iter()
+        .enumerate()
+        .map(|(i, sample)| {
+            (
+                format!("{} value {}", source.id, i + 1),
+                MeasurementInput {
+                    metric: source.metric.to_string(),
+                    at: sample.at.to_string(),
+                    value: sample.value,
+                    n: sample.n,
+                    source: Some(format!("{label} {} ({})", source.id, validate::truncate(&source.url, 200))),
+                    ..MeasurementInput::default()
+                },
+            )
+        })
+        .collect();
+    match measurements::store_unflushed(store, inputs, actor) {
+        Ok(recorded) => Pull {
+            source: source.id,
+            metric: source.metric,
+            ok: true,
+            recorded: recorded.recorded,
+            replaced: recorded.replaced,
+            skipped: pulled.skipped,
+            latest: pulled.samples.iter().max_by_key(|s| s.at).map(|s| PulledValue { at: s.at, value: s.value }),
+            attempts: pulled.attempts,
+            error: None,
+        },
+        Err(error) => failed(error, pulled.attempts),
+    }
+}

@@ -1,0 +1,339 @@
+//! Metric sources end to end: a local HTTP server started by the test plays a JSON
+//! endpoint and a Prometheus server; grounded attaches, pulls (with a token from its
+//! environment), retries a flaky endpoint, gives up on a silent one, refuses an HTML
+//! page and a host outside the allowlist, and keeps the sources across a restart
+//! without ever storing the token.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use common::{Client, connect_env, draft_activation, err, ok};
+use serde_json::{Value, json};
+
+/// What the test server saw: requests per path, and the Authorization headers.
+#[derive(Default)]
+struct Seen {
+    requests: HashMap<String, usize>,
+    authorization: Vec<String>,
+}
+
+/// 2026-11-01, 02 and 03 at midnight UTC, in Unix seconds.
+const NOV_1: i64 = 1_793_491_200;
+const DAY: i64 = 86_400;
+
+fn reply(status: &str, content_type: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// Answers by path; `None` never answers (the timeout case).
+fn route(path: &str, authorization: Option<&str>, times_seen: usize) -> Option<String> {
+    let json = "application/json";
+    Some(match path {
+        "/activation.json" => reply(
+            "200 OK",
+            json,
+            r#"{"data": {"rate": "52.5", "n": 400, "at": "2026-11-02T00:00:00Z"}, "generated": "now"}"#,
+        ),
+        "/flaky.json" if times_seen == 1 => reply("503 Service Unavailable", "text/plain", "busy"),
+        "/flaky.json" => reply("200 OK", json, r#"{"satisfaction": 3.9}"#),
+        "/login" => reply("200 OK", "text/html; charset=utf-8", "<!doctype html><title>Sign in</title>"),
+        "/silent.json" => return None,
+        "/api/v1/query_range" | "/api/v1/query" if authorization != Some("Bearer secret-token") => {
+            reply("401 Unauthorized", json, r#"{"status": "error", "errorType": "unauthorized", "error": "no token"}"#)
+        }
+        "/api/v1/query_range" => reply(
+            "200 OK",
+            json,
+            &json!({"status": "success", "data": {"resultType": "matrix", "result": [{"metric": {}, "values": [
+                [NOV_1, "0.41"], [NOV_1 + DAY, "NaN"], [NOV_1 + 2 * DAY, "0.43"]]}]}})
+            .to_string(),
+        ),
+        "/api/v1/query" => reply(
+            "200 OK",
+            json,
+            &json!({"status": "success", "data": {"resultType": "vector", "result": [{"metric": {}, "value": [NOV_1 + 3 * DAY, "0.44"]}]}}).to_string(),
+        ),
+        _ => reply("404 Not Found", "text/plain", "no such path"),
+    })
+}
+
+async fn http_server() -> (String, Arc<Mutex<Seen>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let shared = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let seen = shared.clone();
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buffer = vec![0u8; 8192];
+                let read = socket.read(&mut buffer).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buffer[..read]).to_string();
+                let target = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let path = target.split('?').next().unwrap_or("/").to_string();
+                let authorization = request
+                    .lines()
+                    .find_map(|l| l.strip_prefix("authorization: ").or_else(|| l.strip_prefix("Authorization: ")))
+                    .map(str::to_string);
+                let times_seen = {
+                    let mut seen = seen.lock().unwrap();
+                    if let Some(a) = &authorization {
+                        seen.authorization.push(a.clone());
+                    }
+                    let count = seen.requests.entry(path.clone()).or_default();
+                    *count += 1;
+                    *count
+                };
+                match route(&path, authorization.as_deref(), times_seen) {
+                    Some(answer) => {
+                        let _ = socket.write_all(answer.as_bytes()).await;
+                    }
+                    None => tokio::time::sleep(std::time::Duration::from_secs(30)).await,
+                }
+            });
+        }
+    });
+    (format!("http://{address}"), seen)
+}
+
+async fn start(db: &std::path::Path) -> Client {
+    connect_env(
+        db,
+        (),
+        &[("GROUNDED_ALLOWED_HOSTS", "127.0.0.1"), ("PROM_TOKEN", "secret-token"), ("GROUNDED_FETCH_ATTEMPTS", "2")],
+    )
+    .await
+}
+
+fn pull_of<'a>(synced: &'a Value, source: &str) -> &'a Value {
+    synced["pulls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["source"] == source)
+        .unwrap_or_else(|| panic!("no pull of {source}: {synced}"))
+}
+
+#[tokio::test]
+async fn sources_are_pulled_retried_refused_and_kept_without_their_token() {
+    let (base, seen) = http_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(dir.path()).await;
+    draft_activation(&client).await;
+
+    // A JSON endpoint and a Prometheus server, attached and pulled in one call, with
+    // Prometheus history from November 1st.
+    let synced = ok(
+        &client,
+        "sync_sources",
+        json!({"attach": [
+            {"metric": "KR-1", "url": format!("{base}/activation.json"), "pointer": "/data/rate", "n_pointer": "/data/n", "at_pointer": "/data/at"},
+            {"metric": "M-2", "url": base, "query": "sum(first_project_7d) / sum(signups)", "token_env": "PROM_TOKEN", "multiply": 100}
+        ], "from": "2026-11-01"}),
+    )
+    .await;
+    assert_eq!(synced["attached"], json!(["SRC-1", "SRC-2"]));
+    assert_eq!(synced["failed"], 0, "{synced}");
+    let json_pull = pull_of(&synced, "SRC-1");
+    assert_eq!((json_pull["recorded"].as_u64(), json_pull["attempts"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(json_pull["latest"], json!({"at": "2026-11-02T00:00:00Z", "value": 52.5}));
+    let prometheus = pull_of(&synced, "SRC-2");
+    assert_eq!((prometheus["recorded"].as_u64(), prometheus["skipped"].as_u64()), (Some(2), Some(1)), "NaN is skipped");
+    assert_eq!(prometheus["latest"]["value"], 43.0, "0.43 x 100");
+    assert_eq!(
+        seen.lock().unwrap().authorization,
+        ["Bearer secret-token"],
+        "the token went only to the source naming it"
+    );
+
+    // The pulled values are measurements the score rests on, with their n.
+    let kr = ok(&client, "score", json!({"subject": "KR-1", "as_of": "2026-11-03"})).await["key_result"].clone();
+    assert_eq!(kr["current"]["value"], 52.5);
+    assert_eq!(kr["current"]["n"], 400);
+    let leading = ok(&client, "score", json!({"subject": "KR-2", "as_of": "2026-11-03"})).await["key_result"].clone();
+    assert_eq!(leading["current"]["value"], 43.0);
+    assert_eq!(leading["measurements"], 2);
+
+    // A flaky endpoint is retried; a silent one gives up after its attempts; an HTML
+    // page is not retried. Each failure stores nothing and does not stop the others.
+    let synced = ok(
+        &client,
+        "sync_sources",
+        json!({"attach": [
+            {"metric": "M-3", "url": format!("{base}/flaky.json"), "pointer": "/satisfaction"},
+            {"metric": "M-3", "url": format!("{base}/silent.json"), "pointer": "/satisfaction"},
+            {"metric": "M-3", "url": format!("{base}/login"), "pointer": "/satisfaction"}
+        ]}),
+    )
+    .await;
+    assert_eq!(synced["attached"], json!(["SRC-3", "SRC-4", "SRC-5"]));
+    assert_eq!(synced["failed"], 2, "{synced}");
+    let flaky = pull_of(&synced, "SRC-3");
+    assert_eq!((flaky["ok"].as_bool(), flaky["attempts"].as_u64()), (Some(true), Some(2)), "{flaky}");
+    let silent = pull_of(&synced, "SRC-4")["error"].as_str().unwrap().to_string();
+    assert!(silent.contains("no answer within 700 ms (after 2 attempts)"), "{silent}");
+    let html = pull_of(&synced, "SRC-5")["error"].as_str().unwrap().to_string();
+    assert!(html.contains("answered an HTML page"), "{html}");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.requests["/silent.json"], 2);
+        assert_eq!(seen.requests["/login"], 1);
+    }
+    // The other sources were pulled again in that call (every source by default).
+    assert_eq!(pull_of(&synced, "SRC-1")["ok"], true);
+    assert_eq!(pull_of(&synced, "SRC-1")["replaced"], 0, "the same value at the same time is not a replacement");
+
+    // A host outside the allowlist is refused by field, and nothing is attached.
+    let port = base.rsplit(':').next().unwrap();
+    let refused = err(
+        &client,
+        "sync_sources",
+        json!({"attach": [{"metric": "M-3", "url": format!("http://localhost:{port}/activation.json"), "pointer": "/x"}]}),
+    )
+    .await;
+    assert!(
+        refused.starts_with("attach[0].url: localhost is not on the host allowlist (allowed: 127.0.0.1)"),
+        "{refused}"
+    );
+    let refused =
+        err(&client, "sync_sources", json!({"attach": [{"metric": "M-3", "url": "https://stats.example.com/x", "pointer": "/x", "token_env": "secret value"}]}))
+            .await;
+    assert!(refused.contains("stats.example.com is not on the host allowlist"), "{refused}");
+    let listed = ok(&client, "sync_sources", json!({"pull": false, "detach": ["SRC-4", "SRC-5"]})).await;
+    assert_eq!(listed["sources"].as_array().unwrap().len(), 3);
+    assert_eq!(listed["pulls"], json!([]));
+    client.cancel().await.unwrap();
+
+    // After a restart the sources and their last pull are there; the token never was.
+    let client = start(dir.path()).await;
+    let listed = ok(&client, "sync_sources", json!({"pull": false})).await;
+    let prometheus = listed["sources"].as_array().unwrap().iter().find(|s| s["id"] == "SRC-2").unwrap().clone();
+    assert_eq!(prometheus["token_env"], "PROM_TOKEN");
+    assert_eq!(prometheus["last_pull"]["ok"], true);
+    client.cancel().await.unwrap();
+
+    // `grounded sync` from cron: every source pulled, exit 0; a failing pull exits 1.
+    let db = dir.path().to_path_buf();
+    let sync = move |args: Vec<String>| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
+            .arg("--db")
+            .arg(&db)
+            .arg("sync")
+            .args(args)
+            .env("GROUNDED_ALLOWED_HOSTS", "127.0.0.1")
+            .env("PROM_TOKEN", "secret-token")
+            .env("GROUNDED_FETCH_TIMEOUT_MS", "500")
+            .env("GROUNDED_FETCH_ATTEMPTS", "1")
+            .output()
+            .unwrap()
+    };
+    let run = |args: Vec<String>| {
+        let sync = sync.clone();
+        async move {
+            let done = tokio::task::spawn_blocking(move || sync(args)).await.unwrap();
+            (done.status.code(), String::from_utf8_lossy(&done.stdout).to_string())
+        }
+    };
+    let (code, out) = run(vec![]).await;
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("0 of 3 pulls failed"), "{out}");
+    let args = ["--add-json", &format!("{base}/login"), "--pointer", "/x", "--metric", "M-3"];
+    let (code, out) = run(args.iter().map(|a| a.to_string()).collect()).await;
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("Attached SRC-6.") && out.contains("FAILED SRC-6") && out.contains("1 of 4 pulls failed"),
+        "{out}"
+    );
+    for file in walk(dir.path()) {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(!bytes.windows(12).any(|w| w == b"secret-token"), "the token was written to {}", file.display());
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = vec![];
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn bad_sources_are_refused_by_field_and_nothing_is_attached() {
+    let (base, _) = http_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(dir.path()).await;
+    draft_activation(&client).await;
+    let cases = [
+        (
+            json!({"attach": [{"metric": "M-1", "url": format!("{base}/a"), "pointer": "/a", "query": "up"}]}),
+            "attach[0].query: give pointer",
+        ),
+        (json!({"attach": [{"metric": "M-1", "url": format!("{base}/a")}]}), "attach[0].pointer: is needed"),
+        (
+            json!({"attach": [{"metric": "M-1", "url": format!("{base}/a"), "pointer": "data"}]}),
+            "attach[0].pointer: \"data\" is not a JSON pointer",
+        ),
+        (
+            json!({"attach": [{"metric": "M-99", "url": format!("{base}/a"), "pointer": "/a"}]}),
+            "attach[0].metric: M-99 does not exist",
+        ),
+        (
+            json!({"attach": [{"metric": "M-1", "url": "ftp://127.0.0.1/a", "pointer": "/a"}]}),
+            "attach[0].url: \"ftp://127.0.0.1/a\" must start with http:// or https://",
+        ),
+        (
+            json!({"attach": [{"metric": "M-1", "url": format!("{base}/a"), "pointer": "/a", "token_env": "Bearer abc.def"}]}),
+            "attach[0].token_env: \"Bearer abc.def\" is not an environment variable name",
+        ),
+        (
+            json!({"attach": [{"metric": "M-1", "url": format!("{base}/a"), "pointer": "/a", "multiply": 0}]}),
+            "attach[0].multiply: is 0",
+        ),
+        (
+            json!({"attach": [{"metric": "M-1", "url": base, "query": "up", "n_pointer": "/n"}]}),
+            "attach[0].n_pointer: n_pointer and at_pointer apply to JSON endpoints",
+        ),
+        (json!({"detach": ["SRC-7"]}), "detach[0]: SRC-7 does not exist"),
+        (json!({"sources": ["SRC-1"]}), "sources[0]: SRC-1 does not exist"),
+        (json!({"from": "2026-11-01"}), "attach: no sources are attached"),
+        (json!({"from": "2099-01-01"}), "from: 2099-01-01T00:00:00Z is not in the past"),
+        (json!({"from": "2020-01-01", "step_hours": 1}), "from: asks for"),
+        (json!({"step_hours": 0}), "step_hours: is 0; 1 to 744"),
+        (
+            json!({"attach": [{"metric": "M-1", "url": format!("{base}/a"), "pointer": "/a", "secret": "x"}]}),
+            "unknown field `secret`",
+        ),
+    ];
+    for (arguments, expected) in cases {
+        let message = err(&client, "sync_sources", arguments.clone()).await;
+        assert!(message.contains(expected), "{arguments} gave {message:?}, expected {expected:?}");
+    }
+    let listed = ok(&client, "sync_sources", json!({"pull": false})).await;
+    assert_eq!(listed["sources"], json!([]));
+    // A value the metric's scale refuses (a ratio pulled into a % metric without
+    // multiply is fine; 150 is not) fails that pull and stores nothing.
+    let synced = ok(
+        &client,
+        "sync_sources",
+        json!({"attach": [{"metric": "M-1", "url": format!("{base}/activation.json"), "pointer": "/data/n"}]}),
+    )
+    .await;
+    let error = synced["pulls"][0]["error"].as_str().unwrap();
+    assert!(error.contains("400 is not a percentage"), "{error}");
+    let kr = ok(&client, "score", json!({"subject": "KR-1"})).await["key_result"].clone();
+    assert_eq!(kr["status"], "pending", "{kr}");
+    client.cancel().await.unwrap();
+}
