@@ -51,7 +51,8 @@ async fn tools_are_listed_with_schemas_and_annotations() {
             "suggest_links",
             "sync_sources",
             "unlink_evidence",
-            "update_okr"
+            "update_okr",
+            "validate_indicator"
         ]
     );
     for tool in &tools {

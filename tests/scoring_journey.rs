@@ -10,7 +10,7 @@ use serde_json::json;
 
 async fn draft_with_indicator(client: &Client) {
     draft_activation(client).await;
-    ok(client, "add_indicator", json!({"key_result": "KR-1", "metric": "Share of new accounts inviting a teammate in week 1", "expected_lag_days": 21}))
+    ok(client, "add_indicator", json!({"key_result": "KR-1", "metric": "Share of new accounts inviting a teammate in week 1", "expected_lag_days": 7}))
         .await;
 }
 
@@ -20,7 +20,8 @@ async fn the_example_quarter_is_scored_with_its_intervals_and_survives_a_restart
     let client = connect(dir.path()).await;
     draft_with_indicator(&client).await;
     let imported = ok(&client, "import_measurements", json!({"path": example("measurements.csv")})).await;
-    assert_eq!(imported["recorded"], 32);
+    // 13 weeks of Q3 history for retention and invites, then 8 weeks of Q4 for all four.
+    assert_eq!(imported["recorded"], 58);
     assert_eq!(imported["metrics"].as_array().unwrap().len(), 4);
 
     // Week 8 retention is 54% of 399: (54 - 50) / 15 = 0.267 against 0.59 expected by 2026-11-23.
@@ -91,5 +92,92 @@ async fn bad_measurements_are_refused_by_field_and_nothing_is_written() {
     assert!(message.contains("format"), "{message}");
     let scored = ok(&client, "score", json!({"subject": "KR-1", "as_of": "2026-11-23"})).await;
     assert_eq!(scored["key_result"]["status"], "pending", "a refused call wrote a measurement");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_invite_indicator_is_validated_by_the_example_quarter_and_research() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    draft_with_indicator(&client).await;
+
+    // No data yet: the data cannot decide, and the status stays as it was.
+    let empty = ok(&client, "validate_indicator", json!({"indicator": "IND-1"})).await;
+    assert_eq!(empty["data_verdict"], "insufficient_data");
+    assert_eq!((empty["status"].as_str(), empty["applied"].as_bool()), (Some("assumed"), Some(false)));
+
+    // Two quarters of weekly check-ins: invites fell a week before retention did.
+    ok(&client, "import_measurements", json!({"path": example("measurements.csv")})).await;
+    let validated = ok(&client, "validate_indicator", json!({"indicator": "IND-1"})).await;
+    assert_eq!(validated["data_verdict"], "supports", "{validated}");
+    assert_eq!(validated["status"], "validated");
+    let best = &validated["best"];
+    assert_eq!((best["lag_days"].as_u64(), best["n"].as_u64()), (Some(7), Some(20)), "{best}");
+    assert!(best["r"].as_f64().unwrap() > 0.8 && best["p_adjusted"].as_f64().unwrap() < 0.001, "{best}");
+    let lag_0 = validated["lags"][0]["r"].as_f64().unwrap();
+    assert!(lag_0 < best["r"].as_f64().unwrap() - 0.2, "the same week correlates less: {lag_0}");
+    assert!(
+        validated["reason"].as_str().unwrap().contains("at a lag of 7 days over 20 paired 7-day points"),
+        "{validated}"
+    );
+
+    // The change is kept: on the indicator, in the key result's history and in the checks.
+    let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
+    let indicator = &detail["key_result_details"][0]["indicators"][0];
+    assert_eq!(indicator["status"], "validated");
+    assert_eq!(indicator["validation"]["best_lag_days"], 7);
+    let entry = detail["history"].as_array().unwrap().iter().find(|e| e["action"] == "indicator_validated").unwrap();
+    assert_eq!(entry["changes"][0], json!({"field": "IND-1.status", "from": "assumed", "to": "validated"}));
+
+    // Expecting the indicator to fall as retention rises, no lag shows that: not
+    // validated (the best negative lag is near zero, too uncertain to refute);
+    // apply: false reports without writing.
+    let negative =
+        ok(&client, "validate_indicator", json!({"indicator": "IND-1", "direction": "negative", "apply": false})).await;
+    assert_eq!(
+        (negative["data_verdict"].as_str(), negative["status"].as_str()),
+        (Some("inconclusive"), Some("assumed"))
+    );
+    assert!(negative["best"]["r"].as_f64().unwrap() > -0.5, "{negative}");
+    assert_eq!(negative["applied"], false);
+    let detail = ok(&client, "get_okr", json!({"id": "KR-1"})).await;
+    assert!(detail.to_string().contains("\"status\":\"validated\""), "apply: false wrote: {detail}");
+    // Asking for more pairs than there are: the data does not decide, the status stays.
+    let strict = ok(&client, "validate_indicator", json!({"indicator": "IND-1", "min_n": 30})).await;
+    assert_eq!(
+        (strict["data_verdict"].as_str(), strict["status"].as_str()),
+        (Some("insufficient_data"), Some("validated"))
+    );
+
+    // An indicator without data is validated by research that says it leads, citing it.
+    ok(&client, "add_indicator", json!({"key_result": "KR-1", "metric": "Share of new accounts connecting a data source", "expected_lag_days": 14})).await;
+    let quote = ok(&client, "add_evidence", json!({"items": [{"kind": "interview", "text": "Once our data was connected, we never looked back", "participant": "P4"}]})).await;
+    let quote_id = quote["items"][0]["id"].as_str().unwrap().to_string();
+    ok(&client, "link_evidence", json!({"evidence": [quote_id], "target": "IND-2", "relation": "validates", "rationale": "Retained accounts name the data connection as the turning point"})).await;
+    let research = ok(&client, "validate_indicator", json!({"indicator": "IND-2"})).await;
+    assert_eq!(
+        (research["data_verdict"].as_str(), research["status"].as_str()),
+        (Some("insufficient_data"), Some("validated"))
+    );
+    assert!(
+        research["reason"].as_str().unwrap().starts_with(&format!("Validated by research ({quote_id})")),
+        "{research}"
+    );
+
+    for (arguments, expected) in [
+        (json!({"indicator": "IND-9"}), "indicator: IND-9 does not exist"),
+        (json!({"indicator": "KR-1"}), "indicator: \"KR-1\" is not an indicator id"),
+        (json!({"indicator": "IND-1", "interval_days": 0}), "interval_days: is 0; 1 to 90"),
+        (json!({"indicator": "IND-1", "min_n": 2}), "min_n: is 2; 4 or more"),
+        (json!({"indicator": "IND-1", "max_lag_days": 1000}), "max_lag_days: is above 365"),
+        (
+            json!({"indicator": "IND-1", "from": "2026-11-01", "to": "2026-10-01"}),
+            "from: 2026-11-01T00:00:00Z is after to",
+        ),
+        (json!({"indicator": "IND-1", "direction": "up"}), "direction: unknown variant `up`"),
+    ] {
+        let message = err(&client, "validate_indicator", arguments.clone()).await;
+        assert!(message.contains(expected), "{arguments}: {message} lacks {expected}");
+    }
     client.cancel().await.unwrap();
 }

@@ -11,7 +11,7 @@ use grounded::evidence::search::{SearchRequest, search};
 use grounded::evidence::stats::compare_waves;
 use grounded::evidence::suggest::{SuggestRequest, suggest_links};
 use grounded::evidence::tags;
-use grounded::model::{EvidenceKind, Relation};
+use grounded::model::{EvidenceKind, IndicatorId, Relation};
 use grounded::okr::Actor;
 use grounded::okr::document::read_document;
 use grounded::okr::draft::{Drafted, check_okr, draft_okr};
@@ -20,6 +20,7 @@ use grounded::okr::query::{ListFilter, get_okr, list_okrs};
 use grounded::okr::update::{OkrChanges, UpdateRequest, update_okr};
 use grounded::scoring::measurements::{MeasurementImport, import_measurements};
 use grounded::scoring::score::{ScoreRequest, score};
+use grounded::scoring::validation::{ValidateRequest, p_text, validate_indicator};
 use grounded::store::Store;
 
 use super::render;
@@ -78,7 +79,7 @@ async fn demo() -> anyhow::Result<()> {
         IndicatorRequest {
             key_result: retention_kr.to_string(),
             metric: "Share of new accounts inviting a teammate in week 1".into(),
-            expected_lag_days: 21,
+            expected_lag_days: 7,
             hypothesis: Some(
                 "Accounts that collaborate early stay; churn interviews name working alone as the reason to leave"
                     .into(),
@@ -142,7 +143,7 @@ async fn demo() -> anyhow::Result<()> {
         println!("  {}: {} → {}", c.field, c.from, c.to);
     }
 
-    check_in(&store, &actor, activation).await?;
+    check_in(&store, &actor, activation, indicator.indicator.id).await?;
 
     step("6. List the cycle");
     let page = list_okrs(&store, ListFilter { cycle: Some("2026-Q4".into()), ..Default::default() })?;
@@ -197,9 +198,9 @@ async fn demo() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Step 5: import a quarter of weekly measurements and score it.
-async fn check_in(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow::Result<()> {
-    step("5. Import the quarter's weekly measurements and score it");
+/// Step 5: import a quarter of weekly measurements, score it, test the indicator.
+async fn check_in(store: &Store, actor: &Actor, activation: &Drafted, indicator: IndicatorId) -> anyhow::Result<()> {
+    step("5. Import the weekly measurements, score the quarter, test the leading indicator");
     let path = tempfile_dir()?.join("measurements.csv");
     std::fs::write(&path, EXAMPLE_MEASUREMENTS)?;
     let request = MeasurementImport { path: Some(path.display().to_string()), ..Default::default() };
@@ -215,6 +216,16 @@ async fn check_in(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
     println!("\n  score the whole cycle as of {DEMO_AS_OF}:");
     let request = ScoreRequest { subject: "2026-Q4".into(), as_of: Some(DEMO_AS_OF.into()), ..Default::default() };
     super::score::print_scored(&score(store, request)?);
+    println!("\n  does {indicator} (invites) lead retention? lagged correlation of the weekly series:");
+    let request =
+        ValidateRequest { indicator: indicator.to_string(), to: Some(DEMO_AS_OF.into()), ..Default::default() };
+    let validation = validate_indicator(store, request, actor).await?;
+    for lag in &validation.lags {
+        let r = lag.r.map(|r| format!("{r:+.2}")).unwrap_or_else(|| "  -  ".into());
+        let p = lag.p_value.map(p_text).unwrap_or_default();
+        println!("    lag {:>2} days: r {r}  n {:>2}  {p}", lag.lag_days, lag.n);
+    }
+    println!("  {}", validation.reason);
     Ok(())
 }
 

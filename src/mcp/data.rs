@@ -1,4 +1,5 @@
-//! The data tools: record_measurements, import_measurements, sync_sources, score.
+//! The data tools: record_measurements, import_measurements, sync_sources, score,
+//! validate_indicator.
 //! Each parses, calls the core ([`crate::scoring`], [`crate::sources`]), returns JSON.
 
 use rmcp::model::JsonObject;
@@ -8,6 +9,7 @@ use super::args::{failure, parse};
 use super::{GroundedServer, input, output};
 use crate::scoring::measurements::{self, MeasurementImport, RecordRequest, Recorded};
 use crate::scoring::score::{self, ScoreRequest, Scored};
+use crate::scoring::validation::{self, IndicatorValidation, ValidateRequest};
 use crate::sources::{self, Allowlist, SyncRequest, Synced};
 
 #[tool_router(router = data_tools, vis = "pub(super)")]
@@ -85,5 +87,26 @@ impl GroundedServer {
     async fn score(&self, arguments: JsonObject) -> Result<Json<Scored>, String> {
         let request = parse::<ScoreRequest>(arguments)?;
         score::score(&self.store, request).map(Json).map_err(failure)
+    }
+
+    /// Test whether a leading indicator (IND-2) really leads its key result: both
+    /// metrics are averaged onto a grid (interval_days, default 7) and the indicator at
+    /// t is correlated with the key result's metric at t + lag for lags 0..max_lag_days.
+    /// Answers r, n and p-value per lag, the best lag in the expected direction
+    /// (positive by default) with a 95% interval and a p-value adjusted for the lags
+    /// tried, and the `validates` / `contradicts` evidence linked to the indicator. Sets
+    /// the status: validated (strong, significant data, or research with no data
+    /// against it), refuted (confidently weak or the wrong way), assumed otherwise;
+    /// below min_n pairs (default 10) the data does not decide. The reason cites the
+    /// numbers and evidence ids; the change is kept in the key result's history.
+    /// apply: false reports without writing.
+    #[tool(
+        output_schema = output::<IndicatorValidation>(),
+        input_schema = input::<ValidateRequest>(),
+        annotations(title = "Validate a leading indicator", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn validate_indicator(&self, arguments: JsonObject) -> Result<Json<IndicatorValidation>, String> {
+        let request = parse::<ValidateRequest>(arguments)?;
+        validation::validate_indicator(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 }

@@ -29,6 +29,22 @@ pub struct Indicator {
     /// Why the owner believes it leads (the hypothesis, in words).
     pub hypothesis: Option<String>,
     pub created_at: Timestamp,
+    /// The last validate_indicator run that decided its status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<ValidationSummary>,
+}
+
+/// What the last validation found, kept on the indicator so get_okr can show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ValidationSummary {
+    pub at: Timestamp,
+    pub by: String,
+    /// The lag (days) at which the indicator best predicted the outcome, if measured.
+    pub best_lag_days: Option<u32>,
+    pub r: Option<f64>,
+    pub n: usize,
+    pub p_value: Option<f64>,
+    pub reason: String,
 }
 
 /// Work expected to move a key result. Its completion is never key-result progress.

@@ -24,7 +24,7 @@ pub use ids::{
     EvidenceId, IdParseError, IndicatorId, InitiativeId, KeyResultId, LinkId, MetricId, ObjectiveId, OkrId, SourceId,
     StudyId,
 };
-pub use indicator::{Indicator, IndicatorStatus, Initiative};
+pub use indicator::{Indicator, IndicatorStatus, Initiative, ValidationSummary};
 pub use key_result::{Direction, KeyResult, KrRole, KrType, Scale, Threshold, ThresholdKind, Unit};
 pub use measurement::{Measurement, MeasurementPoint, measurement_key};
 pub use metric::{Metric, normalize_metric_name};

@@ -78,6 +78,7 @@ pub async fn add_indicator(store: &Store, request: IndicatorRequest, actor: &Act
             status: IndicatorStatus::Assumed,
             hypothesis: hypothesis.clone(),
             created_at: now,
+            validation: None,
         };
         tx.put(Table::Indicators, &id.key(), &indicator)?;
         tx.put_raw(Table::KeyResultChildren, &child_key(kr, INDICATOR, id.0), &[])?;

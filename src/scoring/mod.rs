@@ -9,3 +9,4 @@
 pub mod formula;
 pub mod measurements;
 pub mod score;
+pub mod validation;

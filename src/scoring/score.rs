@@ -256,7 +256,8 @@ fn day_of(at: Timestamp) -> Date {
     at.to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
-fn round(x: f64) -> f64 {
+/// Three decimals: what a score shows.
+pub(crate) fn round(x: f64) -> f64 {
     (x * 1_000.0).round() / 1_000.0
 }
 
