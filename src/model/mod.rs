@@ -26,7 +26,10 @@ pub use ids::{
 };
 pub use indicator::{Indicator, IndicatorStatus, Initiative, ValidationSummary};
 pub use key_result::{Direction, KeyResult, KrRole, KrType, Scale, Threshold, ThresholdKind, Unit};
-pub use measurement::{Measurement, MeasurementPoint, measurement_key};
+pub use measurement::{
+    Measurement, MeasurementPoint, block_entries, block_key, encode_block, history_key, history_prefix, month_of,
+    parse_measurement_key,
+};
 pub use metric::{Metric, normalize_metric_name};
 pub use objective::{Commitment, Level, Objective, Status};
 pub use source::{MetricSource, PullOutcome, SourceKind};

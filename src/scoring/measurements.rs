@@ -7,7 +7,7 @@
 //! is kept in history under the same key plus a sequence, in the same tree, so one
 //! atomic sled batch writes both.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use jiff::Timestamp;
@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::fetch;
 use crate::model::{
-    Cycle, KeyResultId, Measurement, MeasurementPoint, Metric, MetricId, Unit, measurement_key, normalize_metric_name,
+    Cycle, KeyResultId, Measurement, MeasurementPoint, Metric, MetricId, Unit, block_entries, block_key, encode_block,
+    history_key, history_prefix, month_of, normalize_metric_name,
 };
 use crate::okr::Actor;
 use crate::store::{Store, Table};
@@ -266,31 +267,38 @@ fn plan(store: &Store, inputs: Vec<(String, MeasurementInput)>, actor: &Actor) -
     inputs.into_iter().map(|(field, input)| plan_one(&mut resolver, &field, input, actor, now)).collect()
 }
 
-/// Writes validated measurements in one atomic batch, keeping replaced values.
+/// Writes validated measurements in one atomic batch, keeping replaced values: each
+/// month block touched is read once, merged and written once.
 fn write(store: &Store, measurements: &[Measurement]) -> Result<Recorded> {
     let _guard = WRITE.lock().unwrap_or_else(|e| e.into_inner());
     let tree = store.tree(Table::Measurements);
-    let mut batch = sled::Batch::default();
-    let mut pending: HashMap<[u8; 16], Vec<u8>> = HashMap::new();
-    let mut replaced = 0;
+    // In call order within each block, so the last write wins.
+    let mut blocks: BTreeMap<[u8; 13], Vec<&Measurement>> = BTreeMap::new();
     for m in measurements {
-        let key = m.key();
-        let encoded = m.encode();
-        let previous = match pending.get(&key) {
-            Some(bytes) => Some(sled::IVec::from(bytes.as_slice())),
-            None => tree.get(key)?,
-        };
-        if let Some(previous) = previous {
-            if Measurement::decode(&key, &previous).is_some_and(|p| p.same_reading(m)) {
-                continue;
+        blocks.entry(block_key(m.metric, month_of(m.at))).or_default().push(m);
+    }
+    let mut batch = sled::Batch::default();
+    let mut replaced = 0;
+    for (key, arriving) in blocks {
+        let stored = tree.get(key)?;
+        let mut entries: BTreeMap<i64, Vec<u8>> =
+            stored.as_deref().map(|b| block_entries(b).map(|(at, e)| (at, e.to_vec())).collect()).unwrap_or_default();
+        let mut changed = false;
+        for m in arriving {
+            let at = m.at.as_microsecond();
+            if let Some(previous) = entries.get(&at) {
+                if Measurement::decode(m.metric, at, previous).is_some_and(|p| p.same_reading(m)) {
+                    continue;
+                }
+                batch.insert(history_key(m.metric, m.at, store.generate_id()?), previous.as_slice());
+                replaced += 1;
             }
-            let mut history_key = key.to_vec();
-            history_key.extend_from_slice(&store.generate_id()?.to_be_bytes());
-            batch.insert(history_key, previous);
-            replaced += 1;
+            entries.insert(at, m.encode());
+            changed = true;
         }
-        batch.insert(&key[..], encoded.as_slice());
-        pending.insert(key, encoded);
+        if changed {
+            batch.insert(&key[..], encode_block(entries.iter().map(|(at, e)| (*at, e.as_slice()))));
+        }
     }
     tree.apply_batch(batch)?;
     let mut spans: Vec<MetricSpan> = vec![];
@@ -492,31 +500,38 @@ fn jsonl_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(Str
     Ok(inputs)
 }
 
+fn unreadable(metric: MetricId) -> Error {
+    Error::Corrupt { key: format!("measurements of {metric}"), message: "an unreadable measurement".into() }
+}
+
 /// The points of `metric` from `from` to `to` (inclusive), in time order; replaced
-/// values are skipped.
+/// values are not among them.
 pub fn points(store: &Store, metric: MetricId, from: Timestamp, to: Timestamp) -> Result<Vec<MeasurementPoint>> {
-    let tree = store.tree(Table::Measurements);
     let mut points = vec![];
-    for entry in tree.range(measurement_key(metric, from)..=measurement_key(metric, to)) {
-        let (key, value) = entry?;
-        if key.len() != 16 {
-            continue;
+    if from > to {
+        return Ok(points);
+    }
+    let (low, high) = (from.as_microsecond(), to.as_microsecond());
+    let tree = store.tree(Table::Measurements);
+    for block in tree.range(block_key(metric, month_of(from))..=block_key(metric, month_of(to))) {
+        let (_, block) = block?;
+        for (at, entry) in block_entries(&block) {
+            if (low..=high).contains(&at) {
+                points.push(MeasurementPoint::decode(at, entry).ok_or_else(|| unreadable(metric))?);
+            }
         }
-        points.push(MeasurementPoint::decode(&key, &value).ok_or_else(|| Error::Corrupt {
-            key: format!("measurement of {metric}"),
-            message: "an unreadable measurement".into(),
-        })?);
     }
     Ok(points)
 }
 
 /// The last point of `metric` at or before `at`.
 pub fn last_before(store: &Store, metric: MetricId, at: Timestamp) -> Result<Option<MeasurementPoint>> {
+    let limit = at.as_microsecond();
     let tree = store.tree(Table::Measurements);
-    for entry in tree.range(measurement_key(metric, Timestamp::MIN)..=measurement_key(metric, at)).rev() {
-        let (key, value) = entry?;
-        if key.len() == 16 {
-            return Ok(MeasurementPoint::decode(&key, &value));
+    for block in tree.range(block_key(metric, 0)..=block_key(metric, month_of(at))).rev() {
+        let (_, block) = block?;
+        if let Some((t, entry)) = block_entries(&block).take_while(|(t, _)| *t <= limit).last() {
+            return MeasurementPoint::decode(t, entry).map(Some).ok_or_else(|| unreadable(metric));
         }
     }
     Ok(None)
@@ -524,15 +539,10 @@ pub fn last_before(store: &Store, metric: MetricId, at: Timestamp) -> Result<Opt
 
 /// Values that were replaced at `metric` and `at`, oldest first.
 pub fn replaced(store: &Store, metric: MetricId, at: Timestamp) -> Result<Vec<Measurement>> {
-    let key = measurement_key(metric, at);
     let mut found = vec![];
-    for entry in store.tree(Table::Measurements).scan_prefix(key) {
-        let (k, value) = entry?;
-        if k.len() == 24
-            && let Some(m) = Measurement::decode(&k[..16], &value)
-        {
-            found.push(m);
-        }
+    for entry in store.tree(Table::Measurements).scan_prefix(history_prefix(metric, at)) {
+        let (_, value) = entry?;
+        found.push(Measurement::decode(metric, at.as_microsecond(), &value).ok_or_else(|| unreadable(metric))?);
     }
     Ok(found)
 }
@@ -581,6 +591,26 @@ mod tests {
         assert_eq!(all.iter().map(|p| p.value).collect::<Vec<_>>(), [41.0, 43.0]);
         assert_eq!(replaced(&store, metric, at).unwrap().iter().map(|m| m.value).collect::<Vec<_>>(), [42.5]);
         assert_eq!(last_before(&store, metric, at).unwrap().unwrap().value, 43.0);
+    }
+
+    #[test]
+    fn ranges_and_the_last_value_before_cross_month_blocks() {
+        let (store, metric) = store_with_metric();
+        let m = metric.to_string();
+        let days = ["2026-08-20", "2026-09-03", "2026-09-30T23:59:59Z", "2026-10-01", "2026-11-15"];
+        record(&store, days.iter().enumerate().map(|(i, d)| input(&m, d, 40.0 + i as f64)).collect()).unwrap();
+        let t = |text: &str| parse_time("t", text).unwrap();
+        let middle = points(&store, metric, t("2026-09-03"), t("2026-10-01")).unwrap();
+        assert_eq!(middle.iter().map(|p| p.value).collect::<Vec<_>>(), [41.0, 42.0, 43.0], "inclusive at both ends");
+        assert_eq!(last_before(&store, metric, t("2026-10-20")).unwrap().unwrap().value, 43.0);
+        assert_eq!(last_before(&store, metric, t("2026-10-01")).unwrap().unwrap().value, 43.0);
+        assert_eq!(
+            last_before(&store, metric, t("2026-09-30")).unwrap().unwrap().value,
+            41.0,
+            "skips the later one of the same month"
+        );
+        assert_eq!(last_before(&store, metric, t("2026-08-01")).unwrap(), None);
+        assert!(points(&store, metric, t("2026-10-02"), t("2026-10-01")).unwrap().is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! write only after [`Store::flush`] returned, so an acknowledged write survives a crash.
 
 mod codec;
+mod migrate;
 
 use std::any::Any;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,8 @@ use crate::model::{AuditEntry, IndicatorId, InitiativeId, KeyResultId, MetricId,
 pub use codec::{RECORD_VERSION, decode, encode};
 
 /// The layout version of the whole database; bumped when trees or keys change shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: measurements stored in month blocks (see `migrate`).
+pub const SCHEMA_VERSION: u32 = 2;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled caches up to 1 GB by default; a workspace's hot set is far smaller, and the
 /// peak-memory budget (300 MB with 100,000 excerpts) leaves room for the search index.
@@ -64,9 +66,9 @@ pub enum Table {
     LinksByEvidence,
     /// Alias → canonical tag name; a canonical tag maps to itself.
     Tags,
-    /// Metric id + time (16 bytes) → the measurement in force; the same key + a
-    /// sequence (24 bytes) → a value it replaced. One tree, so one atomic batch
-    /// writes both (see `scoring::measurements`).
+    /// Metric id + 0 + month (13 bytes) → that month's measurements in time order;
+    /// metric id + 1 + time + sequence (25 bytes) → a value one replaced. One tree,
+    /// so one atomic batch writes both (see `model::measurement`).
     Measurements,
     /// Source id → a metric source pulled over HTTP (`sources`).
     Sources,
@@ -158,7 +160,15 @@ impl Store {
                         ),
                     ));
                 }
-                // Versions below SCHEMA_VERSION would be migrated here; there are none yet.
+                if found < 2 {
+                    let moved = migrate::measurements_v1_to_v2(self.tree(Table::Measurements))?;
+                    tracing::info!(moved, "measurements migrated to month blocks (schema 1 to 2)");
+                }
+                if found < SCHEMA_VERSION {
+                    self.db.flush()?;
+                    meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+                    self.db.flush()?;
+                }
                 Ok(())
             }
         }
@@ -370,6 +380,59 @@ mod tests {
         }
         let err = Store::open(dir.path()).err().unwrap();
         assert!(err.to_string().contains("upgrade grounded"), "{err}");
+    }
+
+    #[test]
+    fn a_version_1_database_has_its_measurements_moved_into_month_blocks() {
+        use crate::model::{Measurement, MetricId, block_entries, block_key, history_prefix, month_of};
+        let reading = |at: &str, value: f64| Measurement {
+            metric: MetricId(3),
+            at: at.parse().unwrap(),
+            value,
+            n: Some(400),
+            population: None,
+            sd: None,
+            confidence: None,
+            source: None,
+            note: Some("v1".into()),
+            recorded_by: "t".into(),
+            recorded_at: "2026-11-01T00:00:00Z".parse().unwrap(),
+        };
+        // The version 1 key: metric + time with its sign bit flipped (+ a sequence for history).
+        let v1_key = |m: &Measurement| {
+            let mut key = m.metric.0.to_be_bytes().to_vec();
+            key.extend_from_slice(&((m.at.as_microsecond() as u64) ^ (1 << 63)).to_be_bytes());
+            key
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let (sep, oct, old) = (
+            reading("2026-09-30T00:00:00Z", 41.0),
+            reading("2026-10-07T00:00:00Z", 44.0),
+            reading("2026-10-07T00:00:00Z", 43.0),
+        );
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let tree = store.tree(Table::Measurements);
+            for m in [&sep, &oct] {
+                tree.insert(v1_key(m), m.encode()).unwrap();
+            }
+            let mut history = v1_key(&old);
+            history.extend_from_slice(&7u64.to_be_bytes());
+            tree.insert(history, old.encode()).unwrap();
+            store.tree(Table::Meta).insert(SCHEMA_KEY, &1u32.to_be_bytes()).unwrap();
+            store.flush_blocking().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let tree = store.tree(Table::Measurements);
+        assert!(tree.iter().keys().all(|k| matches!(k.unwrap().len(), 13 | 25)), "no version 1 key is left");
+        let october = tree.get(block_key(MetricId(3), month_of(oct.at))).unwrap().unwrap();
+        let entries: Vec<_> = block_entries(&october).collect();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(Measurement::decode(MetricId(3), entries[0].0, entries[0].1), Some(oct.clone()));
+        assert!(tree.get(block_key(MetricId(3), month_of(sep.at))).unwrap().is_some());
+        assert_eq!(tree.scan_prefix(history_prefix(MetricId(3), old.at)).count(), 1);
+        let version = store.tree(Table::Meta).get(SCHEMA_KEY).unwrap().unwrap();
+        assert_eq!(version.as_ref(), SCHEMA_VERSION.to_be_bytes());
     }
 
     #[test]
