@@ -7,8 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use grounded::evidence::import::ImportFormat;
-use grounded::model::{Relation, SourceId};
-use grounded::sources::SourceInput;
+use grounded::model::Relation;
 
 /// Keep OKRs honest: check them against good practice, ground them in customer
 /// evidence, score them against data. Serves MCP over stdio for AI assistants.
@@ -86,52 +85,7 @@ enum Command {
     ///
     /// Hosts must be on GROUNDED_ALLOWED_HOSTS; tokens are read from the environment
     /// variable a source names. Attach a source with --add-json or --add-prometheus.
-    Sync {
-        /// Pull only these sources (SRC-2 ...) [default: all]
-        sources: Vec<String>,
-        /// List the sources and pull nothing
-        #[arg(long)]
-        list: bool,
-        /// Attach a JSON endpoint (with --pointer and --metric)
-        #[arg(long, value_name = "URL", conflicts_with = "add_prometheus", requires_all = ["pointer", "metric"])]
-        add_json: Option<String>,
-        /// Attach a Prometheus server (with --query and --metric)
-        #[arg(long, value_name = "URL", requires_all = ["query", "metric"])]
-        add_prometheus: Option<String>,
-        /// The metric of the source to attach (M-4, a name, or KR-12)
-        #[arg(long)]
-        metric: Option<String>,
-        /// JSON pointer to the value (/data/rate)
-        #[arg(long)]
-        pointer: Option<String>,
-        /// JSON pointer to the sample size n
-        #[arg(long)]
-        n_pointer: Option<String>,
-        /// JSON pointer to the time the value was true
-        #[arg(long)]
-        at_pointer: Option<String>,
-        /// PromQL query returning one series
-        #[arg(long)]
-        query: Option<String>,
-        /// Environment variable holding a bearer token (its name; the token is never stored)
-        #[arg(long)]
-        token_env: Option<String>,
-        /// Multiply pulled values (100 turns a ratio into a percentage)
-        #[arg(long)]
-        multiply: Option<f64>,
-        /// Remove a source (repeatable); its measurements stay
-        #[arg(long = "remove", value_name = "SRC")]
-        remove: Vec<String>,
-        /// Prometheus: also pull the history from this date (YYYY-MM-DD)
-        #[arg(long)]
-        from: Option<String>,
-        /// Hours between history points [default: 24]
-        #[arg(long)]
-        step_hours: Option<u32>,
-        /// Print the full result as JSON
-        #[arg(long)]
-        json: bool,
-    },
+    Sync(cli::sync::SyncArgs),
     /// The tag vocabulary: list tags, merge one into another
     Tag {
         #[command(subcommand)]
@@ -210,47 +164,7 @@ fn main() -> ExitCode {
         }
         Command::Import { what: ImportWhat::Measurements { file, metric } } => cli::score::import(cli.db, file, metric),
         Command::Score { subject, as_of, json } => cli::score::run(cli.db, subject, as_of, json),
-        Command::Sync {
-            sources,
-            list,
-            add_json,
-            add_prometheus,
-            metric,
-            pointer,
-            n_pointer,
-            at_pointer,
-            query,
-            token_env,
-            multiply,
-            remove,
-            from,
-            step_hours,
-            json,
-        } => (|| {
-            let attach = add_json.or(add_prometheus).map(|url| SourceInput {
-                metric: metric.unwrap_or_default(),
-                url,
-                pointer,
-                n_pointer,
-                at_pointer,
-                query,
-                token_env,
-                multiply,
-            });
-            let ids = |texts: Vec<String>| -> anyhow::Result<Vec<SourceId>> {
-                texts.iter().map(|t| t.parse::<SourceId>().map_err(anyhow::Error::from)).collect()
-            };
-            let args = cli::sync::SyncArgs {
-                sources: ids(sources)?,
-                attach,
-                detach: ids(remove)?,
-                list,
-                from,
-                step_hours,
-                json,
-            };
-            cli::sync::run(cli.db, args)
-        })(),
+        Command::Sync(args) => cli::sync::run(cli.db, args),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),
     };

@@ -12,22 +12,70 @@ use grounded::store::Store;
 use super::database_path;
 use super::evidence::runtime;
 
-/// What `grounded sync` was asked, as parsed by clap in main.rs.
+/// The flags of `grounded sync`.
+#[derive(clap::Args)]
 pub struct SyncArgs {
-    pub sources: Vec<SourceId>,
-    pub attach: Option<SourceInput>,
-    pub detach: Vec<SourceId>,
-    pub list: bool,
-    pub from: Option<String>,
-    pub step_hours: Option<u32>,
-    pub json: bool,
+    /// Pull only these sources (SRC-2 ...) [default: all]
+    sources: Vec<SourceId>,
+    /// List the sources and pull nothing
+    #[arg(long)]
+    list: bool,
+    /// Attach a JSON endpoint (with --pointer and --metric)
+    #[arg(long, value_name = "URL", conflicts_with = "add_prometheus", requires_all = ["pointer", "metric"])]
+    add_json: Option<String>,
+    /// Attach a Prometheus server (with --query and --metric)
+    #[arg(long, value_name = "URL", requires_all = ["query", "metric"])]
+    add_prometheus: Option<String>,
+    /// The metric of the source to attach (M-4, a name, or KR-12)
+    #[arg(long)]
+    metric: Option<String>,
+    /// JSON pointer to the value (/data/rate)
+    #[arg(long)]
+    pointer: Option<String>,
+    /// JSON pointer to the sample size n
+    #[arg(long)]
+    n_pointer: Option<String>,
+    /// JSON pointer to the time the value was true
+    #[arg(long)]
+    at_pointer: Option<String>,
+    /// PromQL query returning one series
+    #[arg(long)]
+    query: Option<String>,
+    /// Environment variable holding a bearer token (its name; the token is never stored)
+    #[arg(long)]
+    token_env: Option<String>,
+    /// Multiply pulled values (100 turns a ratio into a percentage)
+    #[arg(long)]
+    multiply: Option<f64>,
+    /// Remove a source (repeatable); its measurements stay
+    #[arg(long = "remove", value_name = "SRC")]
+    remove: Vec<SourceId>,
+    /// Prometheus: also pull the history from this date (YYYY-MM-DD)
+    #[arg(long)]
+    from: Option<String>,
+    /// Hours between history points [default: 24]
+    #[arg(long)]
+    step_hours: Option<u32>,
+    /// Print the full result as JSON
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let store = Store::open(&database_path(db)?)?;
+    let attach = args.add_json.or(args.add_prometheus).map(|url| SourceInput {
+        metric: args.metric.unwrap_or_default(),
+        url,
+        pointer: args.pointer,
+        n_pointer: args.n_pointer,
+        at_pointer: args.at_pointer,
+        query: args.query,
+        token_env: args.token_env,
+        multiply: args.multiply,
+    });
     let request = SyncRequest {
-        attach: args.attach.into_iter().collect(),
-        detach: args.detach,
+        attach: attach.into_iter().collect(),
+        detach: args.remove,
         sources: (!args.sources.is_empty()).then_some(args.sources),
         pull: !args.list,
         from: args.from,

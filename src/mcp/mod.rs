@@ -89,7 +89,9 @@ grounded keeps OKRs honest. Run a drafting conversation like a good OKR coach:
 6. Later changes go through update_okr; moving a target or baseline needs a reason, which is kept in the history.
 Ground them: add_evidence / import_evidence store research verbatim; search_evidence and suggest_links find it; link_evidence attaches it with a relation and a one-sentence reason.
 Check-ins: record_measurements (give n and population when known) or import_measurements, then score a KR, an objective or a cycle. Report progress with its n and interval; say 'inconclusive' when the score says so, and never call a pending or stale key result on track.
-Ids are short and typed: O-3 objective, KR-12 key result, M-4 metric, IND-2 indicator, INI-5 initiative.
+Numbers that live elsewhere: sync_sources attaches a JSON endpoint or a Prometheus query to a metric and pulls it (hosts must be on the server's allowlist; tokens stay in its environment).
+Before a cycle bets on a leading indicator, call validate_indicator: report r, the lag, n and the p-value it found, and the research it cites; below the minimum n it does not decide, so do not call the indicator validated.
+Ids are short and typed: O-3 objective, KR-12 key result, M-4 metric, IND-2 indicator, INI-5 initiative, SRC-2 source.
 Errors name the field and what is accepted: fix that field and call again.";
 
 /// The server: the store, who is acting, and the tool routes.
