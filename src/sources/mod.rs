@@ -150,27 +150,9 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, al
         .enumerate()
         .map(|(i, input)| plan_source(store, &format!("attach[{i}]"), input, allowlist))
         .collect::<Result<Vec<_>>>()?;
-    for (i, id) in request.detach.iter().enumerate() {
-        if store.get::<MetricSource>(Table::Sources, &id.key())?.is_none() {
-            return Err(Error::not_found(
-                format!("detach[{i}]"),
-                id,
-                "sync_sources with pull: false lists the sources",
-            ));
-        }
-    }
-    if let Some(ids) = &request.sources {
-        for (i, id) in ids.iter().enumerate() {
-            if store.get::<MetricSource>(Table::Sources, &id.key())?.is_none() {
-                return Err(Error::not_found(
-                    format!("sources[{i}]"),
-                    id,
-                    "sync_sources with pull: false lists the sources",
-                ));
-            }
-        }
-    }
     let existing = list(store)?;
+    known(&existing, "detach", &request.detach)?;
+    known(&existing, "sources", request.sources.as_deref().unwrap_or_default())?;
     let attached = store.transact(|tx| {
         for id in &request.detach {
             tx.remove(Table::Sources, &id.key())?;
@@ -227,6 +209,16 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, al
         pulls,
         allowed_hosts: allowlist.entries().to_vec(),
     })
+}
+
+/// Refuses an id in `ids` that is not attached, naming its place (`detach[1]`).
+fn known(existing: &[MetricSource], field: &str, ids: &[SourceId]) -> Result<()> {
+    match ids.iter().enumerate().find(|(_, id)| !existing.iter().any(|s| s.id == **id)) {
+        Some((i, id)) => {
+            Err(Error::not_found(format!("{field}[{i}]"), id, "sync_sources with pull: false lists the sources"))
+        }
+        None => Ok(()),
+    }
 }
 
 /// Every attached source, in id order.
@@ -401,23 +393,25 @@ async fn pull_all(
             done.map_err(|e| Error::invalid("sources", format!("a pull stopped unexpectedly: {e}")))?;
         fetched[index] = Some(result);
     }
-    let mut pulls = vec![];
-    for (source, result) in chosen.into_iter().zip(fetched) {
-        let result = result.unwrap_or_else(|| Err(Error::invalid("sources", "the pull did not finish")));
-        let pull = store_pull(store, &source, result, actor);
-        let outcome = PullOutcome { at: now, ok: pull.ok, values: pull.recorded, error: pull.error.clone() };
-        store.transact(|tx| {
-            // The source may have been detached by another call meanwhile: do not revive it.
-            match tx.get::<MetricSource>(Table::Sources, &source.id.key())? {
-                Some(mut current) => {
-                    current.last_pull = Some(outcome.clone());
-                    tx.put(Table::Sources, &source.id.key(), &current)
-                }
-                None => Ok(()),
+    let pulls: Vec<Pull> = chosen
+        .iter()
+        .zip(fetched)
+        .map(|(source, result)| {
+            let result = result.unwrap_or_else(|| Err(Error::invalid("sources", "the pull did not finish")));
+            store_pull(store, source, result, actor)
+        })
+        .collect();
+    store.transact(|tx| {
+        for pull in &pulls {
+            // A source detached by another call meanwhile is not revived.
+            if let Some(mut current) = tx.get::<MetricSource>(Table::Sources, &pull.source.key())? {
+                current.last_pull =
+                    Some(PullOutcome { at: now, ok: pull.ok, values: pull.recorded, error: pull.error.clone() });
+                tx.put(Table::Sources, &pull.source.key(), &current)?;
             }
-        })?;
-        pulls.push(pull);
-    }
+        }
+        Ok(())
+    })?;
     Ok(pulls)
 }
 

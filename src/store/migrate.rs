@@ -27,10 +27,19 @@ pub fn measurements_v1_to_v2(tree: &sled::Tree) -> Result<usize> {
         let Ok(at) = Timestamp::from_microsecond((bits ^ (1 << 63)) as i64) else { continue };
         if key.len() == 16 {
             let block = block_key(metric, month_of(at));
-            let entries = blocks.entry(block).or_insert_with(|| match tree.get(block) {
-                Ok(Some(stored)) => block_entries(&stored).map(|(t, e)| (t, e.to_vec())).collect(),
-                _ => BTreeMap::new(),
-            });
+            let entries = match blocks.entry(block) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    // A crash midway may have left a block already written for this month.
+                    let stored = tree.get(block)?;
+                    e.insert(
+                        stored
+                            .as_deref()
+                            .map(|b| block_entries(b).map(|(t, v)| (t, v.to_vec())).collect())
+                            .unwrap_or_default(),
+                    )
+                }
+            };
             entries.insert(at.as_microsecond(), value.to_vec());
         } else {
             let sequence = u64::from_be_bytes(key[16..24].try_into().expect("8 bytes"));
