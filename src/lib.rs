@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod evidence;
+pub mod explain;
 pub mod fetch;
 pub mod mcp;
 pub mod model;

@@ -81,6 +81,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Answer "why did X slip?" from the data and research, citing what it rests on;
+    /// exits 1 when the question matched no single subject
+    Explain(cli::explain::ExplainArgs),
     /// Pull every metric source (for cron); exits 1 when a pull failed
     ///
     /// Hosts must be on GROUNDED_ALLOWED_HOSTS; tokens are read from the environment
@@ -164,6 +167,7 @@ fn main() -> ExitCode {
         }
         Command::Import { what: ImportWhat::Measurements { file, metric } } => cli::score::import(cli.db, file, metric),
         Command::Score { subject, as_of, json } => cli::score::run(cli.db, subject, as_of, json),
+        Command::Explain(args) => cli::explain::run(cli.db, args),
         Command::Sync(args) => cli::sync::run(cli.db, args),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),

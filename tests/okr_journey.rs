@@ -40,6 +40,7 @@ async fn tools_are_listed_with_schemas_and_annotations() {
             "add_initiative",
             "check_okr",
             "draft_okr",
+            "explain",
             "get_okr",
             "import_evidence",
             "import_measurements",
@@ -66,7 +67,7 @@ async fn tools_are_listed_with_schemas_and_annotations() {
         let annotations = tool.annotations.as_ref().unwrap_or_else(|| panic!("{} has no annotations", tool.name));
         let read_only = matches!(
             tool.name.as_ref(),
-            "check_okr" | "list_okrs" | "get_okr" | "search_evidence" | "suggest_links" | "score"
+            "check_okr" | "list_okrs" | "get_okr" | "search_evidence" | "suggest_links" | "score" | "explain"
         );
         assert_eq!(annotations.read_only_hint, Some(read_only), "{}", tool.name);
         // Only the imports and sources reach outside the database (they fetch URLs).

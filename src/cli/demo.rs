@@ -11,6 +11,7 @@ use grounded::evidence::search::{SearchRequest, search};
 use grounded::evidence::stats::compare_waves;
 use grounded::evidence::suggest::{SuggestRequest, suggest_links};
 use grounded::evidence::tags;
+use grounded::explain::{ExplainRequest, explain};
 use grounded::model::{EvidenceKind, IndicatorId, Relation};
 use grounded::okr::Actor;
 use grounded::okr::document::read_document;
@@ -144,6 +145,7 @@ async fn demo() -> anyhow::Result<()> {
     }
 
     check_in(&store, &actor, activation, indicator.indicator.id).await?;
+    why(&store)?;
 
     step("6. List the cycle");
     let page = list_okrs(&store, ListFilter { cycle: Some("2026-Q4".into()), ..Default::default() })?;
@@ -226,6 +228,20 @@ async fn check_in(store: &Store, actor: &Actor, activation: &Drafted, indicator:
         println!("    lag {:>2} days: r {r}  n {:>2}  {p}", lag.lag_days, lag.n);
     }
     println!("  {}", validation.reason);
+    Ok(())
+}
+
+/// Step 6: the question users ask in chat, answered from the workspace.
+fn why(store: &Store) -> anyhow::Result<()> {
+    let question = "Why did activation slip?";
+    step(&format!("6. Ask \"{question}\""));
+    let answer = explain(
+        store,
+        ExplainRequest { question: Some(question.into()), as_of: Some(DEMO_AS_OF.into()), ..Default::default() },
+    )?;
+    for line in answer.narrative.lines() {
+        println!("  {line}");
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod demo;
 pub mod evidence;
+pub mod explain;
 pub mod render;
 pub mod score;
 pub mod sync;

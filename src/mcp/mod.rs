@@ -5,6 +5,7 @@
 //! file per group (`okrs.rs`: the OKR tools of DESIGN.md); each group contributes a
 //! router and [`GroundedServer::new`] adds them together.
 
+mod answers;
 pub mod args;
 mod data;
 mod evidence;
@@ -104,7 +105,11 @@ pub struct GroundedServer {
 
 impl GroundedServer {
     pub fn new(store: Store, actor: Actor) -> Self {
-        GroundedServer { store, actor, tool_router: Self::okr_tools() + Self::evidence_tools() + Self::data_tools() }
+        GroundedServer {
+            store,
+            actor,
+            tool_router: Self::okr_tools() + Self::evidence_tools() + Self::data_tools() + Self::answer_tools(),
+        }
     }
 
     /// Every tool this server offers, for schema generation and tests.

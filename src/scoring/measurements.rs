@@ -507,9 +507,24 @@ fn unreadable(metric: MetricId) -> Error {
 /// The points of `metric` from `from` to `to` (inclusive), in time order; replaced
 /// values are not among them.
 pub fn points(store: &Store, metric: MetricId, from: Timestamp, to: Timestamp) -> Result<Vec<MeasurementPoint>> {
-    let mut points = vec![];
+    in_range(store, metric, from, to, MeasurementPoint::decode)
+}
+
+/// The same measurements whole, with their source and note (for citing them).
+pub fn readings(store: &Store, metric: MetricId, from: Timestamp, to: Timestamp) -> Result<Vec<Measurement>> {
+    in_range(store, metric, from, to, |at, bytes| Measurement::decode(metric, at, bytes))
+}
+
+fn in_range<T>(
+    store: &Store,
+    metric: MetricId,
+    from: Timestamp,
+    to: Timestamp,
+    decode: impl Fn(i64, &[u8]) -> Option<T>,
+) -> Result<Vec<T>> {
+    let mut found = vec![];
     if from > to {
-        return Ok(points);
+        return Ok(found);
     }
     let (low, high) = (from.as_microsecond(), to.as_microsecond());
     let tree = store.tree(Table::Measurements);
@@ -517,11 +532,11 @@ pub fn points(store: &Store, metric: MetricId, from: Timestamp, to: Timestamp) -
         let (_, block) = block?;
         for (at, entry) in block_entries(&block) {
             if (low..=high).contains(&at) {
-                points.push(MeasurementPoint::decode(at, entry).ok_or_else(|| unreadable(metric))?);
+                found.push(decode(at, entry).ok_or_else(|| unreadable(metric))?);
             }
         }
     }
-    Ok(points)
+    Ok(found)
 }
 
 /// The last point of `metric` at or before `at`.

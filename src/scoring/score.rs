@@ -236,11 +236,11 @@ pub fn today() -> Date {
     Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
-fn start_of(date: Date) -> Timestamp {
+pub(crate) fn start_of(date: Date) -> Timestamp {
     date.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN)
 }
 
-fn end_of(date: Date) -> Timestamp {
+pub(crate) fn end_of(date: Date) -> Timestamp {
     date.tomorrow()
         .ok()
         .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
@@ -248,11 +248,11 @@ fn end_of(date: Date) -> Timestamp {
         .unwrap_or(Timestamp::MAX)
 }
 
-fn days_between(from: Timestamp, to: Timestamp) -> f64 {
+pub(crate) fn days_between(from: Timestamp, to: Timestamp) -> f64 {
     (to.as_second() - from.as_second()) as f64 / 86_400.0
 }
 
-fn day_of(at: Timestamp) -> Date {
+pub(crate) fn day_of(at: Timestamp) -> Date {
     at.to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 

@@ -24,7 +24,8 @@ async def main(binary: str) -> None:
             names = sorted(t.name for t in tools)
             assert {"add_evidence", "add_indicator", "add_initiative", "check_okr", "draft_okr", "get_okr", "import_evidence",
                     "link_evidence", "list_okrs", "search_evidence", "suggest_links", "unlink_evidence", "update_okr",
-                    "record_measurements", "import_measurements", "sync_sources", "score", "validate_indicator"} <= set(names), names
+                    "record_measurements", "import_measurements", "sync_sources", "score", "validate_indicator",
+                    "explain"} <= set(names), names
             assert all(t.output_schema for t in tools), "every tool has an outputSchema"
 
             okr = {
@@ -57,6 +58,8 @@ async def main(binary: str) -> None:
                 ("score", {"subject": "2026-Q4", "as_of": "2026-10-10"}),
                 ("validate_indicator", {"indicator": "IND-1", "apply": False}),
                 ("sync_sources", {"pull": False}),
+                ("explain", {"question": "why did retention slip?", "as_of": "2026-10-10"}),
+                ("explain", {"question": "why did the flux capacitor slip?"}),
             ]:
                 result = await session.call_tool(tool, arguments)
                 assert not result.is_error, (tool, result.content)

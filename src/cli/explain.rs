@@ -1,0 +1,47 @@
+//! `grounded explain "why did activation slip?"`: the explain tool's answer in a
+//! terminal, its Markdown narrative by default and the whole structure with --json.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use grounded::explain::{ExplainRequest, Resolved, explain};
+use grounded::store::Store;
+
+use super::database_path;
+
+#[derive(clap::Args)]
+pub struct ExplainArgs {
+    /// The question, or a subject id (KR-1, M-2, O-1, IND-1)
+    pub question: String,
+    /// Look for the slip from this day (YYYY-MM-DD)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Up to this day (YYYY-MM-DD)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Explain as of this day (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Print the full answer as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Exit 0 with an answer, 1 when the question matched no single subject.
+pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let store = Store::open(&database_path(db)?)?;
+    let request = ExplainRequest {
+        question: Some(args.question),
+        from: args.from,
+        to: args.to,
+        as_of: args.as_of,
+        ..Default::default()
+    };
+    let answer = explain(&store, request)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+    } else {
+        println!("{}", answer.narrative);
+    }
+    Ok(if answer.resolved == Resolved::Found { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

@@ -1,0 +1,261 @@
+//! Drivers of a slip (DOMAIN.md section 5, step 3): the leading indicators of the key
+//! result that moved before it (and whether the lead matches their expected lag),
+//! other key results on the same metric, initiatives of the objective due or stalled
+//! in the window, and the notes written on the measurements around the slip.
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::slip::{self, Move, Worse};
+use super::window::Window;
+use super::{MetricMove, Track, cite, num, signed};
+use crate::error::Result;
+use crate::model::{Indicator, IndicatorStatus, KeyResult, Status};
+use crate::scoring::measurements::{points, readings};
+use crate::scoring::score::{day_of, end_of, start_of};
+use crate::store::{Store, Table};
+
+/// How far before the slip (beyond the expected lag) an indicator's move may start.
+const LEAD_SLACK_DAYS: i64 = 28;
+/// Initiatives due this long before the window still count as in it.
+const INITIATIVE_SLACK_DAYS: i64 = 14;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DriverKind {
+    LeadingIndicator,
+    SameMetric,
+    Initiative,
+    MeasurementNote,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Driver {
+    pub kind: DriverKind,
+    /// IND-1, KR-7, INI-2, or the measurement (M-2@2026-10-15).
+    pub id: String,
+    pub summary: String,
+    /// Leading indicators: it fell (beyond noise) at or before the slip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_first: Option<bool>,
+    /// Days from its move to the slip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_days: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_lag_days: Option<u32>,
+    /// The lead is within a week (or half the lag) of the expected lag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consistent_with_lag: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub movement: Option<Move>,
+    pub cites: Vec<String>,
+}
+
+fn days(d: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * d)
+}
+
+fn whole_days(from: Timestamp, to: Timestamp) -> i64 {
+    (to.as_second() - from.as_second()).div_euclid(86_400)
+}
+
+pub fn drivers(store: &Store, track: &Track, slip: &MetricMove, window: Window, as_of: Date) -> Result<Vec<Driver>> {
+    let mut out = vec![];
+    if let Some(kr) = &track.key_result {
+        let (indicators, _) = crate::okr::query::children(store, kr.id)?;
+        for indicator in &indicators {
+            out.extend(indicator_driver(store, indicator, track, slip)?);
+        }
+    }
+    out.extend(notes_on(store, slip)?);
+    out.extend(same_metric(store, track)?);
+    out.extend(initiatives(store, track, window, as_of)?);
+    Ok(out)
+}
+
+fn indicator_driver(store: &Store, indicator: &Indicator, track: &Track, slip: &MetricMove) -> Result<Option<Driver>> {
+    let Some(metric) = store.metric(indicator.metric)? else { return Ok(None) };
+    let lag = i64::from(indicator.expected_lag_days);
+    let start = slip.movement.start;
+    let (from, to) = (start - days(lag + LEAD_SLACK_DAYS), start);
+    let series = points(store, metric.id, from - days(super::LOOKBACK_DAYS), start + days(LEAD_SLACK_DAYS))?;
+    // An indicator moves with its key result unless its measured correlation is negative.
+    let negative = indicator.validation.as_ref().and_then(|v| v.r).is_some_and(|r| r < 0.0);
+    let worse = match (track.worse(), negative) {
+        (Worse::Lower, false) | (Worse::Higher, true) => Worse::Lower,
+        _ => Worse::Higher,
+    };
+    let percent = matches!(metric.unit, Some(crate::model::Unit::Percent));
+    let status = match indicator.status {
+        IndicatorStatus::Validated => "validated",
+        IndicatorStatus::Refuted => "refuted",
+        IndicatorStatus::Assumed => "assumed (not validated)",
+    };
+    let label = format!("{} ({}, {}; {status})", indicator.id, metric.name, metric.id);
+    let movement = slip::largest_move(&series, from, to, worse, percent).filter(|m| m.significant);
+    let Some(movement) = movement else {
+        return Ok(Some(Driver {
+            kind: DriverKind::LeadingIndicator,
+            id: indicator.id.to_string(),
+            summary: format!(
+                "{label} did not move beyond noise in the {} days before {}'s slip: by its data it is not what moved first",
+                lag + LEAD_SLACK_DAYS,
+                slip.metric
+            ),
+            moved_first: Some(false),
+            lead_days: None,
+            expected_lag_days: Some(indicator.expected_lag_days),
+            consistent_with_lag: None,
+            movement: None,
+            cites: vec![indicator.id.to_string(), metric.id.to_string()],
+        }));
+    };
+    let lead = whole_days(movement.start, start);
+    let consistent = (lead - lag).abs() <= 7.max(lag / 2);
+    let mut cites = vec![indicator.id.to_string()];
+    cites.extend(movement.cited.iter().map(|at| cite(metric.id, *at)));
+    let notes = readings(store, metric.id, movement.previous_at + days(1), movement.start + days(7))?;
+    let notes: Vec<String> = notes
+        .iter()
+        .filter_map(|m| m.note.as_ref().filter(|n| !n.trim().is_empty()).map(|n| (cite(metric.id, m.at), n)))
+        .map(|(c, n)| {
+            cites.push(c.clone());
+            format!("note on {c}: \"{n}\"")
+        })
+        .collect();
+    let interval =
+        movement.interval.map(|iv| format!(", 95% {} to {}", signed(iv.low), signed(iv.high))).unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    cites.retain(|c| seen.insert(c.clone()));
+    let summary = format!(
+        "{label} fell from {} to {} ({}{interval}) starting {}, {lead} days before {} slipped; expected lag {lag} days: {}{}",
+        num(movement.level_before),
+        num(movement.level_after),
+        signed(movement.change),
+        day_of(movement.start),
+        slip.metric,
+        if consistent {
+            "it moved first, as its lag predicts"
+        } else {
+            "it moved first, though not at its expected lag"
+        },
+        if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) }
+    );
+    Ok(Some(Driver {
+        kind: DriverKind::LeadingIndicator,
+        id: indicator.id.to_string(),
+        summary,
+        moved_first: Some(true),
+        lead_days: Some(lead),
+        expected_lag_days: Some(indicator.expected_lag_days),
+        consistent_with_lag: Some(consistent),
+        movement: Some(movement),
+        cites,
+    }))
+}
+
+/// Notes written on the slipping metric's own measurements around the slip.
+fn notes_on(store: &Store, slip: &MetricMove) -> Result<Vec<Driver>> {
+    let run_end = slip.movement.start + days(7 * slip.movement.points_after as i64);
+    let found = readings(store, slip.metric, slip.movement.previous_at, run_end)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|m| {
+            let note = m.note.filter(|n| !n.trim().is_empty())?;
+            let id = cite(slip.metric, m.at);
+            Some(Driver {
+                kind: DriverKind::MeasurementNote,
+                summary: format!(
+                    "the value of {} on {} ({}) carries a note: \"{note}\"",
+                    slip.metric,
+                    day_of(m.at),
+                    num(m.value)
+                ),
+                cites: vec![id.clone()],
+                id,
+                moved_first: None,
+                lead_days: None,
+                expected_lag_days: None,
+                consistent_with_lag: None,
+                movement: None,
+            })
+        })
+        .collect())
+}
+
+/// Other key results scored on the same metric: their teams move the same number.
+fn same_metric(store: &Store, track: &Track) -> Result<Vec<Driver>> {
+    let own = track.key_result.as_ref().map(|k| k.id);
+    let mut out = vec![];
+    for kr in store.scan::<KeyResult>(Table::KeyResults) {
+        let kr = kr?;
+        if kr.metric != Some(track.metric.id) || Some(kr.id) == own || kr.status == Status::Archived {
+            continue;
+        }
+        out.push(Driver {
+            kind: DriverKind::SameMetric,
+            id: kr.id.to_string(),
+            summary: format!(
+                "{} ({}{}) is scored on the same metric {}: \"{}\"",
+                kr.id,
+                kr.objective,
+                kr.owner.as_ref().map(|o| format!(", {o}")).unwrap_or_default(),
+                track.metric.id,
+                kr.statement
+            ),
+            cites: vec![kr.id.to_string(), kr.objective.to_string()],
+            moved_first: None,
+            lead_days: None,
+            expected_lag_days: None,
+            consistent_with_lag: None,
+            movement: None,
+        });
+    }
+    Ok(out)
+}
+
+/// The objective's initiatives due in (or just before) the window, or overdue.
+fn initiatives(store: &Store, track: &Track, window: Window, as_of: Date) -> Result<Vec<Driver>> {
+    let Some(objective) = &track.objective else { return Ok(vec![]) };
+    let (from, to) = (start_of(window.from) - days(INITIATIVE_SLACK_DAYS), end_of(window.to));
+    let mut out = vec![];
+    for kr in &objective.key_results {
+        let (_, initiatives) = crate::okr::query::children(store, *kr)?;
+        for initiative in initiatives {
+            let Some(due) = initiative.due else { continue };
+            let done = initiative.percent_complete >= 100.0;
+            let in_window = (from..=to).contains(&start_of(due));
+            let state = match (done, due < as_of) {
+                (true, _) if in_window => format!("done, due {due}: it landed in the window"),
+                (true, _) => continue,
+                (false, true) => {
+                    format!("{:.0}% complete and overdue since {due}: stalled", initiative.percent_complete)
+                }
+                (false, false) if in_window => {
+                    format!("{:.0}% complete, due {due} in the window", initiative.percent_complete)
+                }
+                (false, false) => continue,
+            };
+            out.push(Driver {
+                kind: DriverKind::Initiative,
+                id: initiative.id.to_string(),
+                summary: format!(
+                    "{} \"{}\" for {}{}: {state}",
+                    initiative.id,
+                    initiative.title,
+                    initiative.key_result,
+                    initiative.owner.as_ref().map(|o| format!(" ({o})")).unwrap_or_default()
+                ),
+                cites: vec![initiative.id.to_string(), initiative.key_result.to_string()],
+                moved_first: None,
+                lead_days: None,
+                expected_lag_days: None,
+                consistent_with_lag: None,
+                movement: None,
+            });
+        }
+    }
+    Ok(out)
+}

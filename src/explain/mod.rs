@@ -1,0 +1,519 @@
+//! `explain`: "why did activation slip?" answered from the store, every claim citing
+//! the measurement, indicator or evidence it rests on (DOMAIN.md section 5).
+//!
+//! In order: resolve the subject from the words ([`subject`]); choose the window
+//! ([`window`]); find the slip in each metric of the subject, with its interval so
+//! noise is not called a slip ([`slip`]); look for drivers: leading indicators that
+//! moved first (respecting their lag), other key results on the same metric,
+//! initiatives due or stalled, notes on the measurements ([`drivers`]); rank the
+//! evidence: linked `explains`/`contradicts` first, then research observed in or just
+//! before the window that matches the subject, then survey questions whose score
+//! changed between waves ([`ranking`]); say what is missing and the next research
+//! step, and write a short narrative ([`narrative`]). It only reads.
+//!
+//! Measurements have no ids of their own; they are cited as metric + day:
+//! `M-1@2026-10-22`.
+
+pub mod drivers;
+pub mod narrative;
+pub mod ranking;
+pub mod slip;
+pub mod subject;
+pub mod window;
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Direction, IndicatorId, KeyResult, KeyResultId, Metric, MetricId, Objective, ObjectiveId, Status, Unit,
+};
+use crate::scoring::formula;
+use crate::scoring::measurements::{last_before, points};
+use crate::scoring::score::{day_of, end_of, start_of, today};
+use crate::store::{Store, Table};
+use crate::validate;
+use drivers::Driver;
+use ranking::RankedEvidence;
+use slip::{Move, Worse};
+use subject::{Candidate, Resolution, SubjectKind, Vocabulary};
+use window::Window;
+
+const MAX_QUESTION_CHARS: usize = 1_000;
+const DEFAULT_EVIDENCE: usize = 8;
+const MAX_EVIDENCE: usize = 20;
+/// Days without a window named: a metric's slip is looked for in the last 90 days.
+const DEFAULT_DAYS: i64 = 90;
+/// Points before the window that make the level a slip is compared with.
+const LOOKBACK_DAYS: i64 = 120;
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainRequest {
+    /// The question in words: "why did activation slip?", "what happened to week-1
+    /// retention in October?". A month, a cycle (2026-Q3) or dates in it set the window.
+    #[serde(default)]
+    pub question: Option<String>,
+    /// Instead of (or besides) the question: what to explain, by id (KR-1, M-2, O-1,
+    /// IND-1) or by name.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Look for the slip from this day (YYYY-MM-DD); default: the start of the key
+    /// result's cycle, else 90 days before as_of.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Up to this day; default as_of.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Explain as of this day (YYYY-MM-DD), ignoring later measurements and
+    /// research; today by default.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// Evidence items at most, 1-20 (default 8).
+    #[serde(default)]
+    pub evidence_limit: Option<usize>,
+}
+
+/// How the words were resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolved {
+    /// One subject; the answer is about it.
+    Found,
+    /// Several close candidates; ask which (or pass subject).
+    Ambiguous,
+    /// Nothing matched; `candidates` lists what could be asked about.
+    Unknown,
+    /// The question does not read as English; `candidates` are the nearest names.
+    NotEnglish,
+}
+
+/// A move found in one metric of the subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct MetricMove {
+    pub metric: MetricId,
+    pub metric_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_result: Option<KeyResultId>,
+    /// The day the move started (its first worse value).
+    pub start_day: Date,
+    #[serde(flatten)]
+    pub movement: Move,
+    /// The key result's pace line at the start of the move, and how far the move's
+    /// level is from it (negative = behind), when baseline and target are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pace_value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub behind_pace: Option<f64>,
+    /// The measurements it rests on.
+    pub cites: Vec<String>,
+}
+
+/// Something missing from the answer, and what would fill it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Gap {
+    pub missing: String,
+    pub next_step: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<String>,
+}
+
+/// One claim of the answer and the ids it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Statement {
+    pub text: String,
+    pub cites: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Explanation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    pub as_of: Date,
+    pub resolved: Resolved,
+    /// What the answer is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Candidate>,
+    /// Other readings of the question (ambiguous), the nearest names (not English), or
+    /// what can be asked about (unknown).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window: Option<Window>,
+    /// Why this window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_source: Option<String>,
+    /// A real slip was found (its interval excludes no change).
+    pub slipped: bool,
+    /// The slip, or (when nothing slipped) the largest move, which was noise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slip: Option<MetricMove>,
+    /// The subject's other metrics, each with its largest move.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_metrics: Vec<MetricMove>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drivers: Vec<Driver>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<RankedEvidence>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<Gap>,
+    /// The one research step that would most improve this answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
+    pub statements: Vec<Statement>,
+    /// A short Markdown answer an assistant can quote, ids inline.
+    pub narrative: String,
+}
+
+/// A metric of the subject, with the key result (if any) it is scored by.
+pub struct Track {
+    pub metric: Metric,
+    pub key_result: Option<KeyResult>,
+    pub objective: Option<Objective>,
+}
+
+impl Track {
+    pub fn worse(&self) -> Worse {
+        match self.key_result.as_ref().and_then(|k| k.direction) {
+            Some(Direction::Decrease) => Worse::Higher,
+            Some(Direction::Increase | Direction::Maintain) | None => {
+                match self.key_result.as_ref().and_then(|k| k.baseline.zip(k.target)) {
+                    Some((b, t)) if t < b => Worse::Higher,
+                    _ => Worse::Lower,
+                }
+            }
+        }
+    }
+    pub fn percent(&self) -> bool {
+        let unit = self.key_result.as_ref().and_then(|k| k.unit.as_ref()).or(self.metric.unit.as_ref());
+        matches!(unit, Some(Unit::Percent))
+    }
+}
+
+/// A number as an answer says it: at most two decimals, no trailing zeros.
+pub fn num(x: f64) -> String {
+    let text = format!("{x:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".into() } else { text.to_string() }
+}
+
+/// A signed change as an answer says it: +1.5, -4.67.
+pub fn signed(x: f64) -> String {
+    if x > 0.0 { format!("+{}", num(x)) } else { num(x) }
+}
+
+/// A measurement's citation: `M-1@2026-10-22`.
+pub fn cite(metric: MetricId, at: Timestamp) -> String {
+    format!("{metric}@{}", day_of(at))
+}
+
+pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
+    let question = validate::optional_text("question", request.question.as_deref(), MAX_QUESTION_CHARS)?
+        .filter(|q| !q.trim().is_empty());
+    let named = validate::optional_text("subject", request.subject.as_deref(), 200)?.filter(|s| !s.trim().is_empty());
+    let text = match (&named, &question) {
+        (Some(s), _) => s.clone(),
+        (None, Some(q)) => q.clone(),
+        (None, None) => {
+            return Err(Error::invalid(
+                "question",
+                "is empty; ask about a metric, key result or journey stage (\"why did week-1 retention slip?\"), \
+                 or give subject: an id such as KR-1, M-2, O-1 or IND-1",
+            ));
+        }
+    };
+    let as_of = match request.as_of.as_deref() {
+        Some(d) => validate::date("as_of", d)?,
+        None => today(),
+    };
+    let from = request.from.as_deref().map(|d| validate::date("from", d)).transpose()?;
+    let to = request.to.as_deref().map(|d| validate::date("to", d)).transpose()?;
+    if let (Some(a), Some(b)) = (from, to)
+        && b < a
+    {
+        return Err(Error::invalid("to", format!("{b} is before from {a}; give a window that runs forward")));
+    }
+    let evidence_limit = match request.evidence_limit {
+        None => DEFAULT_EVIDENCE,
+        Some(n) if (1..=MAX_EVIDENCE).contains(&n) => n,
+        Some(n) => return Err(Error::invalid("evidence_limit", format!("is {n}; 1 to {MAX_EVIDENCE} is accepted"))),
+    };
+
+    let mut answer = Explanation {
+        question: question.clone(),
+        as_of,
+        resolved: Resolved::Found,
+        subject: None,
+        candidates: vec![],
+        window: None,
+        window_source: None,
+        slipped: false,
+        slip: None,
+        other_metrics: vec![],
+        drivers: vec![],
+        evidence: vec![],
+        gaps: vec![],
+        next_step: None,
+        statements: vec![],
+        narrative: String::new(),
+    };
+    let vocabulary = Vocabulary::read(store)?;
+    let foreign = named.is_none() && subject::looks_foreign(&text);
+    let resolution = vocabulary.resolve(&text, !foreign);
+    let subject = match resolution {
+        Resolution::Found(c) if !foreign || c.matched == ["id"] => c,
+        Resolution::Found(c) => {
+            answer.resolved = Resolved::NotEnglish;
+            answer.candidates = vec![c];
+            return Ok(narrative::finish(answer));
+        }
+        _ if foreign => {
+            answer.resolved = Resolved::NotEnglish;
+            answer.candidates = vocabulary.candidates(&text, true).into_iter().take(5).collect();
+            return Ok(narrative::finish(answer));
+        }
+        Resolution::Ambiguous(candidates) => {
+            answer.resolved = Resolved::Ambiguous;
+            answer.candidates = candidates;
+            return Ok(narrative::finish(answer));
+        }
+        Resolution::Unknown { near } => {
+            answer.resolved = Resolved::Unknown;
+            answer.candidates = if near.is_empty() { vocabulary.explainable(12) } else { near };
+            return Ok(narrative::finish(answer));
+        }
+    };
+    let tracks = tracks_of(store, &subject, as_of)?;
+    answer.subject = Some(subject);
+
+    let (window, window_source) = match (from, to) {
+        (Some(f), t) => (Window { from: f, to: t.unwrap_or(as_of).min(as_of).max(f) }, "from and to, as given".into()),
+        (None, Some(t)) => {
+            (Window { from: window::days_before(t, DEFAULT_DAYS), to: t }, "to, as given; 90 days before it".into())
+        }
+        (None, None) => match question.as_deref().and_then(|q| window::from_words(q, as_of)) {
+            Some(found) => found,
+            None => default_window(&tracks, as_of)?,
+        },
+    };
+    answer.window = Some(window);
+    answer.window_source = Some(window_source);
+
+    if tracks.is_empty() {
+        answer.gaps.push(Gap {
+            missing: "the subject has no metric to measure it by".into(),
+            next_step: "give its key results a metric (update_okr) or ask about a metric".into(),
+            cites: vec![],
+        });
+        return Ok(narrative::finish(answer));
+    }
+    let (window_start, window_end) = (start_of(window.from), end_of(window.to));
+    let mut moves: Vec<(usize, MetricMove)> = vec![];
+    for (i, track) in tracks.iter().enumerate() {
+        let metric = track.metric.id;
+        let series = points(store, metric, window_start - SignedDuration::from_hours(24 * LOOKBACK_DAYS), window_end)?;
+        if !series.iter().any(|p| p.at >= window_start) {
+            answer.gaps.push(no_data(store, track, window)?);
+            continue;
+        }
+        if let Some(movement) = slip::largest_move(&series, window_start, window_end, track.worse(), track.percent()) {
+            moves.push((i, metric_move(track, movement)));
+        }
+    }
+    // The slip is the most certain real fall: the largest in units of its own interval.
+    let certainty = |m: &MetricMove| {
+        let half = m.movement.interval.map(|iv| (iv.high - iv.low) / 2.0).filter(|h| *h > 0.0);
+        (m.movement.significant, half.map(|h| m.movement.change.abs() / h).unwrap_or(0.0))
+    };
+    moves.sort_by(|a, b| certainty(&b.1).partial_cmp(&certainty(&a.1)).unwrap_or(std::cmp::Ordering::Equal));
+    let mut moves = moves.into_iter();
+    let primary = moves.next();
+    answer.other_metrics = moves.map(|(_, m)| m).collect();
+    let primary_track = primary.as_ref().map(|(i, _)| &tracks[*i]).or(tracks.first());
+    if let Some((_, m)) = primary {
+        answer.slipped = m.movement.significant;
+        answer.slip = Some(m);
+    }
+    let track = primary_track.expect("tracks is not empty");
+    if answer.slipped {
+        let slip = answer.slip.as_ref().expect("slipped");
+        answer.drivers = drivers::drivers(store, track, slip, window, as_of)?;
+    }
+    let found = ranking::rank(
+        store,
+        &tracks,
+        track,
+        answer.slip.as_ref().filter(|_| answer.slipped),
+        window,
+        as_of,
+        question.as_deref(),
+        evidence_limit,
+    )?;
+    answer.evidence = found.evidence;
+    answer.gaps.extend(found.gaps);
+    narrative::finish_found(store, answer, track)
+}
+
+fn metric_move(track: &Track, movement: Move) -> MetricMove {
+    let metric = track.metric.id;
+    let (pace_value, behind_pace) = match (&track.key_result, &track.objective) {
+        (Some(kr), Some(objective)) => match (kr.baseline, kr.target) {
+            (Some(b), Some(t)) => {
+                let cycle = &objective.cycle;
+                let elapsed = crate::scoring::score::days_between(start_of(cycle.start()), movement.start);
+                let e = formula::expected_progress(elapsed.max(0.0), cycle.days() as f64);
+                let pace = b + e * (t - b);
+                let gap = match track.worse() {
+                    Worse::Lower => movement.level_after - pace,
+                    Worse::Higher => pace - movement.level_after,
+                };
+                (Some(round(pace)), Some(round(gap)))
+            }
+            _ => (None, None),
+        },
+        _ => (None, None),
+    };
+    MetricMove {
+        metric,
+        metric_name: track.metric.name.clone(),
+        key_result: track.key_result.as_ref().map(|k| k.id),
+        start_day: day_of(movement.start),
+        cites: movement.cited.iter().map(|at| cite(metric, *at)).collect(),
+        movement,
+        pace_value,
+        behind_pace,
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// No measurement in the window: say where the metric's data is.
+fn no_data(store: &Store, track: &Track, window: Window) -> Result<Gap> {
+    let metric = track.metric.id;
+    let latest = last_before(store, metric, Timestamp::MAX)?;
+    let subject = match &track.key_result {
+        Some(kr) => format!("{} ({metric}, the metric of {})", track.metric.name, kr.id),
+        None => format!("{} ({metric})", track.metric.name),
+    };
+    Ok(match latest {
+        None => Gap {
+            missing: format!("{subject} has no measurements at all"),
+            next_step: "record its values (record_measurements, import_measurements or sync_sources) before asking why it moved"
+                .into(),
+            cites: vec![metric.to_string()],
+        },
+        Some(p) => Gap {
+            missing: format!(
+                "{subject} has no measurements between {} and {}; its latest is {} on {}",
+                window.from,
+                window.to,
+                p.value,
+                day_of(p.at)
+            ),
+            next_step: "ask about a window that has data, or record the missing values".into(),
+            cites: vec![cite(metric, p.at)],
+        },
+    })
+}
+
+/// The subject's cycle (of its first key result), up to as_of; else the last 90 days.
+fn default_window(tracks: &[Track], as_of: Date) -> Result<(Window, String)> {
+    if let Some(objective) = tracks.iter().find_map(|t| t.objective.as_ref()) {
+        let cycle = &objective.cycle;
+        if cycle.start() <= as_of {
+            return Ok((
+                Window { from: cycle.start(), to: cycle.end().min(as_of) },
+                format!("{}, the cycle of {}, up to {as_of}", cycle.name(), objective.id),
+            ));
+        }
+    }
+    let from = window::days_before(as_of, DEFAULT_DAYS);
+    Ok((Window { from, to: as_of }, format!("the {DEFAULT_DAYS} days up to {as_of}")))
+}
+
+/// The metrics a subject is measured by, each with its key result.
+fn tracks_of(store: &Store, subject: &Candidate, as_of: Date) -> Result<Vec<Track>> {
+    let load_kr = |kr: &KeyResult| -> Result<Option<Track>> {
+        let Some(metric) = kr.metric else { return Ok(None) };
+        let Some(metric) = store.metric(metric)? else { return Ok(None) };
+        Ok(Some(Track { metric, key_result: Some(kr.clone()), objective: store.objective(kr.objective)? }))
+    };
+    let of_objectives = |objectives: &[Objective]| -> Result<Vec<Track>> {
+        let mut tracks = vec![];
+        for objective in objectives {
+            for id in &objective.key_results {
+                if let Some(kr) = store.key_result(*id)?
+                    && kr.status != Status::Archived
+                {
+                    tracks.extend(load_kr(&kr)?);
+                }
+            }
+        }
+        Ok(tracks)
+    };
+    match subject.kind {
+        SubjectKind::KeyResult => {
+            let id: KeyResultId =
+                subject.id.parse().map_err(|e: crate::model::IdParseError| Error::invalid("subject", e.to_string()))?;
+            let kr = crate::okr::query::load_key_result(store, "subject", id)?;
+            Ok(load_kr(&kr)?.into_iter().collect())
+        }
+        SubjectKind::Objective => {
+            let id: ObjectiveId =
+                subject.id.parse().map_err(|e: crate::model::IdParseError| Error::invalid("subject", e.to_string()))?;
+            of_objectives(&[crate::okr::query::load_objective(store, "subject", id)?])
+        }
+        SubjectKind::Stage => {
+            let all: Vec<Objective> = store
+                .scan::<Objective>(Table::Objectives)
+                .filter(|o| {
+                    o.as_ref().map_or(true, |o| {
+                        o.stage.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&subject.id))
+                            && o.status != Status::Archived
+                    })
+                })
+                .collect::<Result<_>>()?;
+            // The stage's objectives of the current cycle, when it has any.
+            let current: Vec<Objective> = all.iter().filter(|o| o.cycle.contains(as_of)).cloned().collect();
+            of_objectives(if current.is_empty() { &all } else { &current })
+        }
+        SubjectKind::Indicator => {
+            let id: IndicatorId =
+                subject.id.parse().map_err(|e: crate::model::IdParseError| Error::invalid("subject", e.to_string()))?;
+            let indicator = store
+                .indicator(id)?
+                .ok_or_else(|| Error::not_found("subject", id, "list a key result's indicators with get_okr"))?;
+            let metric = store
+                .metric(indicator.metric)?
+                .ok_or_else(|| Error::not_found("subject", indicator.metric, "the indicator's metric is gone"))?;
+            let kr = store.key_result(indicator.key_result)?;
+            let objective = match &kr {
+                Some(k) => store.objective(k.objective)?,
+                None => None,
+            };
+            // An indicator is explained as its own metric; its key result gives the
+            // cycle, not the direction (an indicator need not move the KR's way).
+            let _ = kr;
+            Ok(vec![Track { metric, key_result: None, objective }])
+        }
+        SubjectKind::Metric => {
+            let id: MetricId =
+                subject.id.parse().map_err(|e: crate::model::IdParseError| Error::invalid("subject", e.to_string()))?;
+            let metric = store.metric(id)?.ok_or_else(|| {
+                Error::not_found("subject", id, "metrics are created with key results and indicators")
+            })?;
+            let users: Vec<KeyResult> = store
+                .scan::<KeyResult>(Table::KeyResults)
+                .filter(|k| k.as_ref().map_or(true, |k| k.metric == Some(id) && k.status != Status::Archived))
+                .collect::<Result<_>>()?;
+            match users.as_slice() {
+                [only] => Ok(load_kr(only)?.into_iter().collect()),
+                _ => Ok(vec![Track { metric, key_result: None, objective: None }]),
+            }
+        }
+    }
+}

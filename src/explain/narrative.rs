@@ -1,0 +1,269 @@
+//! The words of an explanation: the claims with the ids they rest on, what is missing
+//! and the next research step (DOMAIN.md section 5, step 5), and a short Markdown
+//! answer an assistant can quote. Nothing here computes a number; it only says the
+//! ones the other steps found, and says so when there are none.
+
+use std::fmt::Write;
+
+use super::drivers::DriverKind;
+use super::subject::SubjectKind;
+use super::{Explanation, Gap, Resolved, Statement, Track, num, signed};
+use crate::error::Result;
+use crate::model::IndicatorStatus;
+use crate::scoring::score::day_of;
+use crate::store::Store;
+
+const EVIDENCE_IN_NARRATIVE: usize = 4;
+
+fn said(text: &Explanation) -> String {
+    text.question.clone().or_else(|| text.subject.as_ref().map(|s| s.id.clone())).unwrap_or_default()
+}
+
+/// An answer that found no single subject: say what could be meant.
+pub fn finish(mut answer: Explanation) -> Explanation {
+    let asked = said(&answer);
+    let list = |answer: &Explanation| {
+        answer
+            .candidates
+            .iter()
+            .map(|c| {
+                let matched =
+                    if c.matched.is_empty() { String::new() } else { format!(" (matched {})", c.matched.join(", ")) };
+                format!("- {} \"{}\"{matched}", c.id, c.name)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let cites: Vec<String> = answer.candidates.iter().map(|c| c.id.clone()).collect();
+    let (statement, missing, next) = match answer.resolved {
+        Resolved::Ambiguous => (
+            format!("\"{asked}\" could mean any of {} things", answer.candidates.len()),
+            "which of these the question is about".to_string(),
+            "ask again naming one of them, or pass subject with its id".to_string(),
+        ),
+        Resolved::NotEnglish => (
+            format!("\"{asked}\" does not read as English; grounded matches the workspace's names in English"),
+            "a question in English, or a subject id".into(),
+            "ask in English (\"why did week-1 retention slip?\") or pass subject: an id such as KR-1".into(),
+        ),
+        Resolved::Unknown if answer.candidates.is_empty() => (
+            "the workspace has no key results or metrics to explain yet".into(),
+            "key results with metrics, and their measurements".into(),
+            "draft OKRs (draft_okr) and record measurements first".into(),
+        ),
+        Resolved::Unknown => (
+            format!("nothing in this workspace matches \"{asked}\""),
+            "a subject grounded knows".into(),
+            "ask about one of the metrics or stages listed, or pass subject with an id".into(),
+        ),
+        Resolved::Found => unreachable!("found answers are finished by finish_found"),
+    };
+    answer.statements.push(Statement { text: statement.clone(), cites });
+    answer.gaps.push(Gap { missing, next_step: next.clone(), cites: vec![] });
+    answer.next_step = Some(next.clone());
+    let heading = match answer.resolved {
+        Resolved::Unknown if !answer.candidates.is_empty() => "It can explain:",
+        _ => "Candidates:",
+    };
+    let mut text = format!("**{asked}**\n\n{}.", capitalized(&statement));
+    if !answer.candidates.is_empty() {
+        let _ = write!(text, "\n\n{heading}\n{}", list(&answer));
+    }
+    let _ = write!(text, "\n\n**Next:** {next}.");
+    answer.narrative = text;
+    answer
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn brackets(cites: &[String]) -> String {
+    if cites.is_empty() { String::new() } else { format!(" [{}]", cites.join(", ")) }
+}
+
+/// A resolved answer: statements, extra gaps, the next step and the narrative.
+pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Result<Explanation> {
+    let subject = answer.subject.clone().expect("found answers have a subject");
+    let mut statements = vec![];
+    let about = match &track.key_result {
+        Some(kr) => format!("{} \"{}\", measured by {} ({})", kr.id, kr.statement, track.metric.id, track.metric.name),
+        None => format!("{} ({})", track.metric.id, track.metric.name),
+    };
+    let mut about_cites = vec![subject.id.clone()];
+    if subject.id != track.metric.id.to_string() {
+        about_cites.push(track.metric.id.to_string());
+    }
+    statements.push(Statement { text: format!("The question is about {about}"), cites: about_cites });
+
+    if let Some(kr) = &track.key_result
+        && answer.slip.is_some()
+    {
+        let (indicators, _) = crate::okr::query::children(store, kr.id)?;
+        if indicators.is_empty() {
+            answer.gaps.push(Gap {
+                missing: format!("{} has no leading indicator, so nothing can say what moved first", kr.id),
+                next_step: "add one (add_indicator) and validate it (validate_indicator)".into(),
+                cites: vec![kr.id.to_string()],
+            });
+        }
+        for indicator in indicators.iter().filter(|i| i.status == IndicatorStatus::Assumed) {
+            answer.gaps.push(Gap {
+                missing: format!("{} is assumed, not validated: its lead is a hypothesis", indicator.id),
+                next_step: format!("run validate_indicator {} before treating it as the cause", indicator.id),
+                cites: vec![indicator.id.to_string()],
+            });
+        }
+    }
+
+    let mut text = format!("**{}**\n\n", said(&answer));
+    let window = answer.window.expect("found answers have a window");
+    let matched =
+        if subject.matched == ["id"] { String::new() } else { format!(" (matched {})", subject.matched.join(", ")) };
+    let scope = match subject.kind {
+        SubjectKind::Objective => Some(format!("{} \"{}\"{matched}", subject.id, subject.name)),
+        SubjectKind::Stage => Some(match &track.objective {
+            Some(o) => format!("{}{matched}: objective {} \"{}\"", subject.name, o.id, o.title),
+            None => format!("{}{matched}", subject.name),
+        }),
+        _ => None,
+    };
+    match scope {
+        Some(scope) => {
+            let _ = writeln!(
+                text,
+                "{}: the move is in {about}; looked at {} to {}.\n",
+                capitalized(&scope),
+                window.from,
+                window.to
+            );
+        }
+        None => {
+            let _ = writeln!(text, "About {about}; looked at {} to {}.\n", window.from, window.to);
+        }
+    }
+    match &answer.slip {
+        Some(slip) => {
+            let m = &slip.movement;
+            let interval = m
+                .interval
+                .map(|iv| format!("95% interval {} to {}", signed(iv.low), signed(iv.high)))
+                .unwrap_or_else(|| "no interval: the noise is unknown".into());
+            let moved = format!(
+                "{} ({}) went from {} on {} to {} on {}: from a level of {} over the {} values before to {} over the {} from {} on (change {}, {interval}; {})",
+                slip.metric,
+                slip.metric_name,
+                num(m.previous_value),
+                day_of(m.previous_at),
+                num(m.start_value),
+                slip.start_day,
+                num(m.level_before),
+                m.points_before,
+                num(m.level_after),
+                m.points_after,
+                slip.start_day,
+                signed(m.change),
+                m.method
+            );
+            if answer.slipped {
+                let recovered = m
+                    .recovered_at
+                    .map(|at| format!(" It was back at its earlier level by {}.", day_of(at)))
+                    .unwrap_or_default();
+                let pace = match (slip.pace_value, slip.behind_pace) {
+                    (Some(p), Some(g)) if g < 0.0 => {
+                        format!(" At that point its pace line expected {}: it was {} behind.", num(p), num(-g))
+                    }
+                    (Some(p), Some(_)) => format!(" It stayed on or ahead of its pace line ({}).", num(p)),
+                    _ => String::new(),
+                };
+                let claim = format!("It slipped in the week of {}: {moved}.{recovered}{pace}", slip.start_day);
+                let _ = writeln!(text, "**What moved.** {claim}{}\n", brackets(&slip.cites));
+                statements.push(Statement { text: claim, cites: slip.cites.clone() });
+            } else {
+                let claim = format!(
+                    "Nothing slipped: the largest fall in the window, starting {}, is within noise: {moved}",
+                    slip.start_day
+                );
+                let _ = writeln!(text, "**What moved.** {claim}{}\n", brackets(&slip.cites));
+                statements.push(Statement { text: claim, cites: slip.cites.clone() });
+            }
+        }
+        None if answer.gaps.iter().any(|g| g.missing.contains("no measurements")) => {
+            let _ = writeln!(text, "**What moved.** Nothing can be said: the measurements are missing (below).\n");
+        }
+        None => {
+            let claim =
+                format!("Nothing slipped: no value in {} to {} fell below the level before it", window.from, window.to);
+            let _ = writeln!(text, "**What moved.** {claim}.\n");
+            statements.push(Statement { text: claim, cites: vec![track.metric.id.to_string()] });
+        }
+    }
+    for other in answer.other_metrics.iter().filter(|o| o.movement.significant) {
+        let claim = format!(
+            "{} ({}) also slipped from {}: {} → {} ({})",
+            other.metric,
+            other.metric_name,
+            other.start_day,
+            num(other.movement.level_before),
+            num(other.movement.level_after),
+            signed(other.movement.change)
+        );
+        let _ = writeln!(text, "Also: {claim}{}\n", brackets(&other.cites));
+        statements.push(Statement { text: claim, cites: other.cites.clone() });
+    }
+    if !answer.drivers.is_empty() {
+        let _ = writeln!(text, "**Drivers.**");
+        let mut ordered: Vec<_> = answer.drivers.iter().collect();
+        ordered.sort_by_key(|d| (d.kind != DriverKind::LeadingIndicator, d.moved_first != Some(true)));
+        for driver in ordered {
+            let _ = writeln!(text, "- {}{}", driver.summary, brackets(&driver.cites));
+            statements.push(Statement { text: driver.summary.clone(), cites: driver.cites.clone() });
+        }
+        text.push('\n');
+    }
+    if !answer.evidence.is_empty() {
+        let _ = writeln!(text, "**Evidence.**");
+        for e in answer.evidence.iter().take(EVIDENCE_IN_NARRATIVE) {
+            let who = [e.participant.clone(), e.segment.clone(), e.observed_at.map(|d| d.to_string())]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut cites = vec![e.id.to_string()];
+            cites.extend(e.link.map(|l| l.to_string()));
+            if let Some(change) = &e.change {
+                cites.push(change.before_evidence.to_string());
+            }
+            let claim = format!("{} ({who}): \"{}\": {}", e.id, e.text, e.why);
+            let _ = writeln!(text, "{}. {claim}{}", e.rank, brackets(&cites));
+            statements.push(Statement { text: claim, cites });
+        }
+        if answer.evidence.len() > EVIDENCE_IN_NARRATIVE {
+            let _ = writeln!(text, "({} more in `evidence`.)", answer.evidence.len() - EVIDENCE_IN_NARRATIVE);
+        }
+        text.push('\n');
+    }
+    if !answer.gaps.is_empty() {
+        let _ = writeln!(text, "**Missing.**");
+        for gap in &answer.gaps {
+            let _ = writeln!(text, "- {}: {}.{}", gap.missing, gap.next_step, brackets(&gap.cites));
+        }
+        text.push('\n');
+    }
+    answer.next_step = answer.gaps.first().map(|g| g.next_step.clone()).or_else(|| {
+        answer.slipped.then(|| {
+            "check the explanation with the people it is about: five short interviews with accounts from the weeks of the slip".to_string()
+        })
+    });
+    if let Some(next) = &answer.next_step {
+        let _ = writeln!(text, "**Next research step:** {next}.");
+    }
+    answer.statements = statements;
+    answer.narrative = text.trim_end().to_string();
+    Ok(answer)
+}

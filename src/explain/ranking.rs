@@ -1,0 +1,373 @@
+//! The evidence an explanation rests on, ranked (DOMAIN.md section 5, step 4):
+//! evidence linked to the subject as `explains` or `contradicts` first; then research
+//! observed in or just before the window that matches the subject's words; then survey
+//! questions whose score changed between waves (only changes whose interval excludes
+//! 0). Linked evidence that no longer exists, and research that is missing, become gaps.
+
+use std::collections::HashSet;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::window::Window;
+use super::{Gap, MetricMove, Track};
+use crate::error::Result;
+use crate::evidence::link::links_of_target;
+use crate::evidence::search::{SearchRequest, search};
+use crate::evidence::stats::{Interval, compare_waves};
+use crate::model::{Evidence, EvidenceId, EvidenceKind, LinkId, Relation};
+use crate::store::{Store, Table};
+
+/// Research observed this long before the slip (or window) still counts as "just before".
+const BEFORE_DAYS: i64 = 30;
+/// A survey wave ending this long before the window can still show the change.
+const WAVE_SLACK_DAYS: i64 = 45;
+const EXCERPT_CHARS: usize = 280;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    LinkedExplains,
+    LinkedContradicts,
+    ObservedInWindow,
+    SurveyChange,
+}
+
+/// A survey question's change between two waves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SurveyChange {
+    pub question: String,
+    pub statistic: String,
+    pub before_wave: String,
+    pub after_wave: String,
+    pub before: f64,
+    pub after: f64,
+    pub difference: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
+    pub n_before: u32,
+    pub n_after: u32,
+    pub before_evidence: EvidenceId,
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RankedEvidence {
+    pub rank: usize,
+    pub id: EvidenceId,
+    pub tier: Tier,
+    pub kind: EvidenceKind,
+    /// The excerpt (shortened past 280 characters).
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed_at: Option<Date>,
+    /// Linked evidence: the link, what it is linked to, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<Relation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    /// Why it is here, in words.
+    pub why: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<SurveyChange>,
+}
+
+pub struct Ranked {
+    pub evidence: Vec<RankedEvidence>,
+    pub gaps: Vec<Gap>,
+}
+
+fn shorten(text: &str) -> String {
+    crate::validate::truncate(text, EXCERPT_CHARS)
+}
+
+fn entry(evidence: &Evidence, tier: Tier, why: String) -> RankedEvidence {
+    RankedEvidence {
+        rank: 0,
+        id: evidence.id,
+        tier,
+        kind: evidence.kind,
+        text: shorten(&evidence.text),
+        participant: evidence.participant.clone(),
+        segment: evidence.segment.clone(),
+        observed_at: evidence.observed_at,
+        link: None,
+        relation: None,
+        target: None,
+        rationale: None,
+        why,
+        change: None,
+    }
+}
+
+/// The words research about the subject would use: metric names, statements, stages.
+pub fn subject_words(store: &Store, tracks: &[Track], question: Option<&str>) -> Result<String> {
+    let mut words: Vec<String> = vec![];
+    for track in tracks {
+        words.extend(super::subject::content_words(&track.metric.name));
+        if let Some(kr) = &track.key_result {
+            words.extend(super::subject::content_words(&kr.statement));
+            let (indicators, _) = crate::okr::query::children(store, kr.id)?;
+            for indicator in indicators {
+                if let Some(metric) = store.metric(indicator.metric)? {
+                    words.extend(super::subject::content_words(&metric.name));
+                }
+            }
+        }
+        if let Some(stage) = track.objective.as_ref().and_then(|o| o.stage.as_ref()) {
+            words.push(stage.to_lowercase());
+        }
+    }
+    if let Some(q) = question {
+        words.extend(super::subject::content_words(q));
+    }
+    let mut seen = HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+    Ok(words.join(" "))
+}
+
+/// The subject's targets that evidence can be linked to: key results, their
+/// objectives, indicators and metrics. The primary track's come first.
+fn targets(store: &Store, tracks: &[Track], primary: &Track) -> Result<Vec<String>> {
+    let mut out = vec![];
+    for track in std::iter::once(primary).chain(tracks) {
+        if let Some(kr) = &track.key_result {
+            out.push(kr.id.to_string());
+            let (indicators, _) = crate::okr::query::children(store, kr.id)?;
+            for indicator in indicators {
+                out.push(indicator.id.to_string());
+                out.push(indicator.metric.to_string());
+            }
+        }
+        out.push(track.metric.id.to_string());
+        if let Some(o) = &track.objective {
+            out.push(o.id.to_string());
+        }
+    }
+    let mut seen = HashSet::new();
+    out.retain(|t| seen.insert(t.clone()));
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn rank(
+    store: &Store,
+    tracks: &[Track],
+    primary: &Track,
+    slip: Option<&MetricMove>,
+    window: Window,
+    as_of: Date,
+    question: Option<&str>,
+    limit: usize,
+) -> Result<Ranked> {
+    let mut gaps = vec![];
+    let mut linked: Vec<(u8, usize, RankedEvidence)> = vec![];
+    let mut seen: HashSet<EvidenceId> = HashSet::new();
+    let targets = targets(store, tracks, primary)?;
+    for (order, target) in targets.iter().enumerate() {
+        for link in links_of_target(store, target)? {
+            let tier = match link.relation {
+                Relation::Explains => Tier::LinkedExplains,
+                Relation::Contradicts => Tier::LinkedContradicts,
+                _ => continue,
+            };
+            let Some(evidence) = store.get::<Evidence>(Table::Evidence, &link.evidence.key())? else {
+                gaps.push(Gap {
+                    missing: format!(
+                        "{} links {} to {target}, but {} no longer exists",
+                        link.id, link.evidence, link.evidence
+                    ),
+                    next_step: format!(
+                        "unlink it (unlink_evidence {}) or restore the research it pointed to",
+                        link.evidence
+                    ),
+                    cites: vec![link.id.to_string()],
+                });
+                continue;
+            };
+            if evidence.observed_at.is_some_and(|d| d > as_of) || !seen.insert(evidence.id) {
+                continue;
+            }
+            let why = format!(
+                "linked to {target} as {} by {}: {}",
+                relation_name(link.relation),
+                link.author,
+                link.rationale
+            );
+            let mut item = entry(&evidence, tier, why);
+            item.link = Some(link.id);
+            item.relation = Some(link.relation);
+            item.target = Some(target.clone());
+            item.rationale = Some(link.rationale.clone());
+            linked.push((u8::from(tier == Tier::LinkedContradicts), order, item));
+        }
+    }
+    linked.sort_by_key(|(contradicts, order, item)| (*contradicts, *order, std::cmp::Reverse(item.observed_at)));
+    let mut evidence: Vec<RankedEvidence> = linked.into_iter().map(|(_, _, e)| e).collect();
+    if evidence.is_empty() {
+        let subject = primary.key_result.as_ref().map(|k| k.id.to_string()).unwrap_or(primary.metric.id.to_string());
+        gaps.push(Gap {
+            missing: format!("no evidence is linked to {subject} (or its indicators) as explaining or contradicting the move"),
+            next_step: format!(
+                "link what explains it (link_evidence with relation explains); suggest_links {subject} lists research that matches it"
+            ),
+            cites: vec![subject],
+        });
+    }
+
+    let words = subject_words(store, tracks, question)?;
+    let anchor = slip.map(|s| s.start_day).unwrap_or(window.from);
+    let from = super::window::days_before(anchor, BEFORE_DAYS);
+    let to = window.to.min(as_of);
+    if !words.is_empty() {
+        let found = search(
+            store,
+            &SearchRequest {
+                query: Some(words.clone()),
+                from: Some(from.to_string()),
+                to: Some(to.to_string()),
+                limit: Some(30),
+                ..Default::default()
+            },
+        )?;
+        for hit in found.hits {
+            if hit.evidence.kind == EvidenceKind::Survey || !seen.insert(hit.id) {
+                continue;
+            }
+            let matched = bold_words(&hit.snippet);
+            let when = hit.evidence.observed_at.map(|d| format!("observed {d}")).unwrap_or_default();
+            let why = format!(
+                "{when}, {} the window; matches {}",
+                if hit.evidence.observed_at.is_some_and(|d| d < window.from) { "just before" } else { "in" },
+                if matched.is_empty() { "the subject".to_string() } else { matched.join(", ") }
+            );
+            evidence.push(entry(&hit.evidence, Tier::ObservedInWindow, why));
+        }
+    }
+    let interviews_since = slip.map(|s| s.start_day).filter(|_| slip.is_some());
+    if let Some(since) = interviews_since {
+        let talked = evidence
+            .iter()
+            .any(|e| e.kind == EvidenceKind::Interview && e.observed_at.is_some_and(|d| d >= since && d <= as_of));
+        if !talked {
+            gaps.push(Gap {
+                missing: format!("no interviews matching the subject were observed since the slip began ({since})"),
+                next_step: format!(
+                    "talk to five accounts that signed up since {since} and stalled: ask what they tried and where they stopped"
+                ),
+                cites: vec![],
+            });
+        }
+    }
+
+    let changes = survey_changes(store, &words, window, as_of)?;
+    if changes.is_empty() && slip.is_some() {
+        gaps.push(Gap {
+            missing: "no survey question matching the subject changed beyond noise between waves around the window".into(),
+            next_step: "if a survey runs, compare a wave after the slip with the one before it (the change is real only when its interval excludes 0)".into(),
+            cites: vec![],
+        });
+    }
+    for item in changes {
+        if seen.insert(item.id) {
+            evidence.push(item);
+        }
+    }
+    evidence.truncate(limit);
+    for (i, e) in evidence.iter_mut().enumerate() {
+        e.rank = i + 1;
+    }
+    Ok(Ranked { evidence, gaps })
+}
+
+fn relation_name(relation: Relation) -> &'static str {
+    match relation {
+        Relation::Explains => "explains",
+        Relation::Contradicts => "contradicts",
+        Relation::Supports => "supports",
+        Relation::Validates => "validates",
+        Relation::Motivates => "motivates",
+        Relation::Baseline => "baseline",
+    }
+}
+
+/// The words search marked in a snippet (**word**).
+fn bold_words(snippet: &str) -> Vec<String> {
+    let mut out: Vec<String> = snippet.split("**").skip(1).step_by(2).map(|w| w.to_lowercase()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Survey questions matching the subject whose score changed between consecutive
+/// waves, the later wave ending in or shortly before the window.
+fn survey_changes(store: &Store, words: &str, window: Window, as_of: Date) -> Result<Vec<RankedEvidence>> {
+    if words.is_empty() {
+        return Ok(vec![]);
+    }
+    let found = search(
+        store,
+        &SearchRequest {
+            query: Some(words.into()),
+            kind: Some(EvidenceKind::Survey),
+            to: Some(as_of.to_string()),
+            limit: Some(60),
+            ..Default::default()
+        },
+    )?;
+    let mut waves: Vec<Evidence> = found.hits.into_iter().map(|h| h.evidence).filter(|e| e.survey.is_some()).collect();
+    let wave_day = |e: &Evidence| {
+        let s = e.survey.as_ref().expect("kept only surveys");
+        s.wave_end.or(s.wave_start).or(e.observed_at)
+    };
+    waves.sort_by(|a, b| {
+        (a.text.as_str(), a.segment.as_deref(), wave_day(a)).cmp(&(b.text.as_str(), b.segment.as_deref(), wave_day(b)))
+    });
+    let earliest = super::window::days_before(window.from, WAVE_SLACK_DAYS);
+    let mut out = vec![];
+    for pair in waves.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        if before.text != after.text || before.segment != after.segment {
+            continue;
+        }
+        if wave_day(after).is_none_or(|d| d < earliest || d > as_of) {
+            continue;
+        }
+        let (Some(b), Some(a)) = (before.survey.as_ref(), after.survey.as_ref()) else { continue };
+        let Some(change) = compare_waves(b, a).into_iter().find(|c| c.real) else { continue };
+        let wave = |s: &crate::model::SurveyResult, e: &Evidence| {
+            s.wave.clone().unwrap_or_else(|| wave_day(e).map(|d| d.to_string()).unwrap_or_default())
+        };
+        let (before_wave, after_wave) = (wave(b, before), wave(a, after));
+        let why = format!(
+            "\"{}\": {} {} → {} ({:+}) from {before_wave} to {after_wave}, n {} → {}; the interval excludes 0",
+            after.text, change.name, change.before, change.after, change.difference, change.n_before, change.n_after
+        );
+        let mut item = entry(after, Tier::SurveyChange, why);
+        item.change = Some(SurveyChange {
+            question: after.text.clone(),
+            statistic: change.name,
+            before_wave,
+            after_wave,
+            before: change.before,
+            after: change.after,
+            difference: change.difference,
+            interval: change.interval,
+            n_before: change.n_before,
+            n_after: change.n_after,
+            before_evidence: before.id,
+            method: change.method,
+        });
+        out.push(item);
+    }
+    Ok(out)
+}

@@ -1,0 +1,195 @@
+//! "Why did activation slip?" end to end through the MCP client, on the example
+//! workspace: the dip week, the indicator that moved first, the excerpts that
+//! explain it; a flat metric where nothing slipped; words that match nothing; and
+//! the bad input of the issue, each answered with what is missing.
+
+mod common;
+
+use common::{Client, connect, err, example, ok};
+use serde_json::{Value, json};
+
+/// The example quarter: O-1 with its indicator, the research, the measurements, and
+/// the excerpts linked as explaining the dip. Returns the linked evidence ids.
+async fn example_workspace(client: &Client) -> Vec<String> {
+    // As examples/okrs.yaml has it: the objective names its journey stage.
+    ok(
+        client,
+        "draft_okr",
+        json!({"objective": "New customers reach lasting value in their first week", "owner": "Maya Chen", "cycle": "2026-Q4", "stage": "activation",
+               "key_results": ["Raise week-1 to month-3 retention from 50% to 65%",
+                               {"statement": "Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%", "role": "leading"},
+                               "Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1"]}),
+    )
+    .await;
+    ok(client, "add_indicator", json!({"key_result": "KR-1", "metric": "Share of new accounts inviting a teammate in week 1", "expected_lag_days": 7}))
+        .await;
+    for file in ["evidence/interviews.jsonl", "evidence/observations.jsonl", "evidence/survey_export.csv"] {
+        ok(client, "import_evidence", json!({"path": example(file)})).await;
+    }
+    ok(client, "import_measurements", json!({"path": example("measurements.csv")})).await;
+    ok(client, "validate_indicator", json!({"indicator": "IND-1", "to": "2026-11-23"})).await;
+    let alone = ok(
+        client,
+        "search_evidence",
+        json!({"query": "colleague on my own reason", "segment": "churned", "from": "2026-10-15", "limit": 1}),
+    )
+    .await;
+    let ids: Vec<String> =
+        alone["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), 1);
+    ok(
+        client,
+        "link_evidence",
+        json!({"evidence": ids, "target": "KR-1", "relation": "explains",
+               "rationale": "New accounts left alone after the invite prompt moved have no reason to come back"}),
+    )
+    .await;
+    ids
+}
+
+fn texts(values: &Value) -> Vec<String> {
+    values.as_array().map(|a| a.iter().map(|v| v.to_string()).collect()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the_excerpts_that_explain_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    let linked = example_workspace(&client).await;
+
+    let answer = ok(&client, "explain", json!({"question": "Why did activation slip?", "as_of": "2026-11-23"})).await;
+    assert_eq!(answer["resolved"], "found");
+    assert_eq!(answer["subject"]["kind"], "stage");
+    assert_eq!(answer["slipped"], true);
+    let slip = &answer["slip"];
+    assert_eq!(slip["key_result"], "KR-1");
+    assert_eq!(slip["start_day"], "2026-10-22", "the dip week");
+    assert_eq!((slip["previous_value"].as_f64(), slip["start_value"].as_f64()), (Some(53.0), Some(47.0)));
+    let interval = &slip["interval"];
+    assert!(interval["high"].as_f64().unwrap() < 0.0, "the interval excludes no change: {interval}");
+    assert!(texts(&slip["cites"]).iter().any(|c| c.contains("M-1@2026-10-22")));
+
+    let indicator = &answer["drivers"][0];
+    assert_eq!(indicator["kind"], "leading_indicator");
+    assert_eq!(indicator["id"], "IND-1");
+    assert_eq!(indicator["moved_first"], true);
+    assert_eq!(indicator["lead_days"], 7);
+    assert_eq!(indicator["consistent_with_lag"], true);
+    assert_eq!(indicator["movement"]["start"], "2026-10-15T00:00:00Z");
+    assert!(indicator["summary"].as_str().unwrap().contains("invite prompt moved behind the new template picker"));
+
+    // The linked excerpt comes first, with its link; then research from the window.
+    let evidence = answer["evidence"].as_array().unwrap();
+    assert_eq!(evidence[0]["id"], linked[0].as_str());
+    assert_eq!(evidence[0]["tier"], "linked_explains");
+    assert!(evidence[0]["link"].as_str().unwrap().starts_with("LNK-"));
+    assert!(evidence.iter().skip(1).any(|e| e["tier"] == "observed_in_window"));
+    assert!(evidence.iter().all(|e| e["rank"].as_u64().unwrap() >= 1));
+
+    // Every statement carries ids; the narrative names the week, the indicator and the excerpt.
+    for statement in answer["statements"].as_array().unwrap() {
+        assert!(!statement["cites"].as_array().unwrap().is_empty(), "{statement}");
+    }
+    let narrative = answer["narrative"].as_str().unwrap();
+    for needle in ["2026-10-22", "IND-1", linked[0].as_str(), "release 4.12"] {
+        assert!(narrative.contains(needle), "{needle} missing from:\n{narrative}");
+    }
+
+    // Asked about the metric by name, with a typo, and about October only: the same slip.
+    let typo =
+        ok(&client, "explain", json!({"question": "why did retension drop in October?", "as_of": "2026-11-23"})).await;
+    assert_eq!(typo["subject"]["id"], "KR-1", "{}", typo["subject"]);
+    assert_eq!(typo["window"], json!({"from": "2026-10-01", "to": "2026-10-31"}));
+    assert_eq!(typo["slip"]["start_day"], "2026-10-22");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_flat_metric_did_not_slip_and_unknown_words_list_what_can_be_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    ok(
+        &client,
+        "draft_okr",
+        json!({"objective": "Teams keep coming back every week", "owner": "Sam Ito", "cycle": "2026-Q4",
+               "key_results": ["Raise weekly active teams from 200 to 260", "Raise weekly team comments from 900 to 1400"]}),
+    )
+    .await;
+    // Subject with no measurements yet: said, not invented.
+    let empty = ok(&client, "explain", json!({"subject": "KR-1", "as_of": "2026-11-23"})).await;
+    assert_eq!(empty["slipped"], false);
+    assert!(empty.get("slip").is_none());
+    assert!(texts(&empty["gaps"]).iter().any(|g| g.contains("has no measurements at all")), "{}", empty["gaps"]);
+    assert!(empty.get("drivers").is_none() && empty.get("evidence").is_none());
+
+    let flat = [201.0, 199.0, 202.0, 200.0, 198.0, 201.0, 200.0, 199.0];
+    let measurements: Vec<Value> = flat
+        .iter()
+        .enumerate()
+        .map(|(i, v)| json!({"metric": "KR-1", "at": format!("2026-10-{:02}", 1 + 7 * i.min(4)), "value": v}))
+        .take(5)
+        .chain(
+            flat.iter()
+                .skip(5)
+                .enumerate()
+                .map(|(i, v)| json!({"metric": "KR-1", "at": format!("2026-11-{:02}", 5 + 7 * i), "value": v})),
+        )
+        .collect();
+    ok(&client, "record_measurements", json!({"measurements": measurements})).await;
+    let answer =
+        ok(&client, "explain", json!({"question": "why did weekly active teams slip?", "as_of": "2026-11-23"})).await;
+    assert_eq!(answer["subject"]["id"], "KR-1");
+    assert_eq!(answer["slipped"], false);
+    assert!(answer["narrative"].as_str().unwrap().contains("Nothing slipped"), "{}", answer["narrative"]);
+    assert!(answer.get("drivers").is_none(), "no drivers for a slip that did not happen");
+
+    // A window with no data says where the data is.
+    let before = ok(
+        &client,
+        "explain",
+        json!({"subject": "KR-1", "from": "2025-01-01", "to": "2025-03-31", "as_of": "2026-11-23"}),
+    )
+    .await;
+    assert_eq!(before["slipped"], false);
+    assert!(
+        texts(&before["gaps"]).iter().any(|g| g.contains("no measurements between 2025-01-01 and 2025-03-31")),
+        "{}",
+        before["gaps"]
+    );
+
+    let unknown = ok(&client, "explain", json!({"question": "why did the flux capacitor slip?"})).await;
+    assert_eq!(unknown["resolved"], "unknown");
+    let could: Vec<String> = texts(&unknown["candidates"]);
+    assert!(could.iter().any(|c| c.contains("weekly active teams")), "{could:?}");
+    assert!(unknown["narrative"].as_str().unwrap().contains("Nothing in this workspace matches"));
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_questions_are_answered_with_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    let linked = example_workspace(&client).await;
+
+    for empty in [json!({}), json!({"question": "   "})] {
+        let message = err(&client, "explain", empty).await;
+        assert!(message.contains("question: is empty"), "{message}");
+    }
+    let message = err(&client, "explain", json!({"question": "why?", "from": "2026-11-01", "to": "2026-10-01"})).await;
+    assert!(message.starts_with("to: 2026-10-01 is before from 2026-11-01"), "{message}");
+    let message = err(&client, "explain", json!({"subject": "KR-99"})).await;
+    assert!(message.contains("KR-99 does not exist"), "{message}");
+
+    let spanish = ok(&client, "explain", json!({"question": "¿Por qué bajó la activación?"})).await;
+    assert_eq!(spanish["resolved"], "not_english");
+    assert!(spanish.get("slip").is_none());
+    assert!(spanish["narrative"].as_str().unwrap().contains("does not read as English"));
+
+    // The explaining excerpt is unlinked: the answer says nothing explains it now.
+    ok(&client, "unlink_evidence", json!({"evidence": linked, "target": "KR-1", "reason": "test"})).await;
+    let answer = ok(&client, "explain", json!({"subject": "KR-1", "as_of": "2026-11-23"})).await;
+    assert_eq!(answer["slipped"], true);
+    assert!(answer["evidence"].as_array().is_none_or(|e| e.iter().all(|e| e["tier"] != "linked_explains")));
+    assert!(texts(&answer["gaps"]).iter().any(|g| g.contains("no evidence is linked to KR-1")), "{}", answer["gaps"]);
+    client.cancel().await.unwrap();
+}
