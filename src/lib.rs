@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod mcp;
 pub mod model;
 pub mod okr;
+pub mod report;
 pub mod scoring;
 pub mod sources;
 pub mod store;

@@ -84,6 +84,9 @@ enum Command {
     /// Answer "why did X slip?" from the data and research, citing what it rests on;
     /// exits 1 when the question matched no single subject
     Explain(cli::explain::ExplainArgs),
+    /// The cycle (or objective) report in Markdown; --out writes it with the scores
+    /// as CSV and a chart into a folder
+    Report(cli::report::ReportArgs),
     /// Pull every metric source (for cron); exits 1 when a pull failed
     ///
     /// Hosts must be on GROUNDED_ALLOWED_HOSTS; tokens are read from the environment
@@ -168,6 +171,7 @@ fn main() -> ExitCode {
         Command::Import { what: ImportWhat::Measurements { file, metric } } => cli::score::import(cli.db, file, metric),
         Command::Score { subject, as_of, json } => cli::score::run(cli.db, subject, as_of, json),
         Command::Explain(args) => cli::explain::run(cli.db, args),
+        Command::Report(args) => cli::report::run(cli.db, args),
         Command::Sync(args) => cli::sync::run(cli.db, args),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),

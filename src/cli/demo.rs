@@ -19,6 +19,7 @@ use grounded::okr::draft::{Drafted, check_okr, draft_okr};
 use grounded::okr::plan::{IndicatorRequest, InitiativeRequest, add_indicator, add_initiative};
 use grounded::okr::query::{ListFilter, get_okr, list_okrs};
 use grounded::okr::update::{OkrChanges, UpdateRequest, update_okr};
+use grounded::report::{ReportRequest, report};
 use grounded::scoring::measurements::{MeasurementImport, import_measurements};
 use grounded::scoring::score::{ScoreRequest, score};
 use grounded::scoring::validation::{ValidateRequest, p_text, validate_indicator};
@@ -146,8 +147,9 @@ async fn demo() -> anyhow::Result<()> {
 
     check_in(&store, &actor, activation, indicator.indicator.id).await?;
     why(&store)?;
+    let written = write_report(&store)?;
 
-    step("6. List the cycle");
+    step("8. List the cycle");
     let page = list_okrs(&store, ListFilter { cycle: Some("2026-Q4".into()), ..Default::default() })?;
     for row in &page.objectives {
         println!(
@@ -160,7 +162,7 @@ async fn demo() -> anyhow::Result<()> {
         );
     }
 
-    step(&format!("7. Show {} with its evidence, checks and history", activation.objective_id));
+    step(&format!("9. Show {} with its evidence, checks and history", activation.objective_id));
     let detail = get_okr(&store, &activation.objective_id.to_string())?;
     println!(
         "  {} ({}, {})",
@@ -196,7 +198,9 @@ async fn demo() -> anyhow::Result<()> {
             entry.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default()
         );
     }
-    println!("\nDone. The database was temporary; `grounded serve` keeps a real one (see README.md).");
+    println!("\nDone. The report and the chart are in {}:", written.display());
+    println!("  report.md (the cycle for a review), scores.csv (for a spreadsheet), KR-1-chart.svg and .png.");
+    println!("The database was temporary; `grounded serve` keeps a real one (see README.md).");
     Ok(())
 }
 
@@ -243,6 +247,22 @@ fn why(store: &Store) -> anyhow::Result<()> {
         println!("  {line}");
     }
     Ok(())
+}
+
+/// Step 7: the cycle report and the chart, written where the user can open them.
+fn write_report(store: &Store) -> anyhow::Result<std::path::PathBuf> {
+    step("7. Write the cycle report, the scores and the chart");
+    let request = ReportRequest { cycle: Some("2026-Q4".into()), as_of: Some(DEMO_AS_OF.into()), ..Default::default() };
+    let report = report(store, request)?;
+    for line in report.markdown.lines().take_while(|l| !l.starts_with("## O-2")) {
+        println!("  {line}");
+    }
+    println!("  ... ({} objectives in all)", report.objectives.len());
+    let folder = std::env::temp_dir().join("grounded-demo-report");
+    for path in super::report::write(store, &report, &folder)? {
+        println!("  wrote {}", path.display());
+    }
+    Ok(folder)
 }
 
 /// Steps 2: import the research, tidy the tags, read the surveys, search, suggest and link.

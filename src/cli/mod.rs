@@ -5,6 +5,7 @@ pub mod demo;
 pub mod evidence;
 pub mod explain;
 pub mod render;
+pub mod report;
 pub mod score;
 pub mod sync;
 

@@ -299,7 +299,7 @@ pub fn score(store: &Store, request: ScoreRequest) -> Result<Scored> {
 }
 
 /// Aligned children (objectives whose parent is one of `parents`) and their objectives.
-fn children_of(store: &Store, parents: &[ObjectiveId]) -> Result<HashMap<ObjectiveId, Vec<Objective>>> {
+pub(crate) fn children_of(store: &Store, parents: &[ObjectiveId]) -> Result<HashMap<ObjectiveId, Vec<Objective>>> {
     let mut children: HashMap<ObjectiveId, Vec<Objective>> = HashMap::new();
     for objective in store.scan::<Objective>(Table::Objectives) {
         let objective = objective?;
