@@ -193,3 +193,109 @@ async fn bad_questions_are_answered_with_what_is_missing() {
     assert!(texts(&answer["gaps"]).iter().any(|g| g.contains("no evidence is linked to KR-1")), "{}", answer["gaps"]);
     client.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_report_chart_prompts_and_completions_reach_a_client() {
+    use rmcp::model::{CallToolRequestParams, GetPromptRequestParams, ReadResourceRequestParams, ResourceContents};
+
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    example_workspace(&client).await;
+
+    // explain carries the slipping key result's chart as a PNG image.
+    let arguments = json!({"question": "why did retention slip?", "as_of": "2026-11-23"});
+    let result = client
+        .call_tool(CallToolRequestParams::new("explain").with_arguments(arguments.as_object().unwrap().clone()))
+        .await
+        .unwrap();
+    let image = result.content.iter().find_map(|c| c.as_image()).expect("an image content item");
+    assert_eq!(image.mime_type, "image/png");
+    use base64::Engine;
+    let png = base64::prelude::BASE64_STANDARD.decode(&image.data).unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+
+    // The report: Markdown per objective with evidence health, CSV of scores.
+    let report = ok(&client, "report", json!({"cycle": "2026-Q4", "as_of": "2026-11-23"})).await;
+    let markdown = report["markdown"].as_str().unwrap();
+    assert!(markdown.starts_with("# 2026-Q4 report"), "{markdown}");
+    assert!(markdown.contains("## O-1 New customers reach lasting value in their first week"));
+    assert!(
+        markdown.contains("| KR-1 | Raise week-1 to month-3 retention from 50% to 65% | 54 (49.09–58.83), n 399 |"),
+        "{markdown}"
+    );
+    // KR-2 and KR-3 have no evidence linked; IND-1 was validated from the data.
+    assert_eq!(report["objectives"][0]["health"]["unlinked_key_results"], json!(["KR-2", "KR-3"]));
+    assert_eq!(report["objectives"][0]["health"]["unvalidated_indicators"], json!([]));
+    assert!(markdown.contains("no evidence linked to KR-2, KR-3"));
+    assert_eq!(report["chart_key_result"], "KR-1");
+    let csv = report["csv"].as_str().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and three key results:\n{csv}");
+    assert!(lines[0].starts_with("cycle,objective,key_result,statement,owner,metric,baseline,target,value"));
+    assert!(lines[1].starts_with("2026-Q4,O-1,KR-1,"), "{}", lines[1]);
+    assert!(lines[1].contains(",off_track,"), "{}", lines[1]);
+    let message = err(&client, "report", json!({})).await;
+    assert!(message.starts_with("cycle: is missing"), "{message}");
+    let message = err(&client, "report", json!({"cycle": "2026-Q9"})).await;
+    assert!(message.starts_with("cycle: "), "{message}");
+
+    // Resources: the chart as SVG and PNG, the report as Markdown.
+    let read = |uri: &str| client.read_resource(ReadResourceRequestParams::new(uri.to_string()));
+    let svg = read("grounded://key-result/KR-1/chart.svg").await.unwrap();
+    match &svg.contents[0] {
+        ResourceContents::TextResourceContents { text, mime_type, .. } => {
+            assert_eq!(mime_type.as_deref(), Some("image/svg+xml"));
+            assert!(text.contains("<svg") && text.contains("target 65"), "{}", &text[..200]);
+        }
+        other => panic!("the SVG is text: {other:?}"),
+    }
+    let png = read("grounded://key-result/KR-1/chart.png").await.unwrap();
+    assert!(
+        matches!(&png.contents[0], ResourceContents::BlobResourceContents { mime_type, .. } if mime_type.as_deref() == Some("image/png"))
+    );
+    let md = read("grounded://cycle/2026-Q4/report.md").await.unwrap();
+    assert!(matches!(&md.contents[0], ResourceContents::TextResourceContents { text, .. } if text.contains("## O-1")));
+    assert!(read("grounded://key-result/KR-99/chart.svg").await.is_err());
+    let templates = client.list_resource_templates(None).await.unwrap();
+    let uris: Vec<&str> = templates.resource_templates.iter().map(|t| t.uri_template.as_str()).collect();
+    for uri in [
+        "grounded://key-result/{id}/chart.svg",
+        "grounded://key-result/{id}/chart.png",
+        "grounded://cycle/{cycle}/report.md",
+    ] {
+        assert!(uris.contains(&uri), "{uris:?}");
+    }
+
+    // Prompts: the four, each carrying what the store knows.
+    let prompts = client.list_all_prompts().await.unwrap();
+    let mut names: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["draft_okrs", "quarter_review", "weekly_checkin", "why_did_it_slip"]);
+    let prompt = |name: &str, arguments: Value| {
+        client.get_prompt(GetPromptRequestParams::new(name).with_arguments(arguments.as_object().unwrap().clone()))
+    };
+    let text_of = |result: &rmcp::model::GetPromptResult| {
+        result.messages[0].content.as_text().expect("a text message").text.clone()
+    };
+    let why = prompt("why_did_it_slip", json!({"question": "why did retention slip in October?"})).await.unwrap();
+    assert!(text_of(&why).contains("2026-10-22") && text_of(&why).contains("IND-1"), "{}", text_of(&why));
+    let review = prompt("quarter_review", json!({"cycle": "2026-Q4"})).await.unwrap();
+    assert!(text_of(&review).contains("## O-1"));
+    let draft = prompt("draft_okrs", json!({"problem": "new accounts are alone on an empty board"})).await.unwrap();
+    assert!(text_of(&draft).contains("EV-"), "research ids: {}", text_of(&draft));
+    let checkin = prompt("weekly_checkin", json!({"subject": "O-1"})).await.unwrap();
+    assert!(text_of(&checkin).contains("\"status\""));
+    assert!(prompt("weekly_checkin", json!({"subject": "O-99"})).await.is_err());
+
+    // Completions: ids and cycles by what has been typed.
+    let done = client.complete_resource_argument("grounded://key-result/{id}", "id", "KR-", None).await.unwrap();
+    assert_eq!(done.values, ["KR-1", "KR-2", "KR-3"]);
+    let done =
+        client.complete_resource_argument("grounded://cycle/{cycle}/report.md", "cycle", "2026", None).await.unwrap();
+    assert!(done.values.contains(&"2026-Q4".to_string()), "{:?}", done.values);
+    let done = client.complete_resource_argument("grounded://evidence/{id}", "id", "ev-3", None).await.unwrap();
+    assert!(!done.values.is_empty() && done.values.iter().all(|v| v.starts_with("EV-3")), "{:?}", done.values);
+    let done = client.complete_prompt_argument("weekly_checkin", "subject", "O", None).await.unwrap();
+    assert_eq!(done.values, ["O-1"]);
+    client.cancel().await.unwrap();
+}

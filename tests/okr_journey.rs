@@ -47,6 +47,7 @@ async fn tools_are_listed_with_schemas_and_annotations() {
             "link_evidence",
             "list_okrs",
             "record_measurements",
+            "report",
             "score",
             "search_evidence",
             "suggest_links",
@@ -67,7 +68,14 @@ async fn tools_are_listed_with_schemas_and_annotations() {
         let annotations = tool.annotations.as_ref().unwrap_or_else(|| panic!("{} has no annotations", tool.name));
         let read_only = matches!(
             tool.name.as_ref(),
-            "check_okr" | "list_okrs" | "get_okr" | "search_evidence" | "suggest_links" | "score" | "explain"
+            "check_okr"
+                | "list_okrs"
+                | "get_okr"
+                | "search_evidence"
+                | "suggest_links"
+                | "score"
+                | "explain"
+                | "report"
         );
         assert_eq!(annotations.read_only_hint, Some(read_only), "{}", tool.name);
         // Only the imports and sources reach outside the database (they fetch URLs).

@@ -1,12 +1,42 @@
-//! The answer tools: explain (and report). Each parses, calls the core
-//! ([`crate::explain`]), returns JSON plus what a chat client can show.
+//! The answer tools: explain and report. Each parses, calls the core
+//! ([`crate::explain`], [`crate::report`]), and returns JSON plus the key result's
+//! chart as a PNG image, which chat clients show inline.
 
-use rmcp::model::JsonObject;
-use rmcp::{Json, tool, tool_router};
+use base64::{Engine, prelude::BASE64_STANDARD};
+use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
+use rmcp::{tool, tool_router};
+use serde::Serialize;
 
 use super::args::{failure, parse};
 use super::{GroundedServer, input, output};
 use crate::explain::{self, ExplainRequest, Explanation};
+use crate::model::KeyResultId;
+use crate::report::{self, Report, ReportRequest, chart};
+use crate::store::Store;
+
+/// The key result's chart as PNG, base64.
+pub(super) fn chart_png(store: &Store, key_result: KeyResultId, as_of: jiff::civil::Date) -> crate::Result<String> {
+    let svg = chart::svg(&chart::chart_data(store, key_result, as_of)?)?;
+    Ok(BASE64_STANDARD.encode(chart::png(&svg)?))
+}
+
+/// Structured content, its text copy, and the chart when there is one to show.
+fn with_chart<T: Serialize>(
+    store: &Store,
+    value: &T,
+    chart: Option<(KeyResultId, jiff::civil::Date)>,
+) -> Result<CallToolResult, String> {
+    let json = serde_json::to_value(value).map_err(|e| e.to_string())?;
+    let mut result = CallToolResult::structured(json);
+    if let Some((kr, as_of)) = chart {
+        // A chart that cannot be drawn does not take the answer down with it.
+        match chart_png(store, kr, as_of) {
+            Ok(png) => result.content.push(ContentBlock::image(png, "image/png")),
+            Err(e) => tracing::warn!(key_result = %kr, "chart not drawn: {e}"),
+        }
+    }
+    Ok(result)
+}
 
 #[tool_router(router = answer_tools, vis = "pub(super)")]
 impl GroundedServer {
@@ -22,15 +52,38 @@ impl GroundedServer {
     /// notes on the measurements, key results on the same metric, initiatives due or
     /// stalled), evidence ranked (linked explains/contradicts first, then research from
     /// the window, then survey changes beyond noise), gaps with the next research
-    /// step, statements with their ids, and a Markdown narrative to quote. Cite the ids
-    /// (measurements as M-1@2026-10-22); never add a cause the answer does not contain.
+    /// step, statements with their ids, a Markdown narrative to quote, and the key
+    /// result's chart as an image. Cite the ids (measurements as M-1@2026-10-22);
+    /// never add a cause the answer does not contain.
     #[tool(
         output_schema = output::<Explanation>(),
         input_schema = input::<ExplainRequest>(),
         annotations(title = "Explain a slip", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
-    async fn explain(&self, arguments: JsonObject) -> Result<Json<Explanation>, String> {
+    async fn explain(&self, arguments: JsonObject) -> Result<CallToolResult, String> {
         let request = parse::<ExplainRequest>(arguments)?;
-        explain::explain(&self.store, request).map(Json).map_err(failure)
+        let answer = explain::explain(&self.store, request).map_err(failure)?;
+        let chart = answer.slip.as_ref().and_then(|s| s.key_result).map(|kr| (kr, answer.as_of));
+        with_chart(&self.store, &answer, chart)
+    }
+
+    /// A cycle report (cycle: 2026-Q4) or one objective's (objective: O-3), as of a
+    /// day: per objective its key results with value, 95% interval, n, progress,
+    /// status, grade and forecast; evidence health (key results with no evidence
+    /// linked, leading indicators not validated, linked evidence older than
+    /// stale_after_days, default 180); the top evidence per key result. markdown is
+    /// ready to paste into a review doc; csv has one row of scores per key result; the
+    /// image is the chart of the key result most in need of attention. The same
+    /// report is the resource grounded://cycle/{cycle}/report.md.
+    #[tool(
+        output_schema = output::<Report>(),
+        input_schema = input::<ReportRequest>(),
+        annotations(title = "Report", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn report(&self, arguments: JsonObject) -> Result<CallToolResult, String> {
+        let request = parse::<ReportRequest>(arguments)?;
+        let report = report::report(&self.store, request).map_err(failure)?;
+        let chart = report.chart_key_result.map(|kr| (kr, report.as_of));
+        with_chart(&self.store, &report, chart)
     }
 }

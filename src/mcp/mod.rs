@@ -7,23 +7,26 @@
 
 mod answers;
 pub mod args;
+mod completions;
 mod data;
 mod evidence;
 mod okrs;
+mod prompts;
 mod resources;
 pub mod schemas;
 
 use std::sync::Arc;
 
 use rmcp::handler::server::common::{schema_for_input, schema_for_output};
+use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::model::{
-    Implementation, JsonObject, ListResourceTemplatesResult, PaginatedRequestParams, ReadResourceRequestParams,
-    ReadResourceResponse, ServerCapabilities, ServerConfig,
+    CompleteRequestParams, CompleteResult, Implementation, JsonObject, ListResourceTemplatesResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer};
-use rmcp::{ServerHandler, ServiceExt, tool_handler};
+use rmcp::{ServerHandler, ServiceExt, prompt_handler, tool_handler};
 
 use crate::okr::Actor;
 use crate::store::Store;
@@ -101,6 +104,7 @@ pub struct GroundedServer {
     store: Store,
     actor: Actor,
     tool_router: ToolRouter<Self>,
+    prompt_router: PromptRouter<Self>,
 }
 
 impl GroundedServer {
@@ -109,6 +113,7 @@ impl GroundedServer {
             store,
             actor,
             tool_router: Self::okr_tools() + Self::evidence_tools() + Self::data_tools() + Self::answer_tools(),
+            prompt_router: Self::prompts(),
         }
     }
 
@@ -119,11 +124,19 @@ impl GroundedServer {
 }
 
 #[tool_handler(router = self.tool_router)]
+#[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for GroundedServer {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_resources().build())
-            .with_server_info(Implementation::new("grounded", env!("CARGO_PKG_VERSION")))
-            .with_instructions(INSTRUCTIONS)
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .enable_prompts()
+                .enable_completions()
+                .build(),
+        )
+        .with_server_info(Implementation::new("grounded", env!("CARGO_PKG_VERSION")))
+        .with_instructions(INSTRUCTIONS)
     }
 
     async fn list_resource_templates(
@@ -132,6 +145,14 @@ impl ServerHandler for GroundedServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
         Ok(resources::templates())
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        completions::complete(&self.store, &request)
     }
 
     async fn read_resource(

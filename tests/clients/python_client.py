@@ -25,7 +25,7 @@ async def main(binary: str) -> None:
             assert {"add_evidence", "add_indicator", "add_initiative", "check_okr", "draft_okr", "get_okr", "import_evidence",
                     "link_evidence", "list_okrs", "search_evidence", "suggest_links", "unlink_evidence", "update_okr",
                     "record_measurements", "import_measurements", "sync_sources", "score", "validate_indicator",
-                    "explain"} <= set(names), names
+                    "explain", "report"} <= set(names), names
             assert all(t.output_schema for t in tools), "every tool has an outputSchema"
 
             okr = {
@@ -60,6 +60,7 @@ async def main(binary: str) -> None:
                 ("sync_sources", {"pull": False}),
                 ("explain", {"question": "why did retention slip?", "as_of": "2026-10-10"}),
                 ("explain", {"question": "why did the flux capacitor slip?"}),
+                ("report", {"cycle": "2026-Q4", "as_of": "2026-10-10"}),
             ]:
                 result = await session.call_tool(tool, arguments)
                 assert not result.is_error, (tool, result.content)
