@@ -17,7 +17,12 @@
 //!   each, 200 measurements per metric), in the core and over stdio.
 //!
 //! The protocol is spoken as raw JSON-RPC lines, so client overhead is not measured.
-//! `GROUNDED_BENCH=scoring` (or `evidence`, `okr`) runs one part alone.
+//! - explain: the scoring store with the 100,000 excerpts imported into it too (and
+//!   three linked as explaining KR-1), `explain` by subject id and by a question in
+//!   words, in the core and over stdio (p50, p95).
+//!
+//! `GROUNDED_BENCH=scoring` (or `explain`, `evidence`, `okr`) runs one part alone;
+//! `GROUNDED_BENCH_DIR=path` keeps the generated stores there (in an empty folder).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -25,7 +30,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use grounded::evidence::import::{ImportRequest, import_evidence};
+use grounded::evidence::link::{LinkRequest, link_evidence};
+use grounded::explain::ExplainRequest;
 use grounded::model::MetricId;
+use grounded::model::Relation;
 use grounded::okr::Actor;
 use grounded::okr::draft::{check_okr, draft_okr};
 use grounded::okr::input::{KeyResultDraft, ObjectiveDraft};
@@ -41,21 +49,25 @@ const FILES: usize = 10;
 
 fn main() -> anyhow::Result<()> {
     let binary = build_binary()?;
-    let dir = tempfile::tempdir()?;
+    // GROUNDED_BENCH_DIR keeps the generated stores for inspection; else a temporary folder.
+    let temporary = tempfile::tempdir()?;
+    let kept = std::env::var_os("GROUNDED_BENCH_DIR").map(PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temporary.path());
+    std::fs::create_dir_all(dir)?;
     let only = std::env::var("GROUNDED_BENCH").ok();
     let runs = |part: &str| only.as_deref().is_none_or(|o| o == part);
     // First, while this process holds nothing else, so its peak memory is the import's.
     if runs("evidence") {
-        evidence(&binary, dir.path())?;
+        evidence(&binary, dir)?;
     }
-    if runs("scoring") {
-        scoring(&binary, dir.path())?;
+    if runs("scoring") || runs("explain") {
+        scoring(&binary, dir, runs("explain"))?;
     }
     if !runs("okr") {
         return Ok(());
     }
 
-    let db = dir.path().join("db");
+    let db = dir.join("db");
     let seeded = Instant::now();
     seed(&db)?;
     println!(
@@ -136,7 +148,7 @@ const MEASUREMENTS_PER_METRIC: usize = 200;
 
 /// Scoring: 1,000 objectives with 5 key results each, every key result on its own
 /// metric, 200 measurements per metric over 2026-Q3 (every 11 hours).
-fn scoring(binary: &Path, dir: &Path) -> anyhow::Result<()> {
+fn scoring(binary: &Path, dir: &Path, and_explain: bool) -> anyhow::Result<()> {
     let db = dir.join("scoring-db");
     let store = Store::open(&db)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -197,7 +209,79 @@ fn scoring(binary: &Path, dir: &Path) -> anyhow::Result<()> {
         "score the same cycle over stdio (first page of 50 objectives + summary): median {:.1} ms (n=7)",
         ms(median(&trips))
     );
+    if and_explain {
+        explain(binary, dir, &db)?;
+    }
     Ok(())
+}
+
+/// explain on the scoring store with the 100k excerpts added: 1M measurements, 5,000
+/// key results, 100,000 evidence items.
+fn explain(binary: &Path, dir: &Path, db: &Path) -> anyhow::Result<()> {
+    let store = Store::open(db)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let actor = Actor("bench".into());
+    let files = write_excerpt_files(&dir.join("explain-excerpts"))?;
+    for file in &files {
+        let request = ImportRequest { path: Some(file.display().to_string()), ..Default::default() };
+        runtime.block_on(import_evidence(&store, request, &actor, &|_, _| {}))?;
+    }
+    let linked = LinkRequest {
+        evidence: vec!["EV-1".into(), "EV-2".into(), "EV-3".into()],
+        target: "KR-1".into(),
+        relation: Relation::Explains,
+        rationale: "bench".into(),
+    };
+    runtime.block_on(link_evidence(&store, linked, &actor))?;
+    let by_id =
+        || ExplainRequest { subject: Some("KR-1".into()), as_of: Some("2026-09-30".into()), ..Default::default() };
+    let in_words = || ExplainRequest {
+        question: Some("why did activation of segment 1-0 slip in August?".into()),
+        as_of: Some("2026-09-30".into()),
+        ..Default::default()
+    };
+    for (label, request) in
+        [("subject KR-1", &by_id as &dyn Fn() -> ExplainRequest), ("a question in words", &in_words)]
+    {
+        let mut core = vec![];
+        for _ in 0..30 {
+            let t = Instant::now();
+            std::hint::black_box(grounded::explain::explain(&store, request())?);
+            core.push(t.elapsed());
+        }
+        println!(
+            "explain ({label}) on 1M measurements / 5,000 KRs / 100k evidence, in the core: p50 {:.1} ms, p95 {:.1} ms (n={})",
+            ms(percentile(&core, 0.5)),
+            ms(percentile(&core, 0.95)),
+            core.len()
+        );
+    }
+    drop(store);
+    let mut server = Server::start(binary, db)?;
+    server.handshake()?;
+    for (label, arguments) in [
+        ("subject KR-1", serde_json::json!({"subject": "KR-1", "as_of": "2026-09-30"})),
+        (
+            "a question in words",
+            serde_json::json!({"question": "why did activation of segment 1-0 slip in August?", "as_of": "2026-09-30"}),
+        ),
+    ] {
+        let mut trips = vec![];
+        for _ in 0..30 {
+            let t = Instant::now();
+            let result =
+                server.request("tools/call", serde_json::json!({"name": "explain", "arguments": arguments}))?;
+            trips.push(t.elapsed());
+            anyhow::ensure!(result["isError"] != true, "explain failed: {result}");
+        }
+        println!(
+            "explain ({label}) round trip over stdio, chart image included when a KR slipped: p50 {:.1} ms, p95 {:.1} ms (n={})",
+            ms(percentile(&trips, 0.5)),
+            ms(percentile(&trips, 0.95)),
+            trips.len()
+        );
+    }
+    server.stop()
 }
 
 /// 10 CSV files: each metric's 200 values every 11 hours from 2026-07-01.

@@ -108,6 +108,11 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
 async fn a_flat_metric_did_not_slip_and_unknown_words_list_what_can_be_asked() {
     let dir = tempfile::tempdir().unwrap();
     let client = connect(dir.path()).await;
+    // Before anything is drafted there is nothing to explain; the answer says so, and
+    // the names drafted next are found (the server's vocabulary is read again).
+    let nothing = ok(&client, "explain", json!({"question": "why did weekly active teams slip?"})).await;
+    assert_eq!(nothing["resolved"], "unknown");
+    assert!(nothing["narrative"].as_str().unwrap().contains("no key results or metrics to explain yet"));
     ok(
         &client,
         "draft_okr",

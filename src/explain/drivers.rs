@@ -53,6 +53,23 @@ pub struct Driver {
     pub cites: Vec<String>,
 }
 
+impl Driver {
+    /// A driver that is not a leading indicator: no movement or lag of its own.
+    fn plain(kind: DriverKind, id: String, summary: String, cites: Vec<String>) -> Driver {
+        Driver {
+            kind,
+            id,
+            summary,
+            moved_first: None,
+            lead_days: None,
+            expected_lag_days: None,
+            consistent_with_lag: None,
+            movement: None,
+            cites,
+        }
+    }
+}
+
 fn days(d: i64) -> SignedDuration {
     SignedDuration::from_hours(24 * d)
 }
@@ -165,22 +182,13 @@ fn notes_on(store: &Store, slip: &MetricMove) -> Result<Vec<Driver>> {
         .filter_map(|m| {
             let note = m.note.filter(|n| !n.trim().is_empty())?;
             let id = cite(slip.metric, m.at);
-            Some(Driver {
-                kind: DriverKind::MeasurementNote,
-                summary: format!(
-                    "the value of {} on {} ({}) carries a note: \"{note}\"",
-                    slip.metric,
-                    day_of(m.at),
-                    num(m.value)
-                ),
-                cites: vec![id.clone()],
-                id,
-                moved_first: None,
-                lead_days: None,
-                expected_lag_days: None,
-                consistent_with_lag: None,
-                movement: None,
-            })
+            let summary = format!(
+                "the value of {} on {} ({}) carries a note: \"{note}\"",
+                slip.metric,
+                day_of(m.at),
+                num(m.value)
+            );
+            Some(Driver::plain(DriverKind::MeasurementNote, id.clone(), summary, vec![id]))
         })
         .collect())
 }
@@ -194,24 +202,16 @@ fn same_metric(store: &Store, track: &Track) -> Result<Vec<Driver>> {
         if kr.metric != Some(track.metric.id) || Some(kr.id) == own || kr.status == Status::Archived {
             continue;
         }
-        out.push(Driver {
-            kind: DriverKind::SameMetric,
-            id: kr.id.to_string(),
-            summary: format!(
-                "{} ({}{}) is scored on the same metric {}: \"{}\"",
-                kr.id,
-                kr.objective,
-                kr.owner.as_ref().map(|o| format!(", {o}")).unwrap_or_default(),
-                track.metric.id,
-                kr.statement
-            ),
-            cites: vec![kr.id.to_string(), kr.objective.to_string()],
-            moved_first: None,
-            lead_days: None,
-            expected_lag_days: None,
-            consistent_with_lag: None,
-            movement: None,
-        });
+        let summary = format!(
+            "{} ({}{}) is scored on the same metric {}: \"{}\"",
+            kr.id,
+            kr.objective,
+            kr.owner.as_ref().map(|o| format!(", {o}")).unwrap_or_default(),
+            track.metric.id,
+            kr.statement
+        );
+        let cites = vec![kr.id.to_string(), kr.objective.to_string()];
+        out.push(Driver::plain(DriverKind::SameMetric, kr.id.to_string(), summary, cites));
     }
     Ok(out)
 }
@@ -238,23 +238,15 @@ fn initiatives(store: &Store, track: &Track, window: Window, as_of: Date) -> Res
                 }
                 (false, false) => continue,
             };
-            out.push(Driver {
-                kind: DriverKind::Initiative,
-                id: initiative.id.to_string(),
-                summary: format!(
-                    "{} \"{}\" for {}{}: {state}",
-                    initiative.id,
-                    initiative.title,
-                    initiative.key_result,
-                    initiative.owner.as_ref().map(|o| format!(" ({o})")).unwrap_or_default()
-                ),
-                cites: vec![initiative.id.to_string(), initiative.key_result.to_string()],
-                moved_first: None,
-                lead_days: None,
-                expected_lag_days: None,
-                consistent_with_lag: None,
-                movement: None,
-            });
+            let summary = format!(
+                "{} \"{}\" for {}{}: {state}",
+                initiative.id,
+                initiative.title,
+                initiative.key_result,
+                initiative.owner.as_ref().map(|o| format!(" ({o})")).unwrap_or_default()
+            );
+            let cites = vec![initiative.id.to_string(), initiative.key_result.to_string()];
+            out.push(Driver::plain(DriverKind::Initiative, initiative.id.to_string(), summary, cites));
         }
     }
     Ok(out)

@@ -259,9 +259,19 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
         statements: vec![],
         narrative: String::new(),
     };
-    let vocabulary = Vocabulary::read(store)?;
+    let started = std::time::Instant::now();
     let foreign = named.is_none() && subject::looks_foreign(&text);
-    let resolution = vocabulary.resolve(&text, !foreign);
+    let by_id = subject::id_in(store, &text)?;
+    let vocabulary = match by_id {
+        Some(_) => None,
+        None => Some(Vocabulary::current(store)?),
+    };
+    let resolution = match (by_id, &vocabulary) {
+        (Some(found), _) => Resolution::Found(found),
+        (None, Some(v)) => v.resolve(&text, !foreign),
+        (None, None) => unreachable!("the vocabulary is read when no id was named"),
+    };
+    let vocabulary = || vocabulary.as_ref().expect("read when the words were resolved");
     let subject = match resolution {
         Resolution::Found(c) if !foreign || c.matched == ["id"] => c,
         Resolution::Found(c) => {
@@ -271,7 +281,7 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
         }
         _ if foreign => {
             answer.resolved = Resolved::NotEnglish;
-            answer.candidates = vocabulary.candidates(&text, true).into_iter().take(5).collect();
+            answer.candidates = vocabulary().candidates(&text, true).into_iter().take(5).collect();
             return Ok(narrative::finish(answer));
         }
         Resolution::Ambiguous(candidates) => {
@@ -281,10 +291,11 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
         }
         Resolution::Unknown { near } => {
             answer.resolved = Resolved::Unknown;
-            answer.candidates = if near.is_empty() { vocabulary.explainable(12) } else { near };
+            answer.candidates = if near.is_empty() { vocabulary().explainable(12) } else { near };
             return Ok(narrative::finish(answer));
         }
     };
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: subject resolved");
     let tracks = tracks_of(store, &subject, as_of)?;
     answer.subject = Some(subject);
 
@@ -309,6 +320,7 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
         });
         return Ok(narrative::finish(answer));
     }
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: window chosen");
     let (window_start, window_end) = (start_of(window.from), end_of(window.to));
     let mut moves: Vec<(usize, MetricMove)> = vec![];
     for (i, track) in tracks.iter().enumerate() {
@@ -340,6 +352,7 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
     if answer.slipped {
         let slip = answer.slip.as_ref().expect("slipped");
         answer.drivers = drivers::drivers(store, track, slip, window, as_of)?;
+        tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: drivers found");
     }
     let found = ranking::rank(
         store,
@@ -353,6 +366,7 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
     )?;
     answer.evidence = found.evidence;
     answer.gaps.extend(found.gaps);
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: evidence ranked");
     narrative::finish_found(store, answer, track)
 }
 

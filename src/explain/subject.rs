@@ -55,6 +55,9 @@ pub enum Resolution {
     },
 }
 
+/// Candidates returned at most, best first.
+const MAX_CANDIDATES: usize = 20;
+
 /// Words that carry the question, not its subject.
 const QUESTION_WORDS: &[&str] = &[
     "why",
@@ -247,6 +250,12 @@ const FOREIGN_WORDS: &[&str] = &[
     "왜",
 ];
 
+/// [`QUESTION_WORDS`] as a set: every name in the workspace goes through it.
+fn question_words() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| QUESTION_WORDS.iter().copied().collect())
+}
+
 pub fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -259,7 +268,11 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn content_words(text: &str) -> Vec<String> {
     words(text)
         .into_iter()
-        .filter(|w| !QUESTION_WORDS.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            !question_words().contains(w.as_str())
+                && !w.chars().all(|c| c.is_ascii_digit())
+                && super::window::month_of_word(w).is_none()
+        })
         .collect()
 }
 
@@ -341,6 +354,29 @@ struct Named {
     leads_to: String,
 }
 
+/// An id named in the text (KR-1, M-2, O-1, IND-1), with its name, read directly:
+/// a question that names its subject needs no vocabulary. None when no token is an
+/// id; an id that does not exist comes back too, for the caller to refuse by name.
+pub fn id_in(store: &Store, text: &str) -> Result<Option<Candidate>> {
+    for token in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        let token = token.to_ascii_uppercase();
+        let (kind, name) = if let Ok(id) = token.parse::<KeyResultId>() {
+            (SubjectKind::KeyResult, store.key_result(id)?.map(|k| k.statement))
+        } else if let Ok(id) = token.parse::<MetricId>() {
+            (SubjectKind::Metric, store.metric(id)?.map(|m| m.name))
+        } else if let Ok(id) = token.parse::<ObjectiveId>() {
+            (SubjectKind::Objective, store.objective(id)?.map(|o| o.title))
+        } else if let Ok(id) = token.parse::<IndicatorId>() {
+            (SubjectKind::Indicator, store.indicator(id)?.map(|i| i.metric.to_string()))
+        } else {
+            continue;
+        };
+        let name = name.unwrap_or_default();
+        return Ok(Some(Candidate { kind, id: token, name, score: 1.0, matched: vec!["id".into()] }));
+    }
+    Ok(None)
+}
+
 /// The workspace's names, read once per question.
 pub struct Vocabulary {
     named: Vec<Named>,
@@ -348,7 +384,27 @@ pub struct Vocabulary {
     frequency: HashMap<String, usize>,
 }
 
+/// The last vocabulary read, with the store's transaction count at the time.
+#[derive(Default)]
+struct Cached(std::sync::Mutex<Option<(u64, std::sync::Arc<Vocabulary>)>>);
+
 impl Vocabulary {
+    /// The vocabulary, read again only when a transaction has committed since the last
+    /// read (reading 5,000 key results and metrics costs tens of milliseconds).
+    pub fn current(store: &Store) -> Result<std::sync::Arc<Vocabulary>> {
+        let cache = store.extension(|| Ok(Cached::default()))?;
+        let mut slot = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        let now = store.transactions();
+        if let Some((at, vocabulary)) = slot.as_ref()
+            && *at == now
+        {
+            return Ok(vocabulary.clone());
+        }
+        let vocabulary = std::sync::Arc::new(Vocabulary::read(store)?);
+        *slot = Some((now, vocabulary.clone()));
+        Ok(vocabulary)
+    }
+
     pub fn read(store: &Store) -> Result<Vocabulary> {
         let mut named = vec![];
         let objectives: Vec<Objective> = store.scan(Table::Objectives).collect::<Result<_>>()?;
@@ -426,21 +482,29 @@ impl Vocabulary {
     /// Candidates for `text`, best first, one per thing they lead to.
     pub fn candidates(&self, text: &str, fuzzy: bool) -> Vec<Candidate> {
         let query = content_words(text);
-        let mut best: HashMap<&str, Candidate> = HashMap::new();
-        for named in &self.named {
-            let mut score = 0.0;
-            let mut matched = vec![];
-            for q in &query {
-                let hit = named
-                    .words
-                    .iter()
-                    .map(|w| (similarity(q, w, fuzzy) * self.weight(w), w))
-                    .max_by(|a, b| a.0.total_cmp(&b.0));
-                if let Some((s, w)) = hit
-                    && s > 0.0
-                {
-                    score += s;
-                    matched.push(if q == w { q.clone() } else { format!("{q} ~ {w}") });
+        // Each question word against each distinct name word once (thousands of names
+        // share a few hundred words), weighted by how rare the name word is.
+        let weighted: Vec<HashMap<&str, f64>> = query
+            .iter()
+            .map(|q| {
+                self.frequency
+                    .keys()
+                    .filter_map(|w| {
+                        let s = similarity(q, w, fuzzy);
+                        (s > 0.0).then(|| (w.as_str(), s * self.weight(w)))
+                    })
+                    .collect()
+            })
+            .collect();
+        // Per thing a name leads to: the best-scoring name (its index and score).
+        let mut best: HashMap<&str, (usize, f64)> = HashMap::new();
+        for (i, named) in self.named.iter().enumerate() {
+            let (mut score, mut matched) = (0.0, 0usize);
+            for scores in &weighted {
+                let hit = named.words.iter().filter_map(|w| scores.get(w.as_str())).copied().fold(0.0, f64::max);
+                if hit > 0.0 {
+                    score += hit;
+                    matched += 1;
                 }
             }
             if score == 0.0 {
@@ -448,31 +512,43 @@ impl Vocabulary {
             }
             // Of two names matching the same words, the one with fewer other words is
             // the closer (the metric "retention" over a long statement about it).
-            let score = score * (1.0 + matched.len() as f64 / named.words.len().max(1) as f64) / 2.0;
-            let candidate = Candidate {
-                kind: named.kind,
-                id: named.id.clone(),
-                name: named.name.clone(),
-                score: (score * 1_000.0).round() / 1_000.0,
-                matched,
-            };
+            let score = score * (1.0 + matched as f64 / named.words.len().max(1) as f64) / 2.0;
+            let score = (score * 1_000.0).round() / 1_000.0;
             match best.get(named.leads_to.as_str()) {
-                Some(b) if b.score >= candidate.score => {}
+                Some((_, b)) if *b >= score => {}
                 _ => {
-                    best.insert(&named.leads_to, candidate);
+                    best.insert(&named.leads_to, (i, score));
                 }
             }
         }
-        let mut out: Vec<Candidate> = best.into_values().collect();
+        // Only the best few become candidates (a vague question can touch thousands).
+        let mut ranked: Vec<(usize, f64)> = best.into_values().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| self.named[a.0].id.cmp(&self.named[b.0].id)));
+        ranked.truncate(MAX_CANDIDATES);
+        let best = ranked.into_iter().map(|(i, score)| {
+            let named = &self.named[i];
+            let matched = query
+                .iter()
+                .filter_map(|q| {
+                    let w = named.words.iter().filter(|w| similarity(q, w, fuzzy) > 0.0).max_by(|a, b| {
+                        (similarity(q, a, fuzzy) * self.weight(a))
+                            .total_cmp(&(similarity(q, b, fuzzy) * self.weight(b)))
+                    })?;
+                    Some(if q == w { q.clone() } else { format!("{q} ~ {w}") })
+                })
+                .collect();
+            (
+                named.leads_to.as_str(),
+                Candidate { kind: named.kind, id: named.id.clone(), name: named.name.clone(), score, matched },
+            )
+        });
+        let mut out: Vec<Candidate> = best.map(|(_, c)| c).collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         out
     }
 
-    /// Resolves the words of a question; ids in the text win outright.
+    /// Resolves the words of a question (ids are taken first, by [`id_in`]).
     pub fn resolve(&self, text: &str, fuzzy: bool) -> Resolution {
-        if let Some(found) = self.id_in(text) {
-            return Resolution::Found(found);
-        }
         let candidates = self.candidates(text, fuzzy);
         let Some(first) = candidates.first() else {
             return Resolution::Unknown { near: vec![] };
@@ -486,26 +562,6 @@ impl Vocabulary {
             return Resolution::Ambiguous(close.into_iter().take(8).collect());
         }
         Resolution::Found(first.clone())
-    }
-
-    fn id_in(&self, text: &str) -> Option<Candidate> {
-        for token in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
-            let token = token.to_ascii_uppercase();
-            let kind = if token.parse::<KeyResultId>().is_ok() {
-                SubjectKind::KeyResult
-            } else if token.parse::<MetricId>().is_ok() {
-                SubjectKind::Metric
-            } else if token.parse::<ObjectiveId>().is_ok() {
-                SubjectKind::Objective
-            } else if token.parse::<IndicatorId>().is_ok() {
-                SubjectKind::Indicator
-            } else {
-                continue;
-            };
-            let name = self.named.iter().find(|n| n.id == token).map(|n| n.name.clone()).unwrap_or_default();
-            return Some(Candidate { kind, id: token, name, score: 1.0, matched: vec!["id".into()] });
-        }
-        None
     }
 
     /// What the workspace can explain, for an answer to a question that matched nothing.

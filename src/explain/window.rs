@@ -14,25 +14,11 @@ pub struct Window {
     pub to: Date,
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// A month by its name or a 3-4 letter abbreviation ("oct", "sept").
-fn month_of_word(word: &str) -> Option<i8> {
-    let position =
-        MONTHS.iter().position(|name| *name == word || ((3..=4).contains(&word.len()) && name.starts_with(word)))?;
+pub fn month_of_word(word: &str) -> Option<i8> {
+    let position = crate::okr::statement::MONTHS
+        .iter()
+        .position(|name| *name == word || ((3..=4).contains(&word.len()) && name.starts_with(word)))?;
     i8::try_from(position + 1).ok()
 }
 

@@ -63,7 +63,9 @@ impl GroundedServer {
     async fn explain(&self, arguments: JsonObject) -> Result<CallToolResult, String> {
         let request = parse::<ExplainRequest>(arguments)?;
         let answer = explain::explain(&self.store, request).map_err(failure)?;
-        let chart = answer.slip.as_ref().and_then(|s| s.key_result).map(|kr| (kr, answer.as_of));
+        // The chart shows a slip; a move within noise is not drawn (the report draws it).
+        let chart =
+            answer.slip.as_ref().filter(|_| answer.slipped).and_then(|s| s.key_result).map(|kr| (kr, answer.as_of));
         with_chart(&self.store, &answer, chart)
     }
 

@@ -95,6 +95,7 @@ Ground them: add_evidence / import_evidence store research verbatim; search_evid
 Check-ins: record_measurements (give n and population when known) or import_measurements, then score a KR, an objective or a cycle. Report progress with its n and interval; say 'inconclusive' when the score says so, and never call a pending or stale key result on track.
 Numbers that live elsewhere: sync_sources attaches a JSON endpoint or a Prometheus query to a metric and pulls it (hosts must be on the server's allowlist; tokens stay in its environment).
 Before a cycle bets on a leading indicator, call validate_indicator: report r, the lag, n and the p-value it found, and the research it cites; below the minimum n it does not decide, so do not call the indicator validated.
+When asked why a number moved, call explain with the user's words: quote its narrative, cite the ids in brackets (measurements as M-1@2026-10-22), say 'nothing slipped' when slipped is false, ask the user to choose when it returns candidates, and never add a cause it does not contain. report gives a cycle or objective in Markdown with its evidence health; both carry a chart image.
 Ids are short and typed: O-3 objective, KR-12 key result, M-4 metric, IND-2 indicator, INI-5 initiative, SRC-2 source.
 Errors name the field and what is accepted: fix that field and call again.";
 

@@ -184,7 +184,7 @@ const OTHER_VERBS: &[&str] = &[
     "help",
 ];
 
-const MONTHS: &[&str] = &[
+pub(crate) const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",

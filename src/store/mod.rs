@@ -108,6 +108,10 @@ pub struct Store {
     /// State derived from the database and kept beside it (the search index), one
     /// per type, created on first use.
     extensions: Arc<Mutex<Vec<Arc<dyn Any + Send + Sync>>>>,
+    /// Transactions committed through this handle: derived state read from the
+    /// records (explain's vocabulary of names) knows when it is out of date. One
+    /// process holds a sled database, so nothing else writes behind its back.
+    transactions: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -138,7 +142,7 @@ impl Store {
 
     fn from_db(db: Db, root: Option<PathBuf>) -> Result<Store> {
         let trees = TABLES.iter().map(|(_, name)| db.open_tree(name)).collect::<Result<Vec<_>, _>>()?;
-        let store = Store { db, trees, root, extensions: Arc::default() };
+        let store = Store { db, trees, root, extensions: Arc::default(), transactions: Arc::default() };
         store.check_schema()?;
         Ok(store)
     }
@@ -258,10 +262,19 @@ impl Store {
     /// outside the transaction.
     pub fn transact<R>(&self, change: impl Fn(&Tx<'_>) -> Result<R, TxError>) -> Result<R> {
         let trees: Vec<&Tree> = self.trees.iter().collect();
-        trees.as_slice().transaction(|views| change(&Tx { views })).map_err(|e| match e {
+        let done = trees.as_slice().transaction(|views| change(&Tx { views })).map_err(|e| match e {
             TransactionError::Abort(e) => e,
             TransactionError::Storage(e) => Error::Storage(e),
-        })
+        });
+        if done.is_ok() {
+            self.transactions.fetch_add(1, std::sync::atomic::Ordering::Release);
+        }
+        done
+    }
+
+    /// How many transactions this handle has committed (see the field).
+    pub fn transactions(&self) -> u64 {
+        self.transactions.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// A number never handed out before in this database (sled's id generator).
