@@ -101,6 +101,13 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
     assert_eq!(typo["subject"]["id"], "KR-1", "{}", typo["subject"]);
     assert_eq!(typo["window"], json!({"from": "2026-10-01", "to": "2026-10-31"}));
     assert_eq!(typo["slip"]["start_day"], "2026-10-22");
+
+    // The indicator asked about by id: its own fall, a week earlier.
+    let invites = ok(&client, "explain", json!({"subject": "IND-1", "as_of": "2026-11-23"})).await;
+    assert_eq!(invites["subject"]["kind"], "indicator");
+    assert_eq!(invites["subject"]["name"], "Share of new accounts inviting a teammate in week 1");
+    assert_eq!(invites["slip"]["start_day"], "2026-10-15");
+    assert_eq!(invites["slipped"], true);
     client.cancel().await.unwrap();
 }
 

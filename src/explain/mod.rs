@@ -504,14 +504,12 @@ fn tracks_of(store: &Store, subject: &Candidate, as_of: Date) -> Result<Vec<Trac
             let metric = store
                 .metric(indicator.metric)?
                 .ok_or_else(|| Error::not_found("subject", indicator.metric, "the indicator's metric is gone"))?;
-            let kr = store.key_result(indicator.key_result)?;
-            let objective = match &kr {
+            // An indicator is explained as its own metric; its key result gives the
+            // cycle, not the direction (an indicator need not move the KR's way).
+            let objective = match store.key_result(indicator.key_result)? {
                 Some(k) => store.objective(k.objective)?,
                 None => None,
             };
-            // An indicator is explained as its own metric; its key result gives the
-            // cycle, not the direction (an indicator need not move the KR's way).
-            let _ = kr;
             Ok(vec![Track { metric, key_result: None, objective }])
         }
         SubjectKind::Metric => {

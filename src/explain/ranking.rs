@@ -253,8 +253,7 @@ pub fn rank(
             evidence.push(entry(&hit.evidence, Tier::ObservedInWindow, why));
         }
     }
-    let interviews_since = slip.map(|s| s.start_day).filter(|_| slip.is_some());
-    if let Some(since) = interviews_since {
+    if let Some(since) = slip.map(|s| s.start_day) {
         let talked = evidence
             .iter()
             .any(|e| e.kind == EvidenceKind::Interview && e.observed_at.is_some_and(|d| d >= since && d <= as_of));

@@ -367,7 +367,11 @@ pub fn id_in(store: &Store, text: &str) -> Result<Option<Candidate>> {
         } else if let Ok(id) = token.parse::<ObjectiveId>() {
             (SubjectKind::Objective, store.objective(id)?.map(|o| o.title))
         } else if let Ok(id) = token.parse::<IndicatorId>() {
-            (SubjectKind::Indicator, store.indicator(id)?.map(|i| i.metric.to_string()))
+            let metric = match store.indicator(id)? {
+                Some(i) => store.metric(i.metric)?.map(|m| m.name),
+                None => None,
+            };
+            (SubjectKind::Indicator, metric)
         } else {
             continue;
         };
