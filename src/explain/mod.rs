@@ -261,15 +261,11 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
     };
     let started = std::time::Instant::now();
     let foreign = named.is_none() && subject::looks_foreign(&text);
-    let by_id = subject::id_in(store, &text)?;
-    let vocabulary = match by_id {
-        Some(_) => None,
-        None => Some(Vocabulary::current(store)?),
-    };
-    let resolution = match (by_id, &vocabulary) {
-        (Some(found), _) => Resolution::Found(found),
-        (None, Some(v)) => v.resolve(&text, !foreign),
-        (None, None) => unreachable!("the vocabulary is read when no id was named"),
+    // The names are read only when no id was given.
+    let mut vocabulary = None;
+    let resolution = match subject::id_in(store, &text)? {
+        Some(found) => Resolution::Found(found),
+        None => vocabulary.insert(Vocabulary::current(store)?).resolve(&text, !foreign),
     };
     let vocabulary = || vocabulary.as_ref().expect("read when the words were resolved");
     let subject = match resolution {

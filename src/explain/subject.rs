@@ -505,26 +505,23 @@ impl Vocabulary {
         let mut ranked: Vec<(usize, f64)> = best.into_values().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| self.named[a.0].id.cmp(&self.named[b.0].id)));
         ranked.truncate(MAX_CANDIDATES);
-        let best = ranked.into_iter().map(|(i, score)| {
-            let named = &self.named[i];
-            let matched = query
-                .iter()
-                .filter_map(|q| {
-                    let w = named.words.iter().filter(|w| similarity(q, w, fuzzy) > 0.0).max_by(|a, b| {
-                        (similarity(q, a, fuzzy) * self.weight(a))
-                            .total_cmp(&(similarity(q, b, fuzzy) * self.weight(b)))
-                    })?;
-                    Some(if q == w { q.clone() } else { format!("{q} ~ {w}") })
-                })
-                .collect();
-            (
-                named.leads_to.as_str(),
-                Candidate { kind: named.kind, id: named.id.clone(), name: named.name.clone(), score, matched },
-            )
-        });
-        let mut out: Vec<Candidate> = best.map(|(_, c)| c).collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        out
+        ranked
+            .into_iter()
+            .map(|(i, score)| {
+                let named = &self.named[i];
+                let matched = query
+                    .iter()
+                    .filter_map(|q| {
+                        let w = named.words.iter().filter(|w| similarity(q, w, fuzzy) > 0.0).max_by(|a, b| {
+                            (similarity(q, a, fuzzy) * self.weight(a))
+                                .total_cmp(&(similarity(q, b, fuzzy) * self.weight(b)))
+                        })?;
+                        Some(if q == w { q.clone() } else { format!("{q} ~ {w}") })
+                    })
+                    .collect();
+                Candidate { kind: named.kind, id: named.id.clone(), name: named.name.clone(), score, matched }
+            })
+            .collect()
     }
 
     /// Resolves the words of a question (ids are taken first, by [`id_in`]).
