@@ -8,7 +8,6 @@
 //! atomic sled batch writes both.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -86,10 +85,6 @@ pub struct MetricSpan {
     pub first: Timestamp,
     pub last: Timestamp,
 }
-
-/// Serializes measurement writes: the replaced-value check reads before the batch
-/// writes, and two writers interleaving could both miss each other's value.
-static WRITE: Mutex<()> = Mutex::new(());
 
 /// Resolves metric references once per call.
 struct Resolver<'a> {
@@ -268,9 +263,16 @@ fn plan(store: &Store, inputs: Vec<(String, MeasurementInput)>, actor: &Actor) -
 }
 
 /// Writes validated measurements in one atomic batch, keeping replaced values: each
-/// month block touched is read once, merged and written once.
+/// month block touched is read once, merged and written once. The reads and the batch
+/// run inside the store's writer gate, so two calls cannot both miss each other's value.
 fn write(store: &Store, measurements: &[Measurement]) -> Result<Recorded> {
-    let _guard = WRITE.lock().unwrap_or_else(|e| e.into_inner());
+    let replaced = store.write(|| write_blocks(store, measurements))?;
+    recorded(store, measurements, replaced)
+}
+
+/// Merges the arriving values into their month blocks and writes them in one batch;
+/// answers how many replaced a stored value.
+fn write_blocks(store: &Store, measurements: &[Measurement]) -> Result<usize> {
     let tree = store.tree(Table::Measurements);
     // In call order within each block, so the last write wins.
     let mut blocks: BTreeMap<[u8; 13], Vec<&Measurement>> = BTreeMap::new();
@@ -301,6 +303,11 @@ fn write(store: &Store, measurements: &[Measurement]) -> Result<Recorded> {
         }
     }
     tree.apply_batch(batch)?;
+    Ok(replaced)
+}
+
+/// What a call recorded, per metric.
+fn recorded(store: &Store, measurements: &[Measurement], replaced: usize) -> Result<Recorded> {
     let mut spans: Vec<MetricSpan> = vec![];
     for m in measurements {
         match spans.iter_mut().find(|s| s.metric == m.metric) {

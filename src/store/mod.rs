@@ -2,13 +2,17 @@
 //! trail, and the schema version.
 //!
 //! Every multi-record change goes through [`Store::transact`], a sled transaction over
-//! all trees, so nothing is ever half-written. Values are a one-byte record version
-//! followed by JSON: readable when debugging, and the version byte lets a later
-//! release migrate old records instead of misreading them. Callers acknowledge a
-//! write only after [`Store::flush`] returned, so an acknowledged write survives a crash.
+//! all trees, so nothing is ever half-written; a change that is not a transaction (a
+//! batch of measurement blocks) goes through [`Store::write`]. Both pass the one
+//! writer gate of [`writer`], which keeps writes and flushes apart (sled 0.34 deadlocks
+//! when they meet) and lets parallel callers share a flush. Values are a one-byte
+//! record version followed by JSON: readable when debugging, and the version byte lets
+//! a later release migrate old records instead of misreading them. Callers acknowledge
+//! a write only after [`Store::flush`] returned, so an acknowledged write survives a crash.
 
 mod codec;
 mod migrate;
+mod writer;
 
 use std::any::Any;
 use std::path::{Path, PathBuf};
@@ -112,6 +116,8 @@ pub struct Store {
     /// records (explain's vocabulary of names) knows when it is out of date. One
     /// process holds a sled database, so nothing else writes behind its back.
     transactions: Arc<std::sync::atomic::AtomicU64>,
+    /// The one path writes and flushes take (see [`writer`]).
+    writer: Arc<writer::Writer>,
 }
 
 impl Store {
@@ -119,30 +125,33 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         std::fs::create_dir_all(path)
             .map_err(|e| Error::invalid("db", format!("cannot create the database folder {}: {e}", path.display())))?;
-        let db =
-            sled::Config::new().path(path.join("sled")).cache_capacity(CACHE_BYTES).open().map_err(|e| match e {
-                sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.raw_os_error() == Some(11) => {
-                    Error::invalid(
-                        "db",
-                        format!(
-                            "{} is in use by another grounded process; stop it or pass another --db",
-                            path.display()
-                        ),
-                    )
-                }
-                other => Error::Storage(other),
-            })?;
+        let db = Store::config().path(path.join("sled")).open().map_err(|e| match e {
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.raw_os_error() == Some(11) => {
+                Error::invalid(
+                    "db",
+                    format!("{} is in use by another grounded process; stop it or pass another --db", path.display()),
+                )
+            }
+            other => Error::Storage(other),
+        })?;
         Store::from_db(db, Some(path.to_path_buf()))
     }
 
     /// A throw-away database (the demo, tests).
     pub fn temporary() -> Result<Store> {
-        Store::from_db(sled::Config::new().temporary(true).open()?, None)
+        Store::from_db(Store::config().temporary(true).open()?, None)
+    }
+
+    /// sled's periodic flusher is off: it would flush beside a write, behind the
+    /// writer gate's back. Every acknowledged write is flushed through the gate.
+    fn config() -> sled::Config {
+        sled::Config::new().cache_capacity(CACHE_BYTES).flush_every_ms(None)
     }
 
     fn from_db(db: Db, root: Option<PathBuf>) -> Result<Store> {
         let trees = TABLES.iter().map(|(_, name)| db.open_tree(name)).collect::<Result<Vec<_>, _>>()?;
-        let store = Store { db, trees, root, extensions: Arc::default(), transactions: Arc::default() };
+        let writer = Arc::new(writer::Writer::start(db.clone()));
+        let store = Store { db, trees, root, extensions: Arc::default(), transactions: Arc::default(), writer };
         store.check_schema()?;
         Ok(store)
     }
@@ -200,16 +209,22 @@ impl Store {
         &self.trees[table as usize]
     }
 
-    /// Makes every write so far durable. Call before acknowledging a write.
+    /// Makes every write so far durable. Call before acknowledging a write. Parallel
+    /// callers share one flush (group commit).
     pub async fn flush(&self) -> Result<()> {
-        self.db.flush_async().await?;
-        Ok(())
+        self.writer.flush().await
     }
 
     /// The blocking flush, for the CLI.
     pub fn flush_blocking(&self) -> Result<()> {
-        self.db.flush()?;
-        Ok(())
+        self.writer.flush_blocking()
+    }
+
+    /// Applies a change that is not a transaction (a read-modify-write of measurement
+    /// blocks ending in one atomic batch) through the writer gate: no other write
+    /// interleaves with it and no flush runs beside it.
+    pub fn write<R>(&self, change: impl FnOnce() -> Result<R>) -> Result<R> {
+        self.writer.write(change)
     }
 
     pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>> {
@@ -262,9 +277,11 @@ impl Store {
     /// outside the transaction.
     pub fn transact<R>(&self, change: impl Fn(&Tx<'_>) -> Result<R, TxError>) -> Result<R> {
         let trees: Vec<&Tree> = self.trees.iter().collect();
-        let done = trees.as_slice().transaction(|views| change(&Tx { views })).map_err(|e| match e {
-            TransactionError::Abort(e) => e,
-            TransactionError::Storage(e) => Error::Storage(e),
+        let done = self.writer.write(|| {
+            trees.as_slice().transaction(|views| change(&Tx { views })).map_err(|e| match e {
+                TransactionError::Abort(e) => e,
+                TransactionError::Storage(e) => Error::Storage(e),
+            })
         });
         if done.is_ok() {
             self.transactions.fetch_add(1, std::sync::atomic::Ordering::Release);
