@@ -510,3 +510,53 @@ fn store_pull(store: &Store, source: &MetricSource, result: Result<pull::Pulled>
         Err(error) => failed(error, pulled.attempts),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(pointer: &str) -> SourceInput {
+        SourceInput {
+            metric: "KR-1".into(),
+            url: "http://127.0.0.1:9/a.json".into(),
+            pointer: Some(pointer.into()),
+            n_pointer: None,
+            at_pointer: None,
+            query: None,
+            token_env: None,
+            multiply: None,
+        }
+    }
+
+    async fn attach(store: &Store, attach: Vec<SourceInput>) -> Result<Synced> {
+        let request = SyncRequest { attach, pull: false, ..SyncRequest::default() };
+        sync_sources(store, request, &Actor("t".into()), &Allowlist::parse("127.0.0.1")).await
+    }
+
+    #[tokio::test]
+    async fn repeats_and_floods_are_refused_before_anything_is_stored() {
+        let store = Store::temporary().unwrap();
+        let draft = crate::okr::input::ObjectiveDraft {
+            objective: "New customers reach lasting value in their first week".into(),
+            owner: Some("Maya".into()),
+            cycle: Some("2026-Q4".into()),
+            level: None,
+            kind: None,
+            parent: None,
+            stage: None,
+            key_results: vec![crate::okr::input::KeyResultDraft::Statement(
+                "Raise week-1 activation from 40% to 55%".into(),
+            )],
+        };
+        crate::okr::draft::draft_okr(&store, draft, &Actor("t".into())).await.unwrap();
+        let before = store.checksum().unwrap();
+        let err = attach(&store, vec![source("/a"), source("/b"), source("/a")]).await.unwrap_err().to_string();
+        assert!(err.starts_with("attach[2]: the same source as attach[0]"), "{err}");
+        let flood = (0..=MAX_ATTACH).map(|i| source(&format!("/v{i}"))).collect();
+        let err = attach(&store, flood).await.unwrap_err().to_string();
+        assert_eq!(err, "attach: has 101 sources; at most 100 are attached per call");
+        assert_eq!(store.checksum().unwrap(), before);
+        let fine = (0..MAX_ATTACH).map(|i| source(&format!("/v{i}"))).collect();
+        assert_eq!(attach(&store, fine).await.unwrap().attached.len(), MAX_ATTACH);
+    }
+}
