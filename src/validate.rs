@@ -4,6 +4,7 @@
 use jiff::civil::Date;
 
 use crate::error::{Error, Result};
+use crate::model::Scale;
 
 /// Objective titles: one breath, not an essay.
 pub const MAX_TITLE_CHARS: usize = 300;
@@ -50,6 +51,21 @@ pub fn optional_finite(field: &str, value: Option<f64>) -> Result<Option<f64>> {
     value.map(|v| finite(field, v)).transpose()
 }
 
+/// A score's range: finite ends, min below max (a 5..1 scale would make every value
+/// "outside" it and progress run backwards). `field` is the scale itself; its ends
+/// are named `field.min` and `field.max`.
+pub fn scale(field: &str, scale: Scale) -> Result<Scale> {
+    finite(&format!("{field}.min"), scale.min)?;
+    finite(&format!("{field}.max"), scale.max)?;
+    if scale.min >= scale.max {
+        return Err(Error::invalid(
+            field,
+            format!("min {} is not below max {}; write it as {{\"min\": 1, \"max\": 5}}", scale.min, scale.max),
+        ));
+    }
+    Ok(scale)
+}
+
 /// A calendar date written `YYYY-MM-DD`, in the years 2000-2100.
 pub fn date(field: &str, value: &str) -> Result<Date> {
     let parsed: Date = value.trim().parse().map_err(|_| {
@@ -58,10 +74,16 @@ pub fn date(field: &str, value: &str) -> Result<Date> {
             format!("{:?} is not a date; write it as YYYY-MM-DD, such as 2026-12-31", truncate(value, 40)),
         )
     })?;
-    if !(2000..=2100).contains(&parsed.year()) {
-        return Err(Error::invalid(field, format!("{parsed} is out of range; dates from 2000 to 2100 are accepted")));
+    date_in_range(field, parsed)
+}
+
+/// A date already parsed (by serde, from a typed field) held to the same 2000-2100
+/// range as [`date`]: a year 0 is a typo, not a plan.
+pub fn date_in_range(field: &str, value: Date) -> Result<Date> {
+    if !(2000..=2100).contains(&value.year()) {
+        return Err(Error::invalid(field, format!("{value} is out of range; dates from 2000 to 2100 are accepted")));
     }
-    Ok(parsed)
+    Ok(value)
 }
 
 /// The first `max` characters, for quoting bad input back without echoing 100 KB.
@@ -97,11 +119,28 @@ mod tests {
     }
 
     #[test]
+    fn a_scale_runs_upwards() {
+        assert!(scale("scale", Scale { min: 1.0, max: 5.0 }).is_ok());
+        let err = scale("scale", Scale { min: 5.0, max: 1.0 }).unwrap_err().to_string();
+        assert!(err.starts_with("scale: min 5 is not below max 1"), "{err}");
+        assert!(scale("scale", Scale { min: 3.0, max: 3.0 }).is_err());
+        let err = scale("key_results[0].scale", Scale { min: f64::NAN, max: 5.0 }).unwrap_err().to_string();
+        assert!(err.starts_with("key_results[0].scale.min: is NaN"), "{err}");
+    }
+
+    #[test]
     fn dates_are_iso_and_in_range() {
         assert_eq!(date("due", "2026-12-31").unwrap(), jiff::civil::date(2026, 12, 31));
         assert!(date("due", "31/12/2026").unwrap_err().to_string().contains("YYYY-MM-DD"));
         assert!(date("due", "1900-01-01").unwrap_err().to_string().contains("out of range"));
         assert!(date("due", "2026-02-30").is_err());
+        let year_zero = jiff::civil::date(0, 1, 1);
+        assert!(
+            date_in_range("wave_start", year_zero)
+                .unwrap_err()
+                .to_string()
+                .starts_with("wave_start: 0000-01-01 is out")
+        );
     }
 
     #[test]

@@ -318,6 +318,14 @@ pub fn validate_survey(field: &str, mut survey: SurveyResult) -> Result<SurveyRe
     if survey.n == 0 {
         return Err(Error::invalid(at("n"), "is 0; a survey result needs respondents"));
     }
+    // The wave is a short name shown beside every survey number: the same rules as
+    // participants and segments.
+    survey.wave = validate::optional_text(&at("wave"), survey.wave.as_deref(), MAX_NAME_CHARS)?;
+    for (name, day) in [("wave_start", survey.wave_start), ("wave_end", survey.wave_end)] {
+        if let Some(day) = day {
+            validate::date_in_range(&at(name), day)?;
+        }
+    }
     if let (Some(start), Some(end)) = (survey.wave_start, survey.wave_end)
         && end < start
     {
@@ -586,6 +594,24 @@ mod tests {
         let mut yes_no = scale(10, &[("yes", 6), ("maybe", 4)]);
         yes_no.question_type = QuestionType::YesNo;
         assert!(validate_survey("survey", yes_no).unwrap_err().to_string().contains("neither yes nor no"));
+    }
+
+    #[test]
+    fn a_survey_wave_is_a_short_printable_name_within_the_dates() {
+        let mut long = scale(10, &[("4", 10)]);
+        long.wave = Some(format!("W1\u{0}\u{7}{}", "x".repeat(1_000_000)));
+        let err = validate_survey("survey", long).unwrap_err().to_string();
+        assert!(err.starts_with("survey.wave: is 1000004 characters long; at most 120"), "{err}");
+        let mut bell = scale(10, &[("4", 10)]);
+        bell.wave = Some("W\u{7}1".into());
+        assert!(validate_survey("survey", bell).unwrap_err().to_string().contains("survey.wave: contains the control"));
+        let mut early = scale(10, &[("4", 10)]);
+        early.wave_start = Some(jiff::civil::date(0, 1, 1));
+        let err = validate_survey("survey", early).unwrap_err().to_string();
+        assert!(err.starts_with("survey.wave_start: 0000-01-01 is out of range"), "{err}");
+        let mut trimmed = scale(10, &[("4", 10)]);
+        trimmed.wave = Some(" W3 ".into());
+        assert_eq!(validate_survey("survey", trimmed).unwrap().wave.as_deref(), Some("W3"));
     }
 
     #[test]

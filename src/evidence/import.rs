@@ -81,6 +81,28 @@ pub struct ImportDefaults {
     pub tags: Vec<String>,
 }
 
+impl ImportDefaults {
+    /// Checks the defaults once, before the file is read, with the rules an item's own
+    /// fields follow: a bad default is the caller's argument (`defaults.observed_at`),
+    /// not a fault of the file's first row, which is where it would surface otherwise.
+    fn check(&self) -> Result<()> {
+        let probe = EvidenceInput {
+            // Any kind without further requirements: the kind itself is checked by serde.
+            kind: EvidenceKind::Observation,
+            text: "defaults".into(),
+            participant: self.participant.clone(),
+            segment: self.segment.clone(),
+            study: self.study.clone(),
+            observed_at: self.observed_at.clone(),
+            source: None,
+            tags: self.tags.clone(),
+            survey: None,
+            record_id: None,
+        };
+        probe.into_plan("defaults").map(|_| ())
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
@@ -139,6 +161,9 @@ pub async fn import_evidence(
     actor: &Actor,
     progress: &(dyn Fn(usize, usize) + Send + Sync),
 ) -> Result<ImportReport> {
+    if let Some(defaults) = &request.defaults {
+        defaults.check()?;
+    }
     let (name, bytes) = match (&request.path, &request.url) {
         (Some(path), None) => (path.clone(), fetch::read_file("path", path)?),
         (None, Some(url)) => {
@@ -643,6 +668,19 @@ mod tests {
 
     fn items(rows: Vec<Row>) -> Vec<EvidenceInput> {
         rows.into_iter().map(|r| r.item.unwrap()).collect()
+    }
+
+    #[test]
+    fn bad_defaults_are_named_as_defaults() {
+        let defaults =
+            |observed_at: &str| ImportDefaults { observed_at: Some(observed_at.into()), ..Default::default() };
+        let err = defaults("1999-12-31").check().unwrap_err().to_string();
+        assert!(err.starts_with("defaults.observed_at: 1999-12-31 is out of range"), "{err}");
+        let err = defaults("yesterday").check().unwrap_err().to_string();
+        assert!(err.starts_with("defaults.observed_at: \"yesterday\" is not a date"), "{err}");
+        let bell = ImportDefaults { participant: Some("P\u{7}".into()), ..Default::default() };
+        assert!(bell.check().unwrap_err().to_string().starts_with("defaults.participant: contains the control"));
+        assert!(defaults("2026-01-15").check().is_ok());
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub fn parse_target(field: &str, text: &str) -> Result<String> {
     })
 }
 
-fn target_exists(store: &Store, target: &str) -> Result<bool> {
+/// Whether a target written by [`parse_target`] is stored.
+pub fn target_exists(store: &Store, target: &str) -> Result<bool> {
     Ok(if let Ok(id) = target.parse::<KeyResultId>() {
         store.key_result(id)?.is_some()
     } else if let Ok(id) = target.parse::<IndicatorId>() {

@@ -351,6 +351,10 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     if let Some(s) = &request.study {
         let id: crate::model::StudyId =
             s.parse().map_err(|e: crate::model::IdParseError| Error::invalid("study", e.to_string()))?;
+        // An unknown id would match nothing, which reads as "no evidence": say so instead.
+        if store.get::<crate::model::Study>(Table::Studies, &id.key())?.is_none() {
+            return Err(Error::not_found("study", id, known_studies(store)?));
+        }
         clauses.push((Occur::Must, term(f.study, &id.to_string())));
     }
     if let Some(p) = &request.participant {
@@ -376,6 +380,13 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     }
     if let Some(target) = &request.linked_to {
         let target = super::link::parse_target("linked_to", target)?;
+        if !super::link::target_exists(store, &target)? {
+            return Err(Error::not_found(
+                "linked_to",
+                &target,
+                "get_okr lists objectives, key results and their indicators; list_okrs lists the objectives",
+            ));
+        }
         clauses.push((Occur::Must, term(f.linked, &target)));
     }
     if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
@@ -422,6 +433,27 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
 }
 
 /// The snippet with matched words in **bold**, for Markdown-rendering clients.
+/// The studies there are, for an error about one that is not: the first few by id,
+/// or where studies come from when there are none.
+fn known_studies(store: &Store) -> Result<String> {
+    const SHOWN: usize = 10;
+    let mut studies = vec![];
+    let mut more = 0;
+    for study in store.scan::<crate::model::Study>(Table::Studies) {
+        let study = study?;
+        if studies.len() < SHOWN {
+            studies.push(format!("{} ({})", study.id, crate::validate::truncate(&study.name, 60)));
+        } else {
+            more += 1;
+        }
+    }
+    Ok(match (studies.is_empty(), more) {
+        (true, _) => "no study exists yet; evidence added with a study name creates one".into(),
+        (false, 0) => format!("the studies are {}", studies.join(", ")),
+        (false, more) => format!("the studies include {} and {more} more", studies.join(", ")),
+    })
+}
+
 fn bold(snippet: &tantivy::snippet::Snippet) -> String {
     let fragment = snippet.fragment();
     let mut out = String::with_capacity(fragment.len() + 16);

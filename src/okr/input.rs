@@ -241,11 +241,7 @@ impl KeyResultSpec {
             ));
         }
         if let Some(scale) = self.scale {
-            validate::finite(&at("scale.min"), scale.min)?;
-            validate::finite(&at("scale.max"), scale.max)?;
-            if scale.min >= scale.max {
-                return Err(Error::invalid(at("scale"), "min must be below max, such as {\"min\": 1, \"max\": 5}"));
-            }
+            validate::scale(&at("scale"), scale)?;
         }
         let owner = validate::optional_text(&at("owner"), self.owner.as_deref(), MAX_NAME_CHARS)?;
         let due = match self.due.as_deref() {

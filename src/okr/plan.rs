@@ -50,6 +50,8 @@ pub async fn add_indicator(store: &Store, request: IndicatorRequest, actor: &Act
     let kr = parse_kr(store, &request.key_result)?;
     let metric_text = validate::text("metric", &request.metric, MAX_NAME_CHARS)?;
     let hypothesis = validate::optional_text("hypothesis", request.hypothesis.as_deref(), MAX_NOTE_CHARS)?;
+    // The metric may be created with this scale: the same rule as check_okr's.
+    let scale = request.scale.map(|s| validate::scale("scale", s)).transpose()?;
     if request.expected_lag_days > MAX_LAG_DAYS {
         return Err(Error::invalid(
             "expected_lag_days",
@@ -67,7 +69,7 @@ pub async fn add_indicator(store: &Store, request: IndicatorRequest, actor: &Act
     let indicator = store.transact(|tx| {
         let metric = match metric_id {
             Some(id) => id,
-            None => create_or_find_metric(tx, &metric_text, request.unit.clone(), request.scale, now)?,
+            None => create_or_find_metric(tx, &metric_text, request.unit.clone(), scale, now)?,
         };
         let id = IndicatorId(tx.next_id(IndicatorId::PREFIX)?);
         let indicator = Indicator {

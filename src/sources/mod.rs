@@ -63,6 +63,10 @@ pub struct SourceInput {
     pub multiply: Option<f64>,
 }
 
+/// Sources one call may attach: more is a loop gone wrong, not a setup (each is
+/// pulled on every sync).
+pub const MAX_ATTACH: usize = 100;
+
 fn yes() -> bool {
     true
 }
@@ -70,9 +74,10 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
-    /// Sources to attach (a source with the same metric, URL and pointer or query is
-    /// updated instead of added).
+    /// Sources to attach, at most 100 (a source with the same metric, URL and pointer
+    /// or query is updated instead of added; give each once).
     #[serde(default)]
+    #[schemars(length(max = MAX_ATTACH))]
     pub attach: Vec<SourceInput>,
     /// Sources to remove (their measurements stay).
     #[serde(default)]
@@ -144,12 +149,29 @@ pub struct PulledValue {
 pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, allowlist: &Allowlist) -> Result<Synced> {
     let now = Timestamp::now();
     let range = history_range(&request, now)?;
+    if request.attach.len() > MAX_ATTACH {
+        return Err(Error::invalid(
+            "attach",
+            format!("has {} sources; at most {MAX_ATTACH} are attached per call", request.attach.len()),
+        ));
+    }
     let attached_inputs = request
         .attach
         .iter()
         .enumerate()
         .map(|(i, input)| plan_source(store, &format!("attach[{i}]"), input, allowlist))
         .collect::<Result<Vec<_>>>()?;
+    // A repeat would be stored as a second source of its own (the "same source is
+    // updated" rule only looks at sources stored before this call), and every pull
+    // would then fetch it twice.
+    for (i, planned) in attached_inputs.iter().enumerate() {
+        if let Some(first) = attached_inputs[..i].iter().position(|earlier| same_source(earlier, planned)) {
+            return Err(Error::invalid(
+                format!("attach[{i}]"),
+                format!("the same source as attach[{first}] (same metric, URL and pointer or query); give it once"),
+            ));
+        }
+    }
     let existing = list(store)?;
     known(&existing, "detach", &request.detach)?;
     known(&existing, "sources", request.sources.as_deref().unwrap_or_default())?;
@@ -159,11 +181,7 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, al
         }
         let mut ids = vec![];
         for planned in &attached_inputs {
-            let same = existing.iter().find(|s| {
-                !request.detach.contains(&s.id)
-                    && (s.metric, s.kind, &s.url, &s.pointer, &s.query)
-                        == (planned.metric, planned.kind, &planned.url, &planned.pointer, &planned.query)
-            });
+            let same = existing.iter().find(|s| !request.detach.contains(&s.id) && same_source(s, planned));
             let source = match same {
                 Some(old) => MetricSource {
                     id: old.id,
@@ -255,6 +273,12 @@ fn history_range(request: &SyncRequest, now: Timestamp) -> Result<Option<pull::R
         ));
     }
     Ok(Some(pull::Range { from, step_seconds }))
+}
+
+/// Two sources are the same when they read the same number: metric, kind, URL and
+/// pointer or query (a new token or multiplier updates the source, it is not another).
+fn same_source(a: &MetricSource, b: &MetricSource) -> bool {
+    (a.metric, a.kind, &a.url, &a.pointer, &a.query) == (b.metric, b.kind, &b.url, &b.pointer, &b.query)
 }
 
 /// Validates one source to attach; the id and creation fields are filled in later.
@@ -484,5 +508,55 @@ fn store_pull(store: &Store, source: &MetricSource, result: Result<pull::Pulled>
             error: None,
         },
         Err(error) => failed(error, pulled.attempts),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(pointer: &str) -> SourceInput {
+        SourceInput {
+            metric: "KR-1".into(),
+            url: "http://127.0.0.1:9/a.json".into(),
+            pointer: Some(pointer.into()),
+            n_pointer: None,
+            at_pointer: None,
+            query: None,
+            token_env: None,
+            multiply: None,
+        }
+    }
+
+    async fn attach(store: &Store, attach: Vec<SourceInput>) -> Result<Synced> {
+        let request = SyncRequest { attach, pull: false, ..SyncRequest::default() };
+        sync_sources(store, request, &Actor("t".into()), &Allowlist::parse("127.0.0.1")).await
+    }
+
+    #[tokio::test]
+    async fn repeats_and_floods_are_refused_before_anything_is_stored() {
+        let store = Store::temporary().unwrap();
+        let draft = crate::okr::input::ObjectiveDraft {
+            objective: "New customers reach lasting value in their first week".into(),
+            owner: Some("Maya".into()),
+            cycle: Some("2026-Q4".into()),
+            level: None,
+            kind: None,
+            parent: None,
+            stage: None,
+            key_results: vec![crate::okr::input::KeyResultDraft::Statement(
+                "Raise week-1 activation from 40% to 55%".into(),
+            )],
+        };
+        crate::okr::draft::draft_okr(&store, draft, &Actor("t".into())).await.unwrap();
+        let before = store.checksum().unwrap();
+        let err = attach(&store, vec![source("/a"), source("/b"), source("/a")]).await.unwrap_err().to_string();
+        assert!(err.starts_with("attach[2]: the same source as attach[0]"), "{err}");
+        let flood = (0..=MAX_ATTACH).map(|i| source(&format!("/v{i}"))).collect();
+        let err = attach(&store, flood).await.unwrap_err().to_string();
+        assert_eq!(err, "attach: has 101 sources; at most 100 are attached per call");
+        assert_eq!(store.checksum().unwrap(), before);
+        let fine = (0..MAX_ATTACH).map(|i| source(&format!("/v{i}"))).collect();
+        assert_eq!(attach(&store, fine).await.unwrap().attached.len(), MAX_ATTACH);
     }
 }
