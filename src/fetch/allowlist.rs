@@ -78,7 +78,7 @@ impl Allowlist {
         Err(Error::invalid(
             field,
             format!(
-                "{host} is not on the host allowlist ({listed}); add it to {ALLOWED_HOSTS_ENV} in the server's configuration (such as {ALLOWED_HOSTS_ENV}={host}) and restart it"
+                "{host} is not on the host allowlist ({listed}); add it to {ALLOWED_HOSTS_ENV} where grounded runs (such as {ALLOWED_HOSTS_ENV}={host}; a server reads it when it starts)"
             ),
         ))
     }

@@ -53,7 +53,7 @@ impl TokenVars {
         Err(Error::invalid(
             field,
             format!(
-                "{name} does not match the token variable patterns ({}); name a variable that does (such as PROM_TOKEN), or allow it with {TOKEN_VARS_ENV} in the server's configuration (such as {TOKEN_VARS_ENV}={},{name})",
+                "{name} does not match the token variable patterns ({}); name a variable that does (such as PROM_TOKEN), or allow it with {TOKEN_VARS_ENV} where grounded runs (such as {TOKEN_VARS_ENV}={},{name}; a server reads it when it starts)",
                 self.patterns.join(", "),
                 self.patterns.join(",")
             ),
