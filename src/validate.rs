@@ -95,6 +95,114 @@ pub fn truncate(value: &str, max: usize) -> String {
     out
 }
 
+/// Stands in for a value that came from an imported file.
+pub const HIDDEN: &str = "(a value from the file)";
+
+/// `message` with every Debug-quoted string (`"..."`, as `{:?}` writes it) replaced
+/// by [`HIDDEN`]. Import errors pass through this: the checks shared with the tools
+/// quote bad input back to the caller who typed it, but a file's bytes must never
+/// come back in an error (a path outside the user's research could leak that way).
+/// `{:?}` escapes quotes and backslashes inside, so the end of each quote is known.
+pub fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        if c != '"' {
+            out.push(c);
+            continue;
+        }
+        let mut escaped = false;
+        for inner in chars.by_ref() {
+            match inner {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => break,
+                _ => escaped = false,
+            }
+        }
+        out.push_str(HIDDEN);
+    }
+    out
+}
+
+/// A serde error message (from JSON or CSV) reworded without the value it was about:
+/// serde writes the unexpected value first (`invalid type: string "x", expected u32`,
+/// ``unknown variant `x`, expected one of ...``) and what was expected last, from the
+/// type's definition, so the expectation is kept and the value dropped. A message of
+/// another shape could carry anything and is replaced whole.
+pub fn serde_reason(message: &str) -> String {
+    let expected = || message.rsplit_once(", expected ").map(|(_, tail)| tail.to_string());
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix('`'))
+            .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .map(str::to_string)
+    };
+    let with = |what: &str| match expected() {
+        Some(tail) => format!("{what}, expected {tail}"),
+        None => what.to_string(),
+    };
+    if let Some(field) = named("missing field `") {
+        format!("missing field `{field}`")
+    } else if let Some(field) = named("duplicate field `") {
+        format!("duplicate field `{field}`")
+    } else if message.starts_with("invalid type: ") {
+        with("a value of the wrong type")
+    } else if message.starts_with("invalid value: ") {
+        with("a value that is not accepted")
+    } else if message.starts_with("invalid length ") {
+        with("a list of the wrong length")
+    } else if message.starts_with("unknown variant ") {
+        with("a value that is not one of the accepted ones")
+    } else if message.starts_with("unknown field ") {
+        with("a field this import does not know")
+    } else {
+        "a value that cannot be read here".to_string()
+    }
+}
+
+/// Why a CSV row or header could not be read, without its content.
+pub fn csv_reason(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
+            "has {len} fields where the header has {expected_len}: a missing or extra column (a comma inside a field needs quotes)"
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => format!("field {} is not UTF-8 text", err.field() + 1),
+        csv::ErrorKind::Deserialize { err, .. } => {
+            let column = err.field().map(|f| format!("column {}: ", f + 1)).unwrap_or_default();
+            let why = match err.kind() {
+                csv::DeserializeErrorKind::Message(message) => serde_reason(message),
+                csv::DeserializeErrorKind::Unsupported(_) => "a value of an unsupported kind".to_string(),
+                csv::DeserializeErrorKind::UnexpectedEndOfRow => "the row ends early".to_string(),
+                csv::DeserializeErrorKind::InvalidUtf8(_) => "not UTF-8 text".to_string(),
+                csv::DeserializeErrorKind::ParseBool(_) => "not true or false".to_string(),
+                csv::DeserializeErrorKind::ParseInt(_) => "not a whole number".to_string(),
+                csv::DeserializeErrorKind::ParseFloat(_) => "not a number".to_string(),
+            };
+            format!("{column}{why}")
+        }
+        _ => "cannot be read as CSV".to_string(),
+    }
+}
+
+/// Why a JSON line could not be read, without its content: a syntax error's words
+/// are fixed ("expected `,` or `}`") and keep their column; a data error goes
+/// through [`serde_reason`].
+pub fn json_reason(error: &serde_json::Error) -> String {
+    let column = error.column();
+    match error.classify() {
+        serde_json::error::Category::Data => format!("{} (column {column})", serde_reason(&json_message(error))),
+        _ => format!("not valid JSON: {} (column {column})", json_message(error)),
+    }
+}
+
+/// serde_json's message without the " at line L column C" it appends.
+fn json_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +249,54 @@ mod tests {
                 .to_string()
                 .starts_with("wave_start: 0000-01-01 is out")
         );
+    }
+
+    #[test]
+    fn quoted_values_are_hidden_even_with_escaped_quotes() {
+        let secret = "root:x:0:\"0\":/root";
+        let message = format!("kind {secret:?} is not interview; {:?} either", "a\\");
+        let out = unquoted(&message);
+        assert_eq!(out, "kind (a value from the file) is not interview; (a value from the file) either");
+        assert!(!out.contains("root"));
+        assert_eq!(unquoted("line 2: has 3 fields"), "line 2: has 3 fields");
+    }
+
+    #[test]
+    fn serde_messages_keep_the_expectation_and_drop_the_value() {
+        assert_eq!(
+            serde_reason("invalid type: string \"HOME=/root\", expected u32"),
+            "a value of the wrong type, expected u32"
+        );
+        assert_eq!(
+            serde_reason("unknown variant `root:x`, expected one of `interview`, `observation`"),
+            "a value that is not one of the accepted ones, expected one of `interview`, `observation`"
+        );
+        assert_eq!(
+            serde_reason("unknown field `a, expected b`, expected `text` or `kind`"),
+            "a field this import does not know, expected `text` or `kind`"
+        );
+        assert_eq!(serde_reason("missing field `text`"), "missing field `text`");
+        assert_eq!(serde_reason("missing field `a b`"), "a value that cannot be read here");
+        assert_eq!(serde_reason("PATH=/usr/bin is odd"), "a value that cannot be read here");
+    }
+
+    #[test]
+    fn csv_and_json_errors_name_the_place_not_the_value() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Row {
+            count: u32,
+        }
+        let text = "count\nPASSWORD=hunter2\n";
+        let err = csv::Reader::from_reader(text.as_bytes()).deserialize::<Row>().next().unwrap().unwrap_err();
+        assert_eq!(csv_reason(&err), "column 1: not a whole number");
+        let err = serde_json::from_str::<Row>(r#"{"count": "PASSWORD=hunter2"}"#).unwrap_err();
+        let why = json_reason(&err);
+        assert!(why.starts_with("a value of the wrong type, expected u32 (column"), "{why}");
+        assert!(!why.contains("hunter2"), "{why}");
+        let err = serde_json::from_str::<Row>("PASSWORD=hunter2").unwrap_err();
+        let why = json_reason(&err);
+        assert!(why.starts_with("not valid JSON: expected value (column"), "{why}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Client, call, connect, connect_with, draft_activation, err, example, ok, text};
+use common::{Client, call, connect, connect_env, connect_with, draft_activation, err, example, ok, text};
 use rmcp::model::{CallToolRequestParams, ProgressNotificationParam, ReadResourceRequestParams, RequestMetaObject};
 use rmcp::service::NotificationContext;
 use rmcp::{ClientHandler, RoleClient};
@@ -187,7 +187,16 @@ async fn store_view(client: &Client) -> Value {
 async fn bad_research_is_refused_clearly_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
-    let client = connect(dir.path()).await;
+    let html = http_server(Some(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 20\r\n\r\n<html>login</html>\n",
+    ))
+    .await;
+    let silent = http_server(None).await;
+    // Import URLs go through the host allowlist, as a user would configure it; the
+    // files are under the database's folder (the temporary folder), a default root.
+    let hosts =
+        [&html, &silent].map(|u| u.trim_start_matches("http://").split('/').next().unwrap().to_string()).join(",");
+    let client = connect_env(dir.path(), (), &[("GROUNDED_ALLOWED_HOSTS", &hosts)]).await;
     draft_activation(&client).await;
     ok(&client, "import_evidence", json!({"path": example("evidence/observations.jsonl")})).await;
     let before = store_view(&client).await;
@@ -201,11 +210,7 @@ async fn bad_research_is_refused_clearly_and_changes_nothing() {
     let extra_column = write("extra.csv", b"text,participant\n\"I gave up\",P1,surprise\n");
     let latin1 = write("latin1.txt", b"P1: Caf\xe9 was closed\n");
     let huge = write("huge.jsonl", &vec![b' '; 21 * 1024 * 1024]);
-    let html = http_server(Some(
-        "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 20\r\n\r\n<html>login</html>\n",
-    ))
-    .await;
-    let silent = http_server(None).await;
+    let absent = files.path().join("absent.csv").to_string_lossy().into_owned();
     let scale = |n: u32, answers: Value| json!({"items": [{"kind": "survey", "text": "How satisfied?", "survey": {"question_type": "scale", "n": n, "scale_min": 1, "scale_max": 5, "answers": answers}}]});
 
     let cases: Vec<(&str, Value, &str)> = vec![
@@ -219,7 +224,12 @@ async fn bad_research_is_refused_clearly_and_changes_nothing() {
         ("import_evidence", json!({"path": huge}), "bytes; files up to 20971520 bytes (20 MB) are accepted: split it"),
         ("import_evidence", json!({"url": html}), "answered an HTML page, not a research file"),
         ("import_evidence", json!({"url": silent}), "could not be fetched: no answer within 700 ms"),
-        ("import_evidence", json!({"path": "/no/such/file.csv"}), "path: cannot read /no/such/file.csv"),
+        (
+            "import_evidence",
+            json!({"path": "/no/such/file.csv"}),
+            "path: /no/such/file.csv is outside the import roots",
+        ),
+        ("import_evidence", json!({"path": absent}), "cannot read"),
         (
             "import_evidence",
             json!({"path": missing_column, "mapping": {"text": "quote"}}),

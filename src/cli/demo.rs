@@ -12,6 +12,7 @@ use grounded::evidence::stats::compare_waves;
 use grounded::evidence::suggest::{SuggestRequest, suggest_links};
 use grounded::evidence::tags;
 use grounded::explain::{ExplainRequest, explain};
+use grounded::fetch::{Access, Allowlist, Caller, ImportRoots, TokenVars};
 use grounded::model::{EvidenceKind, IndicatorId, Relation};
 use grounded::okr::Actor;
 use grounded::okr::document::read_document;
@@ -207,10 +208,11 @@ async fn demo() -> anyhow::Result<()> {
 /// Step 5: import a quarter of weekly measurements, score it, test the indicator.
 async fn check_in(store: &Store, actor: &Actor, activation: &Drafted, indicator: IndicatorId) -> anyhow::Result<()> {
     step("5. Import the weekly measurements, score the quarter, test the leading indicator");
-    let path = tempfile_dir()?.join("measurements.csv");
+    let folder = tempfile_dir()?;
+    let path = folder.join("measurements.csv");
     std::fs::write(&path, EXAMPLE_MEASUREMENTS)?;
     let request = MeasurementImport { path: Some(path.display().to_string()), ..Default::default() };
-    let recorded = import_measurements(store, request, actor).await?;
+    let recorded = import_measurements(store, &demo_access(&folder), request, actor).await?;
     super::score::print_recorded("examples/measurements.csv", &recorded);
     println!("\n  score {} as of {DEMO_AS_OF}:", activation.objective_id);
     let request = ScoreRequest {
@@ -296,13 +298,14 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
         ),
     ];
     let no_progress = |_: usize, _: usize| {};
+    let access = demo_access(&folder);
     for (name, defaults) in imports {
         let request = ImportRequest {
             path: Some(folder.join(name).to_string_lossy().into_owned()),
             defaults: Some(defaults),
             ..Default::default()
         };
-        let report = import_evidence(store, request, actor, &no_progress).await?;
+        let report = import_evidence(store, &access, request, actor, &no_progress).await?;
         println!(
             "  {name:<20} {:>2} read as {:?}: {} new, {} duplicates of items already imported",
             report.read, report.format, report.added.created, report.added.duplicates
@@ -440,6 +443,15 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
         );
     }
     Ok(())
+}
+
+/// The demo reads only the example files it wrote, whatever the environment says.
+fn demo_access(folder: &std::path::Path) -> Access {
+    Access {
+        roots: ImportRoots::new(Caller::Cli, &[folder.to_path_buf()], true),
+        hosts: Allowlist::default(),
+        token_vars: TokenVars::default(),
+    }
 }
 
 /// A folder for the example files that lives as long as the process.

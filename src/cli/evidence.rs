@@ -28,7 +28,9 @@ pub struct ImportArgs {
 }
 
 pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let path = database_path(db)?;
+    let store = Store::open(&path)?;
+    let access = super::access(&path);
     let is_url = args.file.starts_with("http://") || args.file.starts_with("https://");
     let request = ImportRequest {
         path: (!is_url).then(|| args.file.clone()),
@@ -48,7 +50,9 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
             eprint!("\rread {done} of {total}");
         }
     };
-    let report = runtime()?.block_on(import_evidence(&store, request, &Actor::from_env(), &progress))?;
+    let report = runtime()?
+        .block_on(import_evidence(&store, &access, request, &Actor::from_env(), &progress))
+        .map_err(super::in_cli_terms)?;
     println!(
         "{}: {} read as {:?}; {} created, {} updated, {} duplicates, {} skipped",
         report.source,

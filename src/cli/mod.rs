@@ -13,6 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use grounded::error::Error;
+use grounded::fetch::{Access, Caller};
 use grounded::okr::Actor;
 use grounded::store::Store;
 
@@ -32,11 +34,27 @@ pub fn database_path(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().join("db"))
 }
 
+/// What a command may read: the CLI's policy, from the environment, with the
+/// database's folder as a default root.
+pub fn access(database: &std::path::Path) -> Access {
+    Access::from_env(Caller::Cli, database)
+}
+
+/// The core names the MCP fields of an import (`path`, `url`); on the command line
+/// they are the FILE argument.
+pub fn in_cli_terms(error: Error) -> anyhow::Error {
+    match error {
+        Error::Invalid { field, message } if field == "path" || field == "url" => anyhow::anyhow!("FILE: {message}"),
+        other => other.into(),
+    }
+}
+
 pub fn serve(db: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let path = database_path(db)?;
     let store = Store::open(&path)?;
-    tracing::info!(db = %path.display(), "serving MCP over stdio");
+    let access = Access::from_env(Caller::Local, &path);
+    tracing::info!(db = %path.display(), import_roots = ?access.roots.folders(), "serving MCP over stdio");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(grounded::mcp::serve_stdio(store, Actor::from_env()))?;
+    runtime.block_on(grounded::mcp::serve_stdio(store, Actor::from_env(), access))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -15,7 +15,9 @@ use super::evidence::runtime;
 use super::render::shorten;
 
 pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let path = database_path(db)?;
+    let store = Store::open(&path)?;
+    let access = super::access(&path);
     let is_url = file.starts_with("http://") || file.starts_with("https://");
     let request = MeasurementImport {
         path: (!is_url).then(|| file.clone()),
@@ -23,7 +25,9 @@ pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>) -> anyh
         format: None,
         metric,
     };
-    let recorded = runtime()?.block_on(import_measurements(&store, request, &Actor::from_env()))?;
+    let recorded = runtime()?
+        .block_on(import_measurements(&store, &access, request, &Actor::from_env()))
+        .map_err(super::in_cli_terms)?;
     print_recorded(&file, &recorded);
     Ok(ExitCode::SUCCESS)
 }

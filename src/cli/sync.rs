@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use grounded::model::{SourceId, SourceKind};
 use grounded::okr::Actor;
-use grounded::sources::{ALLOWED_HOSTS_ENV, Allowlist, SourceInput, SyncRequest, Synced, sync_sources};
+use grounded::sources::{ALLOWED_HOSTS_ENV, SourceInput, SyncRequest, Synced, sync_sources};
 use grounded::store::Store;
 
 use super::database_path;
@@ -62,7 +62,8 @@ pub struct SyncArgs {
 }
 
 pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let path = database_path(db)?;
+    let store = Store::open(&path)?;
     let attach = args.add_json.or(args.add_prometheus).map(|url| SourceInput {
         metric: args.metric.unwrap_or_default(),
         url,
@@ -81,8 +82,8 @@ pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
         from: args.from,
         step_hours: args.step_hours,
     };
-    let allowlist = Allowlist::from_env();
-    let synced = runtime()?.block_on(sync_sources(&store, request, &Actor::from_env(), &allowlist))?;
+    let access = super::access(&path);
+    let synced = runtime()?.block_on(sync_sources(&store, request, &Actor::from_env(), &access))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&synced)?);
     } else {

@@ -8,6 +8,11 @@
 //! their line range or time range; the interviewer's turns are left out, because
 //! evidence is what customers said. Re-importing a file updates its records in
 //! place (each row or turn has a stable record id) instead of duplicating them.
+//!
+//! What may be read is the caller's [`Access`] (import roots, host allowlist). Errors
+//! name the line, the column or field and what is accepted, never the file's bytes:
+//! the path is the caller's choice, and an error must not become a way to read a
+//! file that was never meant to be imported.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::add::{AddedEvidence, EvidenceInput, EvidencePlan, parse_timecode, store_plans};
 use crate::error::{Error, Result};
-use crate::fetch;
+use crate::fetch::Access;
 use crate::model::{AnswerCount, EvidenceKind, QuestionType, Source, SurveyResult};
 use crate::okr::Actor;
 use crate::store::Store;
@@ -106,10 +111,12 @@ impl ImportDefaults {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
-    /// A local file path. Give this or url.
+    /// A local file path, under the server's import roots (GROUNDED_IMPORT_ROOTS;
+    /// by default its working directory and the database's folder). Give this or url.
     #[serde(default)]
     pub path: Option<String>,
-    /// An http(s) URL to fetch. Give this or path.
+    /// An http(s) URL to fetch; its host must be on the server's allowlist
+    /// (GROUNDED_ALLOWED_HOSTS). Give this or path.
     #[serde(default)]
     pub url: Option<String>,
     /// Read from the file name when left out (.csv, .jsonl, .vtt, .srt, .md, .txt).
@@ -157,6 +164,7 @@ struct Row {
 /// transaction. `progress(done, total)` is called as items are validated.
 pub async fn import_evidence(
     store: &Store,
+    access: &Access,
     request: ImportRequest,
     actor: &Actor,
     progress: &(dyn Fn(usize, usize) + Send + Sync),
@@ -165,9 +173,9 @@ pub async fn import_evidence(
         defaults.check()?;
     }
     let (name, bytes) = match (&request.path, &request.url) {
-        (Some(path), None) => (path.clone(), fetch::read_file("path", path)?),
+        (Some(path), None) => (path.clone(), access.read_file("path", path)?),
         (None, Some(url)) => {
-            (url.clone(), fetch::get("url", url, "a research file (CSV, JSONL, VTT, SRT, Markdown, text)", None).await?)
+            (url.clone(), access.get("url", url, "a research file (CSV, JSONL, VTT, SRT, Markdown, text)", None).await?)
         }
         (Some(_), Some(_)) => return Err(Error::invalid("url", "give path or url, not both")),
         (None, None) => return Err(Error::invalid("path", "is needed (or url): the file to import")),
@@ -204,6 +212,8 @@ pub async fn import_evidence(
         let plan = row.item.and_then(|item| {
             apply_defaults(item, &defaults, &name).into_plan(&format!("line {}", row.line)).map_err(|e| e.to_string())
         });
+        // The checks shared with add_evidence quote a bad value back; from a file, not.
+        let plan = plan.map_err(|reason| validate::unquoted(&reason));
         match plan {
             Ok(plan) => plans.push(plan),
             Err(reason) if request.row_level => skipped.push(SkippedRow { line: row.line, reason }),
@@ -287,7 +297,8 @@ fn jsonl(text: &str) -> Vec<Row> {
             item: serde_path_to_error::deserialize::<_, EvidenceInput>(&mut serde_json::Deserializer::from_str(line))
                 .map_err(|e| {
                     let path = e.path().to_string();
-                    if path == "." { e.into_inner().to_string() } else { format!("{path}: {}", e.into_inner()) }
+                    let why = validate::json_reason(&e.into_inner());
+                    if path == "." { why } else { format!("{path}: {why}") }
                 }),
         })
         .collect()
@@ -297,7 +308,9 @@ fn csv_rows(text: &str, mapping: CsvMapping) -> Result<Vec<Row>> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::invalid("path", format!("the CSV header cannot be read: {e}")))?
+        .map_err(|e| {
+            Error::invalid("path", format!("the CSV header (line 1) cannot be read: {}", validate::csv_reason(&e)))
+        })?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -305,11 +318,12 @@ fn csv_rows(text: &str, mapping: CsvMapping) -> Result<Vec<Row>> {
         let wanted = mapped.clone().unwrap_or_else(|| field.to_string());
         match headers.iter().position(|h| h.eq_ignore_ascii_case(&wanted)) {
             Some(i) => Ok(Some(i)),
+            // The header is the file's first line: it is counted, never quoted.
             None if required || mapped.is_some() => Err(Error::invalid(
                 format!("mapping.{field}"),
                 format!(
-                    "the CSV has no column {wanted:?}; its columns are {}",
-                    headers.iter().map(|h| format!("{h:?}")).collect::<Vec<_>>().join(", ")
+                    "the CSV has no column {wanted:?} among the {} of its header (line 1); name the column holding the {field} with mapping.{field}",
+                    headers.len()
                 ),
             )),
             None => Ok(None),
@@ -332,15 +346,7 @@ fn csv_rows(text: &str, mapping: CsvMapping) -> Result<Vec<Row>> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let reason = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!(
-                            "has {len} fields where the header has {expected_len}: a missing or extra column (a comma inside a field needs quotes)"
-                        )
-                    }
-                    _ => e.to_string(),
-                };
-                rows.push(Row { line, item: Err(reason) });
+                rows.push(Row { line, item: Err(validate::csv_reason(&e)) });
                 continue;
             }
         };
@@ -353,7 +359,7 @@ fn csv_rows(text: &str, mapping: CsvMapping) -> Result<Vec<Row>> {
             Some(k) => match k.as_str() {
                 "interview" => Ok(EvidenceKind::Interview),
                 "observation" => Ok(EvidenceKind::Observation),
-                other => Err(format!("kind {other:?} is not interview or observation (surveys import as survey_csv)")),
+                _ => Err("kind: is not interview or observation (surveys import as survey_csv)".to_string()),
             },
         };
         let item = kind.map(|kind| EvidenceInput {
@@ -416,7 +422,7 @@ fn survey_csv(text: &str) -> Result<Vec<Row>> {
             Err(e) => {
                 let key = (format!("#error{line}"), String::new(), String::new());
                 order.push(key.clone());
-                groups.insert(key, (line, Err(format!("{e}")), None));
+                groups.insert(key, (line, Err(validate::csv_reason(&e)), None));
                 continue;
             }
         };
@@ -425,7 +431,7 @@ fn survey_csv(text: &str) -> Result<Vec<Row>> {
             if s.trim().is_empty() {
                 Ok(None)
             } else {
-                s.trim().parse().map(Some).map_err(|_| format!("{what} {s:?} is not a whole number"))
+                s.trim().parse().map(Some).map_err(|_| format!("{what}: is not a whole number"))
             }
         };
         let parse_date = |s: &str, what: &str| -> std::result::Result<Option<jiff::civil::Date>, String> {
@@ -738,7 +744,11 @@ mod tests {
         );
         let err =
             csv_rows(text, CsvMapping { text: Some("Text".into()), ..Default::default() }).err().unwrap().to_string();
-        assert!(err.starts_with("mapping.text: the CSV has no column \"Text\"; its columns are \"Quote\""), "{err}");
+        assert!(
+            err.starts_with("mapping.text: the CSV has no column \"Text\" among the 4 of its header (line 1)"),
+            "{err}"
+        );
+        assert!(!err.contains("Quote"), "{err}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::{GroundedServer, input, output};
 use crate::scoring::measurements::{self, MeasurementImport, RecordRequest, Recorded};
 use crate::scoring::score::{self, ScoreRequest, Scored};
 use crate::scoring::validation::{self, IndicatorValidation, ValidateRequest};
-use crate::sources::{self, Allowlist, SyncRequest, Synced};
+use crate::sources::{self, SyncRequest, Synced};
 
 #[tool_router(router = data_tools, vis = "pub(super)")]
 impl GroundedServer {
@@ -34,7 +34,8 @@ impl GroundedServer {
 
     /// Import measurements from a CSV (columns metric, at or date, value, and optionally
     /// n, population, sd, confidence, source, note) or JSONL file (one record_measurements
-    /// item per line), by local path or http(s) URL. metric applies to rows without one.
+    /// item per line), by local path (under the server's import roots) or http(s) URL
+    /// (host on its allowlist). metric applies to rows without one.
     /// All or nothing: the first bad row refuses the file, naming the line.
     #[tool(
         output_schema = output::<Recorded>(),
@@ -43,7 +44,10 @@ impl GroundedServer {
     )]
     async fn import_measurements(&self, arguments: JsonObject) -> Result<Json<Recorded>, String> {
         let request = parse::<MeasurementImport>(arguments)?;
-        measurements::import_measurements(&self.store, request, &self.actor).await.map(Json).map_err(failure)
+        measurements::import_measurements(&self.store, &self.access, request, &self.actor)
+            .await
+            .map(Json)
+            .map_err(failure)
     }
 
     /// Attach an HTTP source to a metric and pull it now, so numbers arrive without
@@ -51,7 +55,8 @@ impl GroundedServer {
     /// optionally n_pointer and at_pointer) or a Prometheus server (url + query, a PromQL
     /// query returning one series; from pulls its history, one point per step_hours).
     /// The host must be on the server's allowlist (GROUNDED_ALLOWED_HOSTS); a token is
-    /// read from the environment variable named by token_env and never stored. Each
+    /// read from the environment variable named by token_env (a name matching the
+    /// server's GROUNDED_TOKEN_VARS, default *_TOKEN) and never stored. Each
     /// pulled value becomes a measurement with its source; a failing source (timeout
     /// after retries, an HTML page, a value outside the metric's scale) is reported and
     /// stores nothing, the others still land. pull: false only attaches/detaches and
@@ -63,10 +68,7 @@ impl GroundedServer {
     )]
     async fn sync_sources(&self, arguments: JsonObject) -> Result<Json<Synced>, String> {
         let request = parse::<SyncRequest>(arguments)?;
-        sources::sync_sources(&self.store, request, &self.actor, &Allowlist::from_env())
-            .await
-            .map(Json)
-            .map_err(failure)
+        sources::sync_sources(&self.store, request, &self.actor, &self.access).await.map(Json).map_err(failure)
     }
 
     /// Score a key result (KR-12), an objective (O-3) or a whole cycle (2026-Q4) as of a

@@ -32,7 +32,8 @@ impl GroundedServer {
         add::add_evidence(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
-    /// Import research from a file path or an http(s) URL: CSV (with a column mapping),
+    /// Import research from a file path (under the server's import roots) or an http(s)
+    /// URL (host on its allowlist): CSV (with a column mapping),
     /// JSONL (one add_evidence item per line), a per-question survey export CSV, or a
     /// transcript (WebVTT, SRT, Markdown, text) split into speaker turns that keep their
     /// line or time ranges (interviewer turns left out). All or nothing per file unless
@@ -65,7 +66,7 @@ impl GroundedServer {
         let progress = move |done: usize, total: usize| {
             let _ = sender.send((done, total));
         };
-        let report = import::import_evidence(&self.store, request, &self.actor, &progress).await;
+        let report = import::import_evidence(&self.store, &self.access, request, &self.actor, &progress).await;
         drop(progress);
         if let Some(forwarder) = forwarder {
             let _ = forwarder.await;

@@ -28,6 +28,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer};
 use rmcp::{ServerHandler, ServiceExt, prompt_handler, tool_handler};
 
+use crate::fetch::Access;
 use crate::okr::Actor;
 use crate::store::Store;
 
@@ -99,20 +100,23 @@ When asked why a number moved, call explain with the user's words: quote its nar
 Ids are short and typed: O-3 objective, KR-12 key result, M-4 metric, IND-2 indicator, INI-5 initiative, SRC-2 source.
 Errors name the field and what is accepted: fix that field and call again.";
 
-/// The server: the store, who is acting, and the tool routes.
+/// The server: the store, who is acting, what it may read, and the tool routes.
 #[derive(Clone)]
 pub struct GroundedServer {
     store: Store,
     actor: Actor,
+    /// Built once at start from the server's environment; no argument widens it.
+    access: Arc<Access>,
     tool_router: ToolRouter<Self>,
     prompt_router: PromptRouter<Self>,
 }
 
 impl GroundedServer {
-    pub fn new(store: Store, actor: Actor) -> Self {
+    pub fn new(store: Store, actor: Actor, access: Access) -> Self {
         GroundedServer {
             store,
             actor,
+            access: Arc::new(access),
             tool_router: Self::okr_tools() + Self::evidence_tools() + Self::data_tools() + Self::answer_tools(),
             prompt_router: Self::prompts(),
         }
@@ -166,12 +170,12 @@ impl ServerHandler for GroundedServer {
 }
 
 /// Serves MCP over stdin/stdout until the client disconnects.
-pub async fn serve_stdio(store: Store, actor: Actor) -> anyhow::Result<()> {
+pub async fn serve_stdio(store: Store, actor: Actor, access: Access) -> anyhow::Result<()> {
     // Clients launch stdio servers with pipes; rmcp's pipe transport drives them on
     // the reactor instead of handing every read and write to a blocking thread
     // (measured: get_okr p50 over stdio 0.82 ms → see BENCHMARKS.md). It falls back
     // to plain stdio when the streams are not pipes.
-    let service = GroundedServer::new(store, actor).serve(rmcp::transport::stdio_pipes()).await?;
+    let service = GroundedServer::new(store, actor, access).serve(rmcp::transport::stdio_pipes()).await?;
     service.waiting().await?;
     Ok(())
 }

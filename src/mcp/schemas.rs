@@ -10,7 +10,8 @@ use crate::store::Store;
 
 /// File name → schema, for every file under `schemas/`.
 pub fn schema_files() -> crate::Result<Vec<(String, Value)>> {
-    let server = GroundedServer::new(Store::temporary()?, Actor("schemas".into()));
+    let access = crate::fetch::Access::from_env(crate::fetch::Caller::Local, &std::env::temp_dir());
+    let server = GroundedServer::new(Store::temporary()?, Actor("schemas".into()), access);
     let mut files = vec![];
     for tool in server.tools() {
         files.push((format!("{}.input.json", tool.name), Value::Object((*tool.input_schema).clone())));

@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::fetch;
+use crate::fetch::Access;
 use crate::model::{
     Cycle, KeyResultId, Measurement, MeasurementPoint, Metric, MetricId, Unit, block_entries, block_key, encode_block,
     history_key, history_prefix, month_of, normalize_metric_name,
@@ -367,10 +367,12 @@ pub enum MeasurementFormat {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasurementImport {
-    /// A local file path. Give this or url.
+    /// A local file path, under the server's import roots (GROUNDED_IMPORT_ROOTS;
+    /// by default its working directory and the database's folder). Give this or url.
     #[serde(default)]
     pub path: Option<String>,
-    /// An http(s) URL to fetch. Give this or path.
+    /// An http(s) URL to fetch; its host must be on the server's allowlist
+    /// (GROUNDED_ALLOWED_HOSTS). Give this or path.
     #[serde(default)]
     pub url: Option<String>,
     /// Read from the file name when left out (.csv, .jsonl).
@@ -384,11 +386,17 @@ pub struct MeasurementImport {
 const CSV_COLUMNS: &[&str] =
     &["metric", "at", "date", "value", "n", "population", "sd", "confidence", "source", "note"];
 
-/// `import_measurements`: a CSV or JSONL file, all-or-nothing.
-pub async fn import_measurements(store: &Store, request: MeasurementImport, actor: &Actor) -> Result<Recorded> {
+/// `import_measurements`: a CSV or JSONL file, all-or-nothing. What may be read is
+/// `access`'s; errors name the line and column, never the file's content.
+pub async fn import_measurements(
+    store: &Store,
+    access: &Access,
+    request: MeasurementImport,
+    actor: &Actor,
+) -> Result<Recorded> {
     let (name, bytes) = match (&request.path, &request.url) {
-        (Some(path), None) => (path.clone(), fetch::read_file("path", path)?),
-        (None, Some(url)) => (url.clone(), fetch::get("url", url, "a CSV or JSONL file of measurements", None).await?),
+        (Some(path), None) => (path.clone(), access.read_file("path", path)?),
+        (None, Some(url)) => (url.clone(), access.get("url", url, "a CSV or JSONL file of measurements", None).await?),
         (Some(_), Some(_)) => return Err(Error::invalid("url", "give path or url, not both")),
         (None, None) => return Err(Error::invalid("path", "is needed (or url): the file to import")),
     };
@@ -414,7 +422,11 @@ pub async fn import_measurements(store: &Store, request: MeasurementImport, acto
     if inputs.is_empty() {
         return Err(Error::invalid(field, format!("{name} holds no measurements")));
     }
-    let recorded = store_unflushed(store, inputs, actor)?;
+    // The checks shared with record_measurements quote a bad value back; from a file, not.
+    let recorded = store_unflushed(store, inputs, actor).map_err(|e| match e {
+        Error::Invalid { field, message } => Error::Invalid { field, message: validate::unquoted(&message) },
+        other => other,
+    })?;
     store.flush().await?;
     Ok(recorded)
 }
@@ -423,14 +435,19 @@ fn csv_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(Strin
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::invalid(name, format!("the header row cannot be read: {e}")))?
+        .map_err(|e| Error::invalid(name, format!("the header row cannot be read: {}", validate::csv_reason(&e))))?
         .iter()
         .map(|h| h.to_lowercase())
         .collect();
-    if let Some(unknown) = headers.iter().find(|h| !CSV_COLUMNS.contains(&h.as_str())) {
+    // The header is the file's first line: the unknown column is counted, not quoted.
+    if let Some(unknown) = headers.iter().position(|h| !CSV_COLUMNS.contains(&h.as_str())) {
         return Err(Error::invalid(
             name,
-            format!("has a column {unknown:?} this import does not know; the columns are {}", CSV_COLUMNS.join(", ")),
+            format!(
+                "column {} of the header (line 1) is not one this import knows; the columns are {}",
+                unknown + 1,
+                CSV_COLUMNS.join(", ")
+            ),
         ));
     }
     let column = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
@@ -445,7 +462,8 @@ fn csv_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(Strin
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         let field = format!("{name} line {line}");
-        let record = record.map_err(|e| Error::invalid(&field, format!("{e}; nothing was imported")))?;
+        let record = record
+            .map_err(|e| Error::invalid(&field, format!("{}; nothing was imported", validate::csv_reason(&e))))?;
         if record.len() != headers.len() {
             return Err(Error::invalid(
                 &field,
@@ -455,18 +473,12 @@ fn csv_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(Strin
         let get = |c: Option<usize>| c.map(|c| record[c].to_string()).filter(|v| !v.is_empty());
         let number = |c: &str| -> Result<Option<f64>> {
             get(column(&[c]))
-                .map(|v| {
-                    v.parse::<f64>()
-                        .map_err(|_| Error::invalid(format!("{field}: {c}"), format!("{v:?} is not a number")))
-                })
+                .map(|v| v.parse::<f64>().map_err(|_| Error::invalid(format!("{field}: {c}"), "is not a number")))
                 .transpose()
         };
         let count = |c: &str| -> Result<Option<u64>> {
             get(column(&[c]))
-                .map(|v| {
-                    v.parse::<u64>()
-                        .map_err(|_| Error::invalid(format!("{field}: {c}"), format!("{v:?} is not a whole number")))
-                })
+                .map(|v| v.parse::<u64>().map_err(|_| Error::invalid(format!("{field}: {c}"), "is not a whole number")))
                 .transpose()
         };
         inputs.push((
@@ -494,13 +506,14 @@ fn jsonl_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(Str
             continue;
         }
         let field = format!("{name} line {}", i + 1);
-        let mut value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| Error::invalid(&field, format!("{e}; nothing was imported")))?;
+        let mut value: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| Error::invalid(&field, format!("{}; nothing was imported", validate::json_reason(&e))))?;
         if let (Some(object), Some(metric)) = (value.as_object_mut(), metric) {
             object.entry("metric").or_insert_with(|| metric.into());
         }
         let input: MeasurementInput = serde_path_to_error::deserialize(value).map_err(|e| {
-            Error::invalid(format!("{field}: {}", e.path()), format!("{}; nothing was imported", e.into_inner()))
+            let why = validate::serde_reason(&e.inner().to_string());
+            Error::invalid(format!("{field}: {}", e.path()), format!("{why}; nothing was imported"))
         })?;
         inputs.push((field, input));
     }

@@ -7,10 +7,11 @@
 //! land. Each source's values are written all-or-nothing through the same checks as
 //! record_measurements, and everything is flushed before the answer.
 //!
-//! Security: the host allowlist comes from the server's configuration
-//! ([`allowlist`]), and tokens from environment variables named by the source.
+//! Security: what may be reached comes from the server's configuration
+//! ([`crate::fetch::Access`]): the host allowlist, the address rules and redirect
+//! checks of every fetch, and the patterns a token variable's name must match. Tokens
+//! are read from the environment variable a source names, never stored.
 
-pub mod allowlist;
 pub mod pull;
 
 use jiff::Timestamp;
@@ -19,12 +20,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::fetch::TokenVars;
+pub use crate::fetch::{ALLOWED_HOSTS_ENV, Access, Allowlist};
 use crate::model::{MetricId, MetricSource, PullOutcome, SourceId, SourceKind};
 use crate::okr::Actor;
 use crate::scoring::measurements::{self, MeasurementInput};
 use crate::store::{Store, Table};
 use crate::validate;
-pub use allowlist::{ALLOWED_HOSTS_ENV, Allowlist};
 
 /// Points a Prometheus range pull may ask for (Prometheus itself stops at 11,000).
 const MAX_RANGE_POINTS: i64 = 10_000;
@@ -55,7 +57,8 @@ pub struct SourceInput {
     #[serde(default)]
     pub query: Option<String>,
     /// The name of the environment variable (in the server's environment) holding a
-    /// bearer token. The token itself is never stored.
+    /// bearer token; it must match the server's GROUNDED_TOKEN_VARS patterns (default
+    /// *_TOKEN). The token itself is never stored.
     #[serde(default)]
     pub token_env: Option<String>,
     /// Multiply each value (100 turns a 0-1 ratio into a percentage).
@@ -146,7 +149,7 @@ pub struct PulledValue {
 }
 
 /// `sync_sources`: attach and detach (one transaction), then pull.
-pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, allowlist: &Allowlist) -> Result<Synced> {
+pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, access: &Access) -> Result<Synced> {
     let now = Timestamp::now();
     let range = history_range(&request, now)?;
     if request.attach.len() > MAX_ATTACH {
@@ -159,7 +162,7 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, al
         .attach
         .iter()
         .enumerate()
-        .map(|(i, input)| plan_source(store, &format!("attach[{i}]"), input, allowlist))
+        .map(|(i, input)| plan_source(store, &format!("attach[{i}]"), input, access))
         .collect::<Result<Vec<_>>>()?;
     // A repeat would be stored as a second source of its own (the "same source is
     // updated" rule only looks at sources stored before this call), and every pull
@@ -215,7 +218,7 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, al
                 "no sources are attached; attach one: {metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus",
             ));
         }
-        pulls = pull_all(store, chosen, actor, allowlist, now, range).await?;
+        pulls = pull_all(store, chosen, actor, access, now, range).await?;
     }
     store.flush().await?;
     Ok(Synced {
@@ -225,7 +228,7 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, al
         recorded: pulls.iter().map(|p| p.recorded).sum(),
         failed: pulls.iter().filter(|p| !p.ok).count(),
         pulls,
-        allowed_hosts: allowlist.entries().to_vec(),
+        allowed_hosts: access.hosts.entries().to_vec(),
     })
 }
 
@@ -282,7 +285,7 @@ fn same_source(a: &MetricSource, b: &MetricSource) -> bool {
 }
 
 /// Validates one source to attach; the id and creation fields are filled in later.
-fn plan_source(store: &Store, at: &str, input: &SourceInput, allowlist: &Allowlist) -> Result<MetricSource> {
+fn plan_source(store: &Store, at: &str, input: &SourceInput, access: &Access) -> Result<MetricSource> {
     let f = |name: &str| format!("{at}.{name}");
     let metric = measurements::resolve_metric(store, &f("metric"), &input.metric)?;
     let url_text = validate::text(&f("url"), &input.url, 2_000)?;
@@ -292,7 +295,7 @@ fn plan_source(store: &Store, at: &str, input: &SourceInput, allowlist: &Allowli
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::invalid(f("url"), format!("{url_text:?} must start with http:// or https://")));
     }
-    allowlist.check(&f("url"), &url)?;
+    access.hosts.check(&f("url"), &url)?;
     let pointer = |name: &str, value: &Option<String>| -> Result<Option<String>> {
         match value {
             Some(p) if !p.is_empty() && !p.starts_with('/') => Err(Error::invalid(
@@ -341,6 +344,7 @@ fn plan_source(store: &Store, at: &str, input: &SourceInput, allowlist: &Allowli
                     ),
                 ));
             }
+            access.token_vars.check(&f("token_env"), name)?;
             if url.scheme() == "http" && !is_loopback(&url) {
                 return Err(Error::invalid(
                     f("token_env"),
@@ -389,7 +393,7 @@ async fn pull_all(
     store: &Store,
     chosen: Vec<MetricSource>,
     actor: &Actor,
-    allowlist: &Allowlist,
+    access: &Access,
     now: Timestamp,
     range: Option<pull::Range>,
 ) -> Result<Vec<Pull>> {
@@ -399,12 +403,14 @@ async fn pull_all(
             .url
             .parse::<Url>()
             .map_err(|e| Error::invalid("url", e.to_string()))
-            .and_then(|url| allowlist.check("url", &url));
+            .and_then(|url| access.hosts.check("url", &url));
+        let token = allowed.and_then(|_| token(&source, &access.token_vars));
+        let access = access.clone();
         fetches.spawn(async move {
-            let result = match allowed.and_then(|_| token(&source)) {
+            let result = match token {
                 Ok(token) => {
                     let range = if source.kind == SourceKind::Prometheus { range } else { None };
-                    pull::pull(&source, token.as_deref(), now, range).await
+                    pull::pull(&access, &source, token.as_deref(), now, range).await
                 }
                 Err(e) => Err(e),
             };
@@ -439,11 +445,14 @@ async fn pull_all(
     Ok(pulls)
 }
 
-/// The token of a source, read from the environment variable it names.
-fn token(source: &MetricSource) -> Result<Option<String>> {
+/// The token of a source, read from the environment variable it names. The name is
+/// checked against the patterns again: the source may have been attached before the
+/// rule, or the configuration may have changed since.
+fn token(source: &MetricSource, token_vars: &TokenVars) -> Result<Option<String>> {
     match &source.token_env {
-        Some(name) => match std::env::var(name) {
-            Ok(value) if !value.trim().is_empty() => Ok(Some(value.trim().to_string())),
+        Some(name) => match token_vars.check("token_env", name).map(|_| std::env::var(name)) {
+            Err(refused) => Err(refused),
+            Ok(Ok(value)) if !value.trim().is_empty() => Ok(Some(value.trim().to_string())),
             _ => Err(Error::invalid(
                 "token_env",
                 format!(

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use reqwest::Url;
 
 use crate::error::{Error, Result};
-use crate::fetch;
+use crate::fetch::Access;
 use crate::model::{MetricSource, SourceKind};
 
 /// A value read from a source, before it becomes a measurement.
@@ -67,13 +67,19 @@ pub fn request_url(source: &MetricSource, now: Timestamp, range: Option<Range>) 
 
 /// Fetches and reads one source. `token` is the bearer token already read from the
 /// environment variable the source names.
-pub async fn pull(source: &MetricSource, token: Option<&str>, now: Timestamp, range: Option<Range>) -> Result<Pulled> {
+pub async fn pull(
+    access: &Access,
+    source: &MetricSource,
+    token: Option<&str>,
+    now: Timestamp,
+    range: Option<Range>,
+) -> Result<Pulled> {
     let url = request_url(source, now, range)?;
     let expected = match source.kind {
         SourceKind::Json => "JSON",
         SourceKind::Prometheus => "a Prometheus query answer",
     };
-    let (bytes, attempts) = fetch::get_retrying("url", url.as_str(), expected, token).await?;
+    let (bytes, attempts) = access.get_retrying("url", url.as_str(), expected, token).await?;
     let body: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| Error::invalid("url", format!("{} did not answer JSON ({e}); check the address", source.url)))?;
     let (samples, skipped) = match source.kind {

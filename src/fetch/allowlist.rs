@@ -1,4 +1,4 @@
-//! Which hosts metric sources may reach.
+//! Which hosts metric sources and import URLs may reach.
 //!
 //! The list comes from the server's configuration (`GROUNDED_ALLOWED_HOSTS`), not
 //! from the database or a tool argument: an assistant driving the tools must not be
@@ -36,11 +36,11 @@ impl Allowlist {
         &self.entries
     }
 
-    /// Refuses a URL whose host is not on the list, saying how to add it.
-    pub fn check(&self, field: &str, url: &Url) -> Result<()> {
+    /// The entry that lets `url` through, if any.
+    fn entry_for(&self, url: &Url) -> Option<&String> {
         let host = url.host_str().unwrap_or("").trim_matches(['[', ']']).to_lowercase();
         let port = url.port_or_known_default();
-        let allowed = self.entries.iter().any(|entry| {
+        self.entries.iter().find(|entry| {
             let (entry_host, entry_port) = split_port(entry);
             let port_ok = entry_port.is_none() || entry_port == port;
             let host_ok = match entry_host.strip_prefix("*.") {
@@ -48,7 +48,25 @@ impl Allowlist {
                 None => host == entry_host,
             };
             port_ok && host_ok
-        });
+        })
+    }
+
+    /// True when `url`'s host is listed by name (or address), not only through a
+    /// `*.domain` wildcard: only such hosts may lead to internal addresses, because
+    /// someone wrote that exact host down.
+    pub fn lists_exactly(&self, url: &Url) -> bool {
+        let host = url.host_str().unwrap_or("").trim_matches(['[', ']']).to_lowercase();
+        let port = url.port_or_known_default();
+        self.entries.iter().any(|entry| {
+            let (entry_host, entry_port) = split_port(entry);
+            entry_host == host && (entry_port.is_none() || entry_port == port)
+        })
+    }
+
+    /// Refuses a URL whose host is not on the list, saying how to add it.
+    pub fn check(&self, field: &str, url: &Url) -> Result<()> {
+        let host = url.host_str().unwrap_or("").trim_matches(['[', ']']).to_lowercase();
+        let allowed = self.entry_for(url).is_some();
         if allowed {
             return Ok(());
         }
@@ -60,7 +78,7 @@ impl Allowlist {
         Err(Error::invalid(
             field,
             format!(
-                "{host} is not on the host allowlist ({listed}); add it to {ALLOWED_HOSTS_ENV} in the server's configuration (such as {ALLOWED_HOSTS_ENV}={host}) and restart it"
+                "{host} is not on the host allowlist ({listed}); add it to {ALLOWED_HOSTS_ENV} where grounded runs (such as {ALLOWED_HOSTS_ENV}={host}; a server reads it when it starts)"
             ),
         ))
     }
@@ -118,5 +136,24 @@ mod tests {
         assert_eq!(split_port("[::1]:9090"), ("::1".to_string(), Some(9090)));
         assert_eq!(split_port("::1"), ("::1".to_string(), None));
         assert!(Allowlist::parse("[::1]:9090").check("url", &url("http://[::1]:9090/")).is_ok());
+    }
+
+    #[test]
+    fn only_named_hosts_are_listed_exactly() {
+        let list = Allowlist::parse("metrics.example.com,127.0.0.1:9090,*.corp.example");
+        assert!(list.lists_exactly(&url("https://metrics.example.com/x")));
+        assert!(list.lists_exactly(&url("http://127.0.0.1:9090/")));
+        assert!(!list.lists_exactly(&url("http://127.0.0.1:9091/")));
+        assert!(!list.lists_exactly(&url("https://prom.corp.example/")));
+        // 2130706433 is 127.0.0.1 once parsed: the parsed host is what is compared.
+        assert!(list.lists_exactly(&url("http://2130706433:9090/")));
+        assert!(list.check("url", &url("http://0x7f.1:9090/")).is_ok());
+        assert!(
+            Allowlist::parse("")
+                .check("url", &url("http://2130706433/"))
+                .unwrap_err()
+                .to_string()
+                .contains("127.0.0.1")
+        );
     }
 }

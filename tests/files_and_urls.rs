@@ -1,0 +1,310 @@
+//! What imports and sources may read (issue #14): paths outside the import roots,
+//! special files, a symlink out of a root, internal addresses, a redirect off the
+//! allowlist and a token variable outside the pattern are each refused with an error
+//! that names the field and quotes nothing it read, and the store is unchanged.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{Client, connect_env, draft_activation, err, ok};
+use serde_json::{Value, json};
+
+/// In the server's environment only: it must never come back in an error.
+const MARKER: &str = "marker-7d1e0c5b-do-not-echo";
+/// The first line of a file under the root: the old CSV errors quoted it.
+const SECRET_HEADER: &str = "SECRET-HEADER-a91f,password";
+/// Served by the host no import may reach.
+const OFF_LIST_BODY: &str = "secret-from-an-unlisted-host";
+
+fn reply(status: &str, extra: &str, content_type: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\n{extra}content-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// A local server, allowlisted as 127.0.0.1:PORT. Its redirects lead to localhost
+/// (the same socket under a name not on the list) or back to itself. Counts requests
+/// per path, so a test can see an unlisted hop was never fetched.
+async fn http_server() -> (String, u16, Arc<Mutex<HashMap<String, usize>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(HashMap::<String, usize>::new()));
+    let shared = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let seen = shared.clone();
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buffer = vec![0u8; 8192];
+                let read = socket.read(&mut buffer).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&buffer[..read]).to_string();
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                *seen.lock().unwrap().entry(path.clone()).or_default() += 1;
+                let location = |to: &str| format!("location: {to}\r\n");
+                let answer = match path.as_str() {
+                    "/off-list.csv" => {
+                        reply("302 Found", &location(&format!("http://localhost:{port}/data.csv")), "text/plain", "")
+                    }
+                    "/metadata.csv" => reply(
+                        "301 Moved Permanently",
+                        &location("http://169.254.169.254/latest/meta-data"),
+                        "text/plain",
+                        "",
+                    ),
+                    "/off-list.json" => reply(
+                        "307 Temporary Redirect",
+                        &location(&format!("http://localhost:{port}/value.json")),
+                        "text/plain",
+                        "",
+                    ),
+                    "/same-host.csv" => reply("302 Found", &location("/data-ok.csv"), "text/plain", ""),
+                    "/data.csv" => reply("200 OK", "", "text/csv", &format!("text\n{OFF_LIST_BODY}\n")),
+                    "/value.json" => reply("200 OK", "", "application/json", "{\"v\": 55}"),
+                    "/data-ok.csv" => reply("200 OK", "", "text/csv", "text\nThe invite flow made it click for us\n"),
+                    _ => reply("404 Not Found", "", "text/plain", "no such path"),
+                };
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (format!("http://127.0.0.1:{port}"), port, seen)
+}
+
+/// Everything a refusal could have changed: evidence, the OKR with its latest values
+/// and the attached sources.
+async fn store_view(client: &Client) -> Value {
+    json!([
+        ok(client, "search_evidence", json!({"limit": 100})).await,
+        ok(client, "get_okr", json!({"id": "O-1"})).await,
+        ok(client, "sync_sources", json!({"pull": false})).await["sources"],
+    ])
+}
+
+/// Calls a tool that must fail, promptly (a FIFO used to freeze the server), and
+/// checks that the error names `field` and quotes none of `secrets`.
+async fn refused(client: &Client, tool: &str, arguments: Value, field: &str, expected: &str, secrets: &[&str]) {
+    let call = err(client, tool, arguments.clone());
+    let message = tokio::time::timeout(Duration::from_secs(60), call)
+        .await
+        .unwrap_or_else(|_| panic!("{tool} {arguments} did not answer: the server is blocked"));
+    assert!(message.starts_with(&format!("{field}: ")), "{tool} {arguments}: does not name {field}: {message}");
+    assert!(message.contains(expected), "{tool} {arguments}\n  expected: {expected}\n  got:      {message}");
+    for secret in secrets {
+        assert!(!message.contains(secret), "{tool} {arguments} quoted {secret:?}: {message}");
+    }
+}
+
+fn home() -> String {
+    std::env::var("HOME").unwrap_or_else(|_| "/root".into())
+}
+
+#[tokio::test]
+async fn paths_and_urls_outside_the_policy_are_refused_and_store_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (base, port, seen) = http_server().await;
+    let in_root = |name: &str| root.path().join(name).to_string_lossy().into_owned();
+    std::fs::write(in_root("secret.csv"), format!("{SECRET_HEADER}\nhunter2,x\n")).unwrap();
+    std::fs::write(in_root("secret.jsonl"), format!("{{\"kind\": \"{SECRET_HEADER}\", \"text\": \"x\"}}\n")).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(in_root("pipe.csv")).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    std::os::unix::fs::symlink("/etc/passwd", in_root("passwd.csv")).unwrap();
+    let root_text = root.path().to_string_lossy().into_owned();
+    // 127.0.0.1:9 through a wildcard: listed, but not by name.
+    let hosts = format!("127.0.0.1:{port},*.0.0.1:9");
+    let client = connect_env(
+        dir.path(),
+        (),
+        &[
+            ("GROUNDED_IMPORT_ROOTS", &root_text),
+            ("GROUNDED_ALLOWED_HOSTS", &hosts),
+            ("GROUNDED_TEST_MARKER", MARKER),
+            ("GROUNDED_FETCH_ATTEMPTS", "1"),
+        ],
+    )
+    .await;
+    draft_activation(&client).await;
+    let before = store_view(&client).await;
+    let home = home();
+    let secrets = [MARKER, SECRET_HEADER, "SECRET-HEADER", "hunter2", "root:x:", OFF_LIST_BODY];
+
+    let outside = "is outside the import roots";
+    let files: Vec<(Value, &str)> = vec![
+        (json!({"path": "/etc/passwd", "format": "text"}), outside),
+        (json!({"path": "/etc/passwd", "format": "csv"}), outside),
+        (json!({"path": "/proc/self/environ", "format": "text"}), outside),
+        (json!({"path": "/dev/zero", "format": "text"}), outside),
+        (json!({"path": format!("{root_text}/../../etc/passwd"), "format": "csv"}), outside),
+        (json!({"path": in_root("passwd.csv")}), outside),
+        (json!({"path": in_root("pipe.csv")}), "is a named pipe (FIFO); only regular files are imported"),
+        (json!({"path": root_text.clone()}), "is a folder; only regular files are imported"),
+    ];
+    for (arguments, expected) in &files {
+        refused(&client, "import_evidence", arguments.clone(), "path", expected, &secrets).await;
+        let mut measurement = arguments.clone();
+        if measurement["format"] == "text" {
+            measurement["format"] = json!("csv");
+        }
+        refused(&client, "import_measurements", measurement, "path", expected, &secrets).await;
+    }
+    let environ = err(&client, "import_evidence", json!({"path": "/proc/self/environ", "format": "csv"})).await;
+    assert!(environ.contains("GROUNDED_IMPORT_ROOTS in the server's configuration"), "{environ}");
+
+    // Files under the root whose content is wrong: the errors place it, never quote it.
+    refused(
+        &client,
+        "import_evidence",
+        json!({"path": in_root("secret.csv"), "format": "csv"}),
+        "mapping.text",
+        "the CSV has no column \"text\" among the 2 of its header (line 1)",
+        &secrets,
+    )
+    .await;
+    let jsonl = err(&client, "import_evidence", json!({"path": in_root("secret.jsonl")})).await;
+    assert!(jsonl.contains("line 1: kind: a value that is not one of the accepted ones, expected one of"), "{jsonl}");
+    assert!(!jsonl.contains("SECRET"), "{jsonl}");
+    let measurements = err(&client, "import_measurements", json!({"path": in_root("secret.csv")})).await;
+    assert!(measurements.contains("column 1 of the header (line 1) is not one this import knows"), "{measurements}");
+    assert!(!measurements.contains("SECRET"), "{measurements}");
+
+    // Internal addresses, in every spelling, are not on the list.
+    for (url, host) in [
+        ("http://127.0.0.1/x.csv", "127.0.0.1"),
+        ("http://localhost/x.csv", "localhost"),
+        ("http://0.0.0.0/x.csv", "0.0.0.0"),
+        ("http://2130706433/x.csv", "127.0.0.1"),
+        ("http://169.254.169.254/latest/meta-data", "169.254.169.254"),
+        ("http://[::ffff:127.0.0.1]/x.csv", "::ffff:7f00:1"),
+    ] {
+        let expected = format!("{host} is not on the host allowlist");
+        refused(&client, "import_evidence", json!({"url": url, "format": "csv"}), "url", &expected, &secrets).await;
+        refused(&client, "import_measurements", json!({"url": url, "format": "csv"}), "url", &expected, &secrets).await;
+    }
+    // Through a wildcard the host is listed, but a loopback address needs its name.
+    refused(
+        &client,
+        "import_evidence",
+        json!({"url": "http://127.0.0.1:9/x.csv", "format": "csv"}),
+        "url",
+        "127.0.0.1, a loopback address, which is not fetched unless the host is listed by name",
+        &secrets,
+    )
+    .await;
+
+    // A redirect from the listed host to one that is not: refused, naming the hop.
+    refused(
+        &client,
+        "import_evidence",
+        json!({"url": format!("{base}/off-list.csv")}),
+        "url",
+        "redirected to another host: localhost is not on the host allowlist",
+        &secrets,
+    )
+    .await;
+    refused(
+        &client,
+        "import_measurements",
+        json!({"url": format!("{base}/metadata.csv"), "metric": "KR-1"}),
+        "url",
+        "redirected to another host: 169.254.169.254 is not on the host allowlist",
+        &secrets,
+    )
+    .await;
+    assert_eq!(seen.lock().unwrap().get("/data.csv"), None, "the unlisted hop was fetched");
+
+    // A token variable outside the pattern: refused at attach, its value never shown.
+    let attach = json!({"attach": [{"metric": "KR-1", "url": format!("{base}/value.json"), "pointer": "/v", "token_env": "HOME"}]});
+    refused(
+        &client,
+        "sync_sources",
+        attach,
+        "attach[0].token_env",
+        "HOME does not match the token variable patterns (*_TOKEN)",
+        &[home.as_str(), MARKER],
+    )
+    .await;
+    let environ = json!({"attach": [{"metric": "KR-1", "url": format!("{base}/value.json"), "pointer": "/v", "token_env": "GROUNDED_TEST_MARKER"}]});
+    refused(&client, "sync_sources", environ, "attach[0].token_env", "GROUNDED_TOKEN_VARS", &[MARKER]).await;
+
+    assert_eq!(store_view(&client).await, before, "a refused call changed the store");
+
+    // A source whose endpoint redirects off the list: the pull fails and stores nothing.
+    let synced = ok(
+        &client,
+        "sync_sources",
+        json!({"attach": [{"metric": "KR-1", "url": format!("{base}/off-list.json"), "pointer": "/v"}]}),
+    )
+    .await;
+    let pull = &synced["pulls"][0];
+    assert_eq!((pull["ok"].as_bool(), pull["recorded"].as_u64()), (Some(false), Some(0)), "{synced}");
+    let error = pull["error"].as_str().unwrap();
+    assert!(error.starts_with("url: ") && error.contains("redirected to another host: localhost"), "{error}");
+    assert_eq!(seen.lock().unwrap().get("/value.json"), None, "the unlisted hop was fetched");
+    let after = store_view(&client).await;
+    assert_eq!((&after[0], &after[1]), (&before[0], &before[1]), "the refused pull stored something");
+
+    // Redirects within the listed host still work.
+    let imported = ok(&client, "import_evidence", json!({"url": format!("{base}/same-host.csv")})).await;
+    assert_eq!(imported["created"], 1, "{imported}");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn even_with_the_whole_disk_as_root_system_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect_env(dir.path(), (), &[("GROUNDED_IMPORT_ROOTS", "/"), ("GROUNDED_TEST_MARKER", MARKER)]).await;
+    draft_activation(&client).await;
+    let before = store_view(&client).await;
+    for path in ["/proc/self/environ", "/dev/zero", "/sys/kernel/hostname", "/dev/stdin"] {
+        for tool in ["import_evidence", "import_measurements"] {
+            refused(&client, tool, json!({"path": path, "format": "csv"}), "path", "", &[MARKER]).await;
+        }
+    }
+    let environ = err(&client, "import_evidence", json!({"path": "/proc/self/environ", "format": "text"})).await;
+    assert!(environ.contains("is a system file"), "{environ}");
+    // A regular file under the root is read, but its first line never comes back.
+    let passwd = err(&client, "import_evidence", json!({"path": "/etc/passwd", "format": "csv"})).await;
+    assert!(passwd.starts_with("mapping.text: the CSV has no column \"text\""), "{passwd}");
+    assert!(!passwd.contains("root:"), "{passwd}");
+    let passwd = err(&client, "import_measurements", json!({"path": "/etc/passwd", "format": "csv"})).await;
+    assert!(!passwd.contains("root:"), "{passwd}");
+    assert_eq!(store_view(&client).await, before, "a refused call changed the store");
+    client.cancel().await.unwrap();
+}
+
+fn grounded(cwd: &Path, db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("GROUNDED_IMPORT_ROOTS")
+        .env_remove("GROUNDED_ALLOWED_HOSTS")
+        .env_remove("GROUNDED_DB")
+        .env("GROUNDED_USER", "cli-tester")
+        .output()
+        .expect("grounded runs")
+}
+
+#[test]
+fn the_cli_reads_from_the_working_directory_and_says_how_to_allow_more() {
+    let work = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join("db");
+    std::fs::write(work.path().join("notes.md"), "P1: The invite flow made it click\n").unwrap();
+    let output = grounded(work.path(), &db, &["import", "evidence", "notes.md"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    let output = grounded(work.path(), &db, &["import", "evidence", "/etc/passwd", "--format", "text"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("FILE: /etc/passwd is outside the import roots"), "{stderr}");
+    assert!(stderr.contains("add its folder to GROUNDED_IMPORT_ROOTS") && stderr.contains("run again"), "{stderr}");
+    assert!(!stderr.contains("root:"), "{stderr}");
+}
