@@ -192,11 +192,13 @@ async fn bad_research_is_refused_clearly_and_changes_nothing() {
     ))
     .await;
     let silent = http_server(None).await;
-    // Import URLs go through the host allowlist, as a user would configure it; the
-    // files are under the database's folder (the temporary folder), a default root.
+    // Import URLs go through the host allowlist and files through the import roots,
+    // both configured as a user would.
     let hosts =
         [&html, &silent].map(|u| u.trim_start_matches("http://").split('/').next().unwrap().to_string()).join(",");
-    let client = connect_env(dir.path(), (), &[("GROUNDED_ALLOWED_HOSTS", &hosts)]).await;
+    let roots = format!("{}:{}", files.path().display(), example(""));
+    let client =
+        connect_env(dir.path(), (), &[("GROUNDED_ALLOWED_HOSTS", &hosts), ("GROUNDED_IMPORT_ROOTS", &roots)]).await;
     draft_activation(&client).await;
     ok(&client, "import_evidence", json!({"path": example("evidence/observations.jsonl")})).await;
     let before = store_view(&client).await;

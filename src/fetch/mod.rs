@@ -40,11 +40,12 @@ pub struct Access {
 
 impl Access {
     /// From the environment ([`IMPORT_ROOTS_ENV`], [`ALLOWED_HOSTS_ENV`],
-    /// [`TOKEN_VARS_ENV`]); the default roots are the working directory and the folder
-    /// the database at `database` lives in.
+    /// [`TOKEN_VARS_ENV`]); the default roots are the working directory and the
+    /// database folder itself (not its parent: the default data folder's parent holds
+    /// every other application's data).
     pub fn from_env(caller: Caller, database: &Path) -> Access {
         let mut defaults: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
-        if let Some(folder) = std::path::absolute(database).ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
+        if let Ok(folder) = std::path::absolute(database) {
             defaults.push(folder);
         }
         Access {

@@ -539,7 +539,12 @@ mod tests {
 
     async fn attach(store: &Store, attach: Vec<SourceInput>) -> Result<Synced> {
         let request = SyncRequest { attach, pull: false, ..SyncRequest::default() };
-        sync_sources(store, request, &Actor("t".into()), &Allowlist::parse("127.0.0.1")).await
+        let access = crate::fetch::Access {
+            roots: crate::fetch::ImportRoots::new(crate::fetch::Caller::Local, &[], true),
+            hosts: Allowlist::parse("127.0.0.1"),
+            token_vars: crate::fetch::TokenVars::default(),
+        };
+        sync_sources(store, request, &Actor("t".into()), &access).await
     }
 
     #[tokio::test]
