@@ -10,6 +10,7 @@ pub mod args;
 mod completions;
 mod data;
 mod evidence;
+pub mod framing;
 mod okrs;
 mod prompts;
 mod resources;
@@ -174,8 +175,10 @@ pub async fn serve_stdio(store: Store, actor: Actor, access: Access) -> anyhow::
     // Clients launch stdio servers with pipes; rmcp's pipe transport drives them on
     // the reactor instead of handing every read and write to a blocking thread
     // (measured: get_okr p50 over stdio 0.82 ms → see BENCHMARKS.md). It falls back
-    // to plain stdio when the streams are not pipes.
-    let service = GroundedServer::new(store, actor, access).serve(rmcp::transport::stdio_pipes()).await?;
+    // to plain stdio when the streams are not pipes. The framing answers malformed
+    // lines (see `framing`) instead of leaving the client waiting.
+    let (read, write) = rmcp::transport::stdio_pipes();
+    let service = GroundedServer::new(store, actor, access).serve(framing::LineTransport::new(read, write)).await?;
     service.waiting().await?;
     Ok(())
 }
