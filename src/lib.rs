@@ -15,6 +15,7 @@ pub mod model;
 pub mod okr;
 pub mod report;
 pub mod scoring;
+pub mod serve;
 pub mod sources;
 pub mod store;
 pub mod validate;

@@ -97,6 +97,17 @@ enum Command {
         #[command(subcommand)]
         action: TagAction,
     },
+    /// The process that owns the database and serves the others
+    Server {
+        #[command(subcommand)]
+        action: ServerAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ServerAction {
+    /// Which process owns the database, since when, and how many sessions it serves
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -153,7 +164,60 @@ fn parse_format(text: &str) -> Result<ImportFormat, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::init_logging();
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    grounded::serve::owner::set_cli_runner(|call, store| cli::remote::run_for(call, store, run_sent));
+    let result = on_owner_or_here(cli);
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("grounded: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A command on the database runs in the process that owns it, if one does.
+fn on_owner_or_here(cli: Cli) -> anyhow::Result<ExitCode> {
+    let uses_database = matches!(
+        cli.command,
+        Some(
+            Command::Import { .. }
+                | Command::Search { .. }
+                | Command::Link { .. }
+                | Command::Score { .. }
+                | Command::Explain(_)
+                | Command::Report(_)
+                | Command::Sync(_)
+                | Command::Tag { .. }
+        )
+    );
+    if uses_database && let Some(code) = cli::remote::on_owner(&cli::database_path(cli.db.clone())?)? {
+        return Ok(code);
+    }
+    dispatch(cli)
+}
+
+/// In the owner: a command line another process sent, read as that process would
+/// (its paths relative to its working directory).
+fn run_sent(args: Vec<String>, cwd: &std::path::Path) -> Result<ExitCode, (u8, String)> {
+    let mut cli =
+        Cli::try_parse_from(std::iter::once("grounded".to_string()).chain(args)).map_err(|e| (2, e.to_string()))?;
+    let absolute = |file: &mut String| {
+        if !file.starts_with("http://") && !file.starts_with("https://") {
+            *file = cwd.join(&*file).to_string_lossy().into_owned();
+        }
+    };
+    match &mut cli.command {
+        Some(Command::Import { what: ImportWhat::Evidence { file, .. } | ImportWhat::Measurements { file, .. } }) => {
+            absolute(file)
+        }
+        Some(Command::Report(args)) => args.out = args.out.take().map(|out| cwd.join(out)),
+        _ => {}
+    }
+    dispatch(cli).map_err(|error| (2, format!("grounded: {error:#}")))
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => cli::serve(cli.db),
         Command::Check { file, json, verbose } => cli::check::run(&file, json, verbose),
         Command::Demo => cli::demo::run(),
@@ -175,12 +239,6 @@ fn main() -> ExitCode {
         Command::Sync(args) => cli::sync::run(cli.db, args),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),
-    };
-    match result {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("grounded: {error:#}");
-            ExitCode::from(2)
-        }
+        Command::Server { action: ServerAction::Status } => cli::server_status(cli.db),
     }
 }

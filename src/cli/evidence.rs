@@ -9,10 +9,6 @@ use grounded::evidence::link::{LinkRequest, link_evidence};
 use grounded::evidence::search::{SearchRequest, search};
 use grounded::evidence::tags;
 use grounded::model::Relation;
-use grounded::okr::Actor;
-use grounded::store::Store;
-
-use super::database_path;
 
 pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
@@ -28,8 +24,7 @@ pub struct ImportArgs {
 }
 
 pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let path = database_path(db)?;
-    let store = Store::open(&path)?;
+    let (path, store) = super::open(db)?;
     let access = super::access(&path);
     let is_url = args.file.starts_with("http://") || args.file.starts_with("https://");
     let request = ImportRequest {
@@ -47,13 +42,13 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
     };
     let progress = |done: usize, total: usize| {
         if total >= 1_000 {
-            eprint!("\rread {done} of {total}");
+            err!("\rread {done} of {total}");
         }
     };
     let report = runtime()?
-        .block_on(import_evidence(&store, &access, request, &Actor::from_env(), &progress))
+        .block_on(import_evidence(&store, &access, request, &super::actor(), &progress))
         .map_err(super::in_cli_terms)?;
-    println!(
+    outln!(
         "{}: {} read as {:?}; {} created, {} updated, {} duplicates, {} skipped",
         report.source,
         report.read,
@@ -64,10 +59,10 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         report.skipped.len()
     );
     for skipped in &report.skipped {
-        println!("  skipped line {}: {}", skipped.line, skipped.reason);
+        outln!("  skipped line {}: {}", skipped.line, skipped.reason);
     }
     for note in &report.added.tag_notes {
-        println!("  note: {note}");
+        outln!("  note: {note}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -79,18 +74,18 @@ pub fn find(
     segment: Option<String>,
     limit: usize,
 ) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let (_, store) = super::open(db)?;
     let request = SearchRequest { query: Some(query), tags, segment, limit: Some(limit), ..Default::default() };
     let page = search(&store, &request)?;
-    println!("{} match(es)", page.total);
+    outln!("{} match(es)", page.total);
     for hit in &page.hits {
         let e = &hit.evidence;
         let who = [e.participant.as_deref(), e.segment.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
         let when = e.observed_at.map(|d| d.to_string()).unwrap_or_default();
-        println!("\n{}  {}  {}  {}", hit.id, who, when, e.tags.join(" "));
-        println!("  {}", hit.snippet.replace('\n', " "));
+        outln!("\n{}  {}  {}  {}", hit.id, who, when, e.tags.join(" "));
+        outln!("  {}", hit.snippet.replace('\n', " "));
         if !hit.linked_to.is_empty() {
-            println!("  linked to {}", hit.linked_to.join(", "));
+            outln!("  linked to {}", hit.linked_to.join(", "));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -103,28 +98,28 @@ pub fn link(
     relation: Relation,
     why: String,
 ) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let (_, store) = super::open(db)?;
     let request = LinkRequest { evidence, target, relation, rationale: why };
-    let linked = runtime()?.block_on(link_evidence(&store, request, &Actor::from_env()))?;
+    let linked = runtime()?.block_on(link_evidence(&store, request, &super::actor()))?;
     for l in &linked.links {
-        println!("{}  {} {:?} {}", l.id, l.evidence, l.relation, l.target);
+        outln!("{}  {} {:?} {}", l.id, l.evidence, l.relation, l.target);
     }
-    println!("{} created, {} already there", linked.created, linked.existing);
+    outln!("{} created, {} already there", linked.created, linked.existing);
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn tag_merge(db: Option<PathBuf>, from: String, into: String) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let (_, store) = super::open(db)?;
     let retagged = tags::merge(&store, &from, &into)?;
-    println!("\"{from}\" is now an alias of \"{into}\"; {} item(s) retagged", retagged.len());
+    outln!("\"{from}\" is now an alias of \"{into}\"; {} item(s) retagged", retagged.len());
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn tag_list(db: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let (_, store) = super::open(db)?;
     for t in tags::list_tags(&store)? {
         let aliases = if t.aliases.is_empty() { String::new() } else { format!(" (also {})", t.aliases.join(", ")) };
-        println!("{:<24} {:>5}{aliases}", t.tag, t.evidence);
+        outln!("{:<24} {:>5}{aliases}", t.tag, t.evidence);
     }
     Ok(ExitCode::SUCCESS)
 }

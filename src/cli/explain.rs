@@ -5,9 +5,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use grounded::explain::{ExplainRequest, Resolved, explain};
-use grounded::store::Store;
-
-use super::database_path;
 
 #[derive(clap::Args)]
 pub struct ExplainArgs {
@@ -29,7 +26,7 @@ pub struct ExplainArgs {
 
 /// Exit 0 with an answer, 1 when the question matched no single subject.
 pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let (_, store) = super::open(db)?;
     let request = ExplainRequest {
         question: Some(args.question),
         from: args.from,
@@ -39,9 +36,9 @@ pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
     };
     let answer = explain(&store, request)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&answer)?);
+        outln!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
-        println!("{}", answer.narrative);
+        outln!("{}", answer.narrative);
     }
     Ok(if answer.resolved == Resolved::Found { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -1,9 +1,29 @@
 //! The command line: each command in its own file, all over the library's core.
+//!
+//! A command that uses the database runs in this process when it can open it, and in
+//! the process that owns it otherwise (`remote`): then what it prints is captured
+//! and sent back, which is why commands print with [`outln!`] and [`errln!`] rather
+//! than `println!`.
+
+/// Prints a line of a command's answer: to stdout, or into the capture of a command
+/// run for another process.
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::cli::remote::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+/// The same without the line end.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::remote::write_out(format_args!($($arg)*)) };
+}
+/// Progress and warnings: to stderr, or into the capture.
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::cli::remote::write_err(format_args!($($arg)*)) };
+}
 
 pub mod check;
 pub mod demo;
 pub mod evidence;
 pub mod explain;
+pub mod remote;
 pub mod render;
 pub mod report;
 pub mod score;
@@ -35,9 +55,30 @@ pub fn database_path(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 }
 
 /// What a command may read: the CLI's policy, from the environment, with the
-/// database's folder as a default root.
+/// database's folder and the caller's working directory as default roots.
 pub fn access(database: &std::path::Path) -> Access {
-    Access::from_env(Caller::Cli, database)
+    let mut access = Access::from_env(Caller::Cli, database);
+    if let Some(cwd) = remote::caller_directory() {
+        access.roots.add_default(cwd);
+    }
+    access
+}
+
+/// The database of a command: the one this process owns when it runs a command for
+/// another process, else opened here.
+pub fn open(db: Option<PathBuf>) -> anyhow::Result<(PathBuf, Store)> {
+    if let Some(store) = remote::owned_store() {
+        let path = store.root().map(PathBuf::from).unwrap_or_default();
+        return Ok((path, store));
+    }
+    let path = database_path(db)?;
+    let store = Store::open(&path)?;
+    Ok((path, store))
+}
+
+/// Who is acting: the user who typed the command, also when it runs in the owner.
+pub fn actor() -> Actor {
+    remote::caller_user().map(Actor).unwrap_or_else(Actor::from_env)
 }
 
 /// The core names the MCP fields of an import (`path`, `url`); on the command line
@@ -49,12 +90,40 @@ pub fn in_cli_terms(error: Error) -> anyhow::Error {
     }
 }
 
+/// `grounded serve`: MCP over stdio, owning the database or relaying to its owner.
 pub fn serve(db: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let path = database_path(db)?;
-    let store = Store::open(&path)?;
     let access = Access::from_env(Caller::Local, &path);
     tracing::info!(db = %path.display(), import_roots = ?access.roots.folders(), "serving MCP over stdio");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(grounded::mcp::serve_stdio(store, Actor::from_env(), access))?;
+    runtime.block_on(grounded::serve::relay::serve_stdio(path, Actor::from_env(), access))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `grounded server status`: who owns the database.
+pub fn server_status(db: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    use grounded::serve::Holder;
+    let path = database_path(db)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    match runtime.block_on(grounded::serve::holder(&path))? {
+        Holder::Owner(owner) => {
+            outln!(
+                "{} is owned by process {} (grounded {} {}, since {}), serving {} other session{} through {}",
+                path.display(),
+                owner.pid,
+                owner.version,
+                owner.role,
+                owner.since.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                owner.relayed_sessions,
+                if owner.relayed_sessions == 1 { "" } else { "s" },
+                grounded::serve::socket::path(&path).display()
+            );
+        }
+        Holder::Silent => outln!(
+            "{} is held by a grounded command that does not serve it (an import still running?); it is free when that command ends",
+            path.display()
+        ),
+        Holder::Nobody => outln!("no process owns {}; the next grounded to start will", path.display()),
+    }
     Ok(ExitCode::SUCCESS)
 }

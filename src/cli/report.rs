@@ -9,8 +9,6 @@ use anyhow::Context;
 use grounded::report::{Report, ReportRequest, chart, report};
 use grounded::store::Store;
 
-use super::database_path;
-
 #[derive(clap::Args)]
 pub struct ReportArgs {
     /// The cycle to report (2026-Q4)
@@ -31,18 +29,18 @@ pub struct ReportArgs {
 }
 
 pub fn run(db: Option<PathBuf>, args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let (_, store) = super::open(db)?;
     let request =
         ReportRequest { cycle: args.cycle, objective: args.objective, as_of: args.as_of, ..Default::default() };
     let report = report(&store, request)?;
     match args.out {
         Some(folder) => {
             for path in write(&store, &report, &folder)? {
-                println!("wrote {}", path.display());
+                outln!("wrote {}", path.display());
             }
         }
-        None if args.csv => print!("{}", report.csv),
-        None => print!("{}", report.markdown),
+        None if args.csv => out!("{}", report.csv),
+        None => out!("{}", report.markdown),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,19 +4,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use grounded::okr::Actor;
 use grounded::scoring::formula::PaceStatus;
 use grounded::scoring::measurements::{MeasurementImport, Recorded, import_measurements};
 use grounded::scoring::score::{KeyResultScore, ObjectiveScore, ScoreRequest, Scored, score};
-use grounded::store::Store;
 
-use super::database_path;
 use super::evidence::runtime;
 use super::render::shorten;
 
 pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>) -> anyhow::Result<ExitCode> {
-    let path = database_path(db)?;
-    let store = Store::open(&path)?;
+    let (path, store) = super::open(db)?;
     let access = super::access(&path);
     let is_url = file.starts_with("http://") || file.starts_with("https://");
     let request = MeasurementImport {
@@ -26,19 +22,20 @@ pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>) -> anyh
         metric,
     };
     let recorded = runtime()?
-        .block_on(import_measurements(&store, &access, request, &Actor::from_env()))
+        .block_on(import_measurements(&store, &access, request, &super::actor()))
         .map_err(super::in_cli_terms)?;
     print_recorded(&file, &recorded);
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn print_recorded(source: &str, recorded: &Recorded) {
-    println!(
+    outln!(
         "{source}: {} values recorded, {} replaced an earlier value (kept in history)",
-        recorded.recorded, recorded.replaced
+        recorded.recorded,
+        recorded.replaced
     );
     for span in &recorded.metrics {
-        println!(
+        outln!(
             "  {:<5} {} values, {} to {}: {}",
             span.metric.to_string(),
             span.values,
@@ -51,10 +48,10 @@ pub fn print_recorded(source: &str, recorded: &Recorded) {
 
 /// Exit 1 when something is off track or stale, so a cron job can alert.
 pub fn run(db: Option<PathBuf>, subject: String, as_of: Option<String>, json: bool) -> anyhow::Result<ExitCode> {
-    let store = Store::open(&database_path(db)?)?;
+    let (_, store) = super::open(db)?;
     let scored = score(&store, ScoreRequest { subject, as_of, ..Default::default() })?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&scored)?);
+        outln!("{}", serde_json::to_string_pretty(&scored)?);
     } else {
         print_scored(&scored);
     }
@@ -76,7 +73,7 @@ pub fn print_scored(scored: &Scored) {
         print_objective(o);
     }
     if let Some(c) = &scored.cycle {
-        println!(
+        outln!(
             "{} as of {}: {} objectives, {} key results, mean progress {:.2}",
             c.cycle.name(),
             scored.as_of,
@@ -85,9 +82,9 @@ pub fn print_scored(scored: &Scored) {
             c.mean_progress
         );
         let counts: Vec<String> = c.by_status.iter().map(|(s, n)| format!("{n} {s}")).collect();
-        println!("  key results: {}; {} trending off track", counts.join(", "), c.trending_off_track);
+        outln!("  key results: {}; {} trending off track", counts.join(", "), c.trending_off_track);
         for row in &c.rows {
-            println!(
+            outln!(
                 "  {:<5} {:.2} {:<9} {}",
                 row.objective.to_string(),
                 row.progress,
@@ -96,16 +93,16 @@ pub fn print_scored(scored: &Scored) {
             );
         }
         if !c.attention.is_empty() {
-            println!("  needs attention:");
+            outln!("  needs attention:");
             for a in &c.attention {
-                println!("    {:<6} {:<9} {}", a.key_result.to_string(), a.status.name(), shorten(&a.reason, 100));
+                outln!("    {:<6} {:<9} {}", a.key_result.to_string(), a.status.name(), shorten(&a.reason, 100));
             }
         }
     }
 }
 
 pub fn print_objective(o: &ObjectiveScore) {
-    println!(
+    outln!(
         "{} {}: progress {:.2}, {}, grade {:.1} ({:?})",
         o.objective,
         shorten(&o.title, 70),
@@ -118,25 +115,25 @@ pub fn print_objective(o: &ObjectiveScore) {
         print_key_result(k);
     }
     for note in &o.notes {
-        println!("  note: {note}");
+        outln!("  note: {note}");
     }
 }
 
 pub fn print_key_result(k: &KeyResultScore) {
     let progress = k.progress.map(|p| format!("{p:.2}")).unwrap_or_else(|| "-".into());
-    println!(
+    outln!(
         "  {:<6} {:<9} progress {progress} (expected {:.2})  {}",
         k.key_result.to_string(),
         k.status.name(),
         k.expected,
         shorten(&k.statement, 70)
     );
-    println!("         {}", k.status_reason);
+    outln!("         {}", k.status_reason);
     if let Some(c) = &k.current {
         let interval = c.interval.map(|i| format!(", 95% interval {}..{}", i.low, i.high)).unwrap_or_default();
         let n = c.n.map(|n| format!(", n={n}")).unwrap_or_default();
         let coverage = c.coverage.map(|c| format!(", coverage {:.0}%", c * 100.0)).unwrap_or_default();
-        println!(
+        outln!(
             "         value {} on {}{n}{coverage}{interval} ({})",
             c.value,
             c.at.strftime("%Y-%m-%d"),
@@ -144,14 +141,14 @@ pub fn print_key_result(k: &KeyResultScore) {
         );
     }
     if k.baseline_source != "stated" {
-        println!("         baseline: {}", k.baseline_source);
+        outln!("         baseline: {}", k.baseline_source);
     }
     if let Some(f) = &k.forecast {
         let end = f.progress_at_end.map(|p| format!(" (progress {p:.2})")).unwrap_or_default();
         let flag = if k.trending_off_track { ": trending off track" } else { "" };
-        println!("         forecast at the cycle's end: {}{end}{flag}", f.value_at_end);
+        outln!("         forecast at the cycle's end: {}{end}{flag}", f.value_at_end);
     }
     for note in &k.notes {
-        println!("         note: {note}");
+        outln!("         note: {note}");
     }
 }

@@ -5,11 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use grounded::model::{SourceId, SourceKind};
-use grounded::okr::Actor;
 use grounded::sources::{ALLOWED_HOSTS_ENV, SourceInput, SyncRequest, Synced, sync_sources};
-use grounded::store::Store;
 
-use super::database_path;
 use super::evidence::runtime;
 
 /// The flags of `grounded sync`.
@@ -62,8 +59,7 @@ pub struct SyncArgs {
 }
 
 pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
-    let path = database_path(db)?;
-    let store = Store::open(&path)?;
+    let (path, store) = super::open(db)?;
     let attach = args.add_json.or(args.add_prometheus).map(|url| SourceInput {
         metric: args.metric.unwrap_or_default(),
         url,
@@ -83,9 +79,9 @@ pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
         step_hours: args.step_hours,
     };
     let access = super::access(&path);
-    let synced = runtime()?.block_on(sync_sources(&store, request, &Actor::from_env(), &access))?;
+    let synced = runtime()?.block_on(sync_sources(&store, request, &super::actor(), &access))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&synced)?);
+        outln!("{}", serde_json::to_string_pretty(&synced)?);
     } else {
         print(&synced);
     }
@@ -94,14 +90,14 @@ pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
 
 fn print(synced: &Synced) {
     for id in &synced.attached {
-        println!("Attached {id}.");
+        outln!("Attached {id}.");
     }
     for id in &synced.detached {
-        println!("Removed {id} (its measurements stay).");
+        outln!("Removed {id} (its measurements stay).");
     }
     for pull in &synced.pulls {
         match (&pull.error, &pull.latest) {
-            (Some(error), _) => println!("  FAILED {:<6} {}: {error}", pull.source.to_string(), pull.metric),
+            (Some(error), _) => outln!("  FAILED {:<6} {}: {error}", pull.source.to_string(), pull.metric),
             (None, latest) => {
                 let latest = latest
                     .as_ref()
@@ -111,7 +107,7 @@ fn print(synced: &Synced) {
                     if pull.skipped > 0 { format!(", {} NaN points skipped", pull.skipped) } else { String::new() };
                 let retried =
                     if pull.attempts > 1 { format!(" (after {} attempts)", pull.attempts) } else { String::new() };
-                println!(
+                outln!(
                     "  ok     {:<6} {}: {} values stored{latest}{skipped}{retried}",
                     pull.source.to_string(),
                     pull.metric,
@@ -121,13 +117,11 @@ fn print(synced: &Synced) {
         }
     }
     if !synced.pulls.is_empty() {
-        println!("{} values stored; {} of {} pulls failed.", synced.recorded, synced.failed, synced.pulls.len());
+        outln!("{} values stored; {} of {} pulls failed.", synced.recorded, synced.failed, synced.pulls.len());
         return;
     }
     if synced.sources.is_empty() {
-        println!(
-            "No sources are attached. Attach one: grounded sync --add-json URL --pointer /data/value --metric M-1"
-        );
+        outln!("No sources are attached. Attach one: grounded sync --add-json URL --pointer /data/value --metric M-1");
     }
     for source in &synced.sources {
         let what = match source.kind {
@@ -141,11 +135,11 @@ fn print(synced: &Synced) {
             }
             None => "never pulled".to_string(),
         };
-        println!("{:<6} {:<5} {what}; {last}", source.id.to_string(), source.metric.to_string());
+        outln!("{:<6} {:<5} {what}; {last}", source.id.to_string(), source.metric.to_string());
     }
     if synced.allowed_hosts.is_empty() {
-        println!("No host is allowed yet: set {ALLOWED_HOSTS_ENV} (comma-separated hosts) where grounded runs.");
+        outln!("No host is allowed yet: set {ALLOWED_HOSTS_ENV} (comma-separated hosts) where grounded runs.");
     } else {
-        println!("Allowed hosts ({ALLOWED_HOSTS_ENV}): {}", synced.allowed_hosts.join(", "));
+        outln!("Allowed hosts ({ALLOWED_HOSTS_ENV}): {}", synced.allowed_hosts.join(", "));
     }
 }

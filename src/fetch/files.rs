@@ -87,6 +87,20 @@ impl ImportRoots {
         self.caller
     }
 
+    /// Adds a default root (a relayed client's working directory) unless the roots
+    /// were configured, which replace every default.
+    pub fn add_default(&mut self, folder: PathBuf) {
+        if self.configured || folder.parent().is_none() {
+            return;
+        }
+        let added = ImportRoots::new(self.caller, &[folder], false);
+        for root in added.roots {
+            if !self.roots.iter().any(|(_, c)| *c == root.1) {
+                self.roots.push(root);
+            }
+        }
+    }
+
     /// The roots, canonical, for messages and listings.
     pub fn folders(&self) -> Vec<PathBuf> {
         self.roots.iter().map(|(_, c)| c.clone()).collect()

@@ -24,37 +24,31 @@ pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
 
-pub struct LineTransport<R, W> {
+/// Reads newline-terminated lines of at most [`MAX_LINE_BYTES`], keeping a partial
+/// line across cancellation: rmcp polls `receive` inside a `select!`, and the relay
+/// of `serve` reads in one too, so a line is never lost halfway.
+pub struct LineReader<R> {
     read: BufReader<R>,
-    /// The line read so far; it survives a cancelled `receive` (rmcp polls it in a
-    /// `select!`), so a line is never lost halfway.
     line: Vec<u8>,
     /// Skipping the rest of a line already refused for its length.
     discarding: bool,
-    write: Arc<Mutex<W>>,
-}
-
-impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineTransport<R, W> {
-    pub fn new(read: R, write: W) -> Self {
-        LineTransport {
-            read: BufReader::new(read),
-            line: Vec::new(),
-            discarding: false,
-            write: Arc::new(Mutex::new(write)),
-        }
-    }
 }
 
 /// What one bounded read produced.
-enum Read {
-    Line,
+pub enum Read {
+    /// A whole line, without its line ending.
+    Line(Vec<u8>),
     TooLong,
     Closed,
 }
 
-impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin + Send + 'static> LineTransport<R, W> {
-    /// Reads up to the next newline, never holding more than [`MAX_LINE_BYTES`].
-    async fn read_line(&mut self) -> Read {
+impl<R: AsyncRead + Unpin> LineReader<R> {
+    pub fn new(read: R) -> Self {
+        LineReader { read: BufReader::new(read), line: Vec::new(), discarding: false }
+    }
+
+    /// The next line, never holding more than [`MAX_LINE_BYTES`].
+    pub async fn next(&mut self) -> Read {
         loop {
             let available = match self.read.fill_buf().await {
                 Ok([]) | Err(_) => return Read::Closed,
@@ -74,7 +68,12 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin + Send + 'static> LineTransport
             } else {
                 self.line.extend_from_slice(&available[..take]);
                 if end.is_some() {
-                    outcome = Some(Read::Line);
+                    let mut line = std::mem::take(&mut self.line);
+                    line.pop();
+                    if line.last() == Some(&b'\r') {
+                        line.pop();
+                    }
+                    outcome = Some(Read::Line(line));
                 }
             }
             self.read.consume(take);
@@ -82,6 +81,22 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin + Send + 'static> LineTransport
                 return outcome;
             }
         }
+    }
+}
+
+pub struct LineTransport<R, W> {
+    lines: LineReader<R>,
+    write: Arc<Mutex<W>>,
+}
+
+impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin + Send + 'static> LineTransport<R, W> {
+    pub fn new(read: R, write: W) -> Self {
+        LineTransport::from_lines(LineReader::new(read), write)
+    }
+
+    /// Over a reader that already read something (the local socket's hello line).
+    pub fn from_lines(lines: LineReader<R>, write: W) -> Self {
+        LineTransport { lines, write: Arc::new(Mutex::new(write)) }
     }
 
     /// Writes an error answer from a task of its own, so a cancelled `receive` cannot
@@ -149,7 +164,7 @@ where
 
     async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleServer>> {
         loop {
-            match self.read_line().await {
+            let line = match self.lines.next().await {
                 Read::Closed => return None,
                 Read::TooLong => {
                     self.answer_error(
@@ -161,12 +176,9 @@ where
                     );
                     continue;
                 }
-                Read::Line => {}
-            }
-            let line = std::mem::take(&mut self.line);
-            let text = line.strip_suffix(b"\n").unwrap_or(&line);
-            let text = text.strip_suffix(b"\r").unwrap_or(text);
-            let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+                Read::Line(line) => line,
+            };
+            let text = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
             if text.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }

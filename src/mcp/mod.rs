@@ -27,7 +27,7 @@ use rmcp::model::{
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer};
-use rmcp::{ServerHandler, ServiceExt, prompt_handler, tool_handler};
+use rmcp::{ServerHandler, prompt_handler, tool_handler};
 
 use crate::fetch::Access;
 use crate::okr::Actor;
@@ -168,17 +168,4 @@ impl ServerHandler for GroundedServer {
     ) -> Result<ReadResourceResponse, ErrorData> {
         resources::read(&self.store, &request.uri).map(ReadResourceResponse::Complete)
     }
-}
-
-/// Serves MCP over stdin/stdout until the client disconnects.
-pub async fn serve_stdio(store: Store, actor: Actor, access: Access) -> anyhow::Result<()> {
-    // Clients launch stdio servers with pipes; rmcp's pipe transport drives them on
-    // the reactor instead of handing every read and write to a blocking thread
-    // (measured: get_okr p50 over stdio 0.82 ms → see BENCHMARKS.md). It falls back
-    // to plain stdio when the streams are not pipes. The framing answers malformed
-    // lines (see `framing`) instead of leaving the client waiting.
-    let (read, write) = rmcp::transport::stdio_pipes();
-    let service = GroundedServer::new(store, actor, access).serve(framing::LineTransport::new(read, write)).await?;
-    service.waiting().await?;
-    Ok(())
 }

@@ -123,18 +123,29 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the database in `path`, checking its schema version.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::try_open(path)?.ok_or_else(|| {
+            Error::invalid(
+                "db",
+                format!("{} is in use by another grounded process; stop it or pass another --db", path.display()),
+            )
+        })
+    }
+
+    /// The same, or None when another process holds the database (sled admits one).
+    pub fn try_open(path: &Path) -> Result<Option<Store>> {
         std::fs::create_dir_all(path)
             .map_err(|e| Error::invalid("db", format!("cannot create the database folder {}: {e}", path.display())))?;
-        let db = Store::config().path(path.join("sled")).open().map_err(|e| match e {
-            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock || io.raw_os_error() == Some(11) => {
-                Error::invalid(
-                    "db",
-                    format!("{} is in use by another grounded process; stop it or pass another --db", path.display()),
-                )
+        match Store::config().path(path.join("sled")).open() {
+            Ok(db) => Store::from_db(db, Some(path.to_path_buf())).map(Some),
+            // sled wraps the lock's WouldBlock in an error of kind Other with this text.
+            Err(sled::Error::Io(io))
+                if io.kind() == std::io::ErrorKind::WouldBlock
+                    || io.to_string().starts_with("could not acquire lock") =>
+            {
+                Ok(None)
             }
-            other => Error::Storage(other),
-        })?;
-        Store::from_db(db, Some(path.to_path_buf()))
+            Err(other) => Err(Error::Storage(other)),
+        }
     }
 
     /// A throw-away database (the demo, tests).
