@@ -104,6 +104,15 @@ fn main() -> anyhow::Result<()> {
         ms(percentile(&trips, 0.95)),
         trips.len()
     );
+    let (direct, relayed) = relayed_round_trips(&binary, &db, 2_000, get)?;
+    println!(
+        "get_okr round trip, owner and relay on one database, alternating: owner p50 {:.3} ms, relayed through the local socket p50 {:.3} ms, p95 {:.3} ms: relaying adds {:.3} ms at the median (n={} each)",
+        ms(percentile(&direct, 0.5)),
+        ms(percentile(&relayed, 0.5)),
+        ms(percentile(&relayed, 0.95)),
+        ms(percentile(&relayed, 0.5).saturating_sub(percentile(&direct, 0.5))),
+        relayed.len()
+    );
     let trips = round_trips(&binary, &db, 2_000, "list_okrs", |_| serde_json::json!({"limit": 1}))?;
     println!(
         "list_okrs limit 1 (a small answer) round trip over stdio: p50 {:.3} ms, p95 {:.3} ms (n={})",
@@ -633,6 +642,32 @@ fn round_trips(
     }
     server.stop()?;
     Ok(trips)
+}
+
+/// The same call alternately through the owner (the first server) and a second server
+/// on the same database, which relays through the local socket.
+fn relayed_round_trips(
+    binary: &Path,
+    db: &Path,
+    n: usize,
+    arguments: impl Fn(usize) -> serde_json::Value,
+) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
+    let mut owner = Server::start(binary, db)?;
+    owner.handshake()?;
+    let mut relay = Server::start(binary, db)?;
+    relay.handshake()?;
+    let (mut direct, mut relayed) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        for (server, trips) in [(&mut owner, &mut direct), (&mut relay, &mut relayed)] {
+            let t = Instant::now();
+            let result = server.request("tools/call", serde_json::json!({"name": "get_okr", "arguments": arguments(i)}))?;
+            trips.push(t.elapsed());
+            anyhow::ensure!(result["isError"] != true, "get_okr failed: {result}");
+        }
+    }
+    relay.stop()?;
+    owner.stop()?;
+    Ok((direct, relayed))
 }
 
 fn ms(d: Duration) -> f64 {
