@@ -660,7 +660,8 @@ fn relayed_round_trips(
     for i in 0..n {
         for (server, trips) in [(&mut owner, &mut direct), (&mut relay, &mut relayed)] {
             let t = Instant::now();
-            let result = server.request("tools/call", serde_json::json!({"name": "get_okr", "arguments": arguments(i)}))?;
+            let result =
+                server.request("tools/call", serde_json::json!({"name": "get_okr", "arguments": arguments(i)}))?;
             trips.push(t.elapsed());
             anyhow::ensure!(result["isError"] != true, "get_okr failed: {result}");
         }

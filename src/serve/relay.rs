@@ -64,16 +64,26 @@ pub async fn serve_stdio(db: PathBuf, actor: Actor, access: Access) -> anyhow::R
     let mut initialize: Option<(Value, Vec<u8>)> = None;
     let mut initialized: Option<Vec<u8>> = None;
     let mut owner: Option<Arc<Owner>> = None;
+    // A line the dead owner never received (the write failed): sent to the next one.
+    let mut undelivered: Option<(Option<String>, Vec<u8>)> = None;
     loop {
         let mut session = connect(&db, &actor, &access, &mut owner).await?;
         if let Some((id, line)) = &initialize {
             replay(&mut session, id, line, initialized.as_deref()).await;
         }
         let mut in_flight: HashSet<String> = HashSet::new();
+        if let Some((id, line)) = undelivered.take() {
+            in_flight.extend(id);
+            if send(&mut session.write, &line).await.is_err() {
+                undelivered = Some((None, line));
+                continue;
+            }
+        }
         let client_left = loop {
             tokio::select! {
                 read = client.next() => match read {
                     Read::Line(line) => {
+                        let mut request = None;
                         if let Ok(peek) = serde_json::from_slice::<Peek>(&line) {
                             match (&peek.id, peek.method.as_deref()) {
                                 (Some(id), Some("initialize")) => initialize = Some((id.clone(), line.clone())),
@@ -81,12 +91,15 @@ pub async fn serve_stdio(db: PathBuf, actor: Actor, access: Access) -> anyhow::R
                                 _ => {}
                             }
                             if let (Some(id), Some(_)) = (&peek.id, &peek.method) {
-                                in_flight.insert(id.to_string());
+                                request = Some(id.to_string());
                             }
                         }
                         if send(&mut session.write, &line).await.is_err() {
+                            // The owner is gone and never read it: the next owner will.
+                            undelivered = Some((request, line));
                             break false;
                         }
+                        in_flight.extend(request);
                     }
                     // The owner's framing answers an oversized line; here it is only dropped.
                     Read::TooLong => {
