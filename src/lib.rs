@@ -6,6 +6,7 @@
 //! in `main.rs` are thin adapters that parse input, call the core and shape output.
 //! ARCHITECTURE.md walks through a request end to end.
 
+pub mod access;
 pub mod error;
 pub mod evidence;
 pub mod explain;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod okr;
 pub mod report;
 pub mod scoring;
+pub mod serve;
 pub mod sources;
 pub mod store;
 pub mod validate;

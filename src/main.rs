@@ -23,8 +23,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve MCP over stdio (the default when no command is given)
-    Serve,
+    /// Serve MCP over stdio (the default when no command is given), or over
+    /// streamable HTTP for a team with --http
+    Serve(cli::serve::ServeArgs),
     /// Check OKRs in a YAML or Markdown file; exits 1 when a check fails
     ///
     /// YAML: one objective (objective, owner, cycle, key_results: [...]) or a set
@@ -97,6 +98,11 @@ enum Command {
         #[command(subcommand)]
         action: TagAction,
     },
+    /// Bearer tokens for `serve --http`: add (printed once), list, revoke
+    Token {
+        #[command(subcommand)]
+        action: cli::token::TokenAction,
+    },
 }
 
 #[derive(Subcommand)]
@@ -153,8 +159,9 @@ fn parse_format(text: &str) -> Result<ImportFormat, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::init_logging();
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => cli::serve(cli.db),
+    let result = match cli.command.unwrap_or(Command::Serve(cli::serve::ServeArgs::default())) {
+        Command::Serve(args) if args.http.is_some() => cli::serve::http(cli.db, args),
+        Command::Serve(_) => cli::serve(cli.db),
         Command::Check { file, json, verbose } => cli::check::run(&file, json, verbose),
         Command::Demo => cli::demo::run(),
         Command::Import { what: ImportWhat::Evidence { file, format, row_level, segment, study, observed_at } } => {
@@ -175,6 +182,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => cli::sync::run(cli.db, args),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),
+        Command::Token { action } => cli::token::run(cli.db, action),
     };
     match result {
         Ok(code) => code,

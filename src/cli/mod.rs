@@ -7,7 +7,9 @@ pub mod explain;
 pub mod render;
 pub mod report;
 pub mod score;
+pub mod serve;
 pub mod sync;
+pub mod token;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
