@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use common::{err, ok};
-use rmcp::model::ReadResourceRequestParams;
+use rmcp::model::{PaginatedRequestParams, ReadResourceRequestParams};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{RoleClient, ServiceExt, service::RunningService};
@@ -151,6 +151,8 @@ async fn a_read_only_token_reads_but_is_refused_a_write() {
     let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
     assert_eq!(detail["id"], "O-1");
     ok(&client, "check_okr", okr()).await;
+    let listed = client.list_resources(Some(PaginatedRequestParams::default())).await.unwrap();
+    assert!(listed.resources.iter().any(|r| r.uri == "grounded://objective/O-1"), "{listed:?}");
     let read = client.read_resource(ReadResourceRequestParams::new("grounded://objective/O-1")).await.unwrap();
     assert_eq!(read.contents.len(), 1);
     assert!(!client.list_all_prompts().await.unwrap().is_empty());
