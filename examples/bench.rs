@@ -21,7 +21,12 @@
 //!   three linked as explaining KR-1), `explain` by subject id and by a question in
 //!   words, in the core and over stdio (p50, p95).
 //!
-//! `GROUNDED_BENCH=scoring` (or `explain`, `evidence`, `okr`) runs one part alone;
+//! - http: `serve --http` with a token, through rmcp's streamable HTTP client: the
+//!   `get_okr` round trip (p50, p95), then 50 concurrent clients (one session each)
+//!   for 30 s, 4 reads (`get_okr`) to 1 write (`add_initiative`): calls/s, p50, p99
+//!   and errors.
+//!
+//! `GROUNDED_BENCH=scoring` (or `explain`, `evidence`, `okr`, `http`) runs one part alone;
 //! `GROUNDED_BENCH_DIR=path` keeps the generated stores there (in an empty folder).
 
 use std::io::{BufRead, BufReader, Write};
@@ -63,6 +68,9 @@ fn main() -> anyhow::Result<()> {
     }
     if runs("scoring") || runs("explain") {
         scoring(&binary, dir, runs("explain"))?;
+    }
+    if runs("http") {
+        http(&binary, dir)?;
     }
     if !runs("okr") {
         return Ok(());
@@ -669,6 +677,126 @@ fn relayed_round_trips(
     relay.stop()?;
     owner.stop()?;
     Ok((direct, relayed))
+}
+
+const HTTP_CLIENTS: usize = 50;
+const HTTP_SECONDS: u64 = 30;
+
+/// `serve --http` on a loopback port with a token, 100 drafted objectives.
+fn http(binary: &Path, dir: &Path) -> anyhow::Result<()> {
+    let db = dir.join("http-db");
+    {
+        let store = Store::open(&db)?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        for i in 0..100 {
+            runtime.block_on(draft_okr(&store, objective(i), &Actor("bench".into())))?;
+        }
+    }
+    let made = Command::new(binary).arg("--db").arg(&db).args(["token", "add", "bench"]).output()?;
+    anyhow::ensure!(made.status.success(), "token add failed: {}", String::from_utf8_lossy(&made.stderr));
+    let token = String::from_utf8(made.stdout)?.trim().to_string();
+    let mut server = Command::new(binary)
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--http", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut lines = BufReader::new(server.stderr.take().expect("piped")).lines();
+    let url = loop {
+        let line = lines.next().ok_or_else(|| anyhow::anyhow!("serve --http exited"))??;
+        if let Some(url) = line.strip_prefix("grounded: listening on ") {
+            break url.to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let outcome = runtime.block_on(http_load(&url, &token));
+    server.kill()?;
+    server.wait()?;
+    outcome
+}
+
+async fn http_client(url: &str, token: &str) -> anyhow::Result<rmcp::service::RunningService<rmcp::RoleClient, ()>> {
+    use rmcp::ServiceExt;
+    use rmcp::transport::StreamableHttpClientTransport;
+    use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+    let config = StreamableHttpClientTransportConfig::with_uri(url.to_string()).auth_header(token.to_string());
+    Ok(().serve(StreamableHttpClientTransport::from_config(config)).await?)
+}
+
+async fn http_call(
+    client: &rmcp::service::RunningService<rmcp::RoleClient, ()>,
+    tool: &str,
+    arguments: serde_json::Value,
+) -> bool {
+    let arguments = arguments.as_object().cloned().unwrap_or_default();
+    let request = rmcp::model::CallToolRequestParams::new(tool.to_string()).with_arguments(arguments);
+    matches!(client.call_tool(request).await, Ok(result) if result.is_error != Some(true))
+}
+
+async fn http_load(url: &str, token: &str) -> anyhow::Result<()> {
+    let client = http_client(url, token).await?;
+    let mut trips = Vec::with_capacity(2_000);
+    for i in 0..2_000 {
+        let t = Instant::now();
+        let ok = http_call(&client, "get_okr", serde_json::json!({"id": format!("O-{}", 1 + (i * 7) % 100)})).await;
+        trips.push(t.elapsed());
+        anyhow::ensure!(ok, "get_okr over HTTP failed");
+    }
+    client.cancel().await?;
+    println!(
+        "get_okr round trip over streamable HTTP (token, one session): p50 {:.3} ms, p95 {:.3} ms (n={})",
+        ms(percentile(&trips, 0.5)),
+        ms(percentile(&trips, 0.95)),
+        trips.len()
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(HTTP_SECONDS);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..HTTP_CLIENTS {
+        let (url, token) = (url.to_string(), token.to_string());
+        tasks.push(tokio::spawn(async move {
+            let client = http_client(&url, &token).await?;
+            let (mut latencies, mut errors, mut i) = (Vec::new(), 0usize, 0usize);
+            while Instant::now() < deadline {
+                let (tool, arguments) = if i % 5 == 4 {
+                    let kr = format!("KR-{}", 1 + (c * 31 + i) % 500);
+                    (
+                        "add_initiative",
+                        serde_json::json!({"key_result": kr, "title": format!("Bench initiative {c}-{i}")}),
+                    )
+                } else {
+                    ("get_okr", serde_json::json!({"id": format!("O-{}", 1 + (c * 13 + i) % 100)}))
+                };
+                let t = Instant::now();
+                let ok = http_call(&client, tool, arguments).await;
+                latencies.push(t.elapsed());
+                errors += usize::from(!ok);
+                i += 1;
+            }
+            client.cancel().await?;
+            anyhow::Ok((latencies, errors))
+        }));
+    }
+    let (mut all, mut errors) = (Vec::new(), 0);
+    for task in tasks {
+        let (latencies, failed) = task.await??;
+        all.extend(latencies);
+        errors += failed;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "{HTTP_CLIENTS} concurrent HTTP clients, 4 get_okr : 1 add_initiative, {HTTP_SECONDS} s: {:.0} calls/s, \
+         p50 {:.2} ms, p99 {:.2} ms, errors {errors} (n={})",
+        all.len() as f64 / elapsed,
+        ms(percentile(&all, 0.5)),
+        ms(percentile(&all, 0.99)),
+        all.len()
+    );
+    Ok(())
 }
 
 fn ms(d: Duration) -> f64 {

@@ -6,6 +6,7 @@
 //! in `main.rs` are thin adapters that parse input, call the core and shape output.
 //! ARCHITECTURE.md walks through a request end to end.
 
+pub mod access;
 pub mod error;
 pub mod evidence;
 pub mod explain;

@@ -23,8 +23,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve MCP over stdio (the default when no command is given)
-    Serve,
+    /// Serve MCP over stdio (the default when no command is given), or over
+    /// streamable HTTP for a team with --http
+    Serve(cli::serve::ServeArgs),
     /// Check OKRs in a YAML or Markdown file; exits 1 when a check fails
     ///
     /// YAML: one objective (objective, owner, cycle, key_results: [...]) or a set
@@ -96,6 +97,11 @@ enum Command {
     Tag {
         #[command(subcommand)]
         action: TagAction,
+    },
+    /// Bearer tokens for `serve --http`: add (printed once), list, revoke
+    Token {
+        #[command(subcommand)]
+        action: cli::token::TokenAction,
     },
     /// The process that owns the database and serves the others
     Server {
@@ -188,6 +194,7 @@ fn on_owner_or_here(cli: Cli) -> anyhow::Result<ExitCode> {
                 | Command::Report(_)
                 | Command::Sync(_)
                 | Command::Tag { .. }
+                | Command::Token { .. }
         )
     );
     if uses_database && let Some(code) = cli::remote::on_owner(&cli::database_path(cli.db.clone())?)? {
@@ -217,8 +224,9 @@ fn run_sent(args: Vec<String>, cwd: &std::path::Path) -> Result<ExitCode, (u8, S
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => cli::serve(cli.db),
+    match cli.command.unwrap_or(Command::Serve(cli::serve::ServeArgs::default())) {
+        Command::Serve(args) if args.http.is_some() => cli::serve::http(cli.db, args),
+        Command::Serve(_) => cli::serve(cli.db),
         Command::Check { file, json, verbose } => cli::check::run(&file, json, verbose),
         Command::Demo => cli::demo::run(),
         Command::Import { what: ImportWhat::Evidence { file, format, row_level, segment, study, observed_at } } => {
@@ -239,6 +247,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sync(args) => cli::sync::run(cli.db, args),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),
+        Command::Token { action } => cli::token::run(cli.db, action),
         Command::Server { action: ServerAction::Status } => cli::server_status(cli.db),
     }
 }

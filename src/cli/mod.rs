@@ -14,6 +14,10 @@ macro_rules! outln {
 macro_rules! out {
     ($($arg:tt)*) => { $crate::cli::remote::write_out(format_args!($($arg)*)) };
 }
+/// A line of progress or a warning: to stderr, or into the capture.
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::cli::remote::write_err(format_args!("{}\n", format_args!($($arg)*))) };
+}
 /// Progress and warnings: to stderr, or into the capture.
 macro_rules! err {
     ($($arg:tt)*) => { $crate::cli::remote::write_err(format_args!($($arg)*)) };
@@ -27,7 +31,9 @@ pub mod remote;
 pub mod render;
 pub mod report;
 pub mod score;
+pub mod serve;
 pub mod sync;
+pub mod token;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

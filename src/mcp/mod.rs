@@ -1,9 +1,14 @@
-//! The MCP server: the core's operations as tools, over stdio.
+//! The MCP server: the core's operations as tools, over stdio and streamable HTTP.
 //!
 //! This layer is thin on purpose: a tool parses its arguments ([`args`]), calls the
 //! core, and returns the core's answer as structured content. Tools are grouped one
 //! file per group (`okrs.rs`: the OKR tools of DESIGN.md); each group contributes a
 //! router and [`GroundedServer::new`] adds them together.
+//!
+//! Who acts is decided per request, in [`GroundedServer::call_tool`]: over HTTP the
+//! token's [`Identity`] (put into the request by `serve::http`) names the author and
+//! may forbid writes; over stdio the process's [`Actor`] does. The tools themselves
+//! only ever read `self.actor`.
 
 mod answers;
 pub mod args;
@@ -21,14 +26,17 @@ use std::sync::Arc;
 use rmcp::handler::server::common::{schema_for_input, schema_for_output};
 use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
-    CompleteRequestParams, CompleteResult, Implementation, JsonObject, ListResourceTemplatesResult,
-    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
+    Implementation, JsonObject, ListResourceTemplatesResult, ListResourcesResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer};
 use rmcp::{ServerHandler, prompt_handler, tool_handler};
 
+use crate::access::Identity;
 use crate::fetch::Access;
 use crate::okr::Actor;
 use crate::store::Store;
@@ -102,14 +110,17 @@ Ids are short and typed: O-3 objective, KR-12 key result, M-4 metric, IND-2 indi
 Errors name the field and what is accepted: fix that field and call again.";
 
 /// The server: the store, who is acting, what it may read, and the tool routes.
+///
+/// Cheap to clone (the routers are shared): the HTTP transport makes one per session,
+/// and [`GroundedServer::call_tool`] one per call made under a token's name.
 #[derive(Clone)]
 pub struct GroundedServer {
     store: Store,
     actor: Actor,
     /// Built once at start from the server's environment; no argument widens it.
     access: Arc<Access>,
-    tool_router: ToolRouter<Self>,
-    prompt_router: PromptRouter<Self>,
+    tool_router: Arc<ToolRouter<Self>>,
+    prompt_router: Arc<PromptRouter<Self>>,
 }
 
 impl GroundedServer {
@@ -118,9 +129,39 @@ impl GroundedServer {
             store,
             actor,
             access: Arc::new(access),
-            tool_router: Self::okr_tools() + Self::evidence_tools() + Self::data_tools() + Self::answer_tools(),
-            prompt_router: Self::prompts(),
+            tool_router: Arc::new(
+                Self::okr_tools() + Self::evidence_tools() + Self::data_tools() + Self::answer_tools(),
+            ),
+            prompt_router: Arc::new(Self::prompts()),
         }
+    }
+
+    /// The caller's identity when the request came over HTTP with a token; None over
+    /// stdio, and over HTTP on loopback while no token exists.
+    fn identity(context: &RequestContext<RoleServer>) -> Option<Identity> {
+        context.extensions.get::<http::request::Parts>()?.extensions.get::<Identity>().cloned()
+    }
+
+    /// Why `identity` may not call `tool`, as a tool error naming both; None when it may.
+    /// A read-only token calls only the tools annotated read-only: anything else (or
+    /// a tool without the annotation) could change the store.
+    fn refusal(&self, identity: &Identity, tool: &str) -> Option<CallToolResult> {
+        fn read_only(tool: &rmcp::model::Tool) -> bool {
+            tool.annotations.as_ref().and_then(|a| a.read_only_hint).unwrap_or(false)
+        }
+        let called = self.tool_router.get(tool)?;
+        if !identity.read_only || read_only(called) {
+            return None;
+        }
+        let mut allowed: Vec<String> =
+            self.tool_router.list_all().into_iter().filter(read_only).map(|t| t.name.to_string()).collect();
+        allowed.sort();
+        Some(CallToolResult::error(vec![ContentBlock::text(format!(
+            "{tool} changes the database, and the token {:?} is read-only: it may call only {}. \
+             Ask the server's operator for a token made without --read-only (grounded token add NAME).",
+            identity.name,
+            allowed.join(", ")
+        ))]))
     }
 
     /// Every tool this server offers, for schema generation and tests.
@@ -132,6 +173,33 @@ impl GroundedServer {
 #[tool_handler(router = self.tool_router)]
 #[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for GroundedServer {
+    /// Every tool call passes here: a token's permission is checked once for all
+    /// tools, and its name becomes the actor the tool writes history under.
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        match Self::identity(&context) {
+            None => self.tool_router.call(ToolCallContext::new(self, request, context)).await,
+            Some(identity) => {
+                if let Some(refused) = self.refusal(&identity, &request.name) {
+                    return Ok(CallToolResponse::Complete(refused));
+                }
+                let acting = GroundedServer { actor: identity.actor(), ..self.clone() };
+                acting.tool_router.call(ToolCallContext::new(&acting, request, context)).await
+            }
+        }
+    }
+
+    async fn list_resources(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        resources::list(&self.store, request.and_then(|r| r.cursor).as_deref())
+    }
+
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(
             ServerCapabilities::builder()

@@ -1,16 +1,23 @@
 //! Resources: objectives, key results, evidence, a key result's chart and a cycle's
 //! report addressable by URI, so a client can attach them to a conversation. Each
 //! reads the same core views the tools return.
+//!
+//! `resources/list` names what exists, so a client's resource picker has something to
+//! offer: every cycle's report, then the objectives and key results that are not
+//! archived, in id order, a page at a time. The cursor is the URI of the last resource
+//! of the page before, so a page is a range scan from there, not a re-count.
 
 use base64::{Engine, prelude::BASE64_STANDARD};
 use rmcp::ErrorData;
-use rmcp::model::{ListResourceTemplatesResult, ReadResourceResult, ResourceContents, ResourceTemplate};
+use rmcp::model::{
+    ListResourceTemplatesResult, ListResourcesResult, ReadResourceResult, Resource, ResourceContents, ResourceTemplate,
+};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::evidence::link::links_of_evidence;
 use crate::evidence::stats::statistics;
-use crate::model::{Evidence, EvidenceId};
+use crate::model::{Evidence, EvidenceId, KeyResult, KeyResultId, Objective, ObjectiveId, Status};
 use crate::okr::query::get_okr;
 use crate::report::{self, ReportRequest, chart};
 use crate::store::{Store, Table};
@@ -51,6 +58,159 @@ pub fn templates() -> ListResourceTemplatesResult {
             )
             .with_mime_type("text/markdown"),
     ])
+}
+
+/// Resources per `resources/list` page: enough for a picker, small enough that a
+/// workspace of thousands of key results is not dumped in one answer.
+pub const RESOURCES_PAGE: usize = 100;
+
+/// Where a page starts: after this resource (the previous page's cursor).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum After {
+    Cycle(String),
+    Objective(u64),
+    KeyResult(u64),
+}
+
+impl After {
+    fn parse(cursor: &str) -> Result<After, ErrorData> {
+        let bad = || {
+            ErrorData::invalid_params(
+                format!(
+                    "cursor {cursor:?} is not one this server gave; pass nextCursor back unchanged, or none to start"
+                ),
+                None,
+            )
+        };
+        let rest = cursor.strip_prefix("grounded://").ok_or_else(bad)?;
+        if let Some(cycle) = rest.strip_prefix("cycle/").and_then(|c| c.strip_suffix("/report.md")) {
+            return Ok(After::Cycle(cycle.to_string()));
+        }
+        if let Some(id) = rest.strip_prefix("objective/") {
+            return id.parse::<ObjectiveId>().map(|id| After::Objective(id.0)).map_err(|_| bad());
+        }
+        if let Some(id) = rest.strip_prefix("key-result/") {
+            return id.parse::<KeyResultId>().map(|id| After::KeyResult(id.0)).map_err(|_| bad());
+        }
+        Err(bad())
+    }
+}
+
+/// One page of the resources that exist, starting after `cursor`.
+pub fn list(store: &Store, cursor: Option<&str>) -> Result<ListResourcesResult, ErrorData> {
+    let internal = |e: crate::Error| ErrorData::internal_error(e.to_string(), None);
+    let after = cursor.map(After::parse).transpose()?;
+    // One more than a page, to know whether a next page exists.
+    let wanted = RESOURCES_PAGE + 1;
+    let mut page: Vec<Resource> = Vec::with_capacity(wanted);
+
+    // Cycle reports first: few, and the most useful thing to attach. The set of cycles
+    // needs every objective read, so it is built only while the cycles are being listed.
+    if matches!(after, None | Some(After::Cycle(_))) {
+        let mut cycles = std::collections::BTreeSet::new();
+        for objective in store.scan::<Objective>(Table::Objectives) {
+            let objective = objective.map_err(internal)?;
+            if objective.status != Status::Archived {
+                cycles.insert(objective.cycle.name().to_string());
+            }
+        }
+        let from = match &after {
+            Some(After::Cycle(c)) => std::ops::Bound::Excluded(c.clone()),
+            _ => std::ops::Bound::Unbounded,
+        };
+        for cycle in cycles.range((from, std::ops::Bound::Unbounded)).take(wanted) {
+            page.push(
+                Resource::new(format!("grounded://cycle/{cycle}/report.md"), format!("report-{cycle}"))
+                    .with_title(format!("{cycle} cycle report"))
+                    .with_description(format!("The {cycle} cycle in Markdown: key results, scores, evidence health"))
+                    .with_mime_type("text/markdown"),
+            );
+        }
+    }
+
+    if page.len() < wanted && !matches!(after, Some(After::KeyResult(_))) {
+        let start = match after {
+            Some(After::Objective(n)) => (n + 1).to_be_bytes(),
+            _ => 0u64.to_be_bytes(),
+        };
+        for entry in store.tree(Table::Objectives).range(start..) {
+            let (key, value) = entry.map_err(|e| internal(e.into()))?;
+            let objective: Objective = crate::store::decode(&key, &value).map_err(internal)?;
+            if objective.status == Status::Archived {
+                continue;
+            }
+            page.push(
+                Resource::new(format!("grounded://objective/{}", objective.id), objective.id.to_string())
+                    .with_title(format!("{}: {}", objective.id, objective.title))
+                    .with_description(format!(
+                        "{} objective, {}{}, {} key result(s)",
+                        objective.cycle.name(),
+                        status_word(objective.status),
+                        objective.owner.as_deref().map(|o| format!(", owned by {o}")).unwrap_or_default(),
+                        objective.key_results.len()
+                    ))
+                    .with_mime_type("application/json"),
+            );
+            if page.len() == wanted {
+                break;
+            }
+        }
+    }
+
+    if page.len() < wanted {
+        let start = match after {
+            Some(After::KeyResult(n)) => (n + 1).to_be_bytes(),
+            _ => 0u64.to_be_bytes(),
+        };
+        // A key result of an archived objective is archived with it, whatever its own
+        // status says; each objective is read once per page.
+        let mut archived = std::collections::HashMap::<ObjectiveId, bool>::new();
+        for entry in store.tree(Table::KeyResults).range(start..) {
+            let (key, value) = entry.map_err(|e| internal(e.into()))?;
+            let kr: KeyResult = crate::store::decode(&key, &value).map_err(internal)?;
+            if kr.status == Status::Archived {
+                continue;
+            }
+            let parent_archived = match archived.get(&kr.objective) {
+                Some(known) => *known,
+                None => {
+                    let gone =
+                        store.objective(kr.objective).map_err(internal)?.is_none_or(|o| o.status == Status::Archived);
+                    archived.insert(kr.objective, gone);
+                    gone
+                }
+            };
+            if parent_archived {
+                continue;
+            }
+            page.push(
+                Resource::new(format!("grounded://key-result/{}", kr.id), kr.id.to_string())
+                    .with_title(format!("{}: {}", kr.id, kr.statement))
+                    .with_description(format!("Key result of {}, {}", kr.objective, status_word(kr.status)))
+                    .with_mime_type("application/json"),
+            );
+            if page.len() == wanted {
+                break;
+            }
+        }
+    }
+
+    let next_cursor = (page.len() > RESOURCES_PAGE).then(|| {
+        page.truncate(RESOURCES_PAGE);
+        page.last().map(|r| r.uri.clone()).unwrap_or_default()
+    });
+    let mut result = ListResourcesResult::with_all_items(page);
+    result.next_cursor = next_cursor;
+    Ok(result)
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "draft",
+        Status::Active => "active",
+        Status::Closed => "closed",
+        Status::Archived => "archived",
+    }
 }
 
 fn contents<T: Serialize>(uri: &str, value: &T) -> Result<ReadResourceResult, ErrorData> {

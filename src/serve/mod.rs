@@ -5,8 +5,10 @@
 //! database owns it ([`owner`]) and serves the others through a local socket in the
 //! database folder ([`socket`]); every stdio server passes its client's lines to a
 //! session, its own or the owner's ([`relay`]), and takes over when the owner goes.
-//! The MCP tools and the core do not know any of this.
+//! The owner also serves streamable HTTP for a team ([`http`]). The MCP tools and the
+//! core do not know any of this.
 
+pub mod http;
 pub mod owner;
 pub mod relay;
 pub mod socket;
@@ -16,6 +18,7 @@ use std::path::Path;
 use tokio::io::AsyncBufReadExt;
 
 use crate::store::Store;
+pub use http::{HttpOptions, serve_http};
 pub use socket::OwnerStatus;
 
 /// Who holds the database in `db`.

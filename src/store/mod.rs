@@ -76,9 +76,12 @@ pub enum Table {
     Measurements,
     /// Source id → a metric source pulled over HTTP (`sources`).
     Sources,
+    /// Lowercased token name → the token's record with its SHA-256, never the token
+    /// (`access`). Last, so the trees before it keep their indexes.
+    Tokens,
 }
 
-const TABLES: [(Table, &str); 21] = [
+const TABLES: [(Table, &str); 22] = [
     (Table::Meta, "meta"),
     (Table::Objectives, "objectives"),
     (Table::KeyResults, "key_results"),
@@ -100,6 +103,7 @@ const TABLES: [(Table, &str); 21] = [
     (Table::Tags, "tags"),
     (Table::Measurements, "measurements"),
     (Table::Sources, "sources"),
+    (Table::Tokens, "tokens"),
 ];
 
 /// The open database. Cheap to clone: sled handles are reference counted.
