@@ -8,12 +8,11 @@
 mod common;
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::time::Duration;
 
-use common::{connect, ok};
+use common::{RawServer, connect, ok, raw_server, request_line};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 /// How long the server may stay silent while calls are outstanding before the test
@@ -23,20 +22,8 @@ const SILENCE_MEANS_WEDGED: Duration = Duration::from_secs(60);
 #[tokio::test]
 async fn writes_in_flight_from_1_to_200_are_all_answered_and_stored() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-        .arg("serve")
-        .arg("--db")
-        .arg(dir.path())
-        .env("GROUNDED_USER", "parallel")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
+    let RawServer { mut child, mut stdin, mut lines } = raw_server(dir.path()).await;
     let (answers_tx, mut answers) = mpsc::unbounded_channel::<Value>();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     tokio::spawn(async move {
         while let Ok(Some(line)) = lines.next_line().await {
             let answer: Value = serde_json::from_str(&line).expect("every line the server writes is JSON");
@@ -45,15 +32,7 @@ async fn writes_in_flight_from_1_to_200_are_all_answered_and_stored() {
             }
         }
     });
-    let request = |id: u64, method: &str, params: Value| {
-        format!("{}\n", json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-    };
-    stdin
-        .write_all(request(0, "initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "parallel", "version": "0"}})).as_bytes())
-        .await
-        .unwrap();
-    answers.recv().await.expect("initialize answered");
-    stdin.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").await.unwrap();
+    let request = request_line;
 
     let draft = |i: u64| {
         json!({"name": "draft_okr", "arguments": {

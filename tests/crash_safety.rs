@@ -3,36 +3,15 @@
 
 mod common;
 
-use std::process::Stdio;
-
-use common::{connect, ok};
+use common::{RawServer, connect, ok, raw_server, request_line};
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::AsyncWriteExt;
 
 #[tokio::test]
 async fn every_acknowledged_write_survives_sigkill() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-        .arg("serve")
-        .arg("--db")
-        .arg(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let send = |id: u64, method: &str, params: serde_json::Value| {
-        format!("{}\n", json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-    };
-    stdin
-        .write_all(send(0, "initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "crash", "version": "0"}})).as_bytes())
-        .await
-        .unwrap();
-    lines.next_line().await.unwrap().expect("initialize answered");
-    stdin.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").await.unwrap();
+    let RawServer { mut child, mut stdin, mut lines } = raw_server(dir.path()).await;
+    let send = request_line;
 
     // Keep 4 writes in flight at all times, so the kill lands mid-stream.
     let draft = |i: u64| {

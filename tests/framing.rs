@@ -1,26 +1,16 @@
 //! Malformed JSON-RPC lines get an answer, and the session carries on: a client that
 //! sent a broken line must not wait forever.
 
-use std::process::Stdio;
+mod common;
 
+use common::{RawServer, raw_server};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::AsyncWriteExt;
 
 #[tokio::test]
 async fn malformed_lines_are_answered_with_parse_or_request_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-        .arg("serve")
-        .arg("--db")
-        .arg(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let RawServer { child: _child, mut stdin, mut lines } = raw_server(dir.path()).await;
     // A silent server is the failure this test is about: give up after a minute.
     let mut next = async || -> Value {
         let line = tokio::time::timeout(std::time::Duration::from_secs(60), lines.next_line())
@@ -30,13 +20,6 @@ async fn malformed_lines_are_answered_with_parse_or_request_errors() {
             .unwrap();
         serde_json::from_str(&line).unwrap()
     };
-
-    stdin
-        .write_all(format!("{}\n", json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "framing", "version": "0"}}})).as_bytes())
-        .await
-        .unwrap();
-    assert_eq!(next().await["id"], 0);
-    stdin.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").await.unwrap();
 
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let mut huge = b"{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\",\"params\":{\"pad\":\"".to_vec();

@@ -108,3 +108,41 @@ pub async fn draft_activation(client: &Client) {
     )
     .await;
 }
+
+/// The built binary serving `db` over stdio, driven with raw JSON-RPC lines: for what a
+/// client library hides (malformed lines, many calls in flight, a kill mid-stream).
+pub struct RawServer {
+    pub child: tokio::process::Child,
+    pub stdin: tokio::process::ChildStdin,
+    pub lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+}
+
+/// Starts `grounded serve --db <db>` and completes the MCP handshake by hand.
+pub async fn raw_server(db: &Path) -> RawServer {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
+        .arg("serve")
+        .arg("--db")
+        .arg(db)
+        .env("GROUNDED_USER", "raw-client")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the grounded binary starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let initialize = serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}});
+    stdin.write_all(format!("{initialize}\n").as_bytes()).await.unwrap();
+    let answer: Value = serde_json::from_str(&lines.next_line().await.unwrap().expect("initialize answered")).unwrap();
+    assert_eq!(answer["id"], 0, "{answer}");
+    stdin.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n").await.unwrap();
+    RawServer { child, stdin, lines }
+}
+
+/// One JSON-RPC request as a line.
+pub fn request_line(id: u64, method: &str, params: Value) -> String {
+    format!("{}\n", serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+}
