@@ -345,3 +345,21 @@ pub fn resolve_due(bound: &TimeBound, cycle: Option<&Cycle>) -> Option<Date> {
         TimeBound::Within { days } => cycle?.start().checked_add(jiff::Span::new().days(i64::from(days))).ok(),
     }
 }
+
+#[cfg(test)]
+impl ObjectiveDraft {
+    /// One objective with one activation key result in 2026-Q4: the fixture unit tests
+    /// of other modules draft when they need a metric to exist.
+    pub(crate) fn activation_example() -> ObjectiveDraft {
+        ObjectiveDraft {
+            objective: "New customers reach lasting value in their first week".into(),
+            owner: Some("Maya".into()),
+            cycle: Some("2026-Q4".into()),
+            level: None,
+            kind: None,
+            parent: None,
+            stage: None,
+            key_results: vec![KeyResultDraft::Statement("Raise week-1 activation from 40% to 55%".into())],
+        }
+    }
+}

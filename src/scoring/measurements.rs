@@ -589,18 +589,7 @@ mod tests {
     fn store_with_metric() -> (Store, MetricId) {
         let store = Store::temporary().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let draft = crate::okr::input::ObjectiveDraft {
-            objective: "New customers reach lasting value in their first week".into(),
-            owner: Some("Maya".into()),
-            cycle: Some("2026-Q4".into()),
-            level: None,
-            kind: None,
-            parent: None,
-            stage: None,
-            key_results: vec![crate::okr::input::KeyResultDraft::Statement(
-                "Raise week-1 activation from 40% to 55%".into(),
-            )],
-        };
+        let draft = crate::okr::input::ObjectiveDraft::activation_example();
         let saved = runtime.block_on(crate::okr::draft::draft_okr(&store, draft, &Actor("t".into()))).unwrap();
         (store, saved.metric_ids[0].unwrap())
     }

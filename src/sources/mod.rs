@@ -550,18 +550,7 @@ mod tests {
     #[tokio::test]
     async fn repeats_and_floods_are_refused_before_anything_is_stored() {
         let store = Store::temporary().unwrap();
-        let draft = crate::okr::input::ObjectiveDraft {
-            objective: "New customers reach lasting value in their first week".into(),
-            owner: Some("Maya".into()),
-            cycle: Some("2026-Q4".into()),
-            level: None,
-            kind: None,
-            parent: None,
-            stage: None,
-            key_results: vec![crate::okr::input::KeyResultDraft::Statement(
-                "Raise week-1 activation from 40% to 55%".into(),
-            )],
-        };
+        let draft = crate::okr::input::ObjectiveDraft::activation_example();
         crate::okr::draft::draft_okr(&store, draft, &Actor("t".into())).await.unwrap();
         let before = store.checksum().unwrap();
         let err = attach(&store, vec![source("/a"), source("/b"), source("/a")]).await.unwrap_err().to_string();
