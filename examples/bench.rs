@@ -27,7 +27,8 @@
 //!   and errors.
 //!
 //! `GROUNDED_BENCH=scoring` (or `explain`, `evidence`, `okr`, `http`) runs one part alone;
-//! `GROUNDED_BENCH_DIR=path` keeps the generated stores there (in an empty folder).
+//! `GROUNDED_BENCH_DIR=path` keeps the generated stores there (in an empty folder);
+//! `GROUNDED_BENCH_BIN=path` runs the servers from that binary instead (A/B comparisons).
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -503,6 +504,10 @@ fn own_peak_mb() -> f64 {
 }
 
 fn build_binary() -> anyhow::Result<PathBuf> {
+    // An A/B comparison runs the same benchmark against a binary built elsewhere.
+    if let Some(binary) = std::env::var_os("GROUNDED_BENCH_BIN") {
+        return Ok(PathBuf::from(binary));
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--quiet", "--bin", "grounded"])
@@ -760,7 +765,7 @@ async fn http_load(url: &str, token: &str) -> anyhow::Result<()> {
         let (url, token) = (url.to_string(), token.to_string());
         tasks.push(tokio::spawn(async move {
             let client = http_client(&url, &token).await?;
-            let (mut latencies, mut errors, mut i) = (Vec::new(), 0usize, 0usize);
+            let (mut reads, mut writes, mut errors, mut i) = (Vec::new(), Vec::new(), 0usize, 0usize);
             while Instant::now() < deadline {
                 let (tool, arguments) = if i % 5 == 4 {
                     let kr = format!("KR-{}", 1 + (c * 31 + i) % 500);
@@ -773,28 +778,34 @@ async fn http_load(url: &str, token: &str) -> anyhow::Result<()> {
                 };
                 let t = Instant::now();
                 let ok = http_call(&client, tool, arguments).await;
-                latencies.push(t.elapsed());
+                if i % 5 == 4 { &mut writes } else { &mut reads }.push(t.elapsed());
                 errors += usize::from(!ok);
                 i += 1;
             }
             client.cancel().await?;
-            anyhow::Ok((latencies, errors))
+            anyhow::Ok((reads, writes, errors))
         }));
     }
-    let (mut all, mut errors) = (Vec::new(), 0);
+    let (mut reads, mut writes, mut errors) = (Vec::new(), Vec::new(), 0);
     for task in tasks {
-        let (latencies, failed) = task.await??;
-        all.extend(latencies);
+        let (read, written, failed) = task.await??;
+        reads.extend(read);
+        writes.extend(written);
         errors += failed;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let all: Vec<Duration> = reads.iter().chain(&writes).copied().collect();
     println!(
         "{HTTP_CLIENTS} concurrent HTTP clients, 4 get_okr : 1 add_initiative, {HTTP_SECONDS} s: {:.0} calls/s, \
-         p50 {:.2} ms, p99 {:.2} ms, errors {errors} (n={})",
+         p50 {:.2} ms, p99 {:.2} ms, errors {errors} (n={}); reads p50 {:.2} p99 {:.2} ms, writes p50 {:.2} p99 {:.2} ms",
         all.len() as f64 / elapsed,
         ms(percentile(&all, 0.5)),
         ms(percentile(&all, 0.99)),
-        all.len()
+        all.len(),
+        ms(percentile(&reads, 0.5)),
+        ms(percentile(&reads, 0.99)),
+        ms(percentile(&writes, 0.5)),
+        ms(percentile(&writes, 0.99)),
     );
     Ok(())
 }

@@ -40,7 +40,7 @@ async fn every_acknowledged_write_survives_sigkill() {
     let client = connect(dir.path()).await;
     for id in &acknowledged {
         let detail = ok(&client, "get_okr", json!({"id": id})).await;
-        assert_eq!(detail["key_result_details"].as_array().unwrap().len(), 2, "{id} lost key results");
+        assert_eq!(detail["key_results"].as_array().unwrap().len(), 2, "{id} lost key results");
     }
     // Nothing half-written either: every stored objective has both of its key results.
     let page = ok(&client, "list_okrs", json!({"limit": 100})).await;

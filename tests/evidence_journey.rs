@@ -114,7 +114,7 @@ async fn research_is_imported_found_linked_and_survives_a_restart() {
     .await;
     assert_eq!((twice["created"].as_u64(), twice["existing"].as_u64()), (Some(0), Some(1)));
     let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
-    assert_eq!(detail["evidence"]["total"], 1);
+    assert_eq!(detail["evidence"], 1);
     let todo_rules: Vec<&str> =
         detail["check"]["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
     assert!(!todo_rules.contains(&"objective.motivated_by_evidence"), "{todo_rules:?}");
@@ -140,9 +140,9 @@ async fn research_is_imported_found_linked_and_survives_a_restart() {
     assert_eq!(found["hits"][0]["id"].as_str(), Some(quote_id.as_str()));
     let removed = ok(&client, "unlink_evidence", json!({"links": [link_id], "reason": "Moved to KR-2"})).await;
     assert_eq!(removed["removed"][0]["target"], "O-1");
-    let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
+    let detail = ok(&client, "get_okr", json!({"id": "O-1", "detail": "full"})).await;
     assert!(
-        detail["history"]
+        detail["full"]["history"]
             .as_array()
             .unwrap()
             .iter()

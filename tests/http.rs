@@ -138,8 +138,8 @@ async fn a_token_calls_tools_and_its_name_is_the_author_in_history() {
 
     let drafted = ok(&client, "draft_okr", okr()).await;
     assert_eq!(drafted["objective_id"], "O-1");
-    let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
-    let history = detail["history"].as_array().unwrap();
+    let detail = ok(&client, "get_okr", json!({"id": "O-1", "detail": "full"})).await;
+    let history = detail["full"]["history"].as_array().unwrap();
     assert!(!history.is_empty());
     assert!(
         history.iter().all(|e| e["author"] == "Maya Chen"),
@@ -309,8 +309,8 @@ async fn loopback_without_tokens_is_open_and_writes_as_the_servers_user() {
     let server = Server::start(dir.path());
     let client = server.client(None).await;
     ok(&client, "draft_okr", okr()).await;
-    let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
-    assert_eq!(detail["history"][0]["author"], "server-operator");
+    let detail = ok(&client, "get_okr", json!({"id": "O-1", "detail": "full"})).await;
+    assert_eq!(detail["full"]["history"][0]["author"], "server-operator");
     client.cancel().await.unwrap();
 }
 

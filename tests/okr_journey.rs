@@ -194,12 +194,13 @@ async fn a_draft_survives_updates_and_a_restart_with_its_history() {
 
     // Restart on the same database: everything is there, history included.
     let client = connect(dir.path()).await;
-    let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
+    let detail = ok(&client, "get_okr", json!({"id": "O-1", "detail": "full"})).await;
     assert_eq!(detail["status"], "active");
-    assert_eq!(detail["key_result_details"][0]["target"], 62.0);
-    assert_eq!(detail["key_result_details"][0]["indicators"][0]["id"], "IND-1");
-    assert_eq!(detail["key_result_details"][1]["initiatives"][0]["title"], "Guided first-project template");
-    let history = detail["history"].as_array().unwrap();
+    let full = &detail["full"];
+    assert_eq!(full["key_result_details"][0]["target"], 62.0);
+    assert_eq!(full["key_result_details"][0]["indicators"][0]["id"], "IND-1");
+    assert_eq!(full["key_result_details"][1]["initiatives"][0]["title"], "Guided first-project template");
+    let history = full["history"].as_array().unwrap();
     let target_change = history
         .iter()
         .find(|e| e["subject"] == "KR-1" && e["action"] == "updated")
@@ -217,4 +218,41 @@ async fn a_draft_survives_updates_and_a_restart_with_its_history() {
     assert_eq!(third["objective_id"], "O-3");
     assert_eq!(third["key_result_ids"][0], "KR-6");
     client.cancel().await.unwrap();
+}
+
+/// An assistant reads get_okr into a limited context: by default the overview (scores,
+/// open findings, counts) and a pointer to the rest; `detail: "full"` has everything.
+#[tokio::test]
+async fn get_okr_answers_in_brief_unless_asked_for_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    common::draft_activation(&client).await;
+    ok(&client, "add_initiative", json!({"key_result": "KR-1", "title": "Guided first-project template"})).await;
+    ok(
+        &client,
+        "record_measurements",
+        json!({"measurements": [{"metric": "KR-1", "at": "2026-10-08", "value": 52, "n": 400}]}),
+    )
+    .await;
+
+    let brief = ok(&client, "get_okr", json!({"id": "KR-1"})).await;
+    let size = serde_json::to_string(&brief).unwrap().len();
+    assert!(size < 4096, "the default answer is {size} bytes: {brief}");
+    let kr = &brief["key_results"][0];
+    assert_eq!((kr["id"].as_str(), kr["initiatives"].as_u64()), (Some("KR-1"), Some(1)));
+    assert_eq!(kr["current"]["value"], 52.0);
+    assert_eq!(kr["current"]["on"], "2026-10-08");
+    assert!(kr["progress"].as_f64().is_some() && kr["pace"].is_string(), "{kr}");
+    let findings = brief["check"]["findings"].as_array().unwrap();
+    assert!(!findings.is_empty() && findings.iter().all(|f| f["status"] != "pass" && f["reason"].is_string()));
+    assert!(brief.get("full").is_none() && brief["more"].as_str().unwrap().contains("detail: \"full\""));
+
+    let full = ok(&client, "get_okr", json!({"id": "O-1", "detail": "full"})).await;
+    assert_eq!(full["key_results"], brief["key_results"], "the overview is the same in both");
+    assert_eq!(full["full"]["key_result_details"][0]["initiatives"][0]["title"], "Guided first-project template");
+    assert!(full["full"]["history"].as_array().unwrap().len() >= 2);
+    assert!(serde_json::to_string(&full).unwrap().len() > 2 * size);
+
+    let refused = err(&client, "get_okr", json!({"id": "O-1", "detail": "everything"})).await;
+    assert!(refused.contains("detail") && refused.contains("full"), "{refused}");
 }

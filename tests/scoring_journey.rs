@@ -52,7 +52,7 @@ async fn the_example_quarter_is_scored_with_its_intervals_and_survives_a_restart
     .await;
     assert_eq!((fixed["recorded"].as_u64(), fixed["replaced"].as_u64()), (Some(1), Some(1)));
     let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
-    assert_eq!(detail["key_result_details"][0]["score"]["current"]["value"], 55.5);
+    assert_eq!(detail["key_results"][0]["current"]["value"], 55.5);
     client.cancel().await.unwrap();
 
     let client = connect(dir.path()).await;
@@ -122,7 +122,8 @@ async fn the_invite_indicator_is_validated_by_the_example_quarter_and_research()
     );
 
     // The change is kept: on the indicator, in the key result's history and in the checks.
-    let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
+    let detail = ok(&client, "get_okr", json!({"id": "O-1", "detail": "full"})).await;
+    let detail = &detail["full"];
     let indicator = &detail["key_result_details"][0]["indicators"][0];
     assert_eq!(indicator["status"], "validated");
     assert_eq!(indicator["validation"]["best_lag_days"], 7);
@@ -141,7 +142,7 @@ async fn the_invite_indicator_is_validated_by_the_example_quarter_and_research()
     assert!(negative["best"]["r"].as_f64().unwrap() > -0.5, "{negative}");
     assert_eq!(negative["applied"], false);
     let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
-    assert_eq!(detail["key_result_details"][0]["indicators"][0]["status"], "validated", "apply: false wrote");
+    assert_eq!(detail["key_results"][0]["indicators"][0]["status"], "validated", "apply: false wrote");
     // Asking for more pairs than there are: the data does not decide, the status stays.
     let strict = ok(&client, "validate_indicator", json!({"indicator": "IND-1", "min_n": 30})).await;
     assert_eq!(

@@ -94,8 +94,9 @@ async fn stdio_servers_and_the_cli_share_a_database_and_survive_the_owner_being_
     let scored = grounded(db, &["score", "KR-1", "--as-of", "2026-10-15", "--json"]);
     let score: Value = serde_json::from_slice(&scored.stdout).unwrap();
     assert_eq!(score["key_result"]["measurements"], 2, "the CLI reads what the CLI wrote through the owner");
-    let bea = ok(&first, "get_okr", json!({"id": drafted["objective_id"]})).await;
-    assert_eq!(bea["history"][0]["author"], "bea", "a relayed write is authored by its own user: {}", bea["history"]);
+    let bea = ok(&first, "get_okr", json!({"id": drafted["objective_id"], "detail": "full"})).await;
+    let history = &bea["full"]["history"];
+    assert_eq!(history[0]["author"], "bea", "a relayed write is authored by its own user: {history}");
 
     // The relayed servers keep writing while the owner is killed mid-stream.
     let stop = Arc::new(AtomicBool::new(false));

@@ -11,8 +11,9 @@ use super::{GroundedServer, input, output};
 use crate::model::Initiative;
 use crate::okr::draft::{CheckOutcome, Drafted};
 use crate::okr::input::ObjectiveDraft;
+use crate::okr::overview::{Detail, ObjectiveAnswer};
 use crate::okr::plan::{IndicatorAdded, IndicatorRequest, InitiativeRequest};
-use crate::okr::query::{ListFilter, ObjectiveDetail, ObjectivePage};
+use crate::okr::query::{ListFilter, ObjectivePage};
 use crate::okr::update::{UpdateRequest, Updated};
 use crate::okr::{draft, plan, query, update};
 
@@ -22,6 +23,11 @@ use crate::okr::{draft, plan, query, update};
 pub struct GetOkrInput {
     /// An objective (O-3), or a key result (KR-12) to show with its objective.
     pub id: String,
+    /// "summary" (the default: key results with scores, open findings, counts) or
+    /// "full" (adds coaching questions, rewrites, indicators, initiatives, metrics,
+    /// score methods and the history).
+    #[serde(default)]
+    pub detail: Detail,
 }
 
 #[tool_router(router = okr_tools, vis = "pub(super)")]
@@ -85,17 +91,20 @@ impl GroundedServer {
         query::list_okrs(&self.store, filter).map(Json).map_err(failure)
     }
 
-    /// Show one objective (by O-.. id, or by the KR-.. id of one of its key results) with
-    /// its key results, their metrics, indicators and initiatives, the quality checks as
-    /// they stand, and the full change history.
+    /// Show one objective (by O-.. id, or by the KR-.. id of one of its key results):
+    /// each key result with its progress, pace, latest value and interval, forecast,
+    /// indicators and evidence count, and the quality findings still open. detail
+    /// "full" adds the coaching questions and rewrites, indicators, initiatives,
+    /// metrics, the score's methods and the change history.
     #[tool(
-        output_schema = output::<ObjectiveDetail>(),
+        output_schema = output::<ObjectiveAnswer>(),
         input_schema = input::<GetOkrInput>(),
         annotations(title = "Show an objective", read_only_hint = true, open_world_hint = false)
     )]
-    async fn get_okr(&self, arguments: JsonObject) -> Result<Json<ObjectiveDetail>, String> {
+    async fn get_okr(&self, arguments: JsonObject) -> Result<Json<ObjectiveAnswer>, String> {
         let input = parse::<GetOkrInput>(arguments)?;
-        query::get_okr(&self.store, &input.id).map(Json).map_err(failure)
+        let detail = query::get_okr(&self.store, &input.id).map_err(failure)?;
+        Ok(Json(ObjectiveAnswer::new(detail, input.detail)))
     }
 
     /// Add a leading indicator to a key result: a metric (by name, created if new, or

@@ -11,6 +11,7 @@ pub mod checks;
 pub mod document;
 pub mod draft;
 pub mod input;
+pub mod overview;
 pub mod plan;
 pub mod query;
 pub mod statement;

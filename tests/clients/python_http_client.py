@@ -46,8 +46,8 @@ async def main(binary: str) -> None:
                            "cycle": "2026-Q4", "key_results": ["Raise week-1 to month-3 retention from 50% to 65%"]}
                     drafted = await session.call_tool("draft_okr", okr)
                     assert not drafted.is_error, drafted.content
-                    detail = await session.call_tool("get_okr", {"id": "O-1"})
-                    authors = {e["author"] for e in detail.structured_content["history"]}
+                    detail = await session.call_tool("get_okr", {"id": "O-1", "detail": "full"})
+                    authors = {e["author"] for e in detail.structured_content["full"]["history"]}
                     assert authors == {"python-http"}, authors
                     resources = (await session.list_resources()).resources
                     uris = [str(r.uri) for r in resources]
