@@ -15,7 +15,7 @@ use crate::okr::overview::{Detail, ObjectiveAnswer};
 use crate::okr::plan::{IndicatorAdded, IndicatorRequest, InitiativeRequest};
 use crate::okr::query::{ListFilter, ObjectivePage};
 use crate::okr::update::{UpdateRequest, Updated};
-use crate::okr::{draft, plan, query, update};
+use crate::okr::{draft, overview, plan, query, update};
 
 /// Arguments of `get_okr`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -103,8 +103,7 @@ impl GroundedServer {
     )]
     async fn get_okr(&self, arguments: JsonObject) -> Result<Json<ObjectiveAnswer>, String> {
         let input = parse::<GetOkrInput>(arguments)?;
-        let detail = query::get_okr(&self.store, &input.id).map_err(failure)?;
-        Ok(Json(ObjectiveAnswer::new(detail, input.detail)))
+        overview::get_okr(&self.store, &input.id, input.detail).map(Json).map_err(failure)
     }
 
     /// Add a leading indicator to a key result: a metric (by name, created if new, or

@@ -11,9 +11,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::checks::{CheckStatus, Tally};
-use super::query::{KeyResultDetail, ObjectiveDetail};
+use super::query::{self, KeyResultDetail, ObjectiveDetail};
+use crate::error::Result;
 use crate::model::{IndicatorStatus, Status};
 use crate::scoring::formula::PaceStatus;
+use crate::store::Store;
 
 /// An objective in brief: its key results with their scores, the open findings, and
 /// where the rest is.
@@ -99,7 +101,9 @@ pub struct FindingLine {
 }
 
 impl ObjectiveOverview {
-    pub fn of(detail: &ObjectiveDetail) -> ObjectiveOverview {
+    /// `history_entries`: how many changes the history holds (the detail's own history
+    /// may have been left unread).
+    pub fn of(detail: &ObjectiveDetail, history_entries: usize) -> ObjectiveOverview {
         let objective = &detail.objective;
         ObjectiveOverview {
             id: objective.id.to_string(),
@@ -127,7 +131,7 @@ impl ObjectiveOverview {
                     })
                     .collect(),
             },
-            history_entries: detail.history.len(),
+            history_entries,
             more: format!(
                 "detail: \"full\" adds each finding's coaching question and suggested rewrite, the questions no rule \
                  can answer, indicators, initiatives, metrics, the score's methods and the history; the resource \
@@ -187,15 +191,18 @@ pub struct ObjectiveAnswer {
     pub full: Option<ObjectiveDetail>,
 }
 
-impl ObjectiveAnswer {
-    pub fn new(detail: ObjectiveDetail, level: Detail) -> ObjectiveAnswer {
-        let mut overview = ObjectiveOverview::of(&detail);
-        match level {
-            Detail::Summary => ObjectiveAnswer { overview, full: None },
-            Detail::Full => {
-                overview.more = "everything is in `full`".into();
-                ObjectiveAnswer { overview, full: Some(detail) }
-            }
+/// `get_okr`: `id` names an objective or one of its key results.
+pub fn get_okr(store: &Store, id: &str, level: Detail) -> Result<ObjectiveAnswer> {
+    Ok(match level {
+        Detail::Summary => {
+            let (detail, history_entries) = query::get_okr_history_counted(store, id)?;
+            ObjectiveAnswer { overview: ObjectiveOverview::of(&detail, history_entries), full: None }
         }
-    }
+        Detail::Full => {
+            let detail = query::get_okr(store, id)?;
+            let mut overview = ObjectiveOverview::of(&detail, detail.history.len());
+            overview.more = "everything is in `full`".into();
+            ObjectiveAnswer { overview, full: Some(detail) }
+        }
+    })
 }

@@ -182,6 +182,17 @@ pub struct ObjectiveDetail {
 
 /// `id` may name the objective or one of its key results.
 pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
+    Ok(objective_detail(store, id, true)?.0)
+}
+
+/// The detail with an empty history and the number of its entries: an objective's
+/// history grows with every change and is the costliest part to decode, and the
+/// overview shows only how long it is.
+pub fn get_okr_history_counted(store: &Store, id: &str) -> Result<(ObjectiveDetail, usize)> {
+    objective_detail(store, id, false)
+}
+
+fn objective_detail(store: &Store, id: &str, read_history: bool) -> Result<(ObjectiveDetail, usize)> {
     let objective_id = match id.parse::<OkrId>().map_err(|e| Error::invalid("id", e))? {
         OkrId::Objective(id) => id,
         OkrId::KeyResult(kr) => {
@@ -191,12 +202,21 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
     let objective = load_objective(store, "id", objective_id)?;
     let scored = score_objective(store, &objective, None, ScoreOptions::today())?;
     let mut details = Vec::with_capacity(objective.key_results.len());
-    let mut history = store.history(&objective.id.to_string())?;
+    let (mut history, mut history_entries) = (vec![], 0);
+    let mut add_history = |subject: String| -> Result<()> {
+        if read_history {
+            history.extend(store.history(&subject)?);
+        } else {
+            history_entries += store.history_len(&subject)?;
+        }
+        Ok(())
+    };
+    add_history(objective.id.to_string())?;
     for kr_id in &objective.key_results {
         let key_result = load_key_result(store, "id", *kr_id)?;
         let metric_detail = key_result.metric.map(|m| store.metric(m)).transpose()?.flatten();
         let (indicators, initiatives) = children(store, *kr_id)?;
-        history.extend(store.history(&kr_id.to_string())?);
+        add_history(kr_id.to_string())?;
         let evidence = evidence_counts(store, &kr_id.to_string())?;
         let indicator_evidence = indicators
             .iter()
@@ -217,9 +237,12 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
         });
     }
     history.sort_by_key(|e| e.at);
+    if read_history {
+        history_entries = history.len();
+    }
     let check = check_stored(store, &objective, &details)?.without_passes();
     let evidence = evidence_counts(store, &objective.id.to_string())?;
-    Ok(ObjectiveDetail {
+    let detail = ObjectiveDetail {
         progress: scored.progress,
         pace: scored.status,
         objective,
@@ -227,7 +250,8 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
         evidence,
         check,
         history,
-    })
+    };
+    Ok((detail, history_entries))
 }
 
 pub fn load_objective(store: &Store, field: &str, id: ObjectiveId) -> Result<Objective> {

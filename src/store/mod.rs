@@ -287,6 +287,16 @@ impl Store {
             .collect()
     }
 
+    /// How many changes are recorded for `subject`, counted without decoding them.
+    pub fn history_len(&self, subject: &str) -> Result<usize> {
+        let mut count = 0;
+        for key in self.tree(Table::History).scan_prefix(history_prefix(subject)).keys() {
+            key?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
     /// Runs `change` in one sled transaction over every tree: all of it lands or none.
     /// `change` may run more than once on conflict, so it must not have side effects
     /// outside the transaction.
