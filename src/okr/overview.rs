@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::checks::{CheckStatus, Tally};
-use super::query::{self, KeyResultDetail, ObjectiveDetail};
+use super::query::{self, Counted, KeyResultDetail, ObjectiveDetail};
 use crate::error::Result;
 use crate::model::{IndicatorStatus, Status};
 use crate::scoring::formula::PaceStatus;
@@ -101,9 +101,9 @@ pub struct FindingLine {
 }
 
 impl ObjectiveOverview {
-    /// `history_entries`: how many changes the history holds (the detail's own history
-    /// may have been left unread).
-    pub fn of(detail: &ObjectiveDetail, history_entries: usize) -> ObjectiveOverview {
+    /// `counted`: how long the history and the initiatives are (the detail may have
+    /// been read without them).
+    pub fn of(detail: &ObjectiveDetail, counted: &Counted) -> ObjectiveOverview {
         let objective = &detail.objective;
         ObjectiveOverview {
             id: objective.id.to_string(),
@@ -113,7 +113,12 @@ impl ObjectiveOverview {
             status: objective.status,
             progress: detail.progress,
             pace: detail.pace,
-            key_results: detail.key_result_details.iter().map(KeyResultLine::of).collect(),
+            key_results: detail
+                .key_result_details
+                .iter()
+                .zip(&counted.initiatives)
+                .map(|(kr, initiatives)| KeyResultLine::of(kr, *initiatives))
+                .collect(),
             evidence: detail.evidence.total,
             check: CheckBrief {
                 strength: detail.check.strength,
@@ -131,7 +136,7 @@ impl ObjectiveOverview {
                     })
                     .collect(),
             },
-            history_entries,
+            history_entries: counted.history_entries,
             more: format!(
                 "detail: \"full\" adds each finding's coaching question and suggested rewrite, the questions no rule \
                  can answer, indicators, initiatives, metrics, the score's methods and the history; the resource \
@@ -143,7 +148,7 @@ impl ObjectiveOverview {
 }
 
 impl KeyResultLine {
-    fn of(detail: &KeyResultDetail) -> KeyResultLine {
+    fn of(detail: &KeyResultDetail, initiatives: usize) -> KeyResultLine {
         let score = &detail.score;
         KeyResultLine {
             id: detail.key_result.id.to_string(),
@@ -163,7 +168,7 @@ impl KeyResultLine {
                 .iter()
                 .map(|i| IndicatorLine { id: i.id.to_string(), status: i.status })
                 .collect(),
-            initiatives: detail.initiatives.len(),
+            initiatives,
             evidence: detail.evidence.total,
         }
     }
@@ -195,12 +200,12 @@ pub struct ObjectiveAnswer {
 pub fn get_okr(store: &Store, id: &str, level: Detail) -> Result<ObjectiveAnswer> {
     Ok(match level {
         Detail::Summary => {
-            let (detail, history_entries) = query::get_okr_history_counted(store, id)?;
-            ObjectiveAnswer { overview: ObjectiveOverview::of(&detail, history_entries), full: None }
+            let (detail, counted) = query::get_okr_counted(store, id)?;
+            ObjectiveAnswer { overview: ObjectiveOverview::of(&detail, &counted), full: None }
         }
         Detail::Full => {
             let detail = query::get_okr(store, id)?;
-            let mut overview = ObjectiveOverview::of(&detail, detail.history.len());
+            let mut overview = ObjectiveOverview::of(&detail, &Counted::of(&detail));
             overview.more = "everything is in `full`".into();
             ObjectiveAnswer { overview, full: Some(detail) }
         }

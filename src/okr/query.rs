@@ -185,14 +185,33 @@ pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
     Ok(objective_detail(store, id, true)?.0)
 }
 
-/// The detail with an empty history and the number of its entries: an objective's
-/// history grows with every change and is the costliest part to decode, and the
-/// overview shows only how long it is.
-pub fn get_okr_history_counted(store: &Store, id: &str) -> Result<(ObjectiveDetail, usize)> {
+/// What [`get_okr_counted`] counted instead of reading.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counted {
+    /// Entries in the history of the objective and its key results.
+    pub history_entries: usize,
+    /// Initiatives of each key result, in the objective's order.
+    pub initiatives: Vec<usize>,
+}
+
+impl Counted {
+    /// The counts of a detail that was read whole.
+    pub fn of(detail: &ObjectiveDetail) -> Counted {
+        Counted {
+            history_entries: detail.history.len(),
+            initiatives: detail.key_result_details.iter().map(|d| d.initiatives.len()).collect(),
+        }
+    }
+}
+
+/// The detail without the history and the initiatives, only their numbers. Both grow
+/// with every change and are the costliest parts to decode; the overview shows only
+/// how many there are.
+pub fn get_okr_counted(store: &Store, id: &str) -> Result<(ObjectiveDetail, Counted)> {
     objective_detail(store, id, false)
 }
 
-fn objective_detail(store: &Store, id: &str, read_history: bool) -> Result<(ObjectiveDetail, usize)> {
+fn objective_detail(store: &Store, id: &str, whole: bool) -> Result<(ObjectiveDetail, Counted)> {
     let objective_id = match id.parse::<OkrId>().map_err(|e| Error::invalid("id", e))? {
         OkrId::Objective(id) => id,
         OkrId::KeyResult(kr) => {
@@ -202,12 +221,12 @@ fn objective_detail(store: &Store, id: &str, read_history: bool) -> Result<(Obje
     let objective = load_objective(store, "id", objective_id)?;
     let scored = score_objective(store, &objective, None, ScoreOptions::today())?;
     let mut details = Vec::with_capacity(objective.key_results.len());
-    let (mut history, mut history_entries) = (vec![], 0);
+    let (mut history, mut counted) = (vec![], Counted::default());
     let mut add_history = |subject: String| -> Result<()> {
-        if read_history {
+        if whole {
             history.extend(store.history(&subject)?);
         } else {
-            history_entries += store.history_len(&subject)?;
+            counted.history_entries += store.history_len(&subject)?;
         }
         Ok(())
     };
@@ -215,7 +234,8 @@ fn objective_detail(store: &Store, id: &str, read_history: bool) -> Result<(Obje
     for kr_id in &objective.key_results {
         let key_result = load_key_result(store, "id", *kr_id)?;
         let metric_detail = key_result.metric.map(|m| store.metric(m)).transpose()?.flatten();
-        let (indicators, initiatives) = children(store, *kr_id)?;
+        let (indicators, initiatives, initiative_count) = children_of(store, *kr_id, whole)?;
+        counted.initiatives.push(initiative_count);
         add_history(kr_id.to_string())?;
         let evidence = evidence_counts(store, &kr_id.to_string())?;
         let indicator_evidence = indicators
@@ -237,9 +257,6 @@ fn objective_detail(store: &Store, id: &str, read_history: bool) -> Result<(Obje
         });
     }
     history.sort_by_key(|e| e.at);
-    if read_history {
-        history_entries = history.len();
-    }
     let check = check_stored(store, &objective, &details)?.without_passes();
     let evidence = evidence_counts(store, &objective.id.to_string())?;
     let detail = ObjectiveDetail {
@@ -251,7 +268,10 @@ fn objective_detail(store: &Store, id: &str, read_history: bool) -> Result<(Obje
         check,
         history,
     };
-    Ok((detail, history_entries))
+    if whole {
+        counted = Counted::of(&detail);
+    }
+    Ok((detail, counted))
 }
 
 pub fn load_objective(store: &Store, field: &str, id: ObjectiveId) -> Result<Objective> {
@@ -264,7 +284,18 @@ pub fn load_key_result(store: &Store, field: &str, id: KeyResultId) -> Result<Ke
 
 /// The indicators and initiatives of a key result, in id order.
 pub fn children(store: &Store, kr: KeyResultId) -> Result<(Vec<Indicator>, Vec<Initiative>)> {
-    let (mut indicators, mut initiatives) = (vec![], vec![]);
+    let (indicators, initiatives, _) = children_of(store, kr, true)?;
+    Ok((indicators, initiatives))
+}
+
+/// The indicators and initiatives of a key result, and how many initiatives it has
+/// (`read_initiatives` false: counted, not read).
+fn children_of(
+    store: &Store,
+    kr: KeyResultId,
+    read_initiatives: bool,
+) -> Result<(Vec<Indicator>, Vec<Initiative>, usize)> {
+    let (mut indicators, mut initiatives, mut initiative_count) = (vec![], vec![], 0);
     for entry in store.tree(Table::KeyResultChildren).scan_prefix(kr.key()) {
         let (key, _) = entry?;
         let child = &key[8..];
@@ -274,7 +305,9 @@ pub fn children(store: &Store, kr: KeyResultId) -> Result<(Vec<Indicator>, Vec<I
                     indicators.extend(store.indicator(id)?);
                 }
             }
+            Some(&INITIATIVE) if !read_initiatives => initiative_count += 1,
             Some(&INITIATIVE) => {
+                initiative_count += 1;
                 if let Some(id) = InitiativeId::from_key(&child[1..]) {
                     initiatives.extend(store.initiative(id)?);
                 }
@@ -282,7 +315,7 @@ pub fn children(store: &Store, kr: KeyResultId) -> Result<(Vec<Indicator>, Vec<I
             _ => {}
         }
     }
-    Ok((indicators, initiatives))
+    Ok((indicators, initiatives, initiative_count))
 }
 
 pub const INDICATOR: u8 = b'I';
