@@ -65,7 +65,7 @@ pub fn database_path(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 pub fn access(database: &std::path::Path) -> Access {
     let mut access = Access::from_env(Caller::Cli, database);
     if let Some(cwd) = remote::caller_directory() {
-        access.roots.add_default(cwd);
+        access.roots.work_in(cwd);
     }
     access
 }

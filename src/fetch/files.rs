@@ -46,6 +46,10 @@ pub struct ImportRoots {
     caller: Caller,
     /// True when the roots came from [`IMPORT_ROOTS_ENV`], for the wording of refusals.
     configured: bool,
+    /// Where a relative path is read from when the caller works somewhere else than
+    /// this process: a session relayed from another `grounded serve`, a command typed in
+    /// another terminal. None: this process's working directory.
+    working_directory: Option<PathBuf>,
 }
 
 impl ImportRoots {
@@ -80,7 +84,7 @@ impl ImportRoots {
                 _ => tracing::warn!(root = %folder.display(), "import root skipped: not a readable folder"),
             }
         }
-        ImportRoots { roots, caller, configured }
+        ImportRoots { roots, caller, configured, working_directory: None }
     }
 
     pub fn caller(&self) -> Caller {
@@ -99,6 +103,13 @@ impl ImportRoots {
                 self.roots.push(root);
             }
         }
+    }
+
+    /// A caller in `folder`: its relative paths are read from there, and the folder is
+    /// a default root, as it would be for a server it had started itself.
+    pub fn work_in(&mut self, folder: PathBuf) {
+        self.add_default(folder.clone());
+        self.working_directory = Some(folder);
     }
 
     /// The roots, canonical, for messages and listings.
@@ -133,7 +144,10 @@ impl ImportRoots {
                 self.roots.iter().map(|(_, root)| root.join(path)).collect()
             }
             Caller::Cli | Caller::Local => {
-                let wanted = normalize(&absolute(path));
+                let wanted = match &self.working_directory {
+                    Some(folder) if path.is_relative() => normalize(&folder.join(path)),
+                    _ => normalize(&absolute(path)),
+                };
                 if !self
                     .roots
                     .iter()
@@ -354,6 +368,19 @@ mod tests {
             let err = access.read("path", path).unwrap_err().to_string();
             assert!(err.contains("is not a path inside the import roots"), "{path}: {err}");
         }
+    }
+
+    #[test]
+    fn a_caller_working_elsewhere_names_files_from_its_own_folder() {
+        // A session relayed from an editor open on another project: "notes.md" is that
+        // project's file, not one in the owner's working directory.
+        let project = tempfile::tempdir().unwrap();
+        std::fs::write(project.path().join("notes.md"), "P1: mine").unwrap();
+        let mut access = ImportRoots::new(Caller::Local, &[], false);
+        assert!(access.read("path", "notes.md").is_err());
+        access.work_in(project.path().to_path_buf());
+        assert_eq!(access.read("path", "notes.md").unwrap(), b"P1: mine");
+        assert!(access.read("path", "../notes.md").is_err(), "still only under the roots");
     }
 
     #[test]

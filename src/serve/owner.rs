@@ -157,7 +157,7 @@ impl Owner {
     fn access_for(&self, cwd: Option<PathBuf>) -> Access {
         let mut access = self.access.clone();
         if let Some(cwd) = cwd {
-            access.roots.add_default(cwd);
+            access.roots.work_in(cwd);
         }
         access
     }
