@@ -151,6 +151,9 @@ enum ImportWhat {
         /// The metric (M-4, a name, or KR-12) of rows without a metric column
         #[arg(long)]
         metric: Option<String>,
+        /// Keep values that look like typing mistakes (0.52 on a % metric, a far jump)
+        #[arg(long)]
+        insist: bool,
     },
 }
 
@@ -246,7 +249,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let target = ids.pop().unwrap_or_default();
             cli::evidence::link(cli.db, ids, target, relation, why)
         }
-        Command::Import { what: ImportWhat::Measurements { file, metric } } => cli::score::import(cli.db, file, metric),
+        Command::Import { what: ImportWhat::Measurements { file, metric, insist } } => {
+            cli::score::import(cli.db, file, metric, insist)
+        }
         Command::Score { subject, as_of, json } => cli::score::run(cli.db, subject, as_of, json),
         Command::Explain(args) => cli::explain::run(cli.db, args),
         Command::Report(args) => cli::report::run(cli.db, args),

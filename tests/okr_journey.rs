@@ -39,6 +39,7 @@ async fn tools_are_listed_with_schemas_and_annotations() {
             "add_indicator",
             "add_initiative",
             "check_okr",
+            "delete_measurements",
             "draft_okr",
             "explain",
             "get_okr",
@@ -81,6 +82,14 @@ async fn tools_are_listed_with_schemas_and_annotations() {
         // Only the imports and sources reach outside the database (they fetch URLs).
         let open_world = matches!(tool.name.as_ref(), "import_evidence" | "import_measurements" | "sync_sources");
         assert_eq!(annotations.open_world_hint, Some(open_world), "{}", tool.name);
+        // A client asks before a call that removes or overwrites what is stored.
+        let destructive = matches!(
+            tool.name.as_ref(),
+            "delete_measurements" | "delete_evidence" | "erase_participant" | "unlink_evidence" | "update_okr"
+        );
+        if !read_only {
+            assert_eq!(annotations.destructive_hint, Some(destructive), "{}", tool.name);
+        }
     }
     let check = tools.iter().find(|t| t.name == "check_okr").unwrap();
     let props = check.input_schema["properties"].as_object().unwrap();

@@ -351,3 +351,47 @@ fn the_walk_reads_ids_and_nested_arrays() {
     assert_eq!(paths, ["", "", ".items[0]", ".items[0]"]);
     assert_eq!(cases[2].1, json!({"items": [[1]]}));
 }
+
+#[tokio::test]
+async fn measurements_are_deleted_only_as_named_and_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = server(dir.path()).await;
+    let at = |times: Value| json!({"metric": "KR-1", "at": times, "reason": "wrong export"});
+    refused_without_change(
+        &client,
+        vec![
+            ("delete_measurements", at(json!(["2026-10-08", "2026-10-09"])), "at: M-1 has no value at 2026-10-09"),
+            ("delete_measurements", at(json!(["yesterday"])), "at[0]: \"yesterday\" is not a time"),
+            ("delete_measurements", at(json!([])), "at: is empty; give the times"),
+            ("delete_measurements", json!({"metric": "KR-1", "at": ["2026-10-08"], "reason": " "}), "reason: is empty"),
+            ("delete_measurements", json!({"metric": "KR-1", "at": ["2026-10-08"]}), "reason"),
+            (
+                "delete_measurements",
+                json!({"metric": "KR-9", "at": ["2026-10-08"], "reason": "r"}),
+                "metric: KR-9 does not exist",
+            ),
+            (
+                "delete_measurements",
+                json!({"metric": "KR-1", "at": ["2026-10-08"], "from": "2026-10-01", "reason": "r"}),
+                "at: and from/to are both given",
+            ),
+            (
+                "delete_measurements",
+                json!({"metric": "KR-1", "from": "2026-11-01", "to": "2026-10-01", "reason": "r"}),
+                "from: 2026-11-01T00:00:00Z is after to",
+            ),
+            (
+                "delete_measurements",
+                json!({"metric": "KR-1", "from": "2026-11-01", "reason": "r"}),
+                "from: M-1 has no values between from and to",
+            ),
+            (
+                "record_measurements",
+                json!({"measurements": [{"metric": "KR-1", "at": "2026-10-09", "value": 0.52}]}),
+                "measurements[0].value: 0.52 looks like a fraction",
+            ),
+        ],
+    )
+    .await;
+    client.cancel().await.unwrap();
+}

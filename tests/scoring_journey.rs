@@ -182,3 +182,48 @@ async fn the_invite_indicator_is_validated_by_the_example_quarter_and_research()
     }
     client.cancel().await.unwrap();
 }
+
+/// A retention value typed as a fraction is refused with the likely fix, and a wrong
+/// value that got in anyway is deleted: it stops moving the score and stays in history.
+#[tokio::test]
+async fn a_wrong_value_is_caught_or_deleted_and_no_longer_moves_the_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    draft_with_indicator(&client).await;
+    ok(&client, "import_measurements", json!({"path": example("measurements.csv")})).await;
+    let before = kr_1_score(&client).await;
+
+    let typo = json!({"measurements": [{"metric": "KR-1", "at": "2026-11-20", "value": 0.52, "n": 400}]});
+    let refused = err(&client, "record_measurements", typo.clone()).await;
+    assert!(refused.contains("measurements[0].value: 0.52 looks like a fraction"), "{refused}");
+    assert!(refused.contains("did you mean 52?") && refused.contains("insist: true"), "{refused}");
+    assert_eq!(kr_1_score(&client).await, before, "the refused value changed nothing");
+
+    // The caller insists: the value is in, and poisons the score as the issue saw.
+    let mut insisted = typo;
+    insisted["insist"] = json!(true);
+    ok(&client, "record_measurements", insisted).await;
+    let poisoned = kr_1_score(&client).await;
+    assert!(poisoned["progress"].as_f64().unwrap() < -1.0, "{poisoned}");
+
+    let deleted = ok(
+        &client,
+        "delete_measurements",
+        json!({"metric": "KR-1", "at": ["2026-11-20"], "reason": "typed as a fraction; the dashboard says 52%"}),
+    )
+    .await;
+    assert_eq!((deleted["deleted"].as_u64(), deleted["values"][0]["value"].as_f64()), (Some(1), Some(0.52)));
+    assert_eq!(kr_1_score(&client).await, before, "the score is as before the wrong value");
+
+    // Kept in the metric's history: who, why, which value.
+    let metric = deleted["metric"].as_str().unwrap().to_string();
+    let again =
+        err(&client, "delete_measurements", json!({"metric": metric, "at": ["2026-11-20"], "reason": "twice"})).await;
+    assert!(again.contains("has no value at 2026-11-20"), "{again}");
+    let no_reason = err(&client, "delete_measurements", json!({"metric": metric, "from": "2026-07-01"})).await;
+    assert!(no_reason.contains("reason"), "{no_reason}");
+}
+
+async fn kr_1_score(client: &Client) -> serde_json::Value {
+    ok(client, "score", json!({"subject": "KR-1", "as_of": "2026-11-23"})).await["key_result"].clone()
+}

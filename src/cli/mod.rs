@@ -92,6 +92,12 @@ pub fn actor() -> Actor {
 pub fn in_cli_terms(error: Error) -> anyhow::Error {
     match error {
         Error::Invalid { field, message } if field == "path" || field == "url" => anyhow::anyhow!("FILE: {message}"),
+        Error::Invalid { field, message } if message.contains("insist: true") => {
+            anyhow::anyhow!(
+                "{field}: {}",
+                message.replace("send it again with insist: true", "run again with --insist")
+            )
+        }
         other => other.into(),
     }
 }

@@ -11,7 +11,7 @@ use grounded::scoring::score::{KeyResultScore, ObjectiveScore, ScoreRequest, Sco
 use super::evidence::runtime;
 use super::render::shorten;
 
-pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>) -> anyhow::Result<ExitCode> {
+pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>, insist: bool) -> anyhow::Result<ExitCode> {
     let (path, store) = super::open(db)?;
     let access = super::access(&path);
     let is_url = file.starts_with("http://") || file.starts_with("https://");
@@ -20,6 +20,7 @@ pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>) -> anyh
         url: is_url.then(|| file.clone()),
         format: None,
         metric,
+        insist,
     };
     let recorded = runtime()?
         .block_on(import_measurements(&store, &access, request, &super::actor()))

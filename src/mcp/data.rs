@@ -1,5 +1,5 @@
-//! The data tools: record_measurements, import_measurements, sync_sources, score,
-//! validate_indicator.
+//! The data tools: record_measurements, import_measurements, delete_measurements,
+//! sync_sources, score, validate_indicator.
 //! Each parses, calls the core ([`crate::scoring`], [`crate::sources`]), returns JSON.
 
 use rmcp::model::JsonObject;
@@ -7,6 +7,7 @@ use rmcp::{Json, tool, tool_router};
 
 use super::args::{failure, parse};
 use super::{GroundedServer, input, output};
+use crate::scoring::deletion::{self, DeleteMeasurementsRequest, MeasurementsDeleted};
 use crate::scoring::measurements::{self, MeasurementImport, RecordRequest, Recorded};
 use crate::scoring::score::{self, ScoreRequest, Scored};
 use crate::scoring::validation::{self, IndicatorValidation, ValidateRequest};
@@ -21,7 +22,10 @@ impl GroundedServer {
     /// (how many there were) whenever known: scores use them for the interval, and a
     /// number from a thin sample will say so. sd for means. confidence (0-1) is the
     /// owner's belief the key result will be met. A second value at the same metric and
-    /// time replaces the first, which is kept in history. All or nothing.
+    /// time replaces the first, which is kept in history. A value that looks like a
+    /// typing mistake (0.52 on a % metric whose values are near 50, a jump far outside
+    /// the recent values) is refused with the likely fix; insist: true keeps it. All or
+    /// nothing.
     #[tool(
         output_schema = output::<Recorded>(),
         input_schema = input::<RecordRequest>(),
@@ -30,6 +34,22 @@ impl GroundedServer {
     async fn record_measurements(&self, arguments: JsonObject) -> Result<Json<Recorded>, String> {
         let request = parse::<RecordRequest>(arguments)?;
         measurements::record_measurements(&self.store, request, &self.actor).await.map(Json).map_err(failure)
+    }
+
+    /// Delete wrong values of one metric: at exact times (as recorded) or from/to a
+    /// time, with a reason. Every score, forecast and indicator check stops reading
+    /// them; they stay in the metric's history with who deleted them and why. To
+    /// correct a value instead, record the right one at the same time with
+    /// record_measurements (the old one is kept in history too). All or nothing: a
+    /// time with no value refuses the call.
+    #[tool(
+        output_schema = output::<MeasurementsDeleted>(),
+        input_schema = input::<DeleteMeasurementsRequest>(),
+        annotations(title = "Delete measurements", read_only_hint = false, destructive_hint = true, idempotent_hint = false, open_world_hint = false)
+    )]
+    async fn delete_measurements(&self, arguments: JsonObject) -> Result<Json<MeasurementsDeleted>, String> {
+        let request = parse::<DeleteMeasurementsRequest>(arguments)?;
+        deletion::delete_measurements(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
     /// Import measurements from a CSV (columns metric, at or date, value, and optionally

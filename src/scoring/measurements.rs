@@ -64,6 +64,10 @@ pub struct MeasurementInput {
 pub struct RecordRequest {
     /// 1 to 10,000 values.
     pub measurements: Vec<MeasurementInput>,
+    /// Record values that look like typing mistakes anyway: a fraction on a percent
+    /// metric (0.52 where 52 was meant), a jump far outside the metric's recent values.
+    #[serde(default)]
+    pub insist: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -255,11 +259,94 @@ fn plan_one(
     })
 }
 
-/// Validates every input; the first bad one refuses the call.
-fn plan(store: &Store, inputs: Vec<(String, MeasurementInput)>, actor: &Actor) -> Result<Vec<Measurement>> {
+/// Validates every input; the first bad one refuses the call. Unless `insist`, a
+/// value that looks like a typing mistake against the metric's stored values does too.
+fn plan(
+    store: &Store,
+    inputs: Vec<(String, MeasurementInput)>,
+    actor: &Actor,
+    insist: bool,
+) -> Result<Vec<Measurement>> {
     let now = Timestamp::now();
     let mut resolver = Resolver { store, known: HashMap::new() };
-    inputs.into_iter().map(|(field, input)| plan_one(&mut resolver, &field, input, actor, now)).collect()
+    let mut recent: HashMap<MetricId, Vec<f64>> = HashMap::new();
+    let mut planned = Vec::with_capacity(inputs.len());
+    for (field, input) in inputs {
+        let reference = (!insist).then(|| input.metric.clone());
+        let measurement = plan_one(&mut resolver, &field, input, actor, now)?;
+        if let Some(reference) = reference {
+            let (metric, _) = &resolver.known[&reference];
+            let stored = match recent.entry(metric.id) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(recent_values(store, metric.id, RECENT)?)
+                }
+            };
+            if let Some(doubt) = implausible(metric, measurement.value, stored) {
+                return Err(Error::invalid(format!("{field}.value"), doubt));
+            }
+        }
+        planned.push(measurement);
+    }
+    Ok(planned)
+}
+
+/// How many stored values a new one is compared with.
+const RECENT: usize = 20;
+/// A value further than this many spreads from the recent median is doubted.
+const JUMP_SPREADS: f64 = 6.0;
+
+/// The last `count` stored values of `metric`, newest first.
+fn recent_values(store: &Store, metric: MetricId, count: usize) -> Result<Vec<f64>> {
+    let mut values = vec![];
+    for block in store.tree(Table::Measurements).range(block_key(metric, 0)..=block_key(metric, u32::MAX)).rev() {
+        let (_, block) = block?;
+        let entries: Vec<(i64, &[u8])> = block_entries(&block).collect();
+        for (at, entry) in entries.into_iter().rev() {
+            values.push(MeasurementPoint::decode(at, entry).ok_or_else(|| unreadable(metric))?.value);
+            if values.len() == count {
+                return Ok(values);
+            }
+        }
+    }
+    Ok(values)
+}
+
+/// Why `value` looks like a typing mistake for `metric`, given its recent values;
+/// None when it does not (or when there is no history to judge by).
+fn implausible(metric: &Metric, value: f64, recent: &[f64]) -> Option<String> {
+    if recent.is_empty() {
+        return None;
+    }
+    let mut sorted = recent.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    let (low, high) = (sorted[0], sorted[sorted.len() - 1]);
+    let range = if low == high { format!("{low}") } else { format!("{low} to {high}") };
+    let keep = format!("send it again with insist: true to keep {value}");
+    if matches!(metric.unit, Some(Unit::Percent)) && value != 0.0 && value.abs() < 1.0 && median.abs() >= 2.0 {
+        let meant = (value * 10_000.0).round() / 100.0;
+        return Some(format!(
+            "{value} looks like a fraction, but {} is in % and its recent values are {range}: did you mean {meant}? \
+             Record {meant}, or {keep}",
+            metric.name
+        ));
+    }
+    if sorted.len() >= 5 {
+        let mut deviations: Vec<f64> = sorted.iter().map(|v| (v - median).abs()).collect();
+        deviations.sort_by(f64::total_cmp);
+        // The median absolute deviation, scaled to a standard deviation; a flat series
+        // still allows a move of 5% of its level per spread.
+        let spread = (1.4826 * deviations[deviations.len() / 2]).max(0.05 * median.abs()).max(f64::EPSILON);
+        if (value - median).abs() > JUMP_SPREADS * spread {
+            return Some(format!(
+                "{value} is far outside {}'s recent values ({range}, median {median}); check the number \
+                 (a wrong unit, a missing or extra digit), or if it really moved that much, {keep}",
+                metric.name
+            ));
+        }
+    }
+    None
 }
 
 /// Writes validated measurements in one atomic batch, keeping replaced values: each
@@ -332,8 +419,9 @@ pub(crate) fn store_unflushed(
     store: &Store,
     inputs: Vec<(String, MeasurementInput)>,
     actor: &Actor,
+    insist: bool,
 ) -> Result<Recorded> {
-    let planned = plan(store, inputs, actor)?;
+    let planned = plan(store, inputs, actor, insist)?;
     write(store, &planned)
 }
 
@@ -349,7 +437,7 @@ pub async fn record_measurements(store: &Store, request: RecordRequest, actor: &
         ));
     }
     let inputs = request.measurements.into_iter().enumerate().map(|(i, m)| (format!("measurements[{i}]"), m)).collect();
-    let recorded = store_unflushed(store, inputs, actor)?;
+    let recorded = store_unflushed(store, inputs, actor, request.insist)?;
     store.flush().await?;
     Ok(recorded)
 }
@@ -381,6 +469,9 @@ pub struct MeasurementImport {
     /// The metric of every row that has no metric column (M-4, a name, or KR-12).
     #[serde(default)]
     pub metric: Option<String>,
+    /// Import values that look like typing mistakes anyway (see record_measurements).
+    #[serde(default)]
+    pub insist: bool,
 }
 
 const CSV_COLUMNS: &[&str] =
@@ -423,7 +514,7 @@ pub async fn import_measurements(
         return Err(Error::invalid(field, format!("{name} holds no measurements")));
     }
     // The checks shared with record_measurements quote a bad value back; from a file, not.
-    let recorded = store_unflushed(store, inputs, actor).map_err(|e| match e {
+    let recorded = store_unflushed(store, inputs, actor, request.insist).map_err(|e| match e {
         Error::Invalid { field, message } => Error::Invalid { field, message: validate::unquoted(&message) },
         other => other,
     })?;
@@ -600,7 +691,48 @@ mod tests {
 
     fn record(store: &Store, inputs: Vec<MeasurementInput>) -> Result<Recorded> {
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        runtime.block_on(record_measurements(store, RecordRequest { measurements: inputs }, &Actor("t".into())))
+        runtime.block_on(record_measurements(
+            store,
+            RecordRequest { measurements: inputs, insist: false },
+            &Actor("t".into()),
+        ))
+    }
+
+    #[test]
+    fn a_typing_mistake_is_refused_with_the_likely_fix_unless_insisted_on() {
+        // The activation example's first metric is retention in %, values near 50.
+        let (store, metric) = store_with_metric();
+        let m = metric.to_string();
+        let weeks = ["2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"];
+        record(&store, weeks.iter().zip([48.0, 51.0, 50.0, 53.0, 52.0]).map(|(d, v)| input(&m, d, v)).collect())
+            .unwrap();
+        let before = store.checksum().unwrap();
+        let fraction = record(&store, vec![input(&m, "2026-11-09", 0.52)]).unwrap_err().to_string();
+        assert!(fraction.starts_with("measurements[0].value: 0.52 looks like a fraction"), "{fraction}");
+        assert!(fraction.contains("did you mean 52?") && fraction.contains("48 to 53"), "{fraction}");
+        let jump = record(&store, vec![input(&m, "2026-11-09", 5.0)]).unwrap_err().to_string();
+        assert!(jump.contains("far outside") && jump.contains("insist: true"), "{jump}");
+        assert_eq!(store.checksum().unwrap(), before, "a doubted value refuses the whole call");
+
+        // A real move, even a large one, is not doubted; insisting keeps a doubted one.
+        record(&store, vec![input(&m, "2026-11-09", 38.0)]).unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let insisted = RecordRequest { measurements: vec![input(&m, "2026-11-10", 0.52)], insist: true };
+        runtime.block_on(record_measurements(&store, insisted, &Actor("t".into()))).unwrap();
+        assert_eq!(points(&store, metric, Timestamp::MIN, Timestamp::MAX).unwrap().last().unwrap().value, 0.52);
+    }
+
+    #[test]
+    fn a_first_value_has_nothing_to_be_doubted_against() {
+        let metric = Metric {
+            id: MetricId(1),
+            name: "refund error rate".into(),
+            unit: Some(Unit::Percent),
+            scale: None,
+            created_at: Timestamp::now(),
+        };
+        assert_eq!(implausible(&metric, 0.52, &[]), None);
+        assert!(implausible(&metric, 0.52, &[0.4, 0.6, 0.5]).is_none(), "a metric that lives below 1%");
     }
 
     #[test]

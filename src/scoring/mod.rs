@@ -6,6 +6,7 @@
 //! from the data. Three numbers are never mixed: progress (backward-looking), the
 //! owner's confidence (forward-looking) and the grade (at the close).
 
+pub mod deletion;
 pub mod formula;
 pub mod measurements;
 pub mod score;

@@ -854,7 +854,7 @@ mod tests {
                 ..Default::default()
             })
             .collect();
-        run(record_measurements(store, RecordRequest { measurements }, &Actor("t".into()))).unwrap();
+        run(record_measurements(store, RecordRequest { measurements, insist: false }, &Actor("t".into()))).unwrap();
     }
 
     fn kr(store: &Store, id: KeyResultId, as_of: &str) -> KeyResultScore {

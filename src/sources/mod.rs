@@ -504,7 +504,8 @@ fn store_pull(store: &Store, source: &MetricSource, result: Result<pull::Pulled>
             )
         })
         .collect();
-    match measurements::store_unflushed(store, inputs, actor) {
+    // A source is the number's system of record: what it says is kept, not doubted.
+    match measurements::store_unflushed(store, inputs, actor, true) {
         Ok(recorded) => Pull {
             source: source.id,
             metric: source.metric,
