@@ -99,6 +99,11 @@ enum Command {
     /// Hosts must be on GROUNDED_ALLOWED_HOSTS; tokens are read from the environment
     /// variable a source names. Attach a source with --add-json or --add-prometheus.
     Sync(cli::sync::SyncArgs),
+    /// Correct the record: delete a metric's wrong values (kept in its history)
+    Measurements {
+        #[command(subcommand)]
+        action: cli::measurements::MeasurementsAction,
+    },
     /// The tag vocabulary: list tags, merge one into another
     Tag {
         #[command(subcommand)]
@@ -203,6 +208,7 @@ fn on_owner_or_here(cli: Cli) -> anyhow::Result<ExitCode> {
                 | Command::Report(_)
                 | Command::Sync(_)
                 | Command::Tag { .. }
+                | Command::Measurements { .. }
                 | Command::Token { .. }
         )
     );
@@ -256,6 +262,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(args) => cli::explain::run(cli.db, args),
         Command::Report(args) => cli::report::run(cli.db, args),
         Command::Sync(args) => cli::sync::run(cli.db, args),
+        Command::Measurements { action } => cli::measurements::run(cli.db, action),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),
         Command::Token { action } => cli::token::run(cli.db, action),

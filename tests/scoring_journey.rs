@@ -227,3 +227,43 @@ async fn a_wrong_value_is_caught_or_deleted_and_no_longer_moves_the_score() {
 async fn kr_1_score(client: &Client) -> serde_json::Value {
     ok(client, "score", json!({"subject": "KR-1", "as_of": "2026-11-23"})).await["key_result"].clone()
 }
+
+/// The same from a terminal: the import refuses the typo in CLI words, and
+/// `grounded measurements delete` takes a wrong value out.
+#[tokio::test]
+async fn the_cli_refuses_a_typo_and_deletes_a_wrong_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    draft_activation(&client).await;
+    client.cancel().await.unwrap();
+    let grounded = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
+            .arg("--db")
+            .arg(dir.path())
+            .args(args)
+            .env("GROUNDED_IMPORT_ROOTS", dir.path())
+            .output()
+            .unwrap()
+    };
+    let file = dir.path().join("retention.csv");
+    std::fs::write(&file, "metric,date,value\nKR-1,2026-10-05,51\nKR-1,2026-10-12,52\nKR-1,2026-10-19,0.53\n").unwrap();
+    let refused = grounded(&["import", "measurements", file.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&refused.stderr).to_string();
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    assert!(said.contains("did you mean 53?") && said.contains("run again with --insist"), "{said}");
+    assert!(!said.contains("insist: true"), "MCP words in the CLI: {said}");
+
+    let kept = grounded(&["import", "measurements", file.to_str().unwrap(), "--insist"]);
+    assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
+    let deleted =
+        grounded(&["measurements", "delete", "KR-1", "--at", "2026-10-19", "--reason", "typed as a fraction"]);
+    let said = String::from_utf8_lossy(&deleted.stdout).to_string();
+    assert!(deleted.status.success() && said.contains("1 value deleted") && said.contains("0.53"), "{said}");
+
+    let again = grounded(&["measurements", "delete", "KR-1", "--at", "2026-10-19", "--reason", "again"]);
+    let said = String::from_utf8_lossy(&again.stderr).to_string();
+    assert!(said.contains("--at: M-1 has no value at 2026-10-19"), "{said}");
+    let neither = grounded(&["measurements", "delete", "KR-1", "--reason", "r"]);
+    let said = String::from_utf8_lossy(&neither.stderr).to_string();
+    assert!(said.contains("--at: is empty") && said.contains("--from and/or --to"), "{said}");
+}

@@ -27,6 +27,7 @@ pub mod check;
 pub mod demo;
 pub mod evidence;
 pub mod explain;
+pub mod measurements;
 pub mod remote;
 pub mod render;
 pub mod report;

@@ -285,6 +285,9 @@ fn plan(
             if let Some(doubt) = implausible(metric, measurement.value, stored) {
                 return Err(Error::invalid(format!("{field}.value"), doubt));
             }
+            // The values before it in the same call or file count as history too.
+            stored.insert(0, measurement.value);
+            stored.truncate(RECENT);
         }
         planned.push(measurement);
     }
