@@ -7,6 +7,7 @@
 //! ARCHITECTURE.md walks through a request end to end.
 
 pub mod access;
+pub mod clock;
 pub mod error;
 pub mod evidence;
 pub mod explain;

@@ -23,6 +23,10 @@ struct Cli {
     /// The database folder [default: the platform's data folder for grounded]
     #[arg(long, global = true, env = "GROUNDED_DB")]
     db: Option<PathBuf>,
+    /// The time zone that decides "today", cycle boundaries and a value's day
+    /// (an IANA name such as Europe/Berlin) [default: the machine's]
+    #[arg(long, global = true, env = "GROUNDED_TZ")]
+    tz: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -99,6 +103,11 @@ enum Command {
     /// Hosts must be on GROUNDED_ALLOWED_HOSTS; tokens are read from the environment
     /// variable a source names. Attach a source with --add-json or --add-prometheus.
     Sync(cli::sync::SyncArgs),
+    /// Delete evidence, or erase every item of one participant
+    Evidence {
+        #[command(subcommand)]
+        action: cli::erase::EvidenceAction,
+    },
     /// Correct the record: delete a metric's wrong values (kept in its history)
     Measurements {
         #[command(subcommand)]
@@ -184,6 +193,15 @@ fn parse_format(text: &str) -> Result<ImportFormat, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::init_logging();
+    if let Some(name) = &cli.tz {
+        match grounded::clock::parse_zone("tz", name) {
+            Ok(zone) => grounded::clock::set_process_zone(zone),
+            Err(error) => {
+                eprintln!("grounded: --{error}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     grounded::serve::owner::set_cli_runner(|call, store| cli::remote::run_for(call, store, run_sent));
     let result = on_owner_or_here(cli);
     match result {
@@ -209,6 +227,7 @@ fn on_owner_or_here(cli: Cli) -> anyhow::Result<ExitCode> {
                 | Command::Sync(_)
                 | Command::Tag { .. }
                 | Command::Measurements { .. }
+                | Command::Evidence { .. }
                 | Command::Token { .. }
         )
     );
@@ -263,6 +282,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => cli::report::run(cli.db, args),
         Command::Sync(args) => cli::sync::run(cli.db, args),
         Command::Measurements { action } => cli::measurements::run(cli.db, action),
+        Command::Evidence { action } => cli::erase::run(cli.db, action),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),
         Command::Tag { action: TagAction::Merge { from, into } } => cli::evidence::tag_merge(cli.db, from, into),
         Command::Token { action } => cli::token::run(cli.db, action),

@@ -39,8 +39,10 @@ async fn tools_are_listed_with_schemas_and_annotations() {
             "add_indicator",
             "add_initiative",
             "check_okr",
+            "delete_evidence",
             "delete_measurements",
             "draft_okr",
+            "erase_participant",
             "explain",
             "get_okr",
             "import_evidence",
@@ -175,7 +177,14 @@ async fn a_draft_survives_updates_and_a_restart_with_its_history() {
         json!({"id": "KR-1", "changes": {"target": 62}, "reason": "Baseline re-measured on all accounts"}),
     )
     .await;
-    assert_eq!(updated["changes"], json!([{"field": "target", "from": 65.0, "to": 62.0}]));
+    assert_eq!(
+        updated["changes"],
+        json!([
+            {"field": "statement", "from": "Raise week-1 to month-3 retention from 50% to 65%", "to": "Raise week-1 to month-3 retention from 50% to 62%"},
+            {"field": "target", "from": 65.0, "to": 62.0}
+        ]),
+        "the statement follows the moved target"
+    );
     assert_eq!(updated["history_entry"]["author"], "e2e-tester");
     ok(&client, "update_okr", json!({"id": "O-1", "changes": {"status": "active"}})).await;
     let indicator = ok(

@@ -395,3 +395,42 @@ async fn measurements_are_deleted_only_as_named_and_with_a_reason() {
     .await;
     client.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn evidence_is_deleted_or_erased_only_as_named_and_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = server(dir.path()).await;
+    refused_without_change(
+        &client,
+        vec![
+            (
+                "delete_evidence",
+                json!({"evidence": ["EV-1", "EV-77"], "reason": "r"}),
+                "evidence[1]: EV-77 does not exist",
+            ),
+            ("delete_evidence", json!({"evidence": ["KR-1"], "reason": "r"}), "evidence[0]:"),
+            ("delete_evidence", json!({"evidence": [], "reason": "r"}), "evidence: is empty"),
+            ("delete_evidence", json!({"evidence": ["EV-1"], "reason": ""}), "reason: is empty"),
+            ("delete_evidence", json!({"evidence": ["EV-1"]}), "reason"),
+            (
+                "delete_evidence",
+                json!({"evidence": ["EV-1"], "study": "ST-1", "reason": "r"}),
+                "study: and evidence are both given",
+            ),
+            (
+                "delete_evidence",
+                json!({"study": "Spring interviews", "reason": "r"}),
+                "study: \"Spring interviews\" is neither",
+            ),
+            (
+                "erase_participant",
+                json!({"participant": "P9", "reason": "request"}),
+                "participant: no evidence names a participant",
+            ),
+            ("erase_participant", json!({"participant": " ", "reason": "request"}), "participant: is empty"),
+            ("erase_participant", json!({"participant": "P9"}), "reason"),
+        ],
+    )
+    .await;
+    client.cancel().await.unwrap();
+}

@@ -64,20 +64,15 @@ fn plural(n: usize) -> &'static str {
 /// The core names its request's fields and points to MCP tools; here they are the
 /// command's argument and flags, and the commands a terminal has.
 fn in_flags(error: Error) -> anyhow::Error {
-    let flag = |field: &str| match field.split('[').next().unwrap_or(field) {
-        "metric" => "METRIC".to_string(),
-        other => format!("--{other}"),
-    };
-    match error {
-        Error::Invalid { field, message } => {
-            let message = message.replace("from and/or to", "--from and/or --to").replace("from/to", "--from/--to");
-            let message = message.replace("get_okr shows the metrics", "`grounded score CYCLE` shows the key results");
-            anyhow::anyhow!("{}: {message}", flag(&field))
-        }
-        Error::NotFound { field, id, .. } => anyhow::anyhow!(
-            "{}: {id} does not exist; `grounded score CYCLE` shows the key results and their metrics",
-            flag(&field)
-        ),
-        other => other.into(),
-    }
+    super::in_flags(
+        error,
+        &[("metric", "METRIC")],
+        &[
+            ("from and/or to", "--from and/or --to"),
+            ("from/to", "--from/--to"),
+            ("get_okr shows the metrics", "`grounded score CYCLE` shows the key results"),
+            ("get_okr shows each key result's metric", "`grounded score CYCLE` shows each key result's metric"),
+            ("list_okrs and get_okr show the key results", "`grounded score CYCLE` shows the key results"),
+        ],
+    )
 }

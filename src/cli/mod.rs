@@ -25,6 +25,7 @@ macro_rules! err {
 
 pub mod check;
 pub mod demo;
+pub mod erase;
 pub mod evidence;
 pub mod explain;
 pub mod measurements;
@@ -98,6 +99,29 @@ pub fn in_cli_terms(error: Error) -> anyhow::Error {
                 "{field}: {}",
                 message.replace("send it again with insist: true", "run again with --insist")
             )
+        }
+        other => other.into(),
+    }
+}
+
+/// A core error in a command's words: a request field becomes the argument or flag
+/// it came from (`positional` names the fields that are arguments, such as
+/// `("metric", "METRIC")`; any other field is `--field`), and `words` replaces the
+/// MCP tools a message points to with the commands a terminal has.
+pub fn in_flags(error: Error, positional: &[(&str, &str)], words: &[(&str, &str)]) -> anyhow::Error {
+    let flag = |field: &str| {
+        let base = field.split(['[', '.']).next().unwrap_or(field);
+        positional
+            .iter()
+            .find(|(name, _)| *name == base)
+            .map(|(_, argument)| argument.to_string())
+            .unwrap_or_else(|| format!("--{}", base.replace('_', "-")))
+    };
+    let reword = |text: String| words.iter().fold(text, |text, (from, to)| text.replace(from, to));
+    match error {
+        Error::Invalid { field, message } => anyhow::anyhow!("{}: {}", flag(&field), reword(message)),
+        Error::NotFound { field, id, hint } => {
+            anyhow::anyhow!("{}: {id} does not exist{}", flag(&field), reword(hint))
         }
         other => other.into(),
     }

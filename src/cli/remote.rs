@@ -61,6 +61,7 @@ pub fn on_owner(db: &Path) -> anyhow::Result<Option<ExitCode>> {
         args: std::env::args().skip(1).collect(),
         cwd: std::env::current_dir()?,
         user: grounded::okr::Actor::from_env().0,
+        tz: Some(grounded::clock::zone_name(&grounded::clock::zone())),
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let reply = runtime.block_on(async {
@@ -85,7 +86,9 @@ pub fn run_for(
     INVOCATION.with_borrow_mut(|i| {
         *i = Some(Invocation { store, cwd: call.cwd.clone(), user: call.user, out: vec![], err: vec![] })
     });
-    let code = match run(call.args, &call.cwd) {
+    let zone =
+        call.tz.as_deref().and_then(|name| jiff::tz::TimeZone::get(name).ok()).unwrap_or_else(grounded::clock::zone);
+    let code = match grounded::clock::with_zone(zone, || run(call.args, &call.cwd)) {
         Ok(code) => code_number(code),
         Err((code, message)) => {
             write_err(format_args!("{message}\n"));

@@ -124,9 +124,10 @@ impl EvidenceInput {
             )),
             Some(s) => Some(StudyRef::Name(validate::text(&at("study"), s, MAX_NAME_CHARS)?)),
         };
-        let observed_at = self.observed_at.as_deref().map(|d| validate::date(&at("observed_at"), d)).transpose()?;
+        let observed_at =
+            self.observed_at.as_deref().map(|d| crate::clock::parse_day(&at("observed_at"), d, None)).transpose()?;
         if let Some(date) = observed_at {
-            let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+            let today = crate::clock::today();
             if date > today {
                 return Err(Error::invalid(
                     at("observed_at"),
@@ -475,7 +476,7 @@ fn write_plan(
 }
 
 /// The plan a stored item would have come from (for its content key).
-fn plan_of(e: &Evidence) -> EvidencePlan {
+pub(super) fn plan_of(e: &Evidence) -> EvidencePlan {
     EvidencePlan {
         kind: e.kind,
         text: e.text.clone(),

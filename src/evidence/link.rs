@@ -52,14 +52,14 @@ pub fn target_exists(store: &Store, target: &str) -> Result<bool> {
     })
 }
 
-fn target_key(target: &str, link: LinkId) -> Vec<u8> {
+pub(super) fn target_key(target: &str, link: LinkId) -> Vec<u8> {
     let mut key = target.as_bytes().to_vec();
     key.push(0);
     key.extend_from_slice(&link.key());
     key
 }
 
-fn evidence_key(evidence: EvidenceId, link: LinkId) -> [u8; 16] {
+pub(super) fn evidence_key(evidence: EvidenceId, link: LinkId) -> [u8; 16] {
     let mut key = [0u8; 16];
     key[..8].copy_from_slice(&evidence.key());
     key[8..].copy_from_slice(&link.key());
@@ -155,7 +155,7 @@ pub async fn link_evidence(store: &Store, request: LinkRequest, actor: &Actor) -
     Ok(Linked { created: links.len() - existing, existing, links })
 }
 
-fn is_okr(target: &str) -> bool {
+pub(super) fn is_okr(target: &str) -> bool {
     target.starts_with("O-") || target.starts_with("KR-")
 }
 

@@ -1,6 +1,7 @@
 //! Evidence: customer research as first-class data.
 //!
 //! - [`add`] validates and stores items (duplicates by content, re-imports by record id);
+//! - [`erase`] deletes items, a study or a participant's every word, keeping only the fact;
 //! - [`import`] reads research files (CSV, JSONL, survey exports, transcripts);
 //! - [`tags`] keeps one vocabulary (aliases, merge);
 //! - [`link`] joins evidence to objectives, key results, indicators and metrics;
@@ -9,6 +10,7 @@
 //! - [`stats`] computes survey statistics when they are read.
 
 pub mod add;
+pub mod erase;
 pub mod import;
 pub mod link;
 pub mod search;

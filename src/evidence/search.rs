@@ -220,6 +220,29 @@ pub fn change_and_index<R>(store: &Store, change: impl FnOnce() -> Result<(R, Ve
     Ok(result)
 }
 
+/// Rewrites the index's segments that hold deleted documents and removes the old
+/// files, so erased text leaves the disk now rather than at some later merge
+/// (tantivy only marks a deleted document). Costs a rewrite of those segments: for
+/// erasure, not for every edit.
+pub fn purge_deleted(store: &Store) -> Result<()> {
+    let search = index_of(store)?;
+    let _sequence = search.sequence.lock().unwrap_or_else(|e| e.into_inner());
+    let mut writer = search.writer.lock().unwrap_or_else(|e| e.into_inner());
+    let with_deletes: Vec<_> = search
+        .index
+        .searchable_segment_metas()
+        .map_err(tantivy_error)?
+        .into_iter()
+        .filter(|meta| meta.has_deletes())
+        .map(|meta| meta.id())
+        .collect();
+    if !with_deletes.is_empty() {
+        writer.merge(&with_deletes).wait().map_err(tantivy_error)?;
+    }
+    writer.garbage_collect_files().wait().map_err(tantivy_error)?;
+    search.reader.reload().map_err(tantivy_error)
+}
+
 fn day_number(date: Date) -> i64 {
     i64::from((date - Date::constant(1970, 1, 1)).get_days())
 }

@@ -126,9 +126,16 @@ fn targets_for(store: &Store, evidence: &Evidence, limit: usize) -> Result<Vec<S
         })
     };
     let mut candidates: Vec<(String, String, String)> = vec![];
+    // Key results of draft and active objectives, not archived themselves; an
+    // indicator is offered only while its key result is.
+    let mut present: std::collections::HashSet<KeyResultId> = std::collections::HashSet::new();
     for kr in store.scan::<KeyResult>(Table::KeyResults) {
         let kr = kr?;
         let Some(objective) = objectives.get(&kr.objective.0) else { continue };
+        if kr.status == Status::Archived {
+            continue;
+        }
+        present.insert(kr.id);
         let words = format!(
             "{} {} {} {}",
             kr.statement,
@@ -140,6 +147,9 @@ fn targets_for(store: &Store, evidence: &Evidence, limit: usize) -> Result<Vec<S
     }
     for indicator in store.scan::<Indicator>(Table::Indicators) {
         let indicator = indicator?;
+        if !present.contains(&indicator.key_result) {
+            continue;
+        }
         let name = metric_name(Some(indicator.metric))?;
         let words = format!("{name} {}", indicator.hypothesis.clone().unwrap_or_default());
         candidates.push((indicator.id.to_string(), format!("Leading indicator: {name}"), words));

@@ -74,7 +74,7 @@ fn resembles(a: &str, b: &str) -> bool {
     (first(a) == first(b) && first(a).len() >= 4) || edit_distance(a, b) <= 1
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for i in 1..=a.len() {

@@ -202,6 +202,9 @@ fn same_metric(store: &Store, track: &Track) -> Result<Vec<Driver>> {
         if kr.metric != Some(track.metric.id) || Some(kr.id) == own || kr.status == Status::Archived {
             continue;
         }
+        if store.objective(kr.objective)?.is_none_or(|o| o.status == Status::Archived) {
+            continue;
+        }
         let summary = format!(
             "{} ({}{}) is scored on the same metric {}: \"{}\"",
             kr.id,

@@ -517,7 +517,10 @@ fn tracks_of(store: &Store, subject: &Candidate, as_of: Date) -> Result<Vec<Trac
             let users: Vec<KeyResult> = store
                 .scan::<KeyResult>(Table::KeyResults)
                 .filter(|k| k.as_ref().map_or(true, |k| k.metric == Some(id) && k.status != Status::Archived))
-                .collect::<Result<_>>()?;
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|k| store.objective(k.objective).ok().flatten().is_some_and(|o| o.status != Status::Archived))
+                .collect();
             match users.as_slice() {
                 [only] => Ok(load_kr(only)?.into_iter().collect()),
                 _ => Ok(vec![Track { metric, key_result: None, objective: None }]),

@@ -390,7 +390,12 @@ impl Vocabulary {
         let objectives: Vec<Objective> = store.scan(Table::Objectives).collect::<Result<_>>()?;
         let key_results: Vec<KeyResult> = store.scan(Table::KeyResults).collect::<Result<_>>()?;
         let mut users: HashMap<MetricId, Vec<KeyResultId>> = HashMap::new();
-        for kr in key_results.iter().filter(|k| k.status != Status::Archived) {
+        // A key result of an archived objective is archived with it.
+        let archived: std::collections::HashSet<ObjectiveId> =
+            objectives.iter().filter(|o| o.status == Status::Archived).map(|o| o.id).collect();
+        // Metrics measured only by archived key results are archived with them.
+        let mut retired: std::collections::HashSet<MetricId> = key_results.iter().filter_map(|k| k.metric).collect();
+        for kr in key_results.iter().filter(|k| k.status != Status::Archived && !archived.contains(&k.objective)) {
             if let Some(m) = kr.metric {
                 users.entry(m).or_default().push(kr.id);
             }
@@ -402,8 +407,31 @@ impl Vocabulary {
                 leads_to: kr.id.to_string(),
             });
         }
+        let present: std::collections::HashSet<KeyResultId> = key_results
+            .iter()
+            .filter(|k| k.status != Status::Archived && !archived.contains(&k.objective))
+            .map(|k| k.id)
+            .collect();
+        let mut in_use = vec![];
+        for indicator in store.scan::<crate::model::Indicator>(Table::Indicators) {
+            let indicator = indicator?;
+            if present.contains(&indicator.key_result) {
+                in_use.push(indicator.metric);
+            } else {
+                retired.insert(indicator.metric);
+            }
+        }
+        for kr in key_results.iter().filter(|k| present.contains(&k.id)) {
+            in_use.extend(kr.metric);
+        }
+        for metric in in_use {
+            retired.remove(&metric);
+        }
         for metric in store.scan::<Metric>(Table::Metrics) {
             let metric = metric?;
+            if retired.contains(&metric.id) {
+                continue;
+            }
             let leads_to = match users.get(&metric.id).map(Vec::as_slice) {
                 Some([only]) => only.to_string(),
                 _ => metric.id.to_string(),

@@ -1,5 +1,5 @@
 //! The evidence tools: add_evidence, import_evidence, link_evidence, unlink_evidence,
-//! search_evidence, suggest_links. Each parses, calls [`crate::evidence`], returns JSON.
+//! delete_evidence, erase_participant, search_evidence, suggest_links. Each parses, calls [`crate::evidence`], returns JSON.
 
 use rmcp::model::{JsonObject, ProgressNotificationParam, RequestMetaObject};
 use rmcp::{Json, Peer, RoleServer, tool, tool_router};
@@ -7,11 +7,12 @@ use rmcp::{Json, Peer, RoleServer, tool, tool_router};
 use super::args::{failure, parse};
 use super::{GroundedServer, input, output};
 use crate::evidence::add::{AddEvidenceRequest, AddedEvidence};
+use crate::evidence::erase::{DeleteEvidenceRequest, EraseParticipantRequest, EvidenceErased};
 use crate::evidence::import::{ImportReport, ImportRequest};
 use crate::evidence::link::{LinkRequest, Linked, UnlinkRequest, Unlinked};
 use crate::evidence::search::{SearchPage, SearchRequest};
 use crate::evidence::suggest::{SuggestRequest, Suggestions};
-use crate::evidence::{add, import, link, search, suggest};
+use crate::evidence::{add, erase, import, link, search, suggest};
 
 #[tool_router(router = evidence_tools, vis = "pub(super)")]
 impl GroundedServer {
@@ -100,6 +101,35 @@ impl GroundedServer {
     async fn unlink_evidence(&self, arguments: JsonObject) -> Result<Json<Unlinked>, String> {
         let request = parse::<UnlinkRequest>(arguments)?;
         link::unlink_evidence(&self.store, request, &self.actor).await.map(Json).map_err(failure)
+    }
+
+    /// Delete evidence for good: EV-.. ids, or every item of one study (the study goes
+    /// too), with a reason. Their links and search entries go in the same step, and the
+    /// rationale of those links is blanked in history. History keeps who deleted which
+    /// ids, when and why, not the text. For one person's data use erase_participant.
+    #[tool(
+        output_schema = output::<EvidenceErased>(),
+        input_schema = input::<DeleteEvidenceRequest>(),
+        annotations(title = "Delete evidence", read_only_hint = false, destructive_hint = true, idempotent_hint = false, open_world_hint = false)
+    )]
+    async fn delete_evidence(&self, arguments: JsonObject) -> Result<Json<EvidenceErased>, String> {
+        let request = parse::<DeleteEvidenceRequest>(arguments)?;
+        erase::delete_evidence(&self.store, request, &self.actor).await.map(Json).map_err(failure)
+    }
+
+    /// Erase every item of one participant (a GDPR erasure request): their excerpts,
+    /// survey answers and observations, the links and search entries of those items.
+    /// Answers with how many items went, what they were linked to, and other items
+    /// whose text names the participant (left for a person to review). History keeps
+    /// the ids, who, when and why; never the participant's name or words.
+    #[tool(
+        output_schema = output::<EvidenceErased>(),
+        input_schema = input::<EraseParticipantRequest>(),
+        annotations(title = "Erase a participant", read_only_hint = false, destructive_hint = true, idempotent_hint = false, open_world_hint = false)
+    )]
+    async fn erase_participant(&self, arguments: JsonObject) -> Result<Json<EvidenceErased>, String> {
+        let request = parse::<EraseParticipantRequest>(arguments)?;
+        erase::erase_participant(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
     /// Full-text search over evidence (BM25 ranking, English stemming: "templates"

@@ -81,6 +81,7 @@ const ENTRY_HEAD: usize = 12;
 /// Months since year -10000, so every representable time has a positive index that
 /// sorts in time order.
 pub fn month_of(at: Timestamp) -> u32 {
+    // UTC whatever the user's zone: this is the storage layout, not a day anyone reads.
     let date = at.to_zoned(jiff::tz::TimeZone::UTC).date();
     ((i32::from(date.year()) + 10_000) * 12 + i32::from(date.month()) - 1) as u32
 }

@@ -32,8 +32,12 @@ pub struct ListFilter {
     pub owner: Option<String>,
     #[serde(default)]
     pub level: Option<Level>,
+    /// Only objectives of this status; `archived` lists the archived ones.
     #[serde(default)]
     pub status: Option<Status>,
+    /// Also list archived objectives (left out unless asked for).
+    #[serde(default)]
+    pub include_archived: bool,
     /// Words that must appear in the objective or one of its key results (case-insensitive).
     #[serde(default)]
     pub text: Option<String>,
@@ -101,6 +105,7 @@ pub fn list_okrs(store: &Store, filter: ListFilter) -> Result<ObjectivePage> {
         if cycle.as_ref().is_some_and(|c| *c != objective.cycle)
             || filter.level.is_some_and(|l| l != objective.level)
             || filter.status.is_some_and(|s| s != objective.status)
+            || (objective.status == Status::Archived && !filter.include_archived && filter.status.is_none())
             || owner.as_ref().is_some_and(|o| objective.owner.as_ref().is_none_or(|x| x.to_lowercase() != *o))
         {
             continue;
@@ -342,7 +347,7 @@ pub fn check_stored(store: &Store, objective: &Objective, details: &[KeyResultDe
 /// What the links to a stored objective, its key results, their indicators and
 /// metrics say, for the evidence rules.
 fn linked_evidence(store: &Store, objective: &Objective, details: &[KeyResultDetail]) -> Result<LinkedEvidence> {
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let today = crate::clock::today();
     let motivating =
         links_of_target(store, &objective.id.to_string())?.iter().filter(|l| l.relation == Relation::Motivates).count();
     let mut evidence = LinkedEvidence { motivating, ..Default::default() };

@@ -553,6 +553,58 @@ impl Tokenizer<'_> {
     }
 }
 
+// ---------------------------------------------------------------- rewriting
+
+/// `text` with the number that reads as `old` written as `new`: the last such number
+/// for a target ("from 50% to 65%"), the first for a baseline. Digits only: units,
+/// signs and words around it stay as written, and thousands separators are kept when
+/// the old number had them. None when no number in the text reads as `old`.
+pub fn renumber(text: &str, old: f64, new: f64, last: bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut spans = vec![];
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts =
+            bytes[i].is_ascii_digit() && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.'));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < bytes.len()
+            && (bytes[end].is_ascii_digit()
+                || (matches!(bytes[end], b',' | b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            end += 1;
+        }
+        let written = &text[i..end];
+        if written.replace(',', "").parse::<f64>().is_ok_and(|v| (v - old).abs() <= 1e-9 * old.abs().max(1.0)) {
+            spans.push((i, end, written.contains(',')));
+        }
+        i = end;
+    }
+    let (start, end, grouped) = if last { *spans.last()? } else { *spans.first()? };
+    Some(format!("{}{}{}", &text[..start], write_number(new, grouped), &text[end..]))
+}
+
+/// A number as a person writes it: no trailing zeros, thousands grouped on request.
+fn write_number(value: f64, grouped: bool) -> String {
+    let plain = format!("{value}");
+    if !grouped {
+        return plain;
+    }
+    let (whole, fraction) = plain.split_once('.').map_or((plain.as_str(), None), |(w, f)| (w, Some(f)));
+    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
+    let mut out = String::new();
+    for (n, c) in digits.chars().enumerate() {
+        if n > 0 && (digits.len() - n) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}{}", fraction.map(|f| format!(".{f}")).unwrap_or_default())
+}
+
 // ---------------------------------------------------------------- reading
 
 /// Reads a key-result statement. Never panics, never guesses.
@@ -1137,6 +1189,22 @@ fn verb_direction(verb: &str) -> Option<Direction> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moved_number_is_rewritten_where_it_is_written() {
+        let kr = "Raise week-1 activation from 50% to 65% by Dec 31";
+        assert_eq!(renumber(kr, 65.0, 62.0, true).unwrap(), "Raise week-1 activation from 50% to 62% by Dec 31");
+        assert_eq!(renumber(kr, 50.0, 48.5, false).unwrap(), "Raise week-1 activation from 48.5% to 65% by Dec 31");
+        assert_eq!(
+            renumber("Grow ARR from $1,200,000 to $1,500,000", 1_500_000.0, 1_750_000.0, true).unwrap(),
+            "Grow ARR from $1,200,000 to $1,750,000"
+        );
+        // Both ends equal: the target is the last one, the baseline the first.
+        assert_eq!(renumber("Hold NPS from 40 to 40", 40.0, 45.0, true).unwrap(), "Hold NPS from 40 to 45");
+        assert_eq!(renumber("Cut p95 latency below 300 ms", 250.0, 200.0, true), None);
+        // "Q4" is a name, not a number.
+        assert_eq!(renumber("Close 4 design partners in Q4", 4.0, 5.0, true).unwrap(), "Close 5 design partners in Q4");
+    }
 
     fn p(text: &str) -> ParsedStatement {
         parse_statement(text)

@@ -200,6 +200,9 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
             after.status = c.status.unwrap_or(after.status);
             after.role = c.role.or(after.role);
             after.kr_type = c.kr_type.unwrap_or(after.kr_type);
+            if c.text.is_none() {
+                after.statement = follow_numbers(&before, &after)?;
+            }
             for (field, old, new) in
                 [("target", before.target, after.target), ("baseline", before.baseline, after.baseline)]
             {
@@ -225,6 +228,49 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
         history_entry: entry,
         check,
     })
+}
+
+/// The statement with a moved target or baseline written in, so what people read
+/// is what is scored (the old statement stays in history). Refused when the moved
+/// number is not written in the statement as one number, or reads differently after:
+/// the caller then words it with changes.text.
+fn follow_numbers(before: &KeyResult, after: &KeyResult) -> Result<String> {
+    let mut statement = before.statement.clone();
+    for (field, old, new, last) in
+        [("target", before.target, after.target, true), ("baseline", before.baseline, after.baseline, false)]
+    {
+        let (Some(old), Some(new)) = (old, new) else { continue };
+        if old == new {
+            continue;
+        }
+        let parsed = super::statement::parse_statement(&statement);
+        let written = if field == "target" { parsed.target } else { parsed.baseline };
+        if written.is_none() {
+            // The statement does not state this number ("Increase activation by 15%"):
+            // nothing in it to keep in step.
+            continue;
+        }
+        let rewritten = super::statement::renumber(&statement, old, new, last)
+            .filter(|s| {
+                let reread = super::statement::parse_statement(s);
+                let value = if field == "target" { reread.target } else { reread.baseline };
+                value == Some(new)
+            })
+            .ok_or_else(|| {
+                Error::invalid(
+                    format!("changes.{field}"),
+                    format!(
+                        "moves the {field} from {} to {}, but the statement {:?} cannot be rewritten to match; \
+                         give the new wording in changes.text as well",
+                        show(Some(old)),
+                        show(Some(new)),
+                        before.statement
+                    ),
+                )
+            })?;
+        statement = rewritten;
+    }
+    Ok(statement)
 }
 
 fn show(value: Option<f64>) -> String {

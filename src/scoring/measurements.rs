@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
-use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -144,27 +143,10 @@ pub(crate) fn resolve_metric(store: &Store, field: &str, reference: &str) -> Res
     Resolver { store, known: HashMap::new() }.resolve(field, reference).map(|(metric, _)| metric)
 }
 
-/// Reads a time as a date (midnight UTC) or an RFC 3339 timestamp.
+/// Reads a time as a day (its start in the user's zone) or an RFC 3339 time (its
+/// instant).
 pub fn parse_time(field: &str, text: &str) -> Result<Timestamp> {
-    let text = text.trim();
-    if let Ok(date) = text.parse::<Date>() {
-        let date = validate::date(field, text).map(|_| date)?;
-        return date
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .map_err(|e| Error::invalid(field, e.to_string()));
-    }
-    let at: Timestamp = text.parse().map_err(|_| {
-        Error::invalid(
-            field,
-            format!(
-                "{:?} is not a time; write YYYY-MM-DD or an RFC 3339 time such as 2026-10-05T09:00:00Z",
-                validate::truncate(text, 40)
-            ),
-        )
-    })?;
-    validate::date(field, &at.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())?;
-    Ok(at)
+    crate::clock::parse_time(field, text, None)
 }
 
 fn check_value(field: &str, metric: &Metric, value: f64) -> Result<f64> {
@@ -207,7 +189,7 @@ fn plan_one(
         ));
     }
     if let Some(cycle) = &cycle {
-        let day = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let day = crate::clock::day_of(at);
         if !cycle.contains(day) {
             return Err(Error::invalid(
                 f("at"),

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::evidence::stats::Interval;
 use crate::model::{
     Commitment, Cycle, Direction, KeyResult, KeyResultId, KrType, MeasurementPoint, Metric, MetricId, Objective,
-    ObjectiveId, OkrId, ThresholdKind, Unit,
+    ObjectiveId, OkrId, Status, ThresholdKind, Unit,
 };
 use crate::store::{Store, Table};
 use crate::validate;
@@ -197,6 +197,10 @@ pub struct CycleScore {
     /// Key results per status.
     pub by_status: BTreeMap<String, usize>,
     pub trending_off_track: usize,
+    /// Archived objectives of the cycle, left out of every figure here (list_okrs with
+    /// status archived lists them).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub archived: usize,
     /// Mean objective progress.
     pub mean_progress: f64,
     /// This page of objectives.
@@ -232,28 +236,11 @@ impl ScoreOptions {
     }
 }
 
-pub fn today() -> Date {
-    Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
-}
-
-pub(crate) fn start_of(date: Date) -> Timestamp {
-    date.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN)
-}
-
-pub(crate) fn end_of(date: Date) -> Timestamp {
-    date.tomorrow()
-        .ok()
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
-        .and_then(|z| z.timestamp().checked_sub(jiff::SignedDuration::from_micros(1)).ok())
-        .unwrap_or(Timestamp::MAX)
-}
+pub use crate::clock::today;
+pub(crate) use crate::clock::{day_of, end_of, start_of};
 
 pub(crate) fn days_between(from: Timestamp, to: Timestamp) -> f64 {
     (to.as_second() - from.as_second()) as f64 / 86_400.0
-}
-
-pub(crate) fn day_of(at: Timestamp) -> Date {
-    at.to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
 /// Three decimals: what a score shows.
@@ -305,6 +292,7 @@ pub(crate) fn children_of(store: &Store, parents: &[ObjectiveId]) -> Result<Hash
         let objective = objective?;
         if let Some(parent) = objective.parent
             && parents.contains(&parent)
+            && objective.status != Status::Archived
         {
             children.entry(parent).or_default().push(objective);
         }
@@ -640,6 +628,10 @@ fn score_all(
     let mut scores = Vec::with_capacity(objective.key_results.len());
     for id in &objective.key_results {
         let key_result = crate::okr::query::load_key_result(store, "key_results", *id)?;
+        // An archived key result is gone from the present: out of the roll-up too.
+        if key_result.status == Status::Archived {
+            continue;
+        }
         let metric = match key_result.metric {
             Some(m) => metrics.entry(m).or_insert_with(|| store.metric(m).ok().flatten()).clone(),
             None => None,
@@ -738,10 +730,12 @@ fn score_cycle(
             Error::invalid("cursor", "is not a cursor this server gave out; pass the next_cursor of the previous page")
         })?,
     };
-    let objectives: Vec<Objective> = store
+    let (objectives, archived): (Vec<Objective>, Vec<Objective>) = store
         .scan::<Objective>(Table::Objectives)
         .filter(|o| o.as_ref().map_or(true, |o| o.cycle == *cycle))
-        .collect::<Result<_>>()?;
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .partition(|o| o.status != Status::Archived);
     let mut metrics: HashMap<MetricId, Option<Metric>> = HashMap::new();
     let mut summary = CycleScore {
         cycle: cycle.clone(),
@@ -749,6 +743,7 @@ fn score_cycle(
         key_results: 0,
         by_status: BTreeMap::new(),
         trending_off_track: 0,
+        archived: archived.len(),
         mean_progress: 0.0,
         rows: vec![],
         attention: vec![],
@@ -811,6 +806,10 @@ fn score_cycle(
         .sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.progress.unwrap_or(0.0).total_cmp(&b.progress.unwrap_or(0.0))));
     summary.attention.truncate(20);
     Ok(summary)
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]
@@ -979,3 +978,4 @@ mod tests {
         assert!(error("2026-Q4", Some("soon")).contains("as_of"));
     }
 }
+

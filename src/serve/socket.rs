@@ -38,6 +38,9 @@ pub struct CliCall {
     pub args: Vec<String>,
     pub cwd: PathBuf,
     pub user: String,
+    /// The caller's time zone (an IANA name): its "today" holds for the command.
+    #[serde(default)]
+    pub tz: Option<String>,
 }
 
 /// What the command printed and its exit code.

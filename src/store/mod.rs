@@ -277,12 +277,18 @@ impl Store {
 
     /// The audit trail of one objective or key result, oldest first.
     pub fn history(&self, subject: &str) -> Result<Vec<AuditEntry>> {
+        Ok(self.history_keyed(subject)?.into_iter().map(|(_, entry)| entry).collect())
+    }
+
+    /// The same with each entry's key, for the one change that rewrites history:
+    /// erasing personal data from entries that quoted it.
+    pub fn history_keyed(&self, subject: &str) -> Result<Vec<(Vec<u8>, AuditEntry)>> {
         let prefix = history_prefix(subject);
         self.tree(Table::History)
             .scan_prefix(&prefix)
             .map(|entry| {
                 let (key, value) = entry?;
-                decode(&key, &value)
+                Ok((key.to_vec(), decode(&key, &value)?))
             })
             .collect()
     }

@@ -24,7 +24,7 @@ async def main(binary: str) -> None:
             names = sorted(t.name for t in tools)
             assert {"add_evidence", "add_indicator", "add_initiative", "check_okr", "draft_okr", "get_okr", "import_evidence",
                     "link_evidence", "list_okrs", "search_evidence", "suggest_links", "unlink_evidence", "update_okr",
-                    "record_measurements", "import_measurements", "delete_measurements", "sync_sources", "score", "validate_indicator",
+                    "record_measurements", "import_measurements", "delete_measurements", "delete_evidence", "erase_participant", "sync_sources", "score", "validate_indicator",
                     "explain", "report"} <= set(names), names
             assert all(t.output_schema for t in tools), "every tool has an outputSchema"
 

@@ -35,6 +35,8 @@ pub async fn connect_env<H: rmcp::ClientHandler>(
                 .arg(db)
                 .env("GROUNDED_USER", "e2e-tester")
                 .env("GROUNDED_FETCH_TIMEOUT_MS", "700")
+                // Days in one known zone, whatever the machine's (a test may set its own).
+                .env("GROUNDED_TZ", "UTC")
                 .env_remove("GROUNDED_ALLOWED_HOSTS");
             for (name, value) in env {
                 cmd.env(name, value);
