@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use grounded::evidence::import::ImportFormat;
 use grounded::model::Relation;
 
 /// Keep OKRs honest: check them against good practice, ground them in customer
@@ -138,37 +137,12 @@ enum ServerAction {
 
 #[derive(Subcommand)]
 enum ImportWhat {
-    /// Evidence from a file or URL: CSV, JSONL, survey export CSV, VTT, SRT, Markdown, text
-    Evidence {
-        /// A path or an http(s) URL
-        file: String,
-        /// csv, jsonl, survey_csv, vtt, srt, markdown or text [default: from the file name]
-        #[arg(long, value_parser = parse_format)]
-        format: Option<ImportFormat>,
-        /// Import the good rows and report the rest, instead of refusing the file
-        #[arg(long)]
-        row_level: bool,
-        /// Segment of every item that has none (such as churned)
-        #[arg(long)]
-        segment: Option<String>,
-        /// Study of every item that has none
-        #[arg(long)]
-        study: Option<String>,
-        /// Observation date (YYYY-MM-DD) of every item that has none
-        #[arg(long)]
-        observed_at: Option<String>,
-    },
-    /// Measurements from a CSV (metric, date, value, n, population, sd, source, note) or JSONL file or URL
-    Measurements {
-        /// A path or an http(s) URL
-        file: String,
-        /// The metric (M-4, a name, or KR-12) of rows without a metric column
-        #[arg(long)]
-        metric: Option<String>,
-        /// Keep values that look like typing mistakes (0.52 on a % metric, a far jump)
-        #[arg(long)]
-        insist: bool,
-    },
+    /// Evidence from a file or URL: CSV, TSV, a spreadsheet (.xlsx, .ods), JSONL, a
+    /// survey export, VTT, SRT, Markdown, text
+    Evidence(Box<cli::evidence::ImportArgs>),
+    /// Measurements (metric, date, value, n, population, sd, source, note) from a CSV,
+    /// TSV, spreadsheet or JSONL file or URL
+    Measurements(cli::score::ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -183,11 +157,6 @@ fn parse_relation(text: &str) -> Result<Relation, String> {
     serde_json::from_value(serde_json::Value::String(text.to_lowercase())).map_err(|_| {
         format!("{text:?} is not a relation; use motivates, baseline, validates, supports, contradicts or explains")
     })
-}
-
-fn parse_format(text: &str) -> Result<ImportFormat, String> {
-    serde_json::from_value(serde_json::Value::String(text.to_lowercase()))
-        .map_err(|_| format!("{text:?} is not a format; use csv, jsonl, survey_csv, vtt, srt, markdown or text"))
 }
 
 fn main() -> ExitCode {
@@ -248,9 +217,8 @@ fn run_sent(args: Vec<String>, cwd: &std::path::Path) -> Result<ExitCode, (u8, S
         }
     };
     match &mut cli.command {
-        Some(Command::Import { what: ImportWhat::Evidence { file, .. } | ImportWhat::Measurements { file, .. } }) => {
-            absolute(file)
-        }
+        Some(Command::Import { what: ImportWhat::Evidence(args) }) => absolute(&mut args.file),
+        Some(Command::Import { what: ImportWhat::Measurements(args) }) => absolute(&mut args.file),
         Some(Command::Report(args)) => args.out = args.out.take().map(|out| cwd.join(out)),
         _ => {}
     }
@@ -263,20 +231,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(_) => cli::serve(cli.db),
         Command::Check { file, json, verbose } => cli::check::run(&file, json, verbose),
         Command::Demo => cli::demo::run(),
-        Command::Import { what: ImportWhat::Evidence { file, format, row_level, segment, study, observed_at } } => {
-            cli::evidence::import(
-                cli.db,
-                cli::evidence::ImportArgs { file, format, row_level, segment, study, observed_at },
-            )
-        }
+        Command::Import { what: ImportWhat::Evidence(args) } => cli::evidence::import(cli.db, *args),
         Command::Search { query, tags, segment, limit } => cli::evidence::find(cli.db, query, tags, segment, limit),
         Command::Link { mut ids, relation, why } => {
             let target = ids.pop().unwrap_or_default();
             cli::evidence::link(cli.db, ids, target, relation, why)
         }
-        Command::Import { what: ImportWhat::Measurements { file, metric, insist } } => {
-            cli::score::import(cli.db, file, metric, insist)
-        }
+        Command::Import { what: ImportWhat::Measurements(args) } => cli::score::import(cli.db, args),
         Command::Score { subject, as_of, json } => cli::score::run(cli.db, subject, as_of, json),
         Command::Explain(args) => cli::explain::run(cli.db, args),
         Command::Report(args) => cli::report::run(cli.db, args),

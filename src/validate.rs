@@ -165,7 +165,7 @@ pub fn serde_reason(message: &str) -> String {
 pub fn csv_reason(error: &csv::Error) -> String {
     match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
-            "has {len} fields where the header has {expected_len}: a missing or extra column (a comma inside a field needs quotes)"
+            "has {len} fields where the header has {expected_len}: a missing or extra column (a separator inside a field needs quotes)"
         ),
         csv::ErrorKind::Utf8 { err, .. } => format!("field {} is not UTF-8 text", err.field() + 1),
         csv::ErrorKind::Deserialize { err, .. } => {

@@ -235,7 +235,7 @@ async fn bad_research_is_refused_clearly_and_changes_nothing() {
         (
             "import_evidence",
             json!({"path": missing_column, "mapping": {"text": "quote"}}),
-            "mapping.text: the CSV has no column \"quote\"",
+            "mapping.text: the table has no column \"quote\"",
         ),
         ("import_evidence", json!({}), "path: is needed (or url)"),
         (

@@ -162,7 +162,7 @@ async fn paths_and_urls_outside_the_policy_are_refused_and_store_nothing() {
         "import_evidence",
         json!({"path": in_root("secret.csv"), "format": "csv"}),
         "mapping.text",
-        "the CSV has no column \"text\" among the 2 of its header (line 1)",
+        "the table has no column \"text\" among the 2 of its header (line 1)",
         &secrets,
     )
     .await;
@@ -270,7 +270,7 @@ async fn even_with_the_whole_disk_as_root_system_files_are_refused() {
     assert!(environ.contains("is a system file"), "{environ}");
     // A regular file under the root is read, but its first line never comes back.
     let passwd = err(&client, "import_evidence", json!({"path": "/etc/passwd", "format": "csv"})).await;
-    assert!(passwd.starts_with("mapping.text: the CSV has no column \"text\""), "{passwd}");
+    assert!(passwd.starts_with("mapping.text: the table has no column \"text\""), "{passwd}");
     assert!(!passwd.contains("root:"), "{passwd}");
     let passwd = err(&client, "import_measurements", json!({"path": "/etc/passwd", "format": "csv"})).await;
     assert!(!passwd.contains("root:"), "{passwd}");

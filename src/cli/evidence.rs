@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use grounded::evidence::import::{ImportDefaults, ImportFormat, ImportRequest, import_evidence};
+use grounded::evidence::import::{CsvMapping, ImportDefaults, ImportFormat, ImportRequest, import_evidence};
 use grounded::evidence::link::{LinkRequest, link_evidence};
 use grounded::evidence::search::{SearchRequest, search};
 use grounded::evidence::tags;
@@ -14,13 +14,57 @@ pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }
 
+#[derive(clap::Args)]
 pub struct ImportArgs {
+    /// A path or an http(s) URL
     pub file: String,
+    /// csv, tsv, spreadsheet, jsonl, survey-csv, vtt, srt, markdown or text [default: from the file name]
+    #[arg(long, value_parser = parse_format)]
     pub format: Option<ImportFormat>,
+    /// Which column holds which field, for tables whose headers are not the field
+    /// names: --map text=Highlight,participant=Name,observed_at=Date,tags=Tags
+    /// (fields: text, kind, participant, segment, study, observed_at, tags, record_id, url)
+    #[arg(long, value_parser = parse_mapping)]
+    pub map: Option<CsvMapping>,
+    #[command(flatten)]
+    pub table: super::TableArgs,
+    /// Import the good rows and report the rest, instead of refusing the file
+    #[arg(long)]
     pub row_level: bool,
+    /// Segment of every item that has none (such as churned)
+    #[arg(long)]
     pub segment: Option<String>,
+    /// Study of every item that has none
+    #[arg(long)]
     pub study: Option<String>,
+    /// Observation date (YYYY-MM-DD) of every item that has none
+    #[arg(long)]
     pub observed_at: Option<String>,
+}
+
+fn parse_format(text: &str) -> Result<ImportFormat, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_lowercase().replace('-', "_"))).map_err(|_| {
+        format!("{text:?} is not a format; use csv, tsv, spreadsheet, jsonl, survey-csv, vtt, srt, markdown or text")
+    })
+}
+
+/// `text=Highlight,participant=Name` into a column mapping; a field it does not know
+/// is named with the ones it does.
+fn parse_mapping(text: &str) -> Result<CsvMapping, String> {
+    let mut fields = serde_json::Map::new();
+    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (field, column) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("{pair:?} is not FIELD=COLUMN; such as text=Highlight,participant=Name"))?;
+        fields.insert(field.trim().to_lowercase().replace('-', "_"), column.trim().into());
+    }
+    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
+        let known = "text, kind, participant, segment, study, observed_at, tags, record_id, url";
+        match e.to_string().split_once(", expected").map(|(first, _)| first.to_string()) {
+            Some(unknown) => format!("{unknown}; the fields are {known}"),
+            None => format!("{e}; the fields are {known}"),
+        }
+    })
 }
 
 pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -31,6 +75,9 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         path: (!is_url).then(|| args.file.clone()),
         url: is_url.then(|| args.file.clone()),
         format: args.format,
+        mapping: args.map,
+        sheet: args.table.sheet,
+        date_format: args.table.date_format,
         row_level: args.row_level,
         defaults: Some(ImportDefaults {
             segment: args.segment,

@@ -92,15 +92,58 @@ pub fn actor() -> Actor {
 /// The core names the MCP fields of an import (`path`, `url`); on the command line
 /// they are the FILE argument.
 pub fn in_cli_terms(error: Error) -> anyhow::Error {
+    const WORDS: &[(&str, &str)] = &[
+        ("send it again with insist: true", "run again with --insist"),
+        ("row_level: true imports", "--row-level imports"),
+        ("give format: ", "give --format "),
+        ("survey_csv", "survey-csv"),
+        ("(day_first or month_first)", "(--date-format day-first or month-first)"),
+        ("give metric for the whole file", "give --metric for the whole file"),
+    ];
+    let reword = |text: &str| WORDS.iter().fold(text.to_string(), |text, (from, to)| text.replace(from, to));
+    // mapping.text → --map text=COLUMN; defaults.segment → --segment; a file's
+    // own place ("notes.csv line 4") stays as it is.
+    let flag = |field: &str| -> String {
+        if field == "path" || field == "url" {
+            "FILE".into()
+        } else if let Some(name) = field.strip_prefix("mapping.") {
+            format!("--map {name}=COLUMN")
+        } else if let Some(name) = field.strip_prefix("defaults.") {
+            format!("--{}", name.replace('_', "-"))
+        } else if ["format", "sheet", "date_format", "metric"].contains(&field) {
+            format!("--{}", field.replace('_', "-"))
+        } else {
+            field.to_string()
+        }
+    };
     match error {
-        Error::Invalid { field, message } if field == "path" || field == "url" => anyhow::anyhow!("FILE: {message}"),
-        Error::Invalid { field, message } if message.contains("insist: true") => {
-            anyhow::anyhow!(
-                "{field}: {}",
-                message.replace("send it again with insist: true", "run again with --insist")
-            )
+        Error::Invalid { field, message } => {
+            let message = reword(&message).replace("with mapping.", "with --map ").replace("mapping.", "--map ");
+            anyhow::anyhow!("{}: {message}", flag(&field))
+        }
+        Error::NotFound { field, id, hint } => {
+            anyhow::anyhow!("{}: {id} does not exist{}", flag(&field), reword(&hint))
         }
         other => other.into(),
+    }
+}
+
+/// What every table import takes: the sheet of a spreadsheet, and how its dates are written.
+#[derive(clap::Args, Default)]
+pub struct TableArgs {
+    /// Spreadsheets: the sheet to read [default: the first]
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// How the file writes dates like 03/10/2026: day-first or month-first
+    #[arg(long, value_parser = parse_date_order)]
+    pub date_format: Option<grounded::clock::DateOrder>,
+}
+
+fn parse_date_order(text: &str) -> Result<grounded::clock::DateOrder, String> {
+    match text.to_lowercase().replace('_', "-").as_str() {
+        "day-first" | "dmy" => Ok(grounded::clock::DateOrder::DayFirst),
+        "month-first" | "mdy" => Ok(grounded::clock::DateOrder::MonthFirst),
+        _ => Err(format!("{text:?} is not a date format; use day-first (31/12/2026) or month-first (12/31/2026)")),
     }
 }
 

@@ -5,22 +5,47 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use grounded::scoring::formula::PaceStatus;
-use grounded::scoring::measurements::{MeasurementImport, Recorded, import_measurements};
+use grounded::scoring::measurements::{MeasurementFormat, MeasurementImport, Recorded, import_measurements};
 use grounded::scoring::score::{KeyResultScore, ObjectiveScore, ScoreRequest, Scored, score};
 
 use super::evidence::runtime;
 use super::render::shorten;
 
-pub fn import(db: Option<PathBuf>, file: String, metric: Option<String>, insist: bool) -> anyhow::Result<ExitCode> {
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// A path or an http(s) URL
+    pub file: String,
+    /// The metric (M-4, a name, or KR-12) of rows without a metric column
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// csv, tsv, spreadsheet or jsonl [default: from the file name]
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<MeasurementFormat>,
+    #[command(flatten)]
+    pub table: super::TableArgs,
+    /// Keep values that look like typing mistakes (0.52 on a % metric, a far jump)
+    #[arg(long)]
+    pub insist: bool,
+}
+
+fn parse_format(text: &str) -> Result<MeasurementFormat, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_lowercase()))
+        .map_err(|_| format!("{text:?} is not a format; use csv, tsv, spreadsheet or jsonl"))
+}
+
+pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let (path, store) = super::open(db)?;
     let access = super::access(&path);
+    let file = args.file;
     let is_url = file.starts_with("http://") || file.starts_with("https://");
     let request = MeasurementImport {
         path: (!is_url).then(|| file.clone()),
         url: is_url.then(|| file.clone()),
-        format: None,
-        metric,
-        insist,
+        format: args.format,
+        sheet: args.table.sheet,
+        date_format: args.table.date_format,
+        metric: args.metric,
+        insist: args.insist,
     };
     let recorded = runtime()?
         .block_on(import_measurements(&store, &access, request, &super::actor()))

@@ -20,8 +20,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::add::{AddedEvidence, EvidenceInput, EvidencePlan, parse_timecode, store_plans};
+use crate::clock::DateOrder;
 use crate::error::{Error, Result};
 use crate::fetch::Access;
+use crate::fetch::table::{TableKind, Tabular, read_table};
 use crate::model::{AnswerCount, EvidenceKind, QuestionType, Source, SurveyResult};
 use crate::okr::Actor;
 use crate::store::Store;
@@ -32,10 +34,15 @@ use crate::validate;
 pub enum ImportFormat {
     /// One row per item; columns named by `mapping`.
     Csv,
+    /// The same, tab-separated (.tsv).
+    Tsv,
+    /// The same in a spreadsheet (.xlsx, .xls, .ods): the first sheet, or `sheet`.
+    Spreadsheet,
     /// One evidence object per line (the add_evidence item shape).
     Jsonl,
     /// A per-question survey export: wave, wave_start, wave_end, question,
-    /// question_type, scale_min, scale_max, answer, count, segment.
+    /// question_type, scale_min, scale_max, answer, count, segment (as CSV, TSV or
+    /// a spreadsheet: found by these columns).
     SurveyCsv,
     Vtt,
     Srt,
@@ -119,12 +126,20 @@ pub struct ImportRequest {
     /// (GROUNDED_ALLOWED_HOSTS). Give this or path.
     #[serde(default)]
     pub url: Option<String>,
-    /// Read from the file name when left out (.csv, .jsonl, .vtt, .srt, .md, .txt).
+    /// Read from the file name when left out (.csv, .tsv, .xlsx, .xls, .ods, .jsonl,
+    /// .vtt, .srt, .md, .txt).
     #[serde(default)]
     pub format: Option<ImportFormat>,
-    /// CSV only: which column holds which field.
+    /// Tables (CSV, TSV, spreadsheets): which column holds which field.
     #[serde(default)]
     pub mapping: Option<CsvMapping>,
+    /// Spreadsheets: the sheet to read (the first when left out).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// How the file writes dates like 03/10/2026: day_first or month_first. Needed
+    /// only for such dates; YYYY-MM-DD and RFC 3339 times are read as they are.
+    #[serde(default)]
+    pub date_format: Option<DateOrder>,
     #[serde(default)]
     pub defaults: Option<ImportDefaults>,
     /// Transcripts: speaker names whose turns are not evidence (default: Interviewer,
@@ -180,27 +195,56 @@ pub async fn import_evidence(
         (Some(_), Some(_)) => return Err(Error::invalid("url", "give path or url, not both")),
         (None, None) => return Err(Error::invalid("path", "is needed (or url): the file to import")),
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::invalid(
-            if request.url.is_some() { "url" } else { "path" },
-            format!(
-                "{name} is not UTF-8 text (invalid byte at offset {}); save or export it as UTF-8",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
-    let format = match request.format {
+    let field = if request.url.is_some() { "url" } else { "path" };
+    let mut format = match request.format {
         Some(f) => f,
-        None => format_of(&name, &text)?,
+        None => format_of(&name)?,
     };
+    if request.sheet.is_some() && format != ImportFormat::Spreadsheet {
+        return Err(Error::invalid(
+            "sheet",
+            format!("applies to spreadsheets (.xlsx, .xls, .ods), and {name} is read as {format:?}"),
+        ));
+    }
     let defaults = request.defaults.clone().unwrap_or_default();
     let file_ref = request.path.clone();
-    let rows = match format {
-        ImportFormat::Jsonl => jsonl(&text),
-        ImportFormat::Csv => csv_rows(&text, request.mapping.clone().unwrap_or_default())?,
-        ImportFormat::SurveyCsv => survey_csv(&text)?,
-        ImportFormat::Vtt | ImportFormat::Srt => cues(&text, format, &request.interviewers, file_ref.as_deref()),
-        ImportFormat::Markdown | ImportFormat::Text => turns(&text, &request.interviewers, file_ref.as_deref()),
+    let table_kind = match format {
+        ImportFormat::Csv | ImportFormat::SurveyCsv => Some(TableKind::Csv),
+        ImportFormat::Tsv => Some(TableKind::Tsv),
+        ImportFormat::Spreadsheet => Some(TableKind::Spreadsheet),
+        _ => None,
+    };
+    let rows = match table_kind {
+        Some(kind) => {
+            let table = read_table(field, &name, bytes, kind, request.sheet.as_deref())?;
+            // A survey export is known by its columns, whatever the file's kind.
+            let survey = format == ImportFormat::SurveyCsv
+                || (request.format.is_none() && has_columns(&table, &["question_type", "count"]));
+            if survey {
+                format = ImportFormat::SurveyCsv;
+                survey_rows(&table)
+            } else {
+                csv_rows(&table, request.mapping.clone().unwrap_or_default(), request.date_format)?
+            }
+        }
+        None => {
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Error::invalid(
+                    field,
+                    format!(
+                        "{name} is not UTF-8 text (invalid byte at offset {}); save or export it as UTF-8",
+                        e.utf8_error().valid_up_to()
+                    ),
+                )
+            })?;
+            match format {
+                ImportFormat::Vtt | ImportFormat::Srt => {
+                    cues(&text, format, &request.interviewers, file_ref.as_deref())
+                }
+                ImportFormat::Markdown | ImportFormat::Text => turns(&text, &request.interviewers, file_ref.as_deref()),
+                _ => jsonl(&text),
+            }
+        }
     };
     if rows.is_empty() {
         return Err(Error::invalid("path", format!("{name} holds no evidence in the {format:?} format")));
@@ -240,17 +284,20 @@ pub async fn import_evidence(
     Ok(ImportReport { source: name, format, read: total, added, skipped })
 }
 
-fn format_of(name: &str, text: &str) -> Result<ImportFormat> {
+fn has_columns(table: &Tabular, names: &[&str]) -> bool {
+    names.iter().all(|n| table.headers.iter().any(|h| h.eq_ignore_ascii_case(n)))
+}
+
+fn format_of(name: &str) -> Result<ImportFormat> {
     let lower = name.to_lowercase();
     let lower = lower.split(['?', '#']).next().unwrap_or("");
     Ok(if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
         ImportFormat::Jsonl
-    } else if lower.ends_with(".csv") {
-        let header = text.lines().next().unwrap_or("").to_lowercase();
-        if header.contains("question_type") && header.contains("count") {
-            ImportFormat::SurveyCsv
-        } else {
-            ImportFormat::Csv
+    } else if let Some(kind) = TableKind::of_name(lower) {
+        match kind {
+            TableKind::Csv => ImportFormat::Csv,
+            TableKind::Tsv => ImportFormat::Tsv,
+            TableKind::Spreadsheet => ImportFormat::Spreadsheet,
         }
     } else if lower.ends_with(".vtt") {
         ImportFormat::Vtt
@@ -264,7 +311,7 @@ fn format_of(name: &str, text: &str) -> Result<ImportFormat> {
         return Err(Error::invalid(
             "format",
             format!(
-                "cannot tell the format of {name}; give format: csv, jsonl, survey_csv, vtt, srt, markdown or text"
+                "cannot tell the format of {name}; give format: csv, tsv, spreadsheet, jsonl, survey_csv, vtt, srt, markdown or text"
             ),
         ));
     })
@@ -304,16 +351,8 @@ fn jsonl(text: &str) -> Vec<Row> {
         .collect()
 }
 
-fn csv_rows(text: &str, mapping: CsvMapping) -> Result<Vec<Row>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            Error::invalid("path", format!("the CSV header (line 1) cannot be read: {}", validate::csv_reason(&e)))
-        })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+fn csv_rows(table: &Tabular, mapping: CsvMapping, dates: Option<DateOrder>) -> Result<Vec<Row>> {
+    let headers = &table.headers;
     let column = |field: &str, mapped: &Option<String>, required: bool| -> Result<Option<usize>> {
         let wanted = mapped.clone().unwrap_or_else(|| field.to_string());
         match headers.iter().position(|h| h.eq_ignore_ascii_case(&wanted)) {
@@ -322,7 +361,7 @@ fn csv_rows(text: &str, mapping: CsvMapping) -> Result<Vec<Row>> {
             None if required || mapped.is_some() => Err(Error::invalid(
                 format!("mapping.{field}"),
                 format!(
-                    "the CSV has no column {wanted:?} among the {} of its header (line 1); name the column holding the {field} with mapping.{field}",
+                    "the table has no column {wanted:?} among the {} of its header (line 1); name the column holding the {field} with mapping.{field}",
                     headers.len()
                 ),
             )),
@@ -341,19 +380,28 @@ fn csv_rows(text: &str, mapping: CsvMapping) -> Result<Vec<Row>> {
         ("url", column("url", &mapping.url, false)?),
     ];
     let mut rows = vec![];
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                rows.push(Row { line, item: Err(validate::csv_reason(&e)) });
+    for record in &table.rows {
+        let line = record.line;
+        if let Err(reason) = &record.cells {
+            rows.push(Row { line, item: Err(reason.clone()) });
+            continue;
+        }
+        let value =
+            |name: &str| record.get(cols.iter().find(|(n, _)| *n == name).and_then(|(_, c)| *c)).map(String::from);
+        // Dates as the file writes them, read once here in its stated order.
+        let observed_at = match value("observed_at") {
+            None => Ok(None),
+            Some(d) => crate::clock::parse_day("observed_at", &d, dates)
+                .map(|d| Some(d.to_string()))
+                .map_err(|e| e.to_string()),
+        };
+        let observed_at = match observed_at {
+            Ok(d) => d,
+            Err(reason) => {
+                rows.push(Row { line, item: Err(reason) });
                 continue;
             }
         };
-        let get = |col: Option<usize>| {
-            col.and_then(|c| record.get(c)).map(str::trim).filter(|v| !v.is_empty()).map(String::from)
-        };
-        let value = |name: &str| get(cols.iter().find(|(n, _)| *n == name).and_then(|(_, c)| *c));
         let kind = match value("kind").map(|k| k.to_lowercase()) {
             None => Ok(EvidenceKind::Interview),
             Some(k) => match k.as_str() {
@@ -364,11 +412,11 @@ fn csv_rows(text: &str, mapping: CsvMapping) -> Result<Vec<Row>> {
         };
         let item = kind.map(|kind| EvidenceInput {
             kind,
-            text: record.get(text_col).unwrap_or("").to_string(),
+            text: record.get(Some(text_col)).unwrap_or("").to_string(),
             participant: value("participant"),
             segment: value("segment"),
             study: value("study"),
-            observed_at: value("observed_at"),
+            observed_at,
             source: Some(Source {
                 url: value("url"),
                 record_id: value("record_id"),
@@ -392,7 +440,7 @@ type QuestionKey = (String, String, String);
 type QuestionGroup = (usize, std::result::Result<SurveyResult, String>, Option<String>);
 
 /// One row per answer of one question in one wave; grouped into one survey result each.
-fn survey_csv(text: &str) -> Result<Vec<Row>> {
+fn survey_rows(table: &Tabular) -> Vec<Row> {
     #[derive(Deserialize)]
     struct Line {
         #[serde(default)]
@@ -412,17 +460,23 @@ fn survey_csv(text: &str) -> Result<Vec<Row>> {
         #[serde(default)]
         segment: String,
     }
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = csv::StringRecord::from(table.headers.iter().map(|h| h.to_lowercase()).collect::<Vec<_>>());
     let mut groups: BTreeMap<QuestionKey, QuestionGroup> = BTreeMap::new();
     let mut order = vec![];
-    for (i, record) in reader.deserialize::<Line>().enumerate() {
-        let line = i + 2;
-        let row = match record {
+    for record in &table.rows {
+        let line = record.line;
+        let parsed = match &record.cells {
+            Ok(cells) => csv::StringRecord::from(cells.clone())
+                .deserialize::<Line>(Some(&headers))
+                .map_err(|e| validate::csv_reason(&e)),
+            Err(reason) => Err(reason.clone()),
+        };
+        let row = match parsed {
             Ok(row) => row,
-            Err(e) => {
+            Err(reason) => {
                 let key = (format!("#error{line}"), String::new(), String::new());
                 order.push(key.clone());
-                groups.insert(key, (line, Err(validate::csv_reason(&e)), None));
+                groups.insert(key, (line, Err(reason), None));
                 continue;
             }
         };
@@ -467,7 +521,7 @@ fn survey_csv(text: &str) -> Result<Vec<Row>> {
             }
         }
     }
-    Ok(order
+    order
         .into_iter()
         .filter_map(|key| {
             let (line, survey, segment) = groups.remove(&key)?;
@@ -488,7 +542,7 @@ fn survey_csv(text: &str) -> Result<Vec<Row>> {
             });
             Some(Row { line, item })
         })
-        .collect())
+        .collect()
 }
 
 const DEFAULT_INTERVIEWERS: &[&str] = &["interviewer", "moderator", "researcher", "facilitator", "q", "host"];
@@ -723,9 +777,14 @@ mod tests {
         );
     }
 
+    fn csv(text: &str) -> Tabular {
+        read_table("path", "t.csv", text.as_bytes().to_vec(), TableKind::Csv, None).unwrap()
+    }
+
     #[test]
     fn csv_columns_are_mapped_and_bad_rows_named() {
-        let text = "Quote,Who,When,Labels\n\"I gave up, honestly\",P1,2026-10-01,onboarding;templates\nshort row\n";
+        let text =
+            csv("Quote,Who,When,Labels\n\"I gave up, honestly\",P1,2026-10-01,onboarding;templates\nshort row\n");
         let mapping = CsvMapping {
             text: Some("Quote".into()),
             participant: Some("Who".into()),
@@ -733,7 +792,7 @@ mod tests {
             tags: Some("Labels".into()),
             ..Default::default()
         };
-        let rows = csv_rows(text, mapping).unwrap();
+        let rows = csv_rows(&text, mapping, None).unwrap();
         let first = rows[0].item.as_ref().unwrap();
         assert_eq!((first.text.as_str(), first.tags.len()), ("I gave up, honestly", 2));
         assert_eq!(rows[1].line, 3);
@@ -742,10 +801,12 @@ mod tests {
             "{:?}",
             rows[1].item.as_ref().err()
         );
-        let err =
-            csv_rows(text, CsvMapping { text: Some("Text".into()), ..Default::default() }).err().unwrap().to_string();
+        let err = csv_rows(&text, CsvMapping { text: Some("Text".into()), ..Default::default() }, None)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(
-            err.starts_with("mapping.text: the CSV has no column \"Text\" among the 4 of its header (line 1)"),
+            err.starts_with("mapping.text: the table has no column \"Text\" among the 4 of its header (line 1)"),
             "{err}"
         );
         assert!(!err.contains("Quote"), "{err}");
@@ -754,10 +815,21 @@ mod tests {
     #[test]
     fn survey_exports_group_into_one_result_per_question_and_wave() {
         let text = "wave,wave_start,wave_end,question,question_type,scale_min,scale_max,answer,count,segment\nW1,2026-09-01,2026-09-07,How satisfied?,scale,1,5,4,30,all\nW1,2026-09-01,2026-09-07,How satisfied?,scale,1,5,5,10,all\nW2,2026-10-01,2026-10-07,How satisfied?,scale,1,5,4,20,all\n";
-        let rows = items(survey_csv(text).unwrap());
+        let rows = items(survey_rows(&csv(text)));
         assert_eq!(rows.len(), 2);
         let s = rows[0].survey.as_ref().unwrap();
         assert_eq!((s.n, s.answers.len(), s.wave.as_deref()), (40, 2, Some("W1")));
         assert_eq!(rows[0].observed_at.as_deref(), Some("2026-09-07"));
+    }
+
+    #[test]
+    fn dates_are_read_in_the_files_stated_order_and_otherwise_refused_by_row() {
+        let text = csv("text,observed_at\nfirst,03/10/2026\nsecond,2026-10-02T14:33:00Z\n");
+        let day_first = csv_rows(&text, CsvMapping::default(), Some(DateOrder::DayFirst)).unwrap();
+        assert_eq!(day_first[0].item.as_ref().unwrap().observed_at.as_deref(), Some("2026-10-03"));
+        let unstated = csv_rows(&text, CsvMapping::default(), None).unwrap();
+        assert!(unstated[0].item.as_ref().unwrap_err().contains("day_first or month_first"));
+        let second = unstated[1].item.as_ref().unwrap().observed_at.clone().unwrap();
+        assert!(second == "2026-10-02" || second == "2026-10-03", "the day in the user's zone: {second}");
     }
 }

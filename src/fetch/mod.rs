@@ -13,6 +13,7 @@
 pub mod address;
 pub mod allowlist;
 pub mod files;
+pub mod table;
 pub mod tokens;
 
 use std::net::{IpAddr, SocketAddr};

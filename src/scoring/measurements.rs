@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fetch::Access;
+use crate::fetch::table::{TableKind, Tabular, read_table};
 use crate::model::{
     Cycle, KeyResultId, Measurement, MeasurementPoint, Metric, MetricId, Unit, block_entries, block_key, encode_block,
     history_key, history_prefix, month_of, normalize_metric_name,
@@ -433,6 +434,10 @@ pub enum MeasurementFormat {
     /// A header row with metric, at (or date), value, and optionally n, population,
     /// sd, confidence, source, note.
     Csv,
+    /// The same, tab-separated (.tsv).
+    Tsv,
+    /// The same in a spreadsheet (.xlsx, .xls, .ods): the first sheet, or `sheet`.
+    Spreadsheet,
     /// One measurement object per line (the record_measurements item shape).
     Jsonl,
 }
@@ -448,9 +453,16 @@ pub struct MeasurementImport {
     /// (GROUNDED_ALLOWED_HOSTS). Give this or path.
     #[serde(default)]
     pub url: Option<String>,
-    /// Read from the file name when left out (.csv, .jsonl).
+    /// Read from the file name when left out (.csv, .tsv, .xlsx, .xls, .ods, .jsonl).
     #[serde(default)]
     pub format: Option<MeasurementFormat>,
+    /// Spreadsheets: the sheet to read (the first when left out).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// How the file writes dates like 03/10/2026: day_first or month_first. A day
+    /// alone is its start in the database's time zone; RFC 3339 times keep their instant.
+    #[serde(default)]
+    pub date_format: Option<crate::clock::DateOrder>,
     /// The metric of every row that has no metric column (M-4, a name, or KR-12).
     #[serde(default)]
     pub metric: Option<String>,
@@ -477,23 +489,42 @@ pub async fn import_measurements(
         (None, None) => return Err(Error::invalid("path", "is needed (or url): the file to import")),
     };
     let field = if request.url.is_some() { "url" } else { "path" };
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::invalid(field, format!("{name} is not UTF-8 text; save or export it as UTF-8")))?;
     let lower = name.to_lowercase();
-    let format = match request.format {
-        Some(f) => f,
-        None if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") => MeasurementFormat::Jsonl,
-        None if lower.ends_with(".csv") => MeasurementFormat::Csv,
-        None => {
+    let format = match (request.format, TableKind::of_name(&lower)) {
+        (Some(f), _) => f,
+        (None, Some(TableKind::Csv)) => MeasurementFormat::Csv,
+        (None, Some(TableKind::Tsv)) => MeasurementFormat::Tsv,
+        (None, Some(TableKind::Spreadsheet)) => MeasurementFormat::Spreadsheet,
+        (None, None) if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") => MeasurementFormat::Jsonl,
+        (None, None) => {
             return Err(Error::invalid(
                 "format",
-                format!("cannot tell the format of {name} from its name; give format: csv or jsonl"),
+                format!("cannot tell the format of {name} from its name; give format: csv, tsv, spreadsheet or jsonl"),
             ));
         }
     };
-    let inputs = match format {
-        MeasurementFormat::Csv => csv_inputs(&name, &text, request.metric.as_deref())?,
-        MeasurementFormat::Jsonl => jsonl_inputs(&name, &text, request.metric.as_deref())?,
+    if request.sheet.is_some() && format != MeasurementFormat::Spreadsheet {
+        return Err(Error::invalid(
+            "sheet",
+            format!("applies to spreadsheets (.xlsx, .xls, .ods), and {name} is read as {format:?}"),
+        ));
+    }
+    let kind = match format {
+        MeasurementFormat::Csv => Some(TableKind::Csv),
+        MeasurementFormat::Tsv => Some(TableKind::Tsv),
+        MeasurementFormat::Spreadsheet => Some(TableKind::Spreadsheet),
+        MeasurementFormat::Jsonl => None,
+    };
+    let inputs = match kind {
+        Some(kind) => {
+            let table = read_table(field, &name, bytes, kind, request.sheet.as_deref())?;
+            table_inputs(&name, &table, request.metric.as_deref(), request.date_format)?
+        }
+        None => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::invalid(field, format!("{name} is not UTF-8 text; save or export it as UTF-8")))?;
+            jsonl_inputs(&name, &text, request.metric.as_deref())?
+        }
     };
     if inputs.is_empty() {
         return Err(Error::invalid(field, format!("{name} holds no measurements")));
@@ -507,14 +538,13 @@ pub async fn import_measurements(
     Ok(recorded)
 }
 
-fn csv_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(String, MeasurementInput)>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::invalid(name, format!("the header row cannot be read: {}", validate::csv_reason(&e))))?
-        .iter()
-        .map(|h| h.to_lowercase())
-        .collect();
+fn table_inputs(
+    name: &str,
+    table: &Tabular,
+    metric: Option<&str>,
+    dates: Option<crate::clock::DateOrder>,
+) -> Result<Vec<(String, MeasurementInput)>> {
+    let headers: Vec<String> = table.headers.iter().map(|h| h.to_lowercase()).collect();
     // The header is the file's first line: the unknown column is counted, not quoted.
     if let Some(unknown) = headers.iter().position(|h| !CSV_COLUMNS.contains(&h.as_str())) {
         return Err(Error::invalid(
@@ -535,18 +565,19 @@ fn csv_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(Strin
         return Err(Error::invalid(name, "has no metric column; add one, or give metric for the whole file"));
     }
     let mut inputs = vec![];
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let field = format!("{name} line {line}");
-        let record = record
-            .map_err(|e| Error::invalid(&field, format!("{}; nothing was imported", validate::csv_reason(&e))))?;
-        if record.len() != headers.len() {
-            return Err(Error::invalid(
-                &field,
-                format!("has {} fields, the header has {}; nothing was imported", record.len(), headers.len()),
-            ));
+    for record in &table.rows {
+        let field = format!("{name} line {}", record.line);
+        if let Err(reason) = &record.cells {
+            return Err(Error::invalid(&field, format!("{reason}; nothing was imported")));
         }
-        let get = |c: Option<usize>| c.map(|c| record[c].to_string()).filter(|v| !v.is_empty());
+        let get = |c: Option<usize>| record.get(c).map(str::to_string);
+        // A day written as the file writes it, read once here in its stated order.
+        let at = match get(Some(at)) {
+            Some(text) if dates.is_some() => {
+                crate::clock::parse_time(&format!("{field}: at"), &text, dates)?.to_string()
+            }
+            other => other.unwrap_or_default(),
+        };
         let number = |c: &str| -> Result<Option<f64>> {
             get(column(&[c]))
                 .map(|v| v.parse::<f64>().map_err(|_| Error::invalid(format!("{field}: {c}"), "is not a number")))
@@ -561,7 +592,7 @@ fn csv_inputs(name: &str, text: &str, metric: Option<&str>) -> Result<Vec<(Strin
             field.clone(),
             MeasurementInput {
                 metric: get(metric_column).or(metric.map(str::to_string)).unwrap_or_default(),
-                at: record[at].to_string(),
+                at,
                 value: number("value")?.ok_or_else(|| Error::invalid(format!("{field}: value"), "is empty"))?,
                 n: count("n")?,
                 population: count("population")?,

@@ -978,4 +978,3 @@ mod tests {
         assert!(error("2026-Q4", Some("soon")).contains("as_of"));
     }
 }
-
