@@ -67,6 +67,9 @@ enum Command {
         segment: Option<String>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Print the page as JSON (the search_evidence answer)
+        #[arg(long)]
+        json: bool,
     },
     /// Link evidence to what it grounds: grounded link EV-3 EV-4 KR-2 --relation explains --why "..."
     Link {
@@ -102,6 +105,13 @@ enum Command {
     /// Hosts must be on GROUNDED_ALLOWED_HOSTS; tokens are read from the environment
     /// variable a source names. Attach a source with --add-json or --add-prometheus.
     Sync(cli::sync::SyncArgs),
+    /// OKRs as code: apply a YAML or Markdown file, list the objectives, show one
+    Okr {
+        #[command(subcommand)]
+        action: cli::okr::OkrAction,
+    },
+    /// Record one value of a metric: grounded record KR-1 52 --at 2026-11-20 --n 410
+    Record(cli::record::RecordArgs),
     /// Delete evidence, or erase every item of one participant
     Evidence {
         #[command(subcommand)]
@@ -176,7 +186,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("grounded: {error:#}");
+            eprintln!("grounded: {}", cli::in_terminal_words(&format!("{error:#}")));
             ExitCode::from(2)
         }
     }
@@ -197,6 +207,8 @@ fn on_owner_or_here(cli: Cli) -> anyhow::Result<ExitCode> {
                 | Command::Tag { .. }
                 | Command::Measurements { .. }
                 | Command::Evidence { .. }
+                | Command::Okr { .. }
+                | Command::Record(_)
                 | Command::Token { .. }
         )
     );
@@ -222,7 +234,7 @@ fn run_sent(args: Vec<String>, cwd: &std::path::Path) -> Result<ExitCode, (u8, S
         Some(Command::Report(args)) => args.out = args.out.take().map(|out| cwd.join(out)),
         _ => {}
     }
-    dispatch(cli).map_err(|error| (2, format!("grounded: {error:#}")))
+    dispatch(cli).map_err(|error| (2, format!("grounded: {}", cli::in_terminal_words(&format!("{error:#}")))))
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -232,7 +244,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { file, json, verbose } => cli::check::run(&file, json, verbose),
         Command::Demo => cli::demo::run(),
         Command::Import { what: ImportWhat::Evidence(args) } => cli::evidence::import(cli.db, *args),
-        Command::Search { query, tags, segment, limit } => cli::evidence::find(cli.db, query, tags, segment, limit),
+        Command::Search { query, tags, segment, limit, json } => {
+            cli::evidence::find(cli.db, query, tags, segment, limit, json)
+        }
+        Command::Okr { action } => cli::okr::run(cli.db, action),
+        Command::Record(args) => cli::record::run(cli.db, args),
         Command::Link { mut ids, relation, why } => {
             let target = ids.pop().unwrap_or_default();
             cli::evidence::link(cli.db, ids, target, relation, why)

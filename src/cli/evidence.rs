@@ -120,10 +120,15 @@ pub fn find(
     tags: Vec<String>,
     segment: Option<String>,
     limit: usize,
+    json: bool,
 ) -> anyhow::Result<ExitCode> {
     let (_, store) = super::open(db)?;
     let request = SearchRequest { query: Some(query), tags, segment, limit: Some(limit), ..Default::default() };
-    let page = search(&store, &request)?;
+    let page = search(&store, &request).map_err(|e| super::in_flags(e, &[("query", "QUERY")], &[]))?;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&page)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     outln!("{} match(es)", page.total);
     for hit in &page.hits {
         let e = &hit.evidence;

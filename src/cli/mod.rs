@@ -29,6 +29,8 @@ pub mod erase;
 pub mod evidence;
 pub mod explain;
 pub mod measurements;
+pub mod okr;
+pub mod record;
 pub mod remote;
 pub mod render;
 pub mod report;
@@ -126,6 +128,30 @@ pub fn in_cli_terms(error: Error) -> anyhow::Error {
         }
         other => other.into(),
     }
+}
+
+/// The MCP tools a core message may point to, and the commands a terminal has
+/// for the same job. Every error a command prints passes through this.
+const TOOLS_AS_COMMANDS: &[(&str, &str)] = &[
+    ("get_okr on its objective", "`grounded okr show` on its objective"),
+    ("list_okrs and get_okr", "`grounded okr list` and `grounded okr show`"),
+    ("get_okr", "`grounded okr show`"),
+    ("list_okrs", "`grounded okr list`"),
+    ("draft_okr", "`grounded okr apply`"),
+    ("search_evidence", "`grounded search`"),
+    ("record_measurements", "`grounded record`"),
+    ("import_measurements", "`grounded import measurements`"),
+    ("import_evidence", "`grounded import evidence`"),
+    ("link_evidence", "`grounded link`"),
+];
+
+/// `text` with MCP tool names replaced by the commands that do the same job.
+pub fn in_terminal_words(text: &str) -> String {
+    TOOLS_AS_COMMANDS.iter().fold(text.to_string(), |text, (tool, command)| {
+        // Whole names only: "list_okrs" is not inside another word here, but a
+        // command already written out (`grounded okr show`) must not be rewritten.
+        text.replace(&format!("`{tool}`"), command).replace(tool, command)
+    })
 }
 
 /// What every table import takes: the sheet of a spreadsheet, and how its dates are written.

@@ -11,8 +11,8 @@ use super::input::{KeyResultPlan, ObjectiveDraft, ObjectivePlan};
 use super::statement::{RelativeChange, TimeBound};
 use crate::error::{Error, Result};
 use crate::model::{
-    AuditEntry, Direction, KeyResult, KeyResultId, KrRole, KrType, Level, Metric, MetricId, Objective, ObjectiveId,
-    Scale, Status, Threshold, Unit, normalize_metric_name,
+    AuditEntry, Cycle, Direction, KeyResult, KeyResultId, KrRole, KrType, Level, Metric, MetricId, Objective,
+    ObjectiveId, Scale, Status, Threshold, Unit, normalize_metric_name,
 };
 use crate::store::{Store, Table, Tx, TxError};
 
@@ -176,42 +176,68 @@ pub async fn draft_okr(store: &Store, draft: ObjectiveDraft, actor: &Actor) -> R
     let context = context_for(store, &plan, None)?;
     let check = outcome(&plan, &context);
     let now = Timestamp::now();
-    let (objective_id, key_result_ids, metric_ids) = store.transact(|tx| {
-        let objective_id = ObjectiveId(tx.next_id(ObjectiveId::PREFIX)?);
-        let mut key_result_ids = Vec::with_capacity(plan.key_results.len());
-        let mut metric_ids = Vec::with_capacity(plan.key_results.len());
-        for kr in &plan.key_results {
-            let metric = resolve_metric(tx, kr, now)?;
-            let kr_id = KeyResultId(tx.next_id(KeyResultId::PREFIX)?);
-            let record = key_result_record(kr_id, objective_id, kr, metric, now);
-            tx.put(Table::KeyResults, &kr_id.key(), &record)?;
-            tx.append_history(&created(kr_id.to_string(), &record, actor, now))?;
-            key_result_ids.push(kr_id);
-            metric_ids.push(metric);
-        }
-        let objective = Objective {
-            id: objective_id,
-            title: plan.title.clone(),
-            owner: plan.owner.clone(),
-            cycle: cycle.clone(),
-            level: plan.level,
-            kind: plan.kind,
-            status: Status::Draft,
-            parent: plan.parent,
-            stage: plan.stage.clone(),
-            key_results: key_result_ids.clone(),
-            created_at: now,
-            updated_at: now,
-        };
-        tx.put(Table::Objectives, &objective_id.key(), &objective)?;
-        for key in load_keys(&objective) {
-            tx.put_raw(Table::OwnerLoad, &key, &[])?;
-        }
-        tx.append_history(&created(objective_id.to_string(), &objective, actor, now))?;
-        Ok((objective_id, key_result_ids, metric_ids))
-    })?;
+    let (objective_id, key_result_ids, metric_ids) =
+        store.transact(|tx| write_objective(tx, &plan, &cycle, actor, now))?;
     store.flush().await?;
     Ok(Drafted { objective_id, key_result_ids, metric_ids, status: Status::Draft, check })
+}
+
+/// A new objective's id, its key results' and their metrics', in order.
+type Written = (ObjectiveId, Vec<KeyResultId>, Vec<Option<MetricId>>);
+
+/// The writes of a new objective with its key results and any new metrics, inside
+/// the caller's transaction (a draft, or one objective of an applied file).
+pub(crate) fn write_objective(
+    tx: &Tx<'_>,
+    plan: &ObjectivePlan,
+    cycle: &Cycle,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<Written, TxError> {
+    let objective_id = ObjectiveId(tx.next_id(ObjectiveId::PREFIX)?);
+    let mut key_result_ids = Vec::with_capacity(plan.key_results.len());
+    let mut metric_ids = Vec::with_capacity(plan.key_results.len());
+    for kr in &plan.key_results {
+        let (kr_id, metric) = write_key_result(tx, objective_id, kr, actor, now)?;
+        key_result_ids.push(kr_id);
+        metric_ids.push(metric);
+    }
+    let objective = Objective {
+        id: objective_id,
+        title: plan.title.clone(),
+        owner: plan.owner.clone(),
+        cycle: cycle.clone(),
+        level: plan.level,
+        kind: plan.kind,
+        status: Status::Draft,
+        parent: plan.parent,
+        stage: plan.stage.clone(),
+        key_results: key_result_ids.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    tx.put(Table::Objectives, &objective_id.key(), &objective)?;
+    for key in load_keys(&objective) {
+        tx.put_raw(Table::OwnerLoad, &key, &[])?;
+    }
+    tx.append_history(&created(objective_id.to_string(), &objective, actor, now))?;
+    Ok((objective_id, key_result_ids, metric_ids))
+}
+
+/// A new key result of `objective` (its metric found or created), with its history.
+pub(crate) fn write_key_result(
+    tx: &Tx<'_>,
+    objective: ObjectiveId,
+    kr: &KeyResultPlan,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<(KeyResultId, Option<MetricId>), TxError> {
+    let metric = resolve_metric(tx, kr, now)?;
+    let kr_id = KeyResultId(tx.next_id(KeyResultId::PREFIX)?);
+    let record = key_result_record(kr_id, objective, kr, metric, now);
+    tx.put(Table::KeyResults, &kr_id.key(), &record)?;
+    tx.append_history(&created(kr_id.to_string(), &record, actor, now))?;
+    Ok((kr_id, metric))
 }
 
 pub fn key_result_record(

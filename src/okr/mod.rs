@@ -6,7 +6,9 @@
 //! - [`checks`] runs the rules of DOMAIN.md section 2 over a plan.
 //! - [`draft`], [`update`], [`query`] and [`plan`] are the operations the MCP tools and
 //!   the CLI call; they own the store transactions and flush before returning.
+//! - [`apply`] makes the stored OKRs match a file (OKRs as code).
 
+pub mod apply;
 pub mod checks;
 pub mod document;
 pub mod draft;

@@ -30,7 +30,11 @@ pub struct ObjectiveOverview {
     /// Weighted progress of its key results today (0 at the baselines, 1 at the targets).
     pub progress: f64,
     pub pace: PaceStatus,
+    /// Its key results, archived ones left out.
     pub key_results: Vec<KeyResultLine>,
+    /// Archived key results (detail "full" lists them).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub archived_key_results: usize,
     /// Evidence linked to the objective itself.
     pub evidence: usize,
     /// The quality checks: strength (0-1), the tally, and each finding that is not a pass.
@@ -117,8 +121,14 @@ impl ObjectiveOverview {
                 .key_result_details
                 .iter()
                 .zip(&counted.initiatives)
+                .filter(|(kr, _)| kr.key_result.status != Status::Archived)
                 .map(|(kr, initiatives)| KeyResultLine::of(kr, *initiatives))
                 .collect(),
+            archived_key_results: detail
+                .key_result_details
+                .iter()
+                .filter(|kr| kr.key_result.status == Status::Archived)
+                .count(),
             evidence: detail.evidence.total,
             check: CheckBrief {
                 strength: detail.check.strength,
@@ -210,4 +220,7 @@ pub fn get_okr(store: &Store, id: &str, level: Detail) -> Result<ObjectiveAnswer
             ObjectiveAnswer { overview, full: Some(detail) }
         }
     })
+}
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -262,7 +262,10 @@ fn objective_detail(store: &Store, id: &str, whole: bool) -> Result<(ObjectiveDe
         });
     }
     history.sort_by_key(|e| e.at);
-    let check = check_stored(store, &objective, &details)?.without_passes();
+    // An archived key result is history, not part of the set the rules judge.
+    let present: Vec<KeyResultDetail> =
+        details.iter().filter(|d| d.key_result.status != Status::Archived).cloned().collect();
+    let check = check_stored(store, &objective, &present)?.without_passes();
     let evidence = evidence_counts(store, &objective.id.to_string())?;
     let detail = ObjectiveDetail {
         progress: scored.progress,

@@ -340,7 +340,7 @@ fn check_no_parent_cycle(store: &Store, id: ObjectiveId, parent: ObjectiveId) ->
 }
 
 /// Field-by-field differences between two versions of a record.
-fn diff<T: Serialize>(before: &T, after: &T, ignore: &[&str]) -> Vec<FieldChange> {
+pub(super) fn diff<T: Serialize>(before: &T, after: &T, ignore: &[&str]) -> Vec<FieldChange> {
     let (serde_json::Value::Object(a), serde_json::Value::Object(b)) =
         (serde_json::to_value(before).unwrap_or_default(), serde_json::to_value(after).unwrap_or_default())
     else {

@@ -1,0 +1,149 @@
+//! The CLI does the whole job without an assistant: OKRs applied from a file (twice:
+//! the second time changes nothing), listed and shown, a value recorded, evidence
+//! searched as JSON; every refusal in the terminal's words (arguments, flags and
+//! file places, never an MCP field or tool).
+
+use std::path::Path;
+use std::process::Command;
+
+fn grounded(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_grounded"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("GROUNDED_TZ", "UTC")
+        .env("GROUNDED_USER", "cli-tester")
+        .output()
+        .expect("the binary runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+const MCP_WORDS: &[&str] =
+    &["get_okr", "list_okrs", "search_evidence", "record_measurements", "measurements[0]", "insist: true"];
+
+fn no_mcp_words(text: &str) {
+    for word in MCP_WORDS {
+        assert!(!text.contains(word), "MCP words in the CLI ({word}): {text}");
+    }
+}
+
+#[test]
+fn okrs_are_applied_from_a_file_listed_shown_and_recorded_against() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("okrs.md");
+    std::fs::write(
+        &file,
+        "# Billing admins trust every invoice they send\n\nOwner: Ravi Shah\nCycle: 2026-Q4\n\n\
+         - Cut invoice disputes per month from 40 to 10\n- Raise invoices paid on time from 70% to 90%\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+
+    let (code, out, err) = grounded(&db, &["okr", "apply", path, "--dry-run"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("(dry run: nothing written): would create 1, update 0, leave 0 unchanged"), "{out}");
+    let (_, out, _) = grounded(&db, &["okr", "list"]);
+    assert!(out.contains("no objectives match"), "the dry run wrote nothing: {out}");
+
+    let (code, out, err) = grounded(&db, &["okr", "apply", path]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("okrs.md: created 1, updated 0, unchanged 0"), "{out}");
+    let (code, out, _) = grounded(&db, &["okr", "apply", path]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("created 0, updated 0, unchanged 1"), "applying twice changes nothing: {out}");
+
+    // The file moves a target and drops a key result: one update, history kept.
+    std::fs::write(
+        &file,
+        "# Billing admins trust every invoice they send\n\nOwner: Ravi Shah\nCycle: 2026-Q4\n\n\
+         - Cut invoice disputes per month from 40 to 15\n- Raise the share of invoices sent without a manual fix from 60% to 85%\n",
+    )
+    .unwrap();
+    let (code, out, err) = grounded(&db, &["okr", "apply", path]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("updated 1"), "{out}");
+    assert!(
+        out.contains(
+            "KR-1: \"Cut invoice disputes per month from 40 to 10\" → \"Cut invoice disputes per month from 40 to 15\""
+        ),
+        "{out}"
+    );
+    assert!(out.contains("new key result: Raise the share of invoices sent") && out.contains("KR-2 archived"), "{out}");
+
+    let (code, out, _) = grounded(&db, &["okr", "list", "--cycle", "2026-Q4"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("O-1") && out.contains("Billing admins trust every invoice") && out.contains("Ravi Shah"),
+        "{out}"
+    );
+
+    let (code, out, err) = grounded(&db, &["record", "KR-1", "31", "--at", "2026-10-05", "--n", "1"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("31 recorded at 2026-10-05 00:00 UTC"), "{out}");
+    for (day, value) in [("2026-10-05", "70"), ("2026-10-12", "71")] {
+        let (code, _, err) = grounded(&db, &["record", "KR-3", value, "--at", day]);
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let (code, _, err) = grounded(&db, &["record", "KR-3", "0.72", "--at", "2026-10-19"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("VALUE: 0.72 looks like a fraction")
+            && err.contains("did you mean 72")
+            && err.contains("--insist"),
+        "{err}"
+    );
+    no_mcp_words(&err);
+    let (code, _, err) = grounded(&db, &["record", "KR-3", "0.72", "--at", "2026-10-19", "--insist"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, _) = grounded(&db, &["okr", "show", "O-1"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("KR-1") && out.contains("now 31 on 2026-10-05"), "{out}");
+    assert!(!out.contains("KR-2 "), "the archived key result is not shown: {out}");
+
+    let (code, _, err) = grounded(&db, &["okr", "show", "O-9"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("ID: O-9 does not exist") && err.contains("`grounded okr list`"), "{err}");
+    no_mcp_words(&err);
+    let (code, _, err) = grounded(&db, &["record", "KR-9", "5"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("METRIC: KR-9 does not exist"), "{err}");
+    no_mcp_words(&err);
+    let (code, _, err) = grounded(&db, &["record", "KR-1", "12", "--at", "someday"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--at: \"someday\" is not a time"), "{err}");
+    no_mcp_words(&err);
+}
+
+#[test]
+fn a_bad_okr_file_is_refused_at_its_place_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let file = dir.path().join("okrs.yaml");
+    std::fs::write(
+        &file,
+        "objectives:\n  - objective: Customers trust every invoice\n    cycle: 2026-Q4\n    key_results: [Cut disputes from 40 to 10, Raise paid on time from 70% to 90%]\n  \
+         - objective: Support answers while customers still care\n    key_results: [Cut first reply time from 9 hours to 2 hours, Raise CSAT from 78% to 85%]\n",
+    )
+    .unwrap();
+    let (code, _, err) = grounded(&db, &["okr", "apply", file.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("okrs.yaml: objectives[1].cycle: is needed to apply a file"), "{err}");
+    let (_, out, _) = grounded(&db, &["okr", "list"]);
+    assert!(out.contains("no objectives match"), "nothing half-written: {out}");
+}
+
+#[test]
+fn search_answers_as_json_for_scripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let examples = format!("{}/examples/evidence/interviews.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let (code, _, err) = grounded(&db, &["import", "evidence", &examples]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, _) = grounded(&db, &["search", "blank canvas", "--json", "--limit", "2"]);
+    assert_eq!(code, Some(0));
+    let page: serde_json::Value = serde_json::from_str(&out).expect("JSON on stdout");
+    assert!(page["total"].as_u64().unwrap() >= 1);
+    assert_eq!(page["hits"].as_array().unwrap().len().min(2), page["hits"].as_array().unwrap().len());
+    assert!(page["hits"][0]["id"].as_str().unwrap().starts_with("EV-"));
+}
