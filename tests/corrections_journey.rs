@@ -250,3 +250,28 @@ async fn the_cli_erases_a_participant_and_speaks_in_flags() {
     assert_eq!(zone.status.code(), Some(2));
     assert!(said(&zone).contains("--tz: \"Mars/Olympus\" is not a time zone"), "{}", said(&zone));
 }
+
+/// A command relayed to the owner keeps its own zone: the owner counts days in UTC,
+/// the terminal in Los Angeles.
+#[tokio::test]
+async fn a_relayed_command_counts_days_in_its_own_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let owner = connect_env(dir.path(), (), &[("GROUNDED_TZ", "UTC")]).await;
+    draft_activation(&owner).await;
+    let record = |zone: &str, day: &str, value: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
+            .args(["--db", dir.path().to_str().unwrap(), "--tz", zone, "record", "M-1", value, "--at", day])
+            .output()
+            .unwrap();
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    };
+    let said = record("America/Los_Angeles", "2026-11-20", "51");
+    assert!(said.contains("recorded at 2026-11-20 00:00 PST"), "{said}");
+    let deleted = ok(
+        &owner,
+        "delete_measurements",
+        json!({"metric": "M-1", "at": ["2026-11-20T08:00:00Z"], "reason": "the day started in Los Angeles"}),
+    )
+    .await;
+    assert_eq!(deleted["deleted"], 1, "{deleted}");
+}
