@@ -42,6 +42,12 @@ async fn research_is_imported_found_linked_and_survives_a_restart() {
     assert_ne!(imported.is_error, Some(true), "{}", text(&imported));
     let imported = imported.structured_content.unwrap();
     assert_eq!((imported["read"].as_u64(), imported["created"].as_u64()), (Some(30), Some(30)));
+    // Counts and the first items, not every id: the created ids are one range.
+    assert_eq!(imported["items"].as_array().unwrap().len(), 20);
+    assert_eq!(
+        (imported["not_listed"].as_u64(), imported["created_ids"].clone()),
+        (Some(10), json!(["EV-1", "EV-30"]))
+    );
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(counter.0.load(Ordering::SeqCst) >= 1, "no progress notification arrived");
 

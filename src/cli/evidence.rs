@@ -103,10 +103,13 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         report.added.created,
         report.added.updated,
         report.added.duplicates,
-        report.skipped.len()
+        report.skipped_count.max(report.skipped.len())
     );
     for skipped in &report.skipped {
         outln!("  skipped line {}: {}", skipped.line, skipped.reason);
+    }
+    if report.skipped_count > report.skipped.len() {
+        outln!("  ... and {} more skipped rows", report.skipped_count - report.skipped.len());
     }
     for note in &report.added.tag_notes {
         outln!("  note: {note}");

@@ -24,7 +24,7 @@ use crate::clock::DateOrder;
 use crate::error::{Error, Result};
 use crate::fetch::Access;
 use crate::fetch::table::{TableKind, Tabular, read_table};
-use crate::model::{AnswerCount, EvidenceKind, QuestionType, Source, SurveyResult};
+use crate::model::{AnswerCount, EvidenceId, EvidenceKind, QuestionType, Source, SurveyResult};
 use crate::okr::Actor;
 use crate::store::Store;
 use crate::validate;
@@ -164,9 +164,29 @@ pub struct ImportReport {
     pub format: ImportFormat,
     /// Items read from the file.
     pub read: usize,
+    /// The counts, and the first items in the file's order (`items`).
     #[serde(flatten)]
     pub added: AddedEvidence,
+    /// Items not listed in `items`: a file of 50,000 rows answers with counts, not
+    /// 50,000 ids.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_listed: usize,
+    /// The ids this import created, first and last: they are consecutive, in the
+    /// file's order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_ids: Option<[EvidenceId; 2]>,
+    /// Rows skipped with row_level (the first 50; `skipped_count` has them all).
     pub skipped: Vec<SkippedRow>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped_count: usize,
+}
+
+/// Items and skipped rows an import answer lists; the counts cover the rest.
+const LISTED: usize = 20;
+const LISTED_SKIPS: usize = 50;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// An item read from a file, with the line it started on.
@@ -281,7 +301,26 @@ pub async fn import_evidence(
         store_plans(store, &plans, actor)?
     };
     store.flush().await?;
-    Ok(ImportReport { source: name, format, read: total, added, skipped })
+    Ok(ImportReport::new(name, format, total, added, skipped))
+}
+
+impl ImportReport {
+    fn new(
+        source: String,
+        format: ImportFormat,
+        read: usize,
+        mut added: AddedEvidence,
+        mut skipped: Vec<SkippedRow>,
+    ) -> ImportReport {
+        let created: Vec<EvidenceId> =
+            added.items.iter().filter(|i| i.status == super::add::AddStatus::Created).map(|i| i.id).collect();
+        let created_ids = created.iter().min().zip(created.iter().max()).map(|(a, b)| [*a, *b]);
+        let not_listed = added.items.len().saturating_sub(LISTED);
+        added.items.truncate(LISTED);
+        let skipped_count = if skipped.len() > LISTED_SKIPS { skipped.len() } else { 0 };
+        skipped.truncate(LISTED_SKIPS);
+        ImportReport { source, format, read, added, not_listed, created_ids, skipped, skipped_count }
+    }
 }
 
 fn has_columns(table: &Tabular, names: &[&str]) -> bool {
