@@ -21,6 +21,9 @@
 //!   three linked as explaining KR-1), `explain` by subject id and by a question in
 //!   words, in the core and over stdio (p50, p95).
 //!
+//! - sizes: the bytes of each tool's answer (the whole JSON-RPC line) for a typical
+//!   call on the example workspace (examples/okrs.yaml, its research and measurements).
+//!
 //! - http: `serve --http` with a token, through rmcp's streamable HTTP client: the
 //!   `get_okr` round trip (p50, p95), then 50 concurrent clients (one session each)
 //!   for 30 s, 4 reads (`get_okr`) to 1 write (`add_initiative`): calls/s, p50, p99
@@ -72,6 +75,9 @@ fn main() -> anyhow::Result<()> {
     }
     if runs("http") {
         http(&binary, dir)?;
+    }
+    if runs("sizes") {
+        sizes(&binary, dir)?;
     }
     if !runs("okr") {
         return Ok(());
@@ -860,4 +866,89 @@ fn bench_access(dir: &Path) -> Access {
         hosts: Default::default(),
         token_vars: Default::default(),
     }
+}
+
+/// The example workspace, built in the core, then each tool's typical call over
+/// stdio: bytes of the answer line (structured content and its text copy), and
+/// tokens at about 4 bytes each.
+fn sizes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
+    let db = dir.join("sizes-db");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    {
+        let store = Store::open(&db)?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let actor = Actor("bench".into());
+        let access = Access {
+            roots: ImportRoots::new(Caller::Cli, std::slice::from_ref(&examples), true),
+            hosts: Default::default(),
+            token_vars: Default::default(),
+        };
+        let okrs = std::fs::read_to_string(examples.join("okrs.yaml"))?;
+        runtime.block_on(async {
+            for draft in grounded::okr::document::read_document("okrs.yaml", &okrs)? {
+                draft_okr(&store, draft, &actor).await?;
+            }
+            for file in ["evidence/interviews.jsonl", "evidence/observations.jsonl", "evidence/survey_export.csv"] {
+                let path = examples.join(file).display().to_string();
+                let request = ImportRequest { path: Some(path), ..Default::default() };
+                import_evidence(&store, &access, request, &actor, &|_, _| {}).await?;
+            }
+            anyhow::Ok(())
+        })?;
+    }
+    let mut server = Server::start(binary, &db)?;
+    server.handshake()?;
+    let measurements = examples.join("measurements.csv").display().to_string();
+    let interviews = examples.join("evidence/interviews.jsonl").display().to_string();
+    let calls: Vec<(&str, serde_json::Value)> = vec![
+        (
+            "check_okr",
+            serde_json::json!({"objective": "Billing admins trust every invoice they send", "owner": "Ravi", "cycle": "2026-Q4", "key_results": ["Cut invoice disputes per month from 40 to 10", "Raise invoices paid on time from 70% to 90%"]}),
+        ),
+        (
+            "draft_okr",
+            serde_json::json!({"objective": "Billing admins trust every invoice they send", "owner": "Ravi", "cycle": "2026-Q4", "key_results": ["Cut invoice disputes per month from 40 to 10", "Raise invoices paid on time from 70% to 90%"]}),
+        ),
+        ("list_okrs", serde_json::json!({"cycle": "2026-Q4"})),
+        ("get_okr", serde_json::json!({"id": "O-1"})),
+        ("get_okr (detail full)", serde_json::json!({"id": "O-1", "detail": "full"})),
+        ("update_okr", serde_json::json!({"id": "KR-3", "changes": {"weight": 2}, "reason": "bench"})),
+        (
+            "add_indicator",
+            serde_json::json!({"key_result": "KR-1", "metric": "Share of new accounts inviting a teammate in week 1", "expected_lag_days": 21}),
+        ),
+        ("add_initiative", serde_json::json!({"key_result": "KR-2", "title": "Guided first-project template"})),
+        ("import_measurements", serde_json::json!({"path": measurements})),
+        (
+            "record_measurements",
+            serde_json::json!({"measurements": [{"metric": "KR-1", "at": "2026-11-20", "value": 55}]}),
+        ),
+        (
+            "add_evidence",
+            serde_json::json!({"items": [{"kind": "observation", "text": "Ten tickets this week about the empty start screen"}]}),
+        ),
+        ("import_evidence (again: 30 items updated)", serde_json::json!({"path": interviews})),
+        ("search_evidence", serde_json::json!({"query": "blank canvas"})),
+        (
+            "link_evidence",
+            serde_json::json!({"evidence": ["EV-1"], "target": "KR-2", "relation": "supports", "rationale": "bench"}),
+        ),
+        ("suggest_links", serde_json::json!({"id": "KR-1"})),
+        ("validate_indicator", serde_json::json!({"indicator": "IND-1"})),
+        ("score (a key result)", serde_json::json!({"subject": "KR-1", "as_of": "2026-11-23"})),
+        ("score (the cycle)", serde_json::json!({"subject": "2026-Q4", "as_of": "2026-11-23"})),
+        ("explain", serde_json::json!({"question": "why did activation slip?", "as_of": "2026-11-23"})),
+        ("report", serde_json::json!({"cycle": "2026-Q4", "as_of": "2026-11-23"})),
+        ("sync_sources", serde_json::json!({"pull": false})),
+    ];
+    println!("| tool (typical call on the example workspace) | bytes | ~tokens |");
+    println!("|---|---|---|");
+    for (label, arguments) in calls {
+        let name = label.split(' ').next().unwrap_or(label);
+        let result = server.request("tools/call", serde_json::json!({"name": name, "arguments": arguments}))?;
+        anyhow::ensure!(result["isError"] != true, "{label} failed: {result}");
+        let bytes = serde_json::to_string(&result)?.len();
+        println!("| `{label}` | {bytes} | {} |", bytes / 4);
+    }
+    server.stop()
 }
