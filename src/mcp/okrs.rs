@@ -34,9 +34,9 @@ pub struct GetOkrInput {
 impl GroundedServer {
     /// Check an objective and its key results against OKR good practice without saving
     /// anything. Returns how each key result was read (metric, baseline, target, unit,
-    /// direction, due), one finding per rule (pass/warn/fail/todo with reason, coaching
-    /// question and suggested rewrite), a strength score 0..1, and the questions no rule
-    /// can answer. Key results may be plain statements ("Raise week-1 retention from 50%
+    /// direction, due), a finding for every rule that did not pass (warn/fail/todo with
+    /// reason, coaching question and suggested rewrite; passes are counted in tally),
+    /// a strength score 0..1, and the questions no rule can answer. Key results may be plain statements ("Raise week-1 retention from 50%
     /// to 65%") or objects with explicit fields. Use it while drafting, before draft_okr.
     #[tool(
         output_schema = output::<CheckOutcome>(),
@@ -45,7 +45,10 @@ impl GroundedServer {
     )]
     async fn check_okr(&self, arguments: JsonObject) -> Result<Json<CheckOutcome>, String> {
         let draft = parse::<ObjectiveDraft>(arguments)?;
-        draft::check_okr(&self.store, draft).map(Json).map_err(failure)
+        let mut outcome = draft::check_okr(&self.store, draft).map_err(failure)?;
+        // Passing rules are counted, not listed: about half the answer, and nothing to act on.
+        outcome.report = outcome.report.without_passes();
+        Ok(Json(outcome))
     }
 
     /// Run the same checks as check_okr, then save the objective and its key results as
@@ -59,7 +62,9 @@ impl GroundedServer {
     )]
     async fn draft_okr(&self, arguments: JsonObject) -> Result<Json<Drafted>, String> {
         let draft = parse::<ObjectiveDraft>(arguments)?;
-        draft::draft_okr(&self.store, draft, &self.actor).await.map(Json).map_err(failure)
+        let mut drafted = draft::draft_okr(&self.store, draft, &self.actor).await.map_err(failure)?;
+        drafted.check.report = drafted.check.report.without_passes();
+        Ok(Json(drafted))
     }
 
     /// Change an objective (O-3) or a key result (KR-12): text, target, baseline, owner,
