@@ -96,3 +96,39 @@ fn demo_tells_the_story_end_to_end() {
         assert!(text.contains(expected), "the demo did not print {expected:?}:\n{text}");
     }
 }
+
+/// Markdown as people write it: a byte-order mark, a title heading with the cycle
+/// under it, bold fields, an owner as a bullet, notes as sub-bullets; every finding
+/// names its file and line.
+#[test]
+fn check_reads_markdown_as_people_write_it_and_points_at_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "\u{feff}# Finance team OKRs, Q4\n**Cycle:** 2026-Q4\n\n## Billing admins trust every invoice they send\n**Owner:** Ann Lee\n\n- Cut invoice disputes per month from 40 to 10\n  - counted in Zendesk, tag billing-dispute\n- Raise invoices paid on time from 70% to 90%\n\n## Support answers while customers still care\n- Owner: Sam Ortiz\n- Cut median first reply time from 9 hours to 2 hours\n- Publish 20 help articles\n";
+    let file = write(dir.path(), "okrs.md", text.as_bytes());
+    let out = grounded(&["check", &file, "--json"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+    let objectives: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let objectives = objectives.as_array().unwrap();
+    assert_eq!(objectives.len(), 2, "the title heading is not an objective");
+    assert_eq!((objectives[0]["line"].as_u64(), objectives[1]["line"].as_u64()), (Some(4), Some(11)));
+    assert_eq!(objectives[0]["key_results"].as_array().unwrap().len(), 2, "the note is not a key result");
+    for objective in objectives {
+        let findings = objective["findings"].as_array().unwrap();
+        let owner = findings.iter().find(|f| f["rule"] == "objective.one_owner").unwrap();
+        assert_eq!(owner["status"], "pass", "bold and bulleted owners are read: {owner}");
+        assert!(
+            findings
+                .iter()
+                .all(|f| f["file"].as_str().unwrap().ends_with("okrs.md") && f["line"].as_u64().unwrap() > 0)
+        );
+    }
+    let output = objectives[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "kr.outcome_not_output" && f["status"] == "fail")
+        .expect("publishing articles is an output");
+    assert_eq!(output["line"], 14);
+    let text_out = stdout(&grounded(&["check", &file]));
+    assert!(text_out.contains("okrs.md:14: FAIL kr.outcome_not_output"), "{text_out}");
+}

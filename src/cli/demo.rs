@@ -66,7 +66,7 @@ async fn demo() -> anyhow::Result<()> {
     let mut drafted = vec![];
     for draft in drafts {
         let outcome = check_okr(&store, draft.clone())?;
-        print!("{}", render::check_outcome(&outcome, false));
+        print!("{}", render::check_outcome(&outcome, false, None));
         let saved = draft_okr(&store, draft, &actor).await?;
         let krs: Vec<String> = saved.key_result_ids.iter().map(ToString::to_string).collect();
         println!("  saved as draft {} with {}", saved.objective_id, krs.join(", "));
@@ -184,7 +184,7 @@ async fn demo() -> anyhow::Result<()> {
         );
     }
     let mut out = String::new();
-    render::report(&mut out, &detail.check, false);
+    render::report(&mut out, &detail.check, false, None);
     print!("{out}");
     println!("  history:");
     for entry in &detail.history {

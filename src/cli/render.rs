@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use grounded::okr::checks::{CheckReport, CheckStatus, Finding};
+use grounded::okr::document::Located;
 use grounded::okr::draft::{CheckOutcome, KeyResultReading};
 
 fn mark(status: CheckStatus) -> &'static str {
@@ -48,8 +49,13 @@ pub fn reading(kr: &KeyResultReading) -> String {
     parts.join(", ")
 }
 
-fn finding(out: &mut String, f: &Finding) {
-    let _ = writeln!(out, "  {} {:<34} {}: {}", mark(f.status), f.rule, f.subject, f.reason);
+/// Where findings are: the file and the lines of the objective and its key results.
+pub type Place<'a> = Option<(&'a str, &'a Located)>;
+
+fn finding(out: &mut String, f: &Finding, place: Place<'_>) {
+    // file:line first, as compilers write it, so editors and CI can jump to it.
+    let at = place.map(|(file, located)| format!("{file}:{}: ", located.line_of(&f.subject))).unwrap_or_default();
+    let _ = writeln!(out, "  {at}{} {:<34} {}: {}", mark(f.status), f.rule, f.subject, f.reason);
     if let Some(q) = &f.question {
         let _ = writeln!(out, "       ask: {q}");
     }
@@ -58,7 +64,7 @@ fn finding(out: &mut String, f: &Finding) {
     }
 }
 
-pub fn report(out: &mut String, report: &CheckReport, verbose: bool) {
+pub fn report(out: &mut String, report: &CheckReport, verbose: bool, place: Place<'_>) {
     let t = &report.tally;
     let _ = writeln!(
         out,
@@ -66,20 +72,20 @@ pub fn report(out: &mut String, report: &CheckReport, verbose: bool) {
         report.strength, t.pass, t.warn, t.fail, t.todo
     );
     for f in report.findings.iter().filter(|f| verbose || f.status != CheckStatus::Pass) {
-        finding(out, f);
+        finding(out, f, place);
     }
     for q in &report.questions {
         let _ = writeln!(out, "  ? {q}");
     }
 }
 
-pub fn check_outcome(outcome: &CheckOutcome, verbose: bool) -> String {
+pub fn check_outcome(outcome: &CheckOutcome, verbose: bool, place: Place<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\nObjective: {}", outcome.objective);
     for (i, kr) in outcome.key_results.iter().enumerate() {
         let _ = writeln!(out, "  [{i}] {}\n      read as: {}", kr.statement, reading(kr));
     }
-    report(&mut out, &outcome.report, verbose);
+    report(&mut out, &outcome.report, verbose, place);
     out
 }
 

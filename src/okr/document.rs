@@ -33,6 +33,8 @@ pub fn read_document(name: &str, text: &str) -> Result<Vec<ObjectiveDraft>> {
             format!("is {} bytes; OKR documents up to {MAX_DOCUMENT_BYTES} bytes are accepted", text.len()),
         ));
     }
+    // Editors on Windows save a byte-order mark; it is not part of the first heading.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lower = name.to_ascii_lowercase();
     let drafts = if lower.ends_with(".md") || lower.ends_with(".markdown") {
         read_markdown(name, text)?
@@ -73,43 +75,152 @@ fn read_yaml(name: &str, text: &str) -> Result<Vec<ObjectiveDraft>> {
     }
 }
 
+/// Markdown as people write it: a title heading above the objectives (its fields,
+/// such as `Cycle:`, apply to every objective), `**Owner:** Ann` in bold or as a
+/// bullet, and indented sub-bullets that are notes on the key result above them.
 fn read_markdown(name: &str, text: &str) -> Result<Vec<ObjectiveDraft>> {
-    let mut drafts: Vec<ObjectiveDraft> = vec![];
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim();
+    let mut drafts: Vec<(usize, ObjectiveDraft)> = vec![];
+    // Fields written under a title heading, before any objective.
+    let mut defaults = ObjectiveDraft { objective: String::new(), ..empty() };
+    for (number, raw) in text.lines().enumerate() {
+        let line = raw.trim();
         let at = || format!("{name}: line {}", number + 1);
         if let Some(heading) = line.strip_prefix('#') {
+            let level = 1 + heading.bytes().take_while(|b| *b == b'#').count();
             let title = strip_label(heading.trim_start_matches('#').trim(), &["objective", "o"]);
-            drafts.push(ObjectiveDraft {
-                objective: title.to_string(),
-                owner: None,
-                cycle: None,
-                level: None,
-                kind: None,
-                parent: None,
-                stage: None,
-                key_results: vec![],
-            });
-        } else if let Some(item) = bullet(line) {
-            let current = drafts
-                .last_mut()
-                .ok_or_else(|| Error::invalid(at(), "a key result comes before any objective heading (# ...)"))?;
-            current.key_results.push(KeyResultDraft::Statement(strip_label(item, &["kr", "key result"]).to_string()));
-        } else if let Some((key, value)) = line.split_once(':') {
-            let Some(current) = drafts.last_mut() else { continue };
-            let value = value.trim().to_string();
-            match key.trim().to_ascii_lowercase().as_str() {
+            // A heading with no key results under it, followed by a deeper heading, was
+            // the document's title; what was written under it applies to all.
+            if let Some((previous, draft)) = drafts.last()
+                && draft.key_results.is_empty()
+                && *previous < level
+            {
+                let (_, title) = drafts.pop().expect("the last draft");
+                defaults = inherit(defaults, title);
+            }
+            drafts.push((level, ObjectiveDraft { objective: title.to_string(), ..empty() }));
+            continue;
+        }
+        let item = bullet(line);
+        let field = field_line(item.unwrap_or(line));
+        if let Some((key, value)) = field {
+            let current = match drafts.last_mut() {
+                Some((_, draft)) => draft,
+                None => &mut defaults,
+            };
+            let value = value.to_string();
+            match key.as_str() {
                 "owner" => current.owner = Some(value),
                 "cycle" => current.cycle = Some(value),
                 "stage" => current.stage = Some(value),
                 "parent" => current.parent = Some(value),
                 "level" => current.level = Some(parse_word(&at(), "level", &value)?),
                 "kind" => current.kind = Some(parse_word(&at(), "kind", &value)?),
-                _ => {}
+                _ => unreachable!("field_line returns known fields only"),
             }
+        } else if let Some(item) = item {
+            // An indented bullet under a key result is a note on it, not another one.
+            let indent = raw.len() - raw.trim_start().len();
+            let current = drafts
+                .last_mut()
+                .map(|(_, d)| d)
+                .ok_or_else(|| Error::invalid(at(), "a key result comes before any objective heading (# ...)"))?;
+            if indent >= 2 && !current.key_results.is_empty() {
+                continue;
+            }
+            current.key_results.push(KeyResultDraft::Statement(strip_label(item, &["kr", "key result"]).to_string()));
         }
     }
-    Ok(drafts)
+    Ok(drafts.into_iter().map(|(_, draft)| inherit(draft, defaults.clone())).collect())
+}
+
+fn empty() -> ObjectiveDraft {
+    ObjectiveDraft {
+        objective: String::new(),
+        owner: None,
+        cycle: None,
+        level: None,
+        kind: None,
+        parent: None,
+        stage: None,
+        key_results: vec![],
+    }
+}
+
+/// `draft` with each field it leaves empty taken from `from`.
+fn inherit(mut draft: ObjectiveDraft, from: ObjectiveDraft) -> ObjectiveDraft {
+    draft.owner = draft.owner.or(from.owner);
+    draft.cycle = draft.cycle.or(from.cycle);
+    draft.level = draft.level.or(from.level);
+    draft.kind = draft.kind.or(from.kind);
+    draft.parent = draft.parent.or(from.parent);
+    draft.stage = draft.stage.or(from.stage);
+    draft
+}
+
+/// `Owner: Ann`, `**Owner:** Ann`, `**Owner**: Ann`, `_Cycle_: 2026-Q4`: a known
+/// field's name (lowercase) and its value.
+fn field_line(line: &str) -> Option<(String, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let key = key.trim().trim_matches(['*', '_']).trim().to_ascii_lowercase();
+    let value = value.trim().trim_start_matches(['*', '_']).trim();
+    let known = ["owner", "cycle", "stage", "parent", "level", "kind"];
+    (known.contains(&key.as_str()) && !value.is_empty()).then_some((key, value))
+}
+
+/// Where an objective and its key results are written in the document, 1-based
+/// lines (0 when the text cannot be found, which a YAML flow list can cause).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Located {
+    pub objective: usize,
+    pub key_results: Vec<usize>,
+}
+
+impl Located {
+    /// The line of a finding's subject: `objective`, `key_results` or `key_results[2]`.
+    pub fn line_of(&self, subject: &str) -> usize {
+        subject
+            .strip_prefix("key_results[")
+            .and_then(|rest| rest.trim_end_matches(']').parse::<usize>().ok())
+            .and_then(|i| self.key_results.get(i).copied())
+            .filter(|line| *line > 0)
+            .unwrap_or(self.objective)
+    }
+}
+
+/// The lines `drafts` (read from `text`) came from, found by their words in order:
+/// findings can then point at file:line for editors and CI.
+pub fn locate(text: &str, drafts: &[ObjectiveDraft]) -> Vec<Located> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut cursor = 0;
+    // From where the last thing was found: the same words later belong to a later objective.
+    let mut find = |words: &str| -> usize {
+        let words = words.trim();
+        match (cursor..lines.len()).find(|i| !words.is_empty() && lines[*i].contains(words)) {
+            Some(i) => {
+                cursor = i;
+                i + 1
+            }
+            None => 0,
+        }
+    };
+    drafts
+        .iter()
+        .map(|draft| {
+            let objective = find(&draft.objective);
+            let key_results = draft
+                .key_results
+                .iter()
+                .map(|kr| {
+                    let statement = match kr {
+                        KeyResultDraft::Statement(s) => s.as_str(),
+                        KeyResultDraft::Structured(spec) => spec.statement.as_deref().unwrap_or(""),
+                    };
+                    find(statement)
+                })
+                .collect();
+            Located { objective, key_results }
+        })
+        .collect()
 }
 
 /// A one-word enum value (`team`, `aspirational`) as the YAML form would read it.
@@ -163,6 +274,30 @@ mod tests {
         assert!(
             matches!(&drafts[1].key_results[0], KeyResultDraft::Statement(s) if s == "Policy adherence from 81% to 92%")
         );
+    }
+
+    #[test]
+    fn markdown_as_people_write_it() {
+        let text = "\u{feff}# Q4 2026 OKRs\n**Cycle:** 2026-Q4\n\n## Billing admins trust every invoice they send\n**Owner:** Ann Lee\n\n- Cut invoice disputes per month from 40 to 10\n  - disputes are counted in Zendesk, tag billing-dispute\n- Raise invoices paid on time from 70% to 90%\n\n## Support answers while customers still care\n- Owner: Sam\n- Cut median first reply from 9 hours to 2 hours\n- Raise CSAT from 78% to 85%\n";
+        let drafts = read_document("okrs.md", text).unwrap();
+        assert_eq!(drafts.len(), 2, "the title is not an objective");
+        assert_eq!(drafts[0].objective, "Billing admins trust every invoice they send");
+        assert_eq!((drafts[0].owner.as_deref(), drafts[0].cycle.as_deref()), (Some("Ann Lee"), Some("2026-Q4")));
+        assert_eq!(drafts[0].key_results.len(), 2, "the sub-bullet is a note");
+        assert_eq!((drafts[1].owner.as_deref(), drafts[1].cycle.as_deref()), (Some("Sam"), Some("2026-Q4")));
+        assert_eq!(drafts[1].key_results.len(), 2, "an Owner: bullet is a field");
+    }
+
+    #[test]
+    fn findings_can_point_at_their_line() {
+        let text = "# Q4\nCycle: 2026-Q4\n## Billing admins trust every invoice\n- Cut disputes from 40 to 10\n  - a note\n- Raise paid on time from 70% to 90%\n## Support answers fast\n- Cut disputes from 40 to 10\n";
+        let drafts = read_document("okrs.md", text).unwrap();
+        let located = locate(text, &drafts);
+        assert_eq!(located[0], Located { objective: 3, key_results: vec![4, 6] });
+        assert_eq!(located[1].key_results, vec![8], "the same words later in the file belong to the later objective");
+        assert_eq!(located[0].line_of("key_results[1]"), 6);
+        assert_eq!(located[0].line_of("objective"), 3);
+        assert_eq!(located[0].line_of("key_results"), 3);
     }
 
     #[test]
