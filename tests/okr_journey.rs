@@ -274,3 +274,27 @@ async fn get_okr_answers_in_brief_unless_asked_for_everything() {
     let refused = err(&client, "get_okr", json!({"id": "O-1", "detail": "everything"})).await;
     assert!(refused.contains("detail") && refused.contains("full"), "{refused}");
 }
+
+/// The same draft sent twice is refused, naming the objective that exists; the caller
+/// can say it is intended, and an archived objective does not block its title.
+#[tokio::test]
+async fn the_same_draft_twice_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    let draft = json!({"objective": "Billing admins trust every invoice they send", "owner": "Ravi", "cycle": "2026-Q4",
+                       "key_results": ["Cut invoice disputes per month from 40 to 10", "Raise invoices paid on time from 70% to 90%"]});
+    assert_eq!(ok(&client, "draft_okr", draft.clone()).await["objective_id"], "O-1");
+    let mut respaced = draft.clone();
+    respaced["objective"] = json!("billing admins  trust every invoice they send");
+    let twice = err(&client, "draft_okr", respaced).await;
+    assert!(twice.starts_with("objective: O-1 already has this title in 2026-Q4"), "{twice}");
+    assert!(twice.contains("same_title_intended: true"), "{twice}");
+    let listed = ok(&client, "list_okrs", json!({})).await;
+    assert_eq!(listed["objectives"].as_array().unwrap().len(), 1, "nothing was saved");
+    let mut intended = draft.clone();
+    intended["same_title_intended"] = json!(true);
+    assert_eq!(ok(&client, "draft_okr", intended).await["objective_id"], "O-2");
+    let mut next_cycle = draft.clone();
+    next_cycle["cycle"] = json!("2027-Q1");
+    assert_eq!(ok(&client, "draft_okr", next_cycle).await["objective_id"], "O-3", "another cycle is another objective");
+}

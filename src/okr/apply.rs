@@ -88,7 +88,7 @@ pub async fn apply(
         let cycle = plan.cycle.clone().ok_or_else(|| {
             Error::invalid(format!("objectives[{i}].cycle"), "is needed to apply a file: objectives are matched by title and cycle; give cycle: 2026-Q4 (or one cycle for the whole file)")
         })?;
-        let title = same_words(&plan.title);
+        let title = super::same_title(&plan.title);
         if seen.contains(&(title.clone(), cycle.clone())) {
             return Err(Error::invalid(
                 format!("objectives[{i}]"),
@@ -96,7 +96,7 @@ pub async fn apply(
             ));
         }
         seen.push((title.clone(), cycle.clone()));
-        let matched = stored.iter().find(|o| o.cycle == cycle && same_words(&o.title) == title);
+        let matched = stored.iter().find(|o| o.cycle == cycle && super::same_title(&o.title) == title);
         plans.push(match matched {
             None => Plan::Create(plan, cycle),
             Some(objective) => {
@@ -177,10 +177,6 @@ fn in_document(index: usize, error: Error) -> Error {
     }
 }
 
-fn same_words(text: &str) -> String {
-    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
-}
-
 fn edits_for(store: &Store, objective: &Objective, plan: &ObjectivePlan, now: Timestamp) -> Result<Edits> {
     let mut edits = Edits::default();
     let mut wanted = objective.clone();
@@ -199,7 +195,7 @@ fn edits_for(store: &Store, objective: &Objective, plan: &ObjectivePlan, now: Ti
     }
     let mut unmatched: Vec<usize> = vec![];
     for (i, kr) in plan.key_results.iter().enumerate() {
-        match stored.iter().position(|s| same_words(&s.statement) == same_words(&kr.statement)) {
+        match stored.iter().position(|s| super::same_title(&s.statement) == super::same_title(&kr.statement)) {
             Some(found) => {
                 stored.remove(found);
             }

@@ -921,6 +921,7 @@ mod tests {
             parent: None,
             stage: None,
             key_results: key_results.iter().map(|s| KeyResultDraft::Statement(s.to_string())).collect(),
+            same_title_intended: false,
         }
         .into_plan()
         .unwrap()

@@ -143,6 +143,7 @@ fn empty() -> ObjectiveDraft {
         parent: None,
         stage: None,
         key_results: vec![],
+        same_title_intended: false,
     }
 }
 

@@ -166,6 +166,7 @@ pub fn load_keys(objective: &Objective) -> Vec<Vec<u8>> {
 /// Checks the draft and saves the objective, its key results and any new metrics
 /// as one transaction, durable before it returns.
 pub async fn draft_okr(store: &Store, draft: ObjectiveDraft, actor: &Actor) -> Result<Drafted> {
+    let intended = draft.same_title_intended;
     let plan = draft.into_plan()?;
     let cycle = plan.cycle.clone().ok_or_else(|| {
         Error::invalid(
@@ -173,13 +174,43 @@ pub async fn draft_okr(store: &Store, draft: ObjectiveDraft, actor: &Actor) -> R
             format!("is needed to save a draft; give one, such as 2026-Q4 ({})", crate::model::CYCLE_FORMS),
         )
     })?;
+
     let context = context_for(store, &plan, None)?;
     let check = outcome(&plan, &context);
+    // Last, so a draft with a wrong field hears about that first.
+    if !intended {
+        refuse_same_title(store, &plan.title, &cycle)?;
+    }
     let now = Timestamp::now();
     let (objective_id, key_result_ids, metric_ids) =
         store.transact(|tx| write_objective(tx, &plan, &cycle, actor, now))?;
     store.flush().await?;
     Ok(Drafted { objective_id, key_result_ids, metric_ids, status: Status::Draft, check })
+}
+
+/// The same draft sent twice makes two objectives nobody can tell apart: refused,
+/// naming the one that exists, unless the caller says it is intended.
+fn refuse_same_title(store: &Store, title: &str, cycle: &Cycle) -> Result<()> {
+    let wanted = super::same_title(title);
+    for objective in store.scan::<Objective>(Table::Objectives) {
+        let objective = objective?;
+        if objective.cycle == *cycle
+            && objective.status != Status::Archived
+            && super::same_title(&objective.title) == wanted
+        {
+            return Err(Error::invalid(
+                "objective",
+                format!(
+                    "{} already has this title in {} (created {}, owner {}); change that one with update_okr, or send this again with same_title_intended: true to keep both",
+                    objective.id,
+                    cycle.name(),
+                    crate::clock::day_of(objective.created_at),
+                    objective.owner.as_deref().unwrap_or("none")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A new objective's id, its key results' and their metrics', in order.
@@ -329,6 +360,8 @@ mod tests {
             parent: None,
             stage: None,
             key_results: vec![KeyResultDraft::Statement("Raise retention from 50% to 65%".into())],
+            // These tests count objectives per owner: the same title on purpose.
+            same_title_intended: true,
         }
     }
 

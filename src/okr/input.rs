@@ -46,6 +46,10 @@ pub struct ObjectiveDraft {
     /// 2 to 5 key results: plain statements ("Raise week-1 retention from 50% to 65%")
     /// or objects with a statement and explicit fields.
     pub key_results: Vec<KeyResultDraft>,
+    /// draft_okr: save it even when an objective with the same title exists in the
+    /// cycle (by default that is refused, naming the one that exists).
+    #[serde(default)]
+    pub same_title_intended: bool,
 }
 
 /// A key result given as a plain statement or with explicit fields.
@@ -360,6 +364,7 @@ impl ObjectiveDraft {
             parent: None,
             stage: None,
             key_results: vec![KeyResultDraft::Statement("Raise week-1 activation from 40% to 55%".into())],
+            same_title_intended: false,
         }
     }
 }

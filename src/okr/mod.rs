@@ -33,3 +33,8 @@ impl Actor {
         Actor(name)
     }
 }
+
+/// A title as two objectives are the same by: case and spacing aside.
+pub(crate) fn same_title(text: &str) -> String {
+    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+}

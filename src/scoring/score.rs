@@ -838,6 +838,7 @@ mod tests {
             parent: None,
             stage: None,
             key_results: krs.iter().map(|k| KeyResultDraft::Statement(k.to_string())).collect(),
+            same_title_intended: false,
         };
         run(crate::okr::draft::draft_okr(store, draft, &Actor("t".into()))).unwrap().key_result_ids
     }
