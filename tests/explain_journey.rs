@@ -85,6 +85,12 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
     assert!(evidence[0]["link"].as_str().unwrap().starts_with("LNK-"));
     assert!(evidence.iter().skip(1).any(|e| e["tier"] == "observed_in_window"));
     assert!(evidence.iter().all(|e| e["rank"].as_u64().unwrap() >= 1));
+    // Wording: who linked it is named, and a survey line does not repeat its question.
+    assert!(evidence[0]["why"].as_str().unwrap().contains(" by e2e-tester: "), "{}", evidence[0]["why"]);
+    for item in evidence.iter().filter(|e| e["tier"] == "survey_change") {
+        let (text, why) = (item["text"].as_str().unwrap(), item["why"].as_str().unwrap());
+        assert!(!why.contains(text), "the question twice: {text} / {why}");
+    }
 
     // Every statement carries ids; the narrative names the week, the indicator and the excerpt.
     for statement in answer["statements"].as_array().unwrap() {
@@ -100,6 +106,7 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
         ok(&client, "explain", json!({"question": "why did retension drop in October?", "as_of": "2026-11-23"})).await;
     assert_eq!(typo["subject"]["id"], "KR-1", "{}", typo["subject"]);
     assert_eq!(typo["window"], json!({"from": "2026-10-01", "to": "2026-10-31"}));
+    assert!(typo.to_string().contains("October 2026, named in the question"), "the month's whole name");
     assert_eq!(typo["slip"]["start_day"], "2026-10-22");
 
     // The indicator asked about by id: its own fall, a week earlier.

@@ -197,12 +197,12 @@ pub fn rank(
             if evidence.observed_at.is_some_and(|d| d > as_of) || !seen.insert(evidence.id) {
                 continue;
             }
-            let why = format!(
-                "linked to {target} as {} by {}: {}",
-                relation_name(link.relation),
-                link.author,
-                link.rationale
-            );
+            // Who linked it, when grounded knows (an unnamed process records "unknown").
+            let by = Some(link.author.trim())
+                .filter(|a| !a.is_empty() && *a != "unknown")
+                .map(|a| format!(" by {a}"))
+                .unwrap_or_default();
+            let why = format!("linked to {target} as {}{by}: {}", relation_name(link.relation), link.rationale);
             let mut item = entry(&evidence, tier, why);
             item.link = Some(link.id);
             item.relation = Some(link.relation);
@@ -347,9 +347,10 @@ fn survey_changes(store: &Store, words: &str, window: Window, as_of: Date) -> Re
             s.wave.clone().unwrap_or_else(|| wave_day(e).map(|d| d.to_string()).unwrap_or_default())
         };
         let (before_wave, after_wave) = (wave(b, before), wave(a, after));
+        // The question itself is the item's text: the reason says only what changed.
         let why = format!(
-            "\"{}\": {} {} → {} ({:+}) from {before_wave} to {after_wave}, n {} → {}; the interval excludes 0",
-            after.text, change.name, change.before, change.after, change.difference, change.n_before, change.n_after
+            "{} {} → {} ({:+}) from {before_wave} to {after_wave}, n {} → {}; the interval excludes 0",
+            change.name, change.before, change.after, change.difference, change.n_before, change.n_after
         );
         let mut item = entry(after, Tier::SurveyChange, why);
         item.change = Some(SurveyChange {

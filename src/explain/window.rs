@@ -61,7 +61,7 @@ pub fn from_words(question: &str, as_of: Date) -> Option<(Window, String)> {
             let first = Date::new(year, month, 1).ok()?;
             let since = i > 0 && matches!(tokens[i - 1], "since" | "from" | "after");
             let to = if since { as_of } else { first.checked_add(1.month()).ok()?.yesterday().ok()?.min(as_of) };
-            let how = if since { format!("since {first}") } else { format!("{} {year}", &token[..1].to_uppercase()) };
+            let how = if since { format!("since {first}") } else { first.strftime("%B %Y").to_string() };
             return Some((Window { from: first, to }, format!("{how}, named in the question")));
         }
     }
@@ -79,8 +79,11 @@ mod tests {
     #[test]
     fn months_cycles_and_dates_in_words() {
         let as_of = d("2026-11-23");
-        let (w, _) = from_words("why did retention slip in October?", as_of).unwrap();
+        let (w, why) = from_words("why did retention slip in October?", as_of).unwrap();
         assert_eq!((w.from, w.to), (d("2026-10-01"), d("2026-10-31")));
+        assert_eq!(why, "October 2026, named in the question", "the month's name, whole");
+        let (_, why) = from_words("why did it slip in sept", as_of).unwrap();
+        assert_eq!(why, "September 2026, named in the question");
         let (w, _) = from_words("what happened since oct", as_of).unwrap();
         assert_eq!((w.from, w.to), (d("2026-10-01"), as_of));
         let (w, _) = from_words("why did it drop in December", as_of).unwrap();
