@@ -109,6 +109,14 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
     assert!(typo.to_string().contains("October 2026, named in the question"), "the month's whole name");
     assert_eq!(typo["slip"]["start_day"], "2026-10-22");
 
+    // Drivers of KR-1 are its own initiatives; a sibling key result's work is not one.
+    ok(&client, "add_initiative", json!({"key_result": "KR-1", "title": "Restore the sample project", "due": "2026-10-25", "percent_complete": 40})).await;
+    ok(&client, "add_initiative", json!({"key_result": "KR-3", "title": "Rewrite the satisfaction survey", "due": "2026-10-25", "percent_complete": 40})).await;
+    let own = ok(&client, "explain", json!({"subject": "KR-1", "as_of": "2026-11-23"})).await;
+    let drivers = texts(&own["drivers"]).join("\n");
+    assert!(drivers.contains("Restore the sample project"), "{drivers}");
+    assert!(!drivers.contains("Rewrite the satisfaction survey"), "a sibling's initiative is not a driver: {drivers}");
+
     // The indicator asked about by id: its own fall, a week earlier.
     let invites = ok(&client, "explain", json!({"subject": "IND-1", "as_of": "2026-11-23"})).await;
     assert_eq!(invites["subject"]["kind"], "indicator");

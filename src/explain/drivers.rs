@@ -1,7 +1,7 @@
 //! Drivers of a slip (DOMAIN.md section 5, step 3): the leading indicators of the key
 //! result that moved before it (and whether the lead matches their expected lag),
-//! other key results on the same metric, initiatives of the objective due or stalled
-//! in the window, and the notes written on the measurements around the slip.
+//! other key results on the same metric, initiatives due or stalled in the window
+//! (the key result's own; the objective's when the subject is wider), and the notes written on the measurements around the slip.
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
@@ -219,12 +219,18 @@ fn same_metric(store: &Store, track: &Track) -> Result<Vec<Driver>> {
     Ok(out)
 }
 
-/// The objective's initiatives due in (or just before) the window, or overdue.
+/// Initiatives due in (or just before) the window, or overdue: the key result's own
+/// when the subject is a key result (a sibling's work does not drive this number),
+/// else those of every key result of the objective.
 fn initiatives(store: &Store, track: &Track, window: Window, as_of: Date) -> Result<Vec<Driver>> {
-    let Some(objective) = &track.objective else { return Ok(vec![]) };
+    let key_results = match (&track.key_result, &track.objective) {
+        (Some(kr), _) => vec![kr.id],
+        (None, Some(objective)) => objective.key_results.clone(),
+        (None, None) => return Ok(vec![]),
+    };
     let (from, to) = (start_of(window.from) - days(INITIATIVE_SLACK_DAYS), end_of(window.to));
     let mut out = vec![];
-    for kr in &objective.key_results {
+    for kr in &key_results {
         let (_, initiatives) = crate::okr::query::children(store, *kr)?;
         for initiative in initiatives {
             let Some(due) = initiative.due else { continue };
