@@ -281,6 +281,15 @@ const OUTPUT_WORDS: &[&str] = &[
 /// Things produced or done, which a KR counts when it measures output (DOMAIN.md §2).
 const OUTPUT_NOUNS: &[&str] = &[
     "interview",
+    "placement",
+    "call",
+    "case study",
+    "guide",
+    "tutorial",
+    "course",
+    "podcast",
+    "press release",
+    "event",
     "blog post",
     "post",
     "article",
@@ -667,7 +676,8 @@ fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
         .as_deref()
         .filter(|v| OUTPUT_VERBS.contains(v))
         .or_else(|| starts_with_output_verb(&kr.statement));
-    let counts_output = matches!(kr.unit, None | Some(Unit::Count));
+    // Fewer meetings or calls is not work produced: only a count going up is output.
+    let counts_output = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
     let noun = if counts_output { first_phrase_of(&metric_text(kr), OUTPUT_NOUNS) } else { None };
     let what = match (verb, noun) {
         (Some(v), _) => format!("\"{v}\" names work done"),
@@ -676,7 +686,98 @@ fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
     };
     Some(Finding::fail(RULE, format!("{what}: that is an output (an initiative), not an outcome"))
         .ask("Could you hit this without actually helping a customer? What should change for customers when it is done?")
-        .suggest("Keep it as an initiative (add_initiative) and measure the change it should cause, such as \"Raise the share of new accounts that finish a first project within 7 days from 40% to 60%\""))
+        .suggest(outcome_rewrite(kr)))
+}
+
+/// A rewrite for an output key result, built from its own words: keep the work as
+/// an initiative and measure what it is for. The numbers are left as X and Y: only
+/// the team knows today's value.
+fn outcome_rewrite(kr: &KeyResultPlan) -> String {
+    let object = work_object(&kr.statement);
+    let has = |words: &[&str]| words.iter().any(|w| has_phrase(&spaced(&object), w));
+    let outcome = if has(&[
+        "help",
+        "article",
+        "articles",
+        "guide",
+        "guides",
+        "faq",
+        "doc",
+        "docs",
+        "tutorial",
+        "tutorials",
+        "center",
+        "centre",
+    ]) {
+        format!("Raise the share of support questions answered by the {object} without a ticket from X% to Y%")
+    } else if has(&[
+        "call",
+        "calls",
+        "meeting",
+        "meetings",
+        "interview",
+        "interviews",
+        "demo",
+        "demos",
+        "visit",
+        "visits",
+    ]) {
+        format!("Raise the share of customers reached by the {object} who renew or expand from X% to Y%")
+    } else if has(&[
+        "webinar",
+        "webinars",
+        "workshop",
+        "workshops",
+        "training",
+        "course",
+        "courses",
+        "session",
+        "sessions",
+    ]) {
+        format!("Raise the share of attendees of the {object} who do what it teaches within 30 days from X% to Y%")
+    } else if has(&[
+        "post",
+        "posts",
+        "blog",
+        "video",
+        "videos",
+        "newsletter",
+        "email",
+        "emails",
+        "campaign",
+        "campaigns",
+        "placement",
+        "placements",
+        "podcast",
+        "press",
+    ]) {
+        format!("Raise the share of people reached by the {object} who sign up or reply from X% to Y%")
+    } else {
+        format!("Raise the share of customers who use the {object} every week from X% to Y%")
+    };
+    format!(
+        "Keep \"{}\" as an initiative (add_initiative) and measure what it should change for customers, such as \"{outcome}\"",
+        kr.statement
+    )
+}
+
+/// What a piece of work makes, from the statement: "Publish 20 help articles by
+/// December" → "help articles".
+fn work_object(statement: &str) -> String {
+    let cut = [" by ", " before ", " in q", " this quarter", " within "]
+        .iter()
+        .filter_map(|w| statement.to_lowercase().find(w))
+        .min()
+        .unwrap_or(statement.len());
+    let words: Vec<&str> = statement[..cut].split_whitespace().skip(1).collect();
+    let object: Vec<&str> = words
+        .into_iter()
+        .skip_while(|w| {
+            w.chars().any(|c| c.is_ascii_digit())
+                || matches!(w.to_lowercase().as_str(), "a" | "an" | "the" | "our" | "new")
+        })
+        .collect();
+    if object.is_empty() { "work".to_string() } else { object.join(" ") }
 }
 
 fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
@@ -1270,5 +1371,24 @@ mod tests {
             cases.len(),
             problems.join("\n")
         );
+    }
+
+    #[test]
+    fn an_output_rewrite_is_built_from_the_key_result_at_hand() {
+        let rewrite = |statement: &str| {
+            let plan = plan("Customers solve problems on their own", Some("Ana"), &[statement]);
+            kr_outcome_not_output(&plan.key_results[0]).and_then(|f| f.suggestion).unwrap_or_default()
+        };
+        let help = rewrite("Publish 20 help articles by December");
+        assert!(help.contains("\"Publish 20 help articles by December\" as an initiative"), "{help}");
+        assert!(help.contains("answered by the help articles without a ticket"), "{help}");
+        let calls = rewrite("Hold 20 customer calls");
+        assert!(calls.contains("reached by the customer calls who renew"), "{calls}");
+        let press = rewrite("Secure 5 press placements");
+        assert!(press.contains("press placements"), "{press}");
+        for text in [&help, &calls, &press] {
+            assert!(!text.contains("first project"), "no canned onboarding example: {text}");
+        }
+        assert_eq!(rewrite("Reduce support calls from 500 to 300"), "", "fewer calls is not output");
     }
 }

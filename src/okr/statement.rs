@@ -901,6 +901,11 @@ impl Reader {
         let (verb, verb_len) = self.leading_verb();
         self.mark(0..verb_len);
         let mut direction = verb.as_deref().and_then(verb_direction);
+        // "Hold 20 customer calls": hold with a count of things right after it is an
+        // activity to do 20 times, not a level to keep.
+        if verb.as_deref() == Some("hold") && self.number_at(verb_len).is_some_and(|n| n.unit.is_none()) {
+            direction = Some(Direction::Increase);
+        }
 
         let mut baseline = None;
         let mut target = None;
@@ -1189,6 +1194,14 @@ fn verb_direction(verb: &str) -> Option<Direction> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hold_with_a_count_is_an_activity_and_hold_at_a_level_is_maintain() {
+        let calls = parse_statement("Hold 20 customer calls");
+        assert_eq!((calls.direction, calls.target), (Some(Direction::Increase), Some(20.0)));
+        let level = parse_statement("Hold uptime at or above 99.9%");
+        assert_eq!(level.direction, Some(Direction::Maintain));
+    }
 
     #[test]
     fn a_moved_number_is_rewritten_where_it_is_written() {
