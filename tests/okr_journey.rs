@@ -298,3 +298,35 @@ async fn the_same_draft_twice_is_caught() {
     next_cycle["cycle"] = json!("2027-Q1");
     assert_eq!(ok(&client, "draft_okr", next_cycle).await["objective_id"], "O-3", "another cycle is another objective");
 }
+
+/// Rewrites fit the key result at hand: a success rate whose numbers fall keeps its
+/// verb and asks for the numbers; an output's rewrite names the work it was given.
+#[tokio::test]
+async fn rewrites_are_built_from_the_key_result_at_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    let check = ok(
+        &client,
+        "check_okr",
+        json!({"objective": "Customers find answers without waiting for us", "owner": "Ana", "cycle": "2026-Q4",
+               "key_results": ["Increase payment success rate from 97% to 95%", "Publish 20 help-center articles", "Hold 20 customer calls"]}),
+    )
+    .await;
+    let finding = |rule: &str, subject: &str| {
+        check["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule && f["subject"] == subject)
+            .cloned()
+            .unwrap()
+    };
+    let direction = finding("kr.direction_consistent", "key_results[0]");
+    let fix = direction["suggestion"].as_str().unwrap();
+    assert!(fix.starts_with("Raise payment success rate from 97%") && !fix.contains("Reduce"), "{fix}");
+    let articles = finding("kr.outcome_not_output", "key_results[1]");
+    let rewrite = articles["suggestion"].as_str().unwrap();
+    assert!(rewrite.contains("help-center articles") && !rewrite.contains("first project"), "{rewrite}");
+    assert_eq!(check["key_results"][2]["direction"], "increase", "hold 20 calls is an activity, not maintain");
+    assert_eq!(finding("kr.outcome_not_output", "key_results[2]")["status"], "fail");
+}

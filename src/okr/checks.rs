@@ -795,7 +795,7 @@ fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
 }
 
 fn kr_direction_consistent(kr: &KeyResultPlan) -> Option<Finding> {
-    const RULE: &str = "kr.direction_consistent";
+    const RULE: &str = RULE_DIRECTION;
     let (baseline, target) = (kr.baseline, kr.target);
     let metric = kr.metric_name.clone().unwrap_or_else(|| "the metric".into());
     if let (Some(b), Some(t)) = (baseline, target) {
@@ -805,34 +805,13 @@ fn kr_direction_consistent(kr: &KeyResultPlan) -> Option<Finding> {
                     .ask("Is this a number to keep (a maintain key result) or to move?"),
             );
         }
-        match kr.direction {
-            Some(Direction::Increase) if t < b => {
-                return Some(
-                    Finding::fail(
-                        RULE,
-                        format!("says increase, but the target {} is below the baseline {}", fmt_num(t), fmt_num(b)),
-                    )
-                    .suggest(format!(
-                        "Reduce {metric} from {} to {}",
-                        with_unit(b, kr.unit.as_ref()),
-                        with_unit(t, kr.unit.as_ref())
-                    )),
-                );
-            }
-            Some(Direction::Decrease) if t > b => {
-                return Some(
-                    Finding::fail(
-                        RULE,
-                        format!("says decrease, but the target {} is above the baseline {}", fmt_num(t), fmt_num(b)),
-                    )
-                    .suggest(format!(
-                        "Raise {metric} from {} to {}",
-                        with_unit(b, kr.unit.as_ref()),
-                        with_unit(t, kr.unit.as_ref())
-                    )),
-                );
-            }
-            _ => {}
+        let disagree = match kr.direction {
+            Some(Direction::Increase) => t < b,
+            Some(Direction::Decrease) => t > b,
+            _ => false,
+        };
+        if disagree {
+            return Some(direction_mismatch(kr, &metric, b, t));
         }
     }
     if kr.unit == Some(Unit::Percent)
@@ -856,6 +835,111 @@ fn kr_direction_consistent(kr: &KeyResultPlan) -> Option<Finding> {
     }
     Some(Finding::pass(RULE, "direction and numbers agree"))
 }
+
+/// Metric words for which more is better, and for which less is: they decide which
+/// part of a key result whose verb and numbers disagree is the likely mistake.
+const BETTER_HIGHER: &[&str] = &[
+    "success",
+    "retention",
+    "satisfaction",
+    "csat",
+    "nps",
+    "conversion",
+    "activation",
+    "adoption",
+    "accuracy",
+    "adherence",
+    "uptime",
+    "availability",
+    "resolution",
+    "engagement",
+    "revenue",
+    "arr",
+    "mrr",
+];
+const BETTER_LOWER: &[&str] = &[
+    "churn",
+    "error",
+    "errors",
+    "failure",
+    "failures",
+    "latency",
+    "time",
+    "cost",
+    "costs",
+    "defect",
+    "defects",
+    "complaint",
+    "complaints",
+    "dispute",
+    "disputes",
+    "bug",
+    "bugs",
+    "incident",
+    "incidents",
+    "refund",
+    "refunds",
+    "backlog",
+    "wait",
+    "downtime",
+    "abandonment",
+    "misses",
+];
+
+/// The verb says one way and the numbers the other. Which is wrong depends on which
+/// way the metric is good: "Increase payment success rate from 97% to 95%" has its
+/// numbers wrong, not its verb. When the metric's words do not say, both readings
+/// are offered and the question asks.
+fn direction_mismatch(kr: &KeyResultPlan, metric: &str, b: f64, t: f64) -> Finding {
+    let (b_text, t_text) = (with_unit(b, kr.unit.as_ref()), with_unit(t, kr.unit.as_ref()));
+    let says = if kr.direction == Some(Direction::Increase) { "increase" } else { "decrease" };
+    let side = if t < b { "below" } else { "above" };
+    let better_higher = first_phrase_of(metric, BETTER_HIGHER).is_some();
+    let better_lower = first_phrase_of(metric, BETTER_LOWER).is_some();
+    let verb_right = match kr.direction {
+        Some(Direction::Increase) => better_higher && !better_lower,
+        _ => better_lower && !better_higher,
+    };
+    let verb_wrong = match kr.direction {
+        Some(Direction::Increase) => better_lower && !better_higher,
+        _ => better_higher && !better_lower,
+    };
+    let reason = format!("says {says}, but the target {} is {side} the baseline {}", fmt_num(t), fmt_num(b));
+    let (keep_verb, flip_verb) =
+        if kr.direction == Some(Direction::Increase) { ("Raise", "Reduce") } else { ("Reduce", "Raise") };
+    let numbers_fixed =
+        format!("{keep_verb} {metric} from {b_text} to <a target {} {b_text}>", if t < b { "above" } else { "below" });
+    let verb_fixed = format!("{flip_verb} {metric} from {b_text} to {t_text}");
+    if verb_right {
+        Finding::fail(
+            RULE_DIRECTION,
+            format!(
+                "{reason}; more {metric} is {}, so the numbers look wrong",
+                if kr.direction == Some(Direction::Increase) { "better" } else { "worse" }
+            ),
+        )
+        .ask(format!(
+            "Is {b_text} today's value? Then the target must be {} it. Or were the two numbers swapped?",
+            if t < b { "above" } else { "below" }
+        ))
+        .suggest(numbers_fixed)
+    } else if verb_wrong {
+        Finding::fail(
+            RULE_DIRECTION,
+            format!(
+                "{reason}; less {metric} is {}, so the verb looks wrong",
+                if kr.direction == Some(Direction::Increase) { "better" } else { "worse" }
+            ),
+        )
+        .suggest(verb_fixed)
+    } else {
+        Finding::fail(RULE_DIRECTION, reason)
+            .ask(format!("Which is wrong: the verb, or the numbers? Is a higher {metric} better or worse?"))
+            .suggest(format!("If the numbers are right: \"{verb_fixed}\"; if the verb is: \"{numbers_fixed}\""))
+    }
+}
+
+const RULE_DIRECTION: &str = "kr.direction_consistent";
 
 fn kr_time_bound(kr: &KeyResultPlan, plan: &ObjectivePlan) -> Option<Finding> {
     const RULE: &str = "kr.time_bound";
@@ -1390,5 +1474,24 @@ mod tests {
             assert!(!text.contains("first project"), "no canned onboarding example: {text}");
         }
         assert_eq!(rewrite("Reduce support calls from 500 to 300"), "", "fewer calls is not output");
+    }
+
+    #[test]
+    fn a_verb_and_numbers_that_disagree_are_fixed_the_way_the_metric_is_good() {
+        let finding = |statement: &str| {
+            let plan = plan("Payments go through the first time", Some("Ana"), &[statement]);
+            kr_direction_consistent(&plan.key_results[0]).unwrap()
+        };
+        let success = finding("Increase payment success rate from 97% to 95%");
+        assert_eq!(success.status, CheckStatus::Fail);
+        assert!(success.reason.contains("the numbers look wrong"), "{}", success.reason);
+        let fix = success.suggestion.unwrap();
+        assert!(fix.starts_with("Raise payment success rate from 97% to <a target above 97%>"), "{fix}");
+        assert!(!fix.contains("Reduce"), "{fix}");
+        let churn = finding("Increase monthly churn from 5% to 3%");
+        assert!(churn.reason.contains("the verb looks wrong"), "{}", churn.reason);
+        assert_eq!(churn.suggestion.as_deref(), Some("Reduce monthly churn from 5% to 3%"));
+        let unknown = finding("Increase widget throughput from 40 to 30");
+        assert!(unknown.question.unwrap().contains("Which is wrong"));
     }
 }
