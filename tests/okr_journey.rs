@@ -329,4 +329,19 @@ async fn rewrites_are_built_from_the_key_result_at_hand() {
     assert!(rewrite.contains("help-center articles") && !rewrite.contains("first project"), "{rewrite}");
     assert_eq!(check["key_results"][2]["direction"], "increase", "hold 20 calls is an activity, not maintain");
     assert_eq!(finding("kr.outcome_not_output", "key_results[2]")["status"], "fail");
+
+    // A verb and a product area is a theme: it names nobody and no change.
+    for theme in ["Improve onboarding", "Make billing great"] {
+        let check = ok(
+            &client,
+            "check_okr",
+            json!({"objective": theme, "owner": "Ana", "cycle": "2026-Q4",
+                   "key_results": ["Raise week-1 retention from 50% to 65%", "Cut invoice disputes per month from 40 to 10"]}),
+        )
+        .await;
+        assert!(
+            rules_with(&check, "fail", Some("objective")).contains(&"objective.names_who_benefits".to_string()),
+            "{theme}"
+        );
+    }
 }

@@ -109,6 +109,7 @@ pub const STALE_AFTER_DAYS: i32 = 180;
 pub fn check(plan: &ObjectivePlan, context: &CheckContext) -> CheckReport {
     let mut findings = vec![
         objective_outcome_not_output(plan),
+        objective_names_who_benefits(plan),
         objective_no_metric(plan),
         objective_plain_language(plan),
         objective_one_owner(plan),
@@ -465,13 +466,162 @@ fn objective_outcome_not_output(plan: &ObjectivePlan) -> Finding {
     if let Some(verb) = starts_with_output_verb(&plan.title) {
         return Finding::fail(RULE, format!("starts with \"{verb}\": it names a deliverable, not a changed state for customers or the business"))
             .ask("When this is done, what will be different for customers or the business? That difference is the objective.")
-            .suggest(format!("Move \"{}\" to an initiative and state the outcome it serves, such as \"New customers reach lasting value in their first week\"", plan.title));
+            .suggest(format!(
+                "Move \"{}\" to an initiative and state the change it should cause, as \"<who> <can now do what>\": such as \"Customers get what they need from the {} without asking us\"",
+                plan.title,
+                work_object(&plan.title)
+            ));
     }
     if let Some(word) = first_phrase_of(&plan.title, OUTPUT_WORDS) {
         return Finding::warn(RULE, format!("uses output language (\"{word}\"); an objective states an outcome"))
             .ask("Could this be achieved without the thing being delivered? Describe the change it should cause.");
     }
     Finding::pass(RULE, "states an outcome, not a deliverable")
+}
+
+/// Who an objective is for: people, in the words teams use for them.
+const WHO_WORDS: &[&str] = &[
+    "customer",
+    "customers",
+    "user",
+    "users",
+    "admin",
+    "admins",
+    "administrator",
+    "administrators",
+    "buyer",
+    "buyers",
+    "member",
+    "members",
+    "team",
+    "teams",
+    "people",
+    "account",
+    "accounts",
+    "client",
+    "clients",
+    "patient",
+    "patients",
+    "student",
+    "students",
+    "developer",
+    "developers",
+    "merchant",
+    "merchants",
+    "shopper",
+    "shoppers",
+    "seller",
+    "sellers",
+    "partner",
+    "partners",
+    "agent",
+    "agents",
+    "manager",
+    "managers",
+    "employee",
+    "employees",
+    "staff",
+    "visitor",
+    "visitors",
+    "subscriber",
+    "subscribers",
+    "reader",
+    "readers",
+    "owner",
+    "owners",
+    "engineer",
+    "engineers",
+    "everyone",
+    "guest",
+    "guests",
+    "trial",
+    "trials",
+    "signup",
+    "signups",
+    "newcomer",
+    "newcomers",
+    "hire",
+    "hires",
+    "investor",
+    "investors",
+    "donor",
+    "donors",
+    "creator",
+    "creators",
+    "driver",
+    "drivers",
+    "rider",
+    "riders",
+    "traveller",
+    "travellers",
+    "traveler",
+    "travelers",
+    "host",
+    "hosts",
+];
+/// Verbs that, with a product area, make a theme ("Improve onboarding").
+const THEME_VERBS: &[&str] = &[
+    "improve",
+    "make",
+    "enhance",
+    "optimize",
+    "optimise",
+    "boost",
+    "better",
+    "fix",
+    "streamline",
+    "revamp",
+    "modernize",
+    "modernise",
+    "grow",
+    "strengthen",
+    "upgrade",
+    "elevate",
+    "transform",
+];
+/// Words that say nothing of what changes ("Make billing great").
+const EMPTY_PRAISE: &[&str] = &[
+    "great",
+    "better",
+    "best",
+    "awesome",
+    "amazing",
+    "excellent",
+    "world-class",
+    "smooth",
+    "smoother",
+    "seamless",
+    "easy",
+    "easier",
+    "simple",
+    "simpler",
+    "good",
+    "delightful",
+];
+
+fn objective_names_who_benefits(plan: &ObjectivePlan) -> Finding {
+    const RULE: &str = "objective.names_who_benefits";
+    if let Some(who) = first_phrase_of(&plan.title, WHO_WORDS) {
+        return Finding::pass(RULE, format!("names who benefits ({who})"));
+    }
+    let w = words(&plan.title);
+    let area: Vec<&str> = w
+        .iter()
+        .skip(1)
+        .map(String::as_str)
+        .filter(|w| !EMPTY_PRAISE.contains(w) && !matches!(*w, "the" | "our" | "a" | "an"))
+        .collect();
+    let area = if area.is_empty() { "it".to_string() } else { area.join(" ") };
+    if w.first().is_some_and(|v| THEME_VERBS.contains(&v.as_str())) && w.len() <= 5 {
+        return Finding::fail(
+            RULE,
+            format!("\"{}\" is a theme (a verb and a product area): it says neither who benefits nor what changes for them", plan.title),
+        )
+        .ask(format!("Who is better off when {area} is done right, and what can they do then that they cannot today?"))
+        .suggest(format!("Name the people and the change, as \"<who> <can now do what> with {area}\": such as \"Customers <do what> with {area} without <today's problem>\""));
+    }
+    Finding::warn(RULE, "does not say who benefits (customers, admins, a team, ...)")
+        .ask("Whose life or work is different when this objective is met?")
 }
 
 fn objective_no_metric(plan: &ObjectivePlan) -> Finding {
@@ -1493,5 +1643,18 @@ mod tests {
         assert_eq!(churn.suggestion.as_deref(), Some("Reduce monthly churn from 5% to 3%"));
         let unknown = finding("Increase widget throughput from 40 to 30");
         assert!(unknown.question.unwrap().contains("Which is wrong"));
+    }
+
+    #[test]
+    fn a_verb_and_a_product_area_is_a_theme_not_an_objective() {
+        let rule = "objective.names_who_benefits";
+        assert_eq!(objective_status("Improve onboarding", rule), CheckStatus::Fail);
+        assert_eq!(objective_status("Make billing great", rule), CheckStatus::Fail);
+        assert_eq!(objective_status("Billing admins trust every invoice they send", rule), CheckStatus::Pass);
+        assert_eq!(objective_status("Payments go through the first time", rule), CheckStatus::Warn);
+        let report = check(&plan("Make billing great", Some("Ana"), GOOD_KRS), &CheckContext::default());
+        let finding = report.findings.iter().find(|f| f.rule == rule).unwrap();
+        assert!(finding.suggestion.as_deref().unwrap().contains("with billing without"), "{:?}", finding.suggestion);
+        assert!(!finding.suggestion.as_deref().unwrap().contains("great"));
     }
 }
