@@ -11,14 +11,7 @@ use grounded::store::Store;
 use super::render;
 
 pub fn run(file: &Path, json: bool, verbose: bool) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-            file.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })?;
+    let text = super::read_text(file)?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let drafts = read_document(&name, &text)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

@@ -154,6 +154,18 @@ pub fn in_terminal_words(text: &str) -> String {
     })
 }
 
+/// An OKR file's text, named FILE in what goes wrong.
+pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("FILE: cannot read {}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "FILE: {} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 /// What every table import takes: the sheet of a spreadsheet, and how its dates are written.
 #[derive(clap::Args, Default)]
 pub struct TableArgs {

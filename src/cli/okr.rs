@@ -102,15 +102,7 @@ fn read_file(path: &Path, name: &str) -> anyhow::Result<Vec<grounded::okr::input
         Some(cwd) => cwd.join(path),
         None => path.to_path_buf(),
     };
-    let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("FILE: cannot read {}: {e}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "FILE: {} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    Ok(read_document(name, &text)?)
+    Ok(read_document(name, &super::read_text(&path)?)?)
 }
 
 /// The core names a draft's fields by their place (`objectives[1].cycle`); in a
