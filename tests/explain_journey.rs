@@ -96,7 +96,16 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
     for statement in answer["statements"].as_array().unwrap() {
         assert!(!statement["cites"].as_array().unwrap().is_empty(), "{statement}");
     }
+    // The conclusion first: what fell, when, by how much with its interval, the
+    // driver, whether it recovered, and where the key result stands.
+    let headline = answer["headline"].as_str().unwrap();
+    for needle in
+        ["(KR-1) fell -", "95% interval", "week of 2026-10-22", "IND-1, which fell first, 7 days before", "KR-1 is "]
+    {
+        assert!(headline.contains(needle), "{needle} missing from the headline: {headline}");
+    }
     let narrative = answer["narrative"].as_str().unwrap();
+    assert!(narrative.starts_with(&format!("**In short.** {headline}")), "{narrative}");
     for needle in ["2026-10-22", "IND-1", linked[0].as_str(), "release 4.12"] {
         assert!(narrative.contains(needle), "{needle} missing from:\n{narrative}");
     }
@@ -146,6 +155,11 @@ async fn a_flat_metric_did_not_slip_and_unknown_words_list_what_can_be_asked() {
     let empty = ok(&client, "explain", json!({"subject": "KR-1", "as_of": "2026-11-23"})).await;
     assert_eq!(empty["slipped"], false);
     assert!(empty.get("slip").is_none());
+    assert!(
+        empty["headline"].as_str().unwrap().contains("has no measurements to judge a slip by"),
+        "{}",
+        empty["headline"]
+    );
     assert!(texts(&empty["gaps"]).iter().any(|g| g.contains("has no measurements at all")), "{}", empty["gaps"]);
     assert!(empty.get("drivers").is_none() && empty.get("evidence").is_none());
 
@@ -168,6 +182,8 @@ async fn a_flat_metric_did_not_slip_and_unknown_words_list_what_can_be_asked() {
     assert_eq!(answer["subject"]["id"], "KR-1");
     assert_eq!(answer["slipped"], false);
     assert!(answer["narrative"].as_str().unwrap().contains("Nothing slipped"), "{}", answer["narrative"]);
+    let headline = answer["headline"].as_str().unwrap();
+    assert!(headline.contains("did not slip beyond noise") && headline.contains("KR-1 is "), "{headline}");
     assert!(answer.get("drivers").is_none(), "no drivers for a slip that did not happen");
 
     // A window with no data says where the data is.

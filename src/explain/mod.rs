@@ -129,6 +129,10 @@ pub struct Statement {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Explanation {
+    /// The conclusion in one sentence, as an analyst would open with it: what fell,
+    /// when, by how much (with its interval), the likely driver, whether it has
+    /// recovered, and where the key result stands against its pace.
+    pub headline: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     pub as_of: Date,
@@ -242,6 +246,7 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
     };
 
     let mut answer = Explanation {
+        headline: String::new(),
         question: question.clone(),
         as_of,
         resolved: Resolved::Found,

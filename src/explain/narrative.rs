@@ -61,6 +61,7 @@ pub fn finish(mut answer: Explanation) -> Explanation {
     answer.statements.push(Statement { text: statement.clone(), cites });
     answer.gaps.push(Gap { missing, next_step: next.clone(), cites: vec![] });
     answer.next_step = Some(next.clone());
+    answer.headline = format!("{}.", capitalized(&statement));
     let heading = match answer.resolved {
         Resolved::Unknown if !answer.candidates.is_empty() => "It can explain:",
         _ => "Candidates:",
@@ -264,6 +265,77 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
         let _ = writeln!(text, "**Next research step:** {next}.");
     }
     answer.statements = statements;
-    answer.narrative = text.trim_end().to_string();
+    answer.headline = headline(store, &answer, track)?;
+    answer.narrative = format!("**In short.** {}\n\n{}", answer.headline, text.trim_end());
     Ok(answer)
+}
+
+/// The conclusion first: built only from what the steps found.
+fn headline(store: &Store, answer: &Explanation, track: &Track) -> Result<String> {
+    let name = match &track.key_result {
+        Some(kr) => format!("{} ({})", track.metric.name, kr.id),
+        None => format!("{} ({})", track.metric.name, track.metric.id),
+    };
+    let mut sentence = match &answer.slip {
+        Some(slip) if answer.slipped => {
+            let m = &slip.movement;
+            let interval = m
+                .interval
+                .map(|iv| format!(" (95% interval {} to {})", signed(iv.low), signed(iv.high)))
+                .unwrap_or_default();
+            let recovery = match m.recovered_at {
+                Some(at) => format!("it was back at its earlier level by {}", day_of(at)),
+                None => "it has not recovered since".into(),
+            };
+            format!(
+                "{name} fell {}{interval} in the week of {}, from about {} to {}; {}; {recovery}",
+                signed(m.change),
+                slip.start_day,
+                num(m.level_before),
+                num(m.level_after),
+                likely_driver(answer)
+            )
+        }
+        Some(_) | None => match &answer.window {
+            Some(window) if answer.slip.is_some() => {
+                format!("{name} did not slip beyond noise between {} and {}", window.from, window.to)
+            }
+            _ => format!("{name} has no measurements to judge a slip by"),
+        },
+    };
+    // Where the key result stands now, slip or not: a flat number can still be behind.
+    if let (Some(kr), Some(objective)) = (&track.key_result, &track.objective) {
+        let options = crate::scoring::score::ScoreOptions {
+            as_of: answer.as_of,
+            check_in_days: crate::scoring::score::DEFAULT_CHECK_IN_DAYS,
+        };
+        let score = crate::scoring::score::score_key_result(store, objective, kr, options)?;
+        if let Some(progress) = score.progress {
+            let _ = write!(
+                sentence,
+                "; {} is {} ({:.0}% of the way, {:.0}% expected by now)",
+                kr.id,
+                score.status.name().replace('_', " "),
+                progress * 100.0,
+                score.expected * 100.0
+            );
+        }
+    }
+    sentence.push('.');
+    Ok(sentence)
+}
+
+/// The driver the data points to first: a leading indicator that fell before the
+/// slip, else research linked as explaining it; said plainly when there is none.
+fn likely_driver(answer: &Explanation) -> String {
+    if let Some(d) =
+        answer.drivers.iter().find(|d| d.kind == DriverKind::LeadingIndicator && d.moved_first == Some(true))
+    {
+        let lead = d.lead_days.map(|days| format!(", {days} days before")).unwrap_or_default();
+        return format!("the most likely driver is {}, which fell first{lead}", d.id);
+    }
+    if let Some(e) = answer.evidence.iter().find(|e| e.tier == super::ranking::Tier::LinkedExplains) {
+        return format!("no indicator moved first; {} is linked as explaining it", e.id);
+    }
+    "no indicator moved first and no research is linked as explaining it".into()
 }
