@@ -104,6 +104,10 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
     {
         assert!(headline.contains(needle), "{needle} missing from the headline: {headline}");
     }
+    // The next step is built from this case: its metric and the week it slipped.
+    let next = answer["next_step"].as_str().unwrap();
+    assert!(next.contains("week-1 to month-3 retention") && next.contains("2026-10-22"), "{next}");
+    assert!(!next.contains("signed up"), "no canned onboarding step: {next}");
     let narrative = answer["narrative"].as_str().unwrap();
     assert!(narrative.starts_with(&format!("**In short.** {headline}")), "{narrative}");
     for needle in ["2026-10-22", "IND-1", linked[0].as_str(), "release 4.12"] {

@@ -256,11 +256,15 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
         }
         text.push('\n');
     }
-    answer.next_step = answer.gaps.first().map(|g| g.next_step.clone()).or_else(|| {
-        answer.slipped.then(|| {
-            "check the explanation with the people it is about: five short interviews with accounts from the weeks of the slip".to_string()
-        })
-    });
+    answer.next_step = match answer.gaps.first() {
+        Some(gap) => Some(gap.next_step.clone()),
+        None => match (&answer.slip, answer.slipped) {
+            (Some(slip), true) => {
+                Some(super::ranking::interview_step(store, &track.metric.name, &answer.evidence, slip.start_day)?)
+            }
+            _ => None,
+        },
+    };
     if let Some(next) = &answer.next_step {
         let _ = writeln!(text, "**Next research step:** {next}.");
     }

@@ -260,9 +260,7 @@ pub fn rank(
         if !talked {
             gaps.push(Gap {
                 missing: format!("no interviews matching the subject were observed since the slip began ({since})"),
-                next_step: format!(
-                    "talk to five accounts that signed up since {since} and stalled: ask what they tried and where they stopped"
-                ),
+                next_step: interview_step(store, &primary.metric.name, &evidence, since)?,
                 cites: vec![],
             });
         }
@@ -272,7 +270,11 @@ pub fn rank(
     if changes.is_empty() && slip.is_some() {
         gaps.push(Gap {
             missing: "no survey question matching the subject changed beyond noise between waves around the window".into(),
-            next_step: "if a survey runs, compare a wave after the slip with the one before it (the change is real only when its interval excludes 0)".into(),
+            next_step: format!(
+                "if a survey asks about {}, compare its wave after {} with the one before (the change is real only when its interval excludes 0)",
+                primary.metric.name,
+                slip.map(|s| s.start_day).unwrap_or(window.from)
+            ),
             cites: vec![],
         });
     }
@@ -305,6 +307,37 @@ fn bold_words(snippet: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The interviews that would test an explanation, built from the case: who (the
+/// segment most of the research about it comes from), which metric, since when, and
+/// the study to re-run when the research came from one.
+pub(super) fn interview_step(store: &Store, metric: &str, evidence: &[RankedEvidence], since: Date) -> Result<String> {
+    // Research linked as explaining the move says most about who it happened to.
+    let mut segments: Vec<(&str, usize)> = vec![];
+    for e in evidence {
+        let Some(segment) = e.segment.as_deref() else { continue };
+        let weight = if e.tier == Tier::LinkedExplains { 3 } else { 1 };
+        match segments.iter_mut().find(|(s, _)| *s == segment) {
+            Some((_, n)) => *n += weight,
+            None => segments.push((segment, weight)),
+        }
+    }
+    segments.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let who = segments.first().map(|(s, _)| format!("{s} customers")).unwrap_or_else(|| "customers".into());
+    let mut study = None;
+    for e in evidence {
+        if let Some(id) = store.get::<Evidence>(Table::Evidence, &e.id.key())?.and_then(|e| e.study)
+            && let Some(found) = store.get::<crate::model::Study>(Table::Studies, &id.key())?
+        {
+            study = Some(found);
+            break;
+        }
+    }
+    let rerun = study.map(|s| format!(", or re-run \"{}\" ({}) with them", s.name, s.id)).unwrap_or_default();
+    Ok(format!(
+        "interview five {who} whose {metric} slipped since {since}: ask what changed for them around {since} and what they did instead{rerun}"
+    ))
 }
 
 /// Survey questions matching the subject whose score changed between consecutive
