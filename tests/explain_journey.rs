@@ -346,3 +346,59 @@ async fn the_report_chart_prompts_and_completions_reach_a_client() {
     assert_eq!(done.values, ["O-1"]);
     client.cancel().await.unwrap();
 }
+
+/// Two key results share the asked word: the one that really fell is the answer, and
+/// the other is named as also matching; when both fell, the answer asks which.
+#[tokio::test]
+async fn of_two_near_equal_subjects_the_one_that_slipped_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = connect(dir.path()).await;
+    ok(
+        &client,
+        "draft_okr",
+        json!({"objective": "Visitors who try the product become paying customers", "owner": "Lena", "cycle": "2026-Q4",
+               "key_results": ["Raise signup conversion rate from 20% to 30%", "Raise signup email clicks per week from 150 to 250"]}),
+    )
+    .await;
+    let days = [
+        "2026-10-01",
+        "2026-10-08",
+        "2026-10-15",
+        "2026-10-22",
+        "2026-10-29",
+        "2026-11-05",
+        "2026-11-12",
+        "2026-11-19",
+    ];
+    let flat = [25.0, 25.2, 24.9, 25.1, 25.0, 25.1, 24.9, 25.0];
+    let fell = [200.0, 205.0, 198.0, 202.0, 199.0, 121.0, 118.0, 120.0];
+    let values = |metric: &str, series: &[f64], n: Option<u64>| -> Vec<serde_json::Value> {
+        days.iter().zip(series).map(|(d, v)| json!({"metric": metric, "at": d, "value": v, "n": n})).collect()
+    };
+    let mut all = values("KR-1", &flat, Some(2000));
+    all.extend(values("KR-2", &fell, None));
+    ok(&client, "record_measurements", json!({"measurements": all, "insist": true})).await;
+
+    let answer = ok(&client, "explain", json!({"question": "why did signup slip?", "as_of": "2026-11-23"})).await;
+    assert_eq!(answer["resolved"], "found", "{answer}");
+    assert_eq!(answer["subject"]["id"], "KR-2", "the one that fell: {}", answer["subject"]);
+    assert_eq!(answer["slipped"], true);
+    assert!(
+        texts(&answer["candidates"]).iter().any(|c| c.contains("KR-1")),
+        "the flat one is named: {}",
+        answer["candidates"]
+    );
+    assert!(answer["narrative"].as_str().unwrap().contains("also matches KR-1"), "{}", answer["narrative"]);
+
+    // Both fall: nothing tells them apart, so the answer asks.
+    let mut second = values("KR-1", &[25.0, 25.1, 25.0, 24.9, 25.0, 19.0, 18.5, 18.8], Some(2000));
+    for value in &mut second {
+        value["at"] = json!(format!("{}T12:00:00Z", value["at"].as_str().unwrap()));
+    }
+    ok(&client, "delete_measurements", json!({"metric": "KR-1", "from": "2026-10-01", "to": "2026-11-30", "reason": "replaced by the corrected export"})).await;
+    ok(&client, "record_measurements", json!({"measurements": second, "insist": true})).await;
+    let both = ok(&client, "explain", json!({"question": "why did signup slip?", "as_of": "2026-11-23"})).await;
+    assert_eq!(both["resolved"], "ambiguous", "{}", both["subject"]);
+    let ids: Vec<String> = texts(&both["candidates"]);
+    assert!(ids.iter().any(|c| c.contains("KR-1")) && ids.iter().any(|c| c.contains("KR-2")), "{ids:?}");
+}

@@ -140,8 +140,9 @@ pub struct Explanation {
     /// What the answer is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<Candidate>,
-    /// Other readings of the question (ambiguous), the nearest names (not English), or
-    /// what can be asked about (unknown).
+    /// Other readings of the question (ambiguous), the nearest names (not English),
+    /// what can be asked about (unknown), or, with an answer, the other names the
+    /// words matched about as well (the answer is about the one that slipped).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<Candidate>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -272,6 +273,63 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
         Some(found) => Resolution::Found(found),
         None => vocabulary.insert(Vocabulary::current(store)?).resolve(&text, !foreign),
     };
+    // Among names the words match about equally, the one that really slipped is the
+    // one being asked about; never a confident answer on a flat metric while a near
+    // match fell (DOMAIN.md section 5, step 1).
+    let mut also_matched: Vec<Candidate> = vec![];
+    let resolution = match (&vocabulary, resolution) {
+        (Some(words), Resolution::Found(best)) if !foreign => {
+            let near: Vec<Candidate> = words
+                .candidates(&text, true)
+                .into_iter()
+                .filter(|c| c.id != best.id && c.score >= NEAR_MATCH * best.score)
+                .collect();
+            // A stage and its own key results are one subject, not two readings.
+            let best_metrics = metrics_of(store, &best, as_of)?;
+            let mut distinct = vec![];
+            for candidate in near {
+                let theirs = metrics_of(store, &candidate, as_of)?;
+                if !theirs.is_subset(&best_metrics) && !best_metrics.is_subset(&theirs) {
+                    distinct.push(candidate);
+                }
+            }
+            let best_fell = !distinct.is_empty() && slipped_in(store, &best, question.as_deref(), from, to, as_of)?;
+            let mut fell = vec![];
+            for candidate in &distinct {
+                if slipped_in(store, candidate, question.as_deref(), from, to, as_of)? {
+                    fell.push(candidate.clone());
+                }
+            }
+            match (best_fell, fell.len()) {
+                (_, 0) => {
+                    also_matched = distinct;
+                    Resolution::Found(best)
+                }
+                (false, 1) => {
+                    also_matched =
+                        std::iter::once(best).chain(distinct.into_iter().filter(|c| c.id != fell[0].id)).collect();
+                    Resolution::Found(fell.remove(0))
+                }
+                (true, _) => Resolution::Ambiguous(std::iter::once(best).chain(fell).collect()),
+                (false, _) => Resolution::Ambiguous(fell),
+            }
+        }
+        (Some(_), Resolution::Ambiguous(close)) if !foreign => {
+            let mut fell = vec![];
+            for candidate in &close {
+                if slipped_in(store, candidate, question.as_deref(), from, to, as_of)? {
+                    fell.push(candidate.clone());
+                }
+            }
+            if fell.len() == 1 {
+                also_matched = close.into_iter().filter(|c| c.id != fell[0].id).collect();
+                Resolution::Found(fell.remove(0))
+            } else {
+                Resolution::Ambiguous(close)
+            }
+        }
+        (_, other) => other,
+    };
     let vocabulary = || vocabulary.as_ref().expect("read when the words were resolved");
     let subject = match resolution {
         Resolution::Found(c) if !foreign || c.matched == ["id"] => c,
@@ -299,17 +357,9 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
     tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: subject resolved");
     let tracks = tracks_of(store, &subject, as_of)?;
     answer.subject = Some(subject);
+    answer.candidates = also_matched;
 
-    let (window, window_source) = match (from, to) {
-        (Some(f), t) => (Window { from: f, to: t.unwrap_or(as_of).min(as_of).max(f) }, "from and to, as given".into()),
-        (None, Some(t)) => {
-            (Window { from: window::days_before(t, DEFAULT_DAYS), to: t }, "to, as given; 90 days before it".into())
-        }
-        (None, None) => match question.as_deref().and_then(|q| window::from_words(q, as_of)) {
-            Some(found) => found,
-            None => default_window(&tracks, as_of)?,
-        },
-    };
+    let (window, window_source) = window_for(&tracks, question.as_deref(), from, to, as_of)?;
     answer.window = Some(window);
     answer.window_source = Some(window_source);
 
@@ -436,6 +486,58 @@ fn no_data(store: &Store, track: &Track, window: Window) -> Result<Gap> {
 }
 
 /// The subject's cycle (of its first key result), up to as_of; else the last 90 days.
+/// Names matching at least this share of the best match's score are "about equal".
+const NEAR_MATCH: f64 = 0.75;
+
+/// The window: from and to as given, else named in the question, else the cycle.
+fn window_for(
+    tracks: &[Track],
+    question: Option<&str>,
+    from: Option<Date>,
+    to: Option<Date>,
+    as_of: Date,
+) -> Result<(Window, String)> {
+    Ok(match (from, to) {
+        (Some(f), t) => (Window { from: f, to: t.unwrap_or(as_of).min(as_of).max(f) }, "from and to, as given".into()),
+        (None, Some(t)) => {
+            (Window { from: window::days_before(t, DEFAULT_DAYS), to: t }, "to, as given; 90 days before it".into())
+        }
+        (None, None) => match question.and_then(|q| window::from_words(q, as_of)) {
+            Some(found) => found,
+            None => default_window(tracks, as_of)?,
+        },
+    })
+}
+
+fn metrics_of(store: &Store, candidate: &Candidate, as_of: Date) -> Result<std::collections::HashSet<MetricId>> {
+    Ok(tracks_of(store, candidate, as_of)?.into_iter().map(|t| t.metric.id).collect())
+}
+
+/// Whether any metric of `candidate` fell beyond noise in the window the question
+/// would get: how near-equal readings of a question are told apart.
+fn slipped_in(
+    store: &Store,
+    candidate: &Candidate,
+    question: Option<&str>,
+    from: Option<Date>,
+    to: Option<Date>,
+    as_of: Date,
+) -> Result<bool> {
+    let tracks = tracks_of(store, candidate, as_of)?;
+    if tracks.is_empty() {
+        return Ok(false);
+    }
+    let (window, _) = window_for(&tracks, question, from, to, as_of)?;
+    let (start, end) = (start_of(window.from), end_of(window.to));
+    for track in &tracks {
+        let series = points(store, track.metric.id, start - SignedDuration::from_hours(24 * LOOKBACK_DAYS), end)?;
+        if slip::largest_move(&series, start, end, track.worse(), track.percent()).is_some_and(|m| m.significant) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn default_window(tracks: &[Track], as_of: Date) -> Result<(Window, String)> {
     if let Some(objective) = tracks.iter().find_map(|t| t.objective.as_ref()) {
         let cycle = &objective.cycle;

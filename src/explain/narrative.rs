@@ -147,6 +147,17 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
             let _ = writeln!(text, "About {about}; looked at {} to {}.\n", window.from, window.to);
         }
     }
+    if !answer.candidates.is_empty() {
+        let others: Vec<String> = answer.candidates.iter().map(|c| format!("{} \"{}\"", c.id, c.name)).collect();
+        let claim = format!(
+            "The question also matches {}; this answer is about {}{}",
+            others.join(", "),
+            answer.subject.as_ref().map(|s| s.id.as_str()).unwrap_or("the subject"),
+            if answer.slipped { ", the one that slipped" } else { "" }
+        );
+        let _ = writeln!(text, "{claim}. Ask by id for another.\n");
+        statements.push(Statement { text: claim, cites: answer.candidates.iter().map(|c| c.id.clone()).collect() });
+    }
     match &answer.slip {
         Some(slip) => {
             let m = &slip.movement;
