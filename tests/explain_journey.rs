@@ -129,6 +129,13 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
     let drivers = texts(&own["drivers"]).join("\n");
     assert!(drivers.contains("Restore the sample project"), "{drivers}");
     assert!(!drivers.contains("Rewrite the satisfaction survey"), "a sibling's initiative is not a driver: {drivers}");
+    // Asked about the stage, the whole objective's work is the subject's own.
+    let stage = ok(&client, "explain", json!({"question": "Why did activation slip?", "as_of": "2026-11-23"})).await;
+    let drivers = texts(&stage["drivers"]).join("\n");
+    assert!(
+        drivers.contains("Restore the sample project") && drivers.contains("Rewrite the satisfaction survey"),
+        "{drivers}"
+    );
 
     // The indicator asked about by id: its own fall, a week earlier.
     let invites = ok(&client, "explain", json!({"subject": "IND-1", "as_of": "2026-11-23"})).await;

@@ -78,7 +78,17 @@ fn whole_days(from: Timestamp, to: Timestamp) -> i64 {
     (to.as_second() - from.as_second()).div_euclid(86_400)
 }
 
-pub fn drivers(store: &Store, track: &Track, slip: &MetricMove, window: Window, as_of: Date) -> Result<Vec<Driver>> {
+/// `whole_objective`: the question was about an objective or a journey stage, so the
+/// work on every key result of it is the subject's own; about a key result or a
+/// metric, only that key result's is.
+pub fn drivers(
+    store: &Store,
+    track: &Track,
+    slip: &MetricMove,
+    window: Window,
+    as_of: Date,
+    whole_objective: bool,
+) -> Result<Vec<Driver>> {
     let mut out = vec![];
     if let Some(kr) = &track.key_result {
         let (indicators, _) = crate::okr::query::children(store, kr.id)?;
@@ -88,7 +98,7 @@ pub fn drivers(store: &Store, track: &Track, slip: &MetricMove, window: Window, 
     }
     out.extend(notes_on(store, slip)?);
     out.extend(same_metric(store, track)?);
-    out.extend(initiatives(store, track, window, as_of)?);
+    out.extend(initiatives(store, track, window, as_of, whole_objective)?);
     Ok(out)
 }
 
@@ -221,11 +231,18 @@ fn same_metric(store: &Store, track: &Track) -> Result<Vec<Driver>> {
 
 /// Initiatives due in (or just before) the window, or overdue: the key result's own
 /// when the subject is a key result (a sibling's work does not drive this number),
-/// else those of every key result of the objective.
-fn initiatives(store: &Store, track: &Track, window: Window, as_of: Date) -> Result<Vec<Driver>> {
+/// those of every key result of the objective when the subject is the objective.
+fn initiatives(
+    store: &Store,
+    track: &Track,
+    window: Window,
+    as_of: Date,
+    whole_objective: bool,
+) -> Result<Vec<Driver>> {
     let key_results = match (&track.key_result, &track.objective) {
-        (Some(kr), _) => vec![kr.id],
-        (None, Some(objective)) => objective.key_results.clone(),
+        (Some(kr), _) if !whole_objective => vec![kr.id],
+        (_, Some(objective)) => objective.key_results.clone(),
+        (Some(kr), None) => vec![kr.id],
         (None, None) => return Ok(vec![]),
     };
     let (from, to) = (start_of(window.from) - days(INITIATIVE_SLACK_DAYS), end_of(window.to));

@@ -402,7 +402,9 @@ pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
     let track = primary_track.expect("tracks is not empty");
     if answer.slipped {
         let slip = answer.slip.as_ref().expect("slipped");
-        answer.drivers = drivers::drivers(store, track, slip, window, as_of)?;
+        let whole_objective =
+            answer.subject.as_ref().is_some_and(|s| matches!(s.kind, SubjectKind::Objective | SubjectKind::Stage));
+        answer.drivers = drivers::drivers(store, track, slip, window, as_of, whole_objective)?;
         tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: drivers found");
     }
     let found = ranking::rank(
