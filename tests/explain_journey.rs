@@ -129,6 +129,19 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
     let drivers = texts(&own["drivers"]).join("\n");
     assert!(drivers.contains("Restore the sample project"), "{drivers}");
     assert!(!drivers.contains("Rewrite the satisfaction survey"), "a sibling's initiative is not a driver: {drivers}");
+    // Research linked to another key result is shown after the rest, and says so.
+    let observed =
+        own["evidence"].as_array().unwrap().iter().find(|e| e["tier"] == "observed_in_window").cloned().unwrap();
+    ok(&client, "link_evidence", json!({"evidence": [observed["id"]], "target": "KR-3", "relation": "supports", "rationale": "about satisfaction"})).await;
+    let again = ok(&client, "explain", json!({"subject": "KR-1", "as_of": "2026-11-23", "evidence_limit": 20})).await;
+    let items = again["evidence"].as_array().unwrap();
+    let position = items.iter().position(|e| e["id"] == observed["id"]).expect("still shown");
+    assert!(items[position]["why"].as_str().unwrap().contains("linked to KR-3 instead"), "{}", items[position]);
+    assert!(
+        items[position..].iter().all(|e| e["why"].as_str().unwrap().contains("instead")),
+        "shown after the rest: {items:?}"
+    );
+
     // Asked about the stage, the whole objective's work is the subject's own.
     let stage = ok(&client, "explain", json!({"question": "Why did activation slip?", "as_of": "2026-11-23"})).await;
     let drivers = texts(&stage["drivers"]).join("\n");

@@ -225,6 +225,9 @@ pub fn rank(
     }
 
     let words = subject_words(store, tracks, question)?;
+    // Research someone linked to another key result was judged to be about that one:
+    // it is shown after everything else, and says so.
+    let mut elsewhere = vec![];
     let anchor = slip.map(|s| s.start_day).unwrap_or(window.from);
     let from = super::window::days_before(anchor, BEFORE_DAYS);
     let to = window.to.min(as_of);
@@ -245,12 +248,19 @@ pub fn rank(
             }
             let matched = bold_words(&hit.snippet);
             let when = hit.evidence.observed_at.map(|d| format!("observed {d}")).unwrap_or_default();
-            let why = format!(
+            let mut why = format!(
                 "{when}, {} the window; matches {}",
                 if hit.evidence.observed_at.is_some_and(|d| d < window.from) { "just before" } else { "in" },
                 if matched.is_empty() { "the subject".to_string() } else { matched.join(", ") }
             );
-            evidence.push(entry(&hit.evidence, Tier::ObservedInWindow, why));
+            let others: Vec<&String> = hit.linked_to.iter().filter(|t| !targets.contains(t)).collect();
+            if !others.is_empty() && hit.linked_to.iter().all(|t| !targets.contains(t)) {
+                let others: Vec<&str> = others.iter().map(|t| t.as_str()).collect();
+                why.push_str(&format!("; linked to {} instead, not to this subject", others.join(", ")));
+                elsewhere.push(entry(&hit.evidence, Tier::ObservedInWindow, why));
+            } else {
+                evidence.push(entry(&hit.evidence, Tier::ObservedInWindow, why));
+            }
         }
     }
     if let Some(since) = slip.map(|s| s.start_day) {
@@ -283,6 +293,7 @@ pub fn rank(
             evidence.push(item);
         }
     }
+    evidence.extend(elsewhere);
     evidence.truncate(limit);
     for (i, e) in evidence.iter_mut().enumerate() {
         e.rank = i + 1;
