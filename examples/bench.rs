@@ -880,11 +880,7 @@ fn sizes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
         let store = Store::open(&db)?;
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let actor = Actor("bench".into());
-        let access = Access {
-            roots: ImportRoots::new(Caller::Cli, std::slice::from_ref(&examples), true),
-            hosts: Default::default(),
-            token_vars: Default::default(),
-        };
+        let access = bench_access(&examples);
         let okrs = std::fs::read_to_string(examples.join("okrs.yaml"))?;
         runtime.block_on(async {
             for draft in grounded::okr::document::read_document("okrs.yaml", &okrs)? {

@@ -123,20 +123,15 @@ pub async fn erase_participant(
     Ok(answer(&items, erased, None, mentioned))
 }
 
-/// The links an erasure removed, by target.
-struct Removed {
-    links: Vec<Link>,
-}
-
-fn answer(items: &[Evidence], removed: Removed, study: Option<StudyId>, mentioned: Vec<EvidenceId>) -> EvidenceErased {
+fn answer(items: &[Evidence], links: Vec<Link>, study: Option<StudyId>, mentioned: Vec<EvidenceId>) -> EvidenceErased {
     let mut by_target: BTreeMap<String, usize> = BTreeMap::new();
-    for link in &removed.links {
+    for link in &links {
         *by_target.entry(link.target.clone()).or_default() += 1;
     }
     EvidenceErased {
         deleted: items.len(),
         evidence: items.iter().take(LISTED).map(|e| e.id).collect(),
-        links_removed: removed.links.len(),
+        links_removed: links.len(),
         linked_to: by_target.into_iter().map(|(target, links)| LostLinks { target, links }).collect(),
         study_removed: study,
         mentioned_elsewhere: mentioned,
@@ -147,7 +142,8 @@ fn answer(items: &[Evidence], removed: Removed, study: Option<StudyId>, mentione
 }
 
 /// Removes `items`, their keys, links and search entries in one transaction, and
-/// blanks the rationale of their links in the history of what they grounded.
+/// blanks the rationale of their links in the history of what they grounded; answers
+/// with the links that went.
 fn erase(
     store: &Store,
     items: &[Evidence],
@@ -155,7 +151,7 @@ fn erase(
     action: &str,
     reason: &str,
     actor: &Actor,
-) -> Result<Removed> {
+) -> Result<Vec<Link>> {
     let mut links: Vec<Link> = vec![];
     for item in items {
         links.extend(links_of_evidence(store, item.id)?);
@@ -237,7 +233,7 @@ fn erase(
         })?;
         Ok(((), items.iter().map(|e| e.id).collect()))
     })?;
-    Ok(Removed { links })
+    Ok(links)
 }
 
 /// Blanks the rationale of an erased link in an `evidence_linked` or

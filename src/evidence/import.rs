@@ -169,7 +169,7 @@ pub struct ImportReport {
     pub added: AddedEvidence,
     /// Items not listed in `items`: a file of 50,000 rows answers with counts, not
     /// 50,000 ids.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::is_zero")]
     pub not_listed: usize,
     /// The ids this import created, first and last: they are consecutive, in the
     /// file's order.
@@ -177,17 +177,13 @@ pub struct ImportReport {
     pub created_ids: Option<[EvidenceId; 2]>,
     /// Rows skipped with row_level (the first 50; `skipped_count` has them all).
     pub skipped: Vec<SkippedRow>,
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::is_zero")]
     pub skipped_count: usize,
 }
 
 /// Items and skipped rows an import answer lists; the counts cover the rest.
 const LISTED: usize = 20;
 const LISTED_SKIPS: usize = 50;
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
 
 /// An item read from a file, with the line it started on.
 struct Row {
@@ -866,9 +862,13 @@ mod tests {
         let text = csv("text,observed_at\nfirst,03/10/2026\nsecond,2026-10-02T14:33:00Z\n");
         let day_first = csv_rows(&text, CsvMapping::default(), Some(DateOrder::DayFirst)).unwrap();
         assert_eq!(day_first[0].item.as_ref().unwrap().observed_at.as_deref(), Some("2026-10-03"));
-        let unstated = csv_rows(&text, CsvMapping::default(), None).unwrap();
+        let unstated =
+            crate::clock::with_zone(jiff::tz::TimeZone::UTC, || csv_rows(&text, CsvMapping::default(), None).unwrap());
         assert!(unstated[0].item.as_ref().unwrap_err().contains("day_first or month_first"));
-        let second = unstated[1].item.as_ref().unwrap().observed_at.clone().unwrap();
-        assert!(second == "2026-10-02" || second == "2026-10-03", "the day in the user's zone: {second}");
+        assert_eq!(unstated[1].item.as_ref().unwrap().observed_at.as_deref(), Some("2026-10-02"));
+        // 14:33 UTC is already the next day in Kiritimati (UTC+14): the user's day counts.
+        let zone = jiff::tz::TimeZone::get("Pacific/Kiritimati").unwrap();
+        let there = crate::clock::with_zone(zone, || csv_rows(&text, CsvMapping::default(), None).unwrap());
+        assert_eq!(there[1].item.as_ref().unwrap().observed_at.as_deref(), Some("2026-10-03"));
     }
 }

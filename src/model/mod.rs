@@ -33,3 +33,8 @@ pub use measurement::{
 pub use metric::{Metric, normalize_metric_name};
 pub use objective::{Commitment, Level, Objective, Status};
 pub use source::{MetricSource, PullOutcome, SourceKind};
+
+/// For `skip_serializing_if`: a count of nothing is left out of an answer.
+pub fn is_zero(n: &usize) -> bool {
+    *n == 0
+}

@@ -33,7 +33,7 @@ pub struct ObjectiveOverview {
     /// Its key results, archived ones left out.
     pub key_results: Vec<KeyResultLine>,
     /// Archived key results (detail "full" lists them).
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::is_zero")]
     pub archived_key_results: usize,
     /// Evidence linked to the objective itself.
     pub evidence: usize,
@@ -220,7 +220,4 @@ pub fn get_okr(store: &Store, id: &str, level: Detail) -> Result<ObjectiveAnswer
             ObjectiveAnswer { overview, full: Some(detail) }
         }
     })
-}
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }

@@ -199,7 +199,7 @@ pub struct CycleScore {
     pub trending_off_track: usize,
     /// Archived objectives of the cycle, left out of every figure here (list_okrs with
     /// status archived lists them).
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::is_zero")]
     pub archived: usize,
     /// Mean objective progress.
     pub mean_progress: f64,
@@ -806,10 +806,6 @@ fn score_cycle(
         .sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.progress.unwrap_or(0.0).total_cmp(&b.progress.unwrap_or(0.0))));
     summary.attention.truncate(20);
     Ok(summary)
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 #[cfg(test)]
