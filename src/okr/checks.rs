@@ -332,6 +332,23 @@ const ACTIVITY_PROXIES: &[&str] = &[
     "chats handled",
 ];
 
+/// The team's own people: a share of them doing something is an input.
+const INTERNAL_PEOPLE: &[&str] = &[
+    "staff",
+    "employees",
+    "employee",
+    "agents",
+    "engineers",
+    "reps",
+    "team members",
+    "managers",
+    "colleagues",
+    "our team",
+    "developers",
+    "salespeople",
+    "account executives",
+];
+
 /// Respondent-biased satisfaction measures: fine as experience metrics, weak alone.
 const SATISFACTION_METRICS: &[&str] = &["csat", "nps", "net promoter", "satisfaction"];
 
@@ -829,6 +846,22 @@ fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
     // Fewer meetings or calls is not work produced: only a count going up is output.
     let counts_output = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
     let noun = if counts_output { first_phrase_of(&metric_text(kr), OUTPUT_NOUNS) } else { None };
+    // "Enroll 100% of support staff in the refunds training": a share of the team's
+    // own people doing something is an input, however it is phrased.
+    if let Some(share) = &kr.parsed.share
+        && let Some(who) = first_phrase_of(&share.population.to_lowercase(), INTERNAL_PEOPLE)
+    {
+        let done = share.condition.as_deref().unwrap_or("doing this");
+        return Some(
+            Finding::warn(RULE, format!("counts your own {who} {done}: that is an input, not an outcome"))
+                .ask(format!("Once the {} are {done}, what should customers notice?", share.population))
+                .suggest(format!(
+                    "Keep \"{}\" as an initiative and measure what customers get once the {} are {done}, from X to Y",
+                    kr.statement.trim(),
+                    share.population
+                )),
+        );
+    }
     let what = match (verb, noun) {
         (Some(v), _) => format!("\"{v}\" names work done"),
         (None, Some(n)) => format!("counts {n}s produced"),
@@ -933,15 +966,37 @@ fn work_object(statement: &str) -> String {
 fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
     const RULE: &str = "kr.not_activity_proxy";
     let text = kr.statement.to_lowercase();
-    let closes_tickets = contains_phrase(&text, "ticket")
+    // A count of tickets worked is effort; a share answered within a time, or the
+    // time itself, is what the customer gets and is not flagged.
+    let counts_tickets = kr.parsed.share.is_none()
+        && matches!(kr.unit, None | Some(Unit::Count))
         && matches!(kr.parsed.verb.as_deref(), Some("close" | "resolve" | "answer" | "handle"));
-    let proxy = first_phrase_of(&text, ACTIVITY_PROXIES).or(closes_tickets.then_some("tickets closed"));
-    Some(match proxy {
-        Some(p) => Finding::fail(RULE, format!("\"{p}\" measures effort, not the quality customers get"))
+    let quoted = first_phrase_of(&text, ACTIVITY_PROXIES).map(str::to_string).or_else(|| {
+        // The statement's own words, from the verb to the tickets: "close 600 tickets".
+        let words: Vec<&str> = kr.statement.split_whitespace().collect();
+        let last = words.iter().position(|w| w.to_lowercase().starts_with("ticket"))?;
+        counts_tickets.then(|| words[..=last].join(" ").to_lowercase())
+    });
+    let Some(proxy) = quoted else {
+        return Some(Finding::pass(RULE, "not an activity measure"));
+    };
+    let has = |w: &str| contains_phrase(&proxy, w);
+    let instead = if has("hours") {
+        "what those hours are for: the result customers or the business see when the work is done".to_string()
+    } else if has("emails") {
+        "what the emails are for: the share of recipients who reply or take the step they ask for".to_string()
+    } else {
+        let work = ["ticket", "chat", "call", "contact"]
+            .into_iter()
+            .find(|w| has(w) || has(&format!("{w}s")))
+            .map_or("conversations".to_string(), |w| format!("{w}s"));
+        format!("what customers get from the {work}: the share resolved on first contact, the reopen rate, or the share answered within a time they expect")
+    };
+    Some(
+        Finding::fail(RULE, format!("\"{proxy}\" measures effort, not the quality customers get"))
             .ask("If this number moved, would customers be better off? What would they notice?")
-            .suggest("Measure quality: first-contact resolution, policy adherence across scored conversations, or reopen rate, from X% to Y%"),
-        None => Finding::pass(RULE, "not an activity measure"),
-    })
+            .suggest(format!("Measure {instead}, from X% to Y%")),
+    )
 }
 
 fn kr_direction_consistent(kr: &KeyResultPlan) -> Option<Finding> {
@@ -1279,6 +1334,29 @@ mod tests {
     fn kr_status(statement: &str, rule: &str) -> Option<CheckStatus> {
         let report = check(&plan("New customers reach value", Some("Maya"), &[statement]), &CheckContext::default());
         statuses(&report, rule, "key_results[0]").first().copied()
+    }
+
+    #[test]
+    fn a_share_within_a_time_is_service_quality_and_a_count_of_tickets_is_effort() {
+        let finding = |statement: &str, rule: &str| {
+            let report = check(&plan("Customers get answers", Some("Maya"), &[statement]), &CheckContext::default());
+            report.findings.into_iter().find(|f| f.rule == rule && f.subject == "key_results[0]").unwrap()
+        };
+        let share = "Answer 95% of billing tickets within 24 hours";
+        assert_eq!(finding(share, "kr.not_activity_proxy").status, CheckStatus::Pass);
+        assert_eq!(finding(share, "kr.outcome_not_output").status, CheckStatus::Pass);
+        // The quote is the statement's own words, and the advice names its work.
+        let count = finding("Close 600 billing tickets a week", "kr.not_activity_proxy");
+        assert_eq!(count.status, CheckStatus::Fail);
+        assert!(count.reason.contains("\"close 600 billing tickets\""), "{}", count.reason);
+        assert!(count.suggestion.as_deref().unwrap().contains("from the tickets"), "{:?}", count.suggestion);
+        let emails = finding("Raise emails sent per rep from 40 to 60", "kr.not_activity_proxy");
+        assert!(emails.suggestion.as_deref().unwrap().contains("what the emails are for"), "{:?}", emails.suggestion);
+        // A share of the team's own people doing something is an input.
+        let staff = finding("Enroll 100% of support staff in the refunds training", "kr.outcome_not_output");
+        assert_eq!(staff.status, CheckStatus::Warn);
+        assert!(staff.reason.contains("enrolled in the refunds training"), "{}", staff.reason);
+        assert_eq!(finding("Get 60% of new teams to invite a colleague", "kr.outcome_not_output").status, CheckStatus::Pass);
     }
 
     #[test]

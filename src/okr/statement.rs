@@ -38,8 +38,22 @@ pub struct ParsedStatement {
     /// "(1–5 scale)", "out of 10".
     pub scale: Option<Scale>,
     pub due: Option<TimeBound>,
+    /// "Answer 95% of billing tickets within 24 hours": the target is a share of a
+    /// population meeting a condition, not a duration or a change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Share>,
     /// What could not be read, in words.
     pub unread: Vec<String>,
+}
+
+/// The population and the condition of a share target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Share {
+    /// "billing tickets", "staff".
+    pub population: String,
+    /// What each member has to meet, as written: "answered within 24 hours".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
 }
 
 /// A change stated relative to today's value.
@@ -613,7 +627,8 @@ pub fn parse_statement(text: &str) -> ParsedStatement {
     let mut tokens = tokenize(text, &mut unread);
     attach_unit_words(&mut tokens);
     let scale = take_scale(&mut tokens);
-    let due = take_time_bound(&mut tokens, &mut unread);
+    let share = share_at(&tokens).is_some();
+    let due = take_time_bound(&mut tokens, &mut unread, share);
     let mut reader = Reader { tokens, used: vec![], unread };
     reader.used = vec![false; reader.tokens.len()];
     reader.read(scale, due)
@@ -779,7 +794,9 @@ fn take_scale(tokens: &mut Vec<Token>) -> Option<Scale> {
 /// Takes out the time bound ("by end of Q3", "this quarter", "by May 15", "within 30
 /// days"). "within 7 days" before the values is part of the metric ("finish a first
 /// project within 7 days from 40% to 60%"), so it is taken only after every value.
-fn take_time_bound(tokens: &mut Vec<Token>, unread: &mut Vec<String>) -> Option<TimeBound> {
+/// In a share ("answer 95% of tickets within 24 hours") a duration after "within"
+/// is what each ticket must meet, so `share` keeps it in the statement.
+fn take_time_bound(tokens: &mut Vec<Token>, unread: &mut Vec<String>, share: bool) -> Option<TimeBound> {
     let quarter = |t: &Token| -> Option<u8> {
         let q = t.lower.strip_prefix('q')?;
         q.parse::<u8>().ok().filter(|q| (1..=4).contains(q))
@@ -854,6 +871,7 @@ fn take_time_bound(tokens: &mut Vec<Token>, unread: &mut Vec<String>) -> Option<
             found = Some((1, if w == "eoq" { TimeBound::ThisQuarter } else { TimeBound::YearEnd { year: None } }));
         }
         if found.is_none()
+            && !share
             && matches!(w, "within" | "in")
             && let Some(n) = at(1).and_then(Token::number)
             && let Some(Unit::Duration { unit }) = &n.unit
@@ -906,12 +924,16 @@ impl Reader {
         if verb.as_deref() == Some("hold") && self.number_at(verb_len).is_some_and(|n| n.unit.is_none()) {
             direction = Some(Direction::Increase);
         }
+        if let Some(at) = share_at(&self.tokens) {
+            return self.read_share(at, verb, direction, scale, due);
+        }
 
         let mut baseline = None;
         let mut target = None;
         let mut threshold = None;
         let mut relative: Option<RelativeChange> = None;
         let mut first_value: Option<usize> = None;
+        let mut metric_after = None;
         let note_first = |i: usize, first: &mut Option<usize>| {
             if first.is_none_or(|f| i < f) {
                 *first = Some(i);
@@ -970,8 +992,18 @@ impl Reader {
                 }
             }
         }
+        // "Cut 20% of cloud spend": a decrease verb before "N% of" takes a share away.
+        if direction == Some(Direction::Decrease)
+            && let Some(n) = self.number_at(verb_len).filter(|n| n.unit == Some(Unit::Percent))
+            && self.word_at(verb_len + 1) == "of"
+        {
+            relative = Some(RelativeChange { amount: n.value.abs(), percent: true, direction: Direction::Decrease });
+            self.mark(verb_len..verb_len + 2);
+            note_first(verb_len, &mut first_value);
+            metric_after = Some(verb_len + 2);
+        }
         // by N%, down N%, up N%, a N% reduction
-        for i in 0..self.tokens.len() {
+        for i in (0..self.tokens.len()).filter(|_| relative.is_none()) {
             let w = self.word_at(i).to_string();
             if let Some(n) = self.number_at(i + 1).filter(|_| matches!(w.as_str(), "by" | "down" | "up")) {
                 let dir = match w.as_str() {
@@ -1030,8 +1062,7 @@ impl Reader {
                 note_first(i, &mut first_value);
             }
         }
-        // A lone number: "Close 600 tickets a week", "Migrate 80% of customers".
-        let mut metric_after = None;
+        // A lone number: "Close 600 tickets a week", "Hire 4 engineers".
         if target.is_none()
             && baseline.is_none()
             && relative.is_none()
@@ -1069,6 +1100,7 @@ impl Reader {
             threshold,
             scale,
             due,
+            share: None,
             unread: self.unread,
         }
     }
@@ -1156,16 +1188,174 @@ impl Reader {
         while words.last().is_some_and(|t| TRAILING.contains(&t.lower.as_str()) || t.kind == Kind::Symbol) {
             words.pop();
         }
-        let mut phrase = String::new();
-        for t in &words {
-            let glue = matches!(t.lower.as_str(), "," | "'s" | "%" | ")" | "." | "–");
-            if !phrase.is_empty() && !glue {
-                phrase.push(' ');
-            }
-            phrase.push_str(&t.text);
-        }
+        let phrase = join_words(&words);
         (!phrase.is_empty()).then_some(phrase)
     }
+
+    /// "Answer 95% of billing tickets within 24 hours" → target 95%, metric "share of
+    /// billing tickets answered within 24 hours"; ", up from 80%" gives the baseline.
+    fn read_share(
+        mut self,
+        at: usize,
+        verb: Option<String>,
+        direction: Option<Direction>,
+        scale: Option<Scale>,
+        due: Option<TimeBound>,
+    ) -> ParsedStatement {
+        // share_at only accepts words before the number: they are the verb phrase, known or not.
+        let verb_phrase = self.tokens[..at].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
+        let verb = verb.or_else(|| Some(self.tokens[0].lower.clone()));
+        let target = self.number_at(at).map(|n| n.value);
+        self.mark(0..at + 2);
+        let len = self.tokens.len();
+        let mut baseline = None;
+        if let Some(from) = (at + 2..len).find(|&i| self.word_at(i) == "from" && self.number_at(i + 1).is_some()) {
+            baseline = self.number_at(from + 1).map(|n| n.value);
+            let start = if matches!(self.word_at(from - 1), "up" | "down") { from - 1 } else { from };
+            self.mark(start..from + 2);
+        }
+        let end = (at + 2..len)
+            .find(|&k| self.used[k] || matches!(self.tokens[k].lower.as_str(), "(" | ";" | ":" | ","))
+            .unwrap_or(len);
+        let mut words: Vec<&Token> = self.tokens[at + 2..end].iter().collect();
+        while words.first().is_some_and(|t| matches!(t.lower.as_str(), "the" | "all" | "our" | "their")) {
+            words.remove(0);
+        }
+        while words.last().is_some_and(|t| t.kind == Kind::Symbol || matches!(t.lower.as_str(), "and" | "by")) {
+            words.pop();
+        }
+        let split = words
+            .iter()
+            .position(|t| t.number().is_some() || CONDITION_WORDS.contains(&t.lower.as_str()))
+            .unwrap_or(words.len());
+        let population = join_words(&words[..split]);
+        let mut rest = join_words(&words[split..]);
+        let condition = match participle(&verb_phrase) {
+            Some(done) if rest.is_empty() => Some(done),
+            Some(done) => Some(format!("{done} {rest}")),
+            // "Get 60% of new teams to invite a colleague" → "that invite a colleague".
+            None if rest.starts_with("to ") && CAUSATIVE_VERBS.contains(&verb_phrase.as_str()) => {
+                rest.replace_range(..2, "that");
+                Some(rest)
+            }
+            None => (!rest.is_empty()).then_some(rest),
+        };
+        let mut unread = self.unread;
+        if population.is_empty() {
+            unread.push("a share needs who it is a share of: \"95% of billing tickets\"".into());
+        }
+        let metric = std::iter::once(format!("share of {population}"))
+            .chain(condition.clone())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let keeps = direction == Some(Direction::Maintain);
+        ParsedStatement {
+            verb,
+            direction: Some(if keeps { Direction::Maintain } else { Direction::Increase }),
+            metric: (!population.is_empty()).then_some(metric),
+            baseline,
+            target,
+            unit: Some(Unit::Percent),
+            relative_change: None,
+            threshold: keeps.then(|| Threshold { kind: ThresholdKind::AtLeast, value: target.unwrap_or_default() }),
+            scale,
+            due,
+            share: (!population.is_empty()).then_some(Share { population, condition }),
+            unread,
+        }
+    }
+}
+
+/// Words that end a share's population and begin what each member must meet.
+const CONDITION_WORDS: &[&str] = &[
+    "to", "in", "within", "under", "below", "on", "at", "for", "by", "with", "before", "after", "inside", "into",
+    "onto", "through", "that", "who", "which", "from", "during", "over", "without", "via", "using", "per",
+];
+
+/// Verbs whose share is of people made to do something ("get 60% of teams to invite").
+const CAUSATIVE_VERBS: &[&str] = &["get", "have", "help", "bring", "enable", "encourage", "convince", "make"];
+
+/// "Answer 95% of tickets", "Enroll 100% of staff", "Respond to 90% of chats": a
+/// percentage of someone right after the verb is a share to reach. A decrease verb
+/// ("cut 20% of cloud spend") takes a share away instead, and after "to", "from" or a
+/// threshold word the percentage is a plain value.
+fn share_at(tokens: &[Token]) -> Option<usize> {
+    let at = tokens.iter().position(|t| t.number().is_some())?;
+    let percent = tokens[at].number().is_some_and(|n| n.unit == Some(Unit::Percent));
+    if !percent || !tokens.get(at + 1).is_some_and(|t| t.is("of")) {
+        return None;
+    }
+    let before: Vec<&str> = tokens[..at].iter().map(|t| t.lower.as_str()).collect();
+    let words = tokens[..at].iter().all(|t| t.kind == Kind::Word);
+    let verb_like = |w: &str| !DECREASE_VERBS.contains(&w) && !VALUE_WORDS.contains(&w);
+    let ok = words
+        && match before.as_slice() {
+            [verb] => verb_like(verb),
+            [verb, "to"] => matches!(*verb, "respond" | "reply" | "get" | "talk" | "speak" | "reach" | "write"),
+            _ => false,
+        };
+    ok.then_some(at)
+}
+
+/// Words that make the number after them a value, not a share.
+const VALUE_WORDS: &[&str] = &["to", "from", "by", "under", "below", "above", "over", "within", "about", "around"];
+
+/// "answer" → "answered", "respond to" → "responded to"; none for verbs that only
+/// say to reach or keep a level ("reach", "keep") or make others act ("get").
+fn participle(verb_phrase: &str) -> Option<String> {
+    const LEVEL: &[&str] = &["reach", "hit", "achieve", "attain", "get to", "reach to"];
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("send", "sent"), ("pay", "paid"), ("win", "won"), ("take", "taken"), ("give", "given"), ("buy", "bought"),
+        ("meet", "met"), ("run", "run"), ("set", "set"), ("put", "put"), ("see", "seen"), ("build", "built"),
+        ("sell", "sold"), ("find", "found"), ("lead", "led"), ("teach", "taught"), ("write", "written"),
+        ("read", "read"), ("do", "done"), ("grow", "grown"),
+    ];
+    if LEVEL.contains(&verb_phrase) || CAUSATIVE_VERBS.contains(&verb_phrase) || MAINTAIN_VERBS.contains(&verb_phrase)
+    {
+        return None;
+    }
+    let (verb, tail) = verb_phrase.split_once(' ').map_or((verb_phrase, ""), |(v, t)| (v, t));
+    if !verb.chars().all(|c| c.is_alphabetic() || c == '-') || verb.is_empty() {
+        return None;
+    }
+    let done = if let Some((_, d)) = IRREGULAR.iter().find(|(v, _)| *v == verb) {
+        (*d).to_string()
+    } else if verb.ends_with('e') {
+        format!("{verb}d")
+    } else if let Some(stem) = verb.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
+        format!("{stem}ied")
+    } else if short_consonant_vowel_consonant(verb) {
+        format!("{verb}{}ed", verb.chars().last().unwrap_or_default())
+    } else {
+        format!("{verb}ed")
+    };
+    Some(if tail.is_empty() { done } else { format!("{done} {tail}") })
+}
+
+/// "ship", "plan", "chat": one short syllable ending consonant-vowel-consonant doubles its last letter.
+fn short_consonant_vowel_consonant(verb: &str) -> bool {
+    let c: Vec<char> = verb.chars().collect();
+    let vowel = |ch: char| "aeiou".contains(ch);
+    c.len() >= 3
+        && c.len() <= 4
+        && !vowel(c[c.len() - 1])
+        && !"wxy".contains(c[c.len() - 1])
+        && vowel(c[c.len() - 2])
+        && !vowel(c[c.len() - 3])
+        && c.iter().filter(|ch| vowel(**ch)).count() == 1
+}
+
+/// Tokens back into text: no space before a comma, "%", "'s" or a closing parenthesis.
+fn join_words(words: &[&Token]) -> String {
+    let mut phrase = String::new();
+    for t in words {
+        let glue = matches!(t.lower.as_str(), "," | "'s" | "%" | ")" | "." | "–");
+        if !phrase.is_empty() && !glue {
+            phrase.push(' ');
+        }
+        phrase.push_str(&t.text);
+    }
+    phrase
 }
 
 fn unit_word(unit: &Unit) -> String {
@@ -1217,6 +1407,49 @@ mod tests {
         assert_eq!(renumber("Cut p95 latency below 300 ms", 250.0, 200.0, true), None);
         // "Q4" is a name, not a number.
         assert_eq!(renumber("Close 4 design partners in Q4", 4.0, 5.0, true).unwrap(), "Close 5 design partners in Q4");
+    }
+
+    #[test]
+    fn a_percentage_of_someone_after_the_verb_is_a_share_to_reach() {
+        let r = p("Answer 95% of billing tickets within 24 hours");
+        assert_eq!((r.target, r.unit.clone(), r.direction), (Some(95.0), Some(Unit::Percent), Some(Direction::Increase)));
+        assert_eq!(r.metric.as_deref(), Some("share of billing tickets answered within 24 hours"));
+        assert_eq!((r.threshold, r.due, r.relative_change), (None, None, None));
+        assert_eq!(
+            r.share,
+            Some(Share { population: "billing tickets".into(), condition: Some("answered within 24 hours".into()) })
+        );
+        let r = p("Enroll 100% of staff in the security training by end of Q3");
+        assert_eq!((r.verb.as_deref(), r.target, r.relative_change), (Some("enroll"), Some(100.0), None));
+        assert_eq!(r.metric.as_deref(), Some("share of staff enrolled in the security training"));
+        assert_eq!(r.due, Some(TimeBound::QuarterEnd { quarter: 3, year: None }));
+        assert_eq!(p("Ship 90% of orders within 2 days").metric.as_deref(), Some("share of orders shipped within 2 days"));
+        assert_eq!(
+            p("Respond to 90% of chats in under 10 minutes").metric.as_deref(),
+            Some("share of chats responded to in under 10 minutes")
+        );
+        assert_eq!(
+            p("Get 60% of new teams to invite a colleague within 7 days").metric.as_deref(),
+            Some("share of new teams that invite a colleague within 7 days")
+        );
+        assert_eq!(p("Reach 40% of revenue from self-serve").metric.as_deref(), Some("share of revenue from self-serve"));
+        let r = p("Answer 95% of tickets within a day, up from 80%");
+        assert_eq!((r.baseline, r.target), (Some(80.0), Some(95.0)));
+        let r = p("Keep 99% of payouts on time");
+        assert_eq!(r.direction, Some(Direction::Maintain));
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtLeast, value: 99.0 }));
+        assert!(p("Migrate 80% of").unread.iter().any(|u| u.contains("share needs")));
+    }
+
+    #[test]
+    fn a_percentage_after_a_value_word_or_a_decrease_verb_is_not_a_share() {
+        let r = p("Cut 20% of cloud spend");
+        assert_eq!(r.relative_change, Some(RelativeChange { amount: 20.0, percent: true, direction: Direction::Decrease }));
+        assert_eq!((r.target, r.share, r.metric.as_deref()), (None, None, Some("cloud spend")));
+        let r = p("Grow self-serve to 40% of revenue");
+        assert_eq!((r.target, r.share), (Some(40.0), None));
+        let r = p("Raise the share of tickets answered within 24 hours from 80% to 95%");
+        assert_eq!((r.baseline, r.target, r.share), (Some(80.0), Some(95.0), None));
     }
 
     fn p(text: &str) -> ParsedStatement {
