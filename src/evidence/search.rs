@@ -455,6 +455,44 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     Ok(SearchPage { next_cursor: (next < total && !hits.is_empty()).then(|| format!("o{next}")), total, hits })
 }
 
+/// What research words say, for ranking by relevance: the stems the index stores
+/// for a text, and how many items use a stem. A word most research uses ("day",
+/// "within") says nothing about which research is about a subject.
+pub struct Vocabulary {
+    search: Arc<SearchIndex>,
+    searcher: tantivy::Searcher,
+}
+
+impl Vocabulary {
+    pub fn of(store: &Store) -> Result<Vocabulary> {
+        let search = index_of(store)?;
+        let searcher = search.reader.searcher();
+        Ok(Vocabulary { search, searcher })
+    }
+
+    /// How many research items the index holds.
+    pub fn items(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// The text's words as the index stores them (lowercased, stemmed), in order.
+    pub fn stems(&self, text: &str) -> Result<Vec<String>> {
+        let mut analyzer = self.search.index.tokenizer_for_field(self.search.fields.text).map_err(tantivy_error)?;
+        let mut stream = analyzer.token_stream(text);
+        let mut out = vec![];
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        Ok(out)
+    }
+
+    /// How many items use the stem.
+    pub fn items_using(&self, stem: &str) -> Result<u64> {
+        let term = Term::from_field_text(self.search.fields.text, stem);
+        self.searcher.doc_freq(&term).map_err(tantivy_error)
+    }
+}
+
 /// The snippet with matched words in **bold**, for Markdown-rendering clients.
 /// The studies there are, for an error about one that is not: the first few by id,
 /// or where studies come from when there are none.

@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use super::drivers::DriverKind;
+use super::slip::{Move, Recovery};
 use super::subject::SubjectKind;
 use super::{Explanation, Gap, Resolved, Statement, Track, num, signed};
 use crate::error::Result;
@@ -182,10 +183,7 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
                 m.method
             );
             if answer.slipped {
-                let recovered = m
-                    .recovered_at
-                    .map(|at| format!(" It was back at its earlier level by {}.", day_of(at)))
-                    .unwrap_or_default();
+                let recovered = format!(" Since then: {}.", recovery(m));
                 let pace = match (slip.pace_value, slip.behind_pace) {
                     (Some(p), Some(g)) if g < 0.0 => {
                         format!(" At that point its pace line expected {}: it was {} behind.", num(p), num(-g))
@@ -298,17 +296,14 @@ fn headline(store: &Store, answer: &Explanation, track: &Track) -> Result<String
                 .interval
                 .map(|iv| format!(" (95% interval {} to {})", signed(iv.low), signed(iv.high)))
                 .unwrap_or_default();
-            let recovery = match m.recovered_at {
-                Some(at) => format!("it was back at its earlier level by {}", day_of(at)),
-                None => "it has not recovered since".into(),
-            };
             format!(
-                "{name} fell {}{interval} in the week of {}, from about {} to {}; {}; {recovery}",
+                "{name} fell {}{interval} in the week of {}, from about {} to {}; {}; {}",
                 signed(m.change),
                 slip.start_day,
                 num(m.level_before),
                 num(m.level_after),
-                likely_driver(answer)
+                likely_driver(answer),
+                recovery(m)
             )
         }
         Some(_) | None => match &answer.window {
@@ -353,4 +348,30 @@ fn likely_driver(answer: &Explanation) -> String {
         return format!("no indicator moved first; {} is linked as explaining it", e.id);
     }
     "no indicator moved first and no research is linked as explaining it".into()
+}
+
+/// Whether the metric has recovered: the level now against the level before, with
+/// the interval of the difference deciding (a single good week is not a recovery).
+fn recovery(m: &Move) -> String {
+    let Some(now) = &m.now else {
+        return "no value has been recorded since, so whether it recovered cannot be told yet".into();
+    };
+    let interval = now
+        .interval
+        .map(|iv| format!(", 95% interval {} to {}", signed(iv.low), signed(iv.high)))
+        .unwrap_or_default();
+    let numbers = format!(
+        "{} over the latest {} value{} against {} before ({}{interval})",
+        num(now.level),
+        now.points,
+        if now.points == 1 { "" } else { "s" },
+        num(m.level_before),
+        signed(now.change)
+    );
+    match now.state {
+        Recovery::Recovered => format!("it has recovered, within noise of its earlier level: {numbers}"),
+        Recovery::Better => format!("it is now better than before the slip: {numbers}"),
+        Recovery::StillWorse => format!("it has not recovered: {numbers}"),
+        Recovery::Unknown => format!("{numbers}; the noise is unknown, so whether that is a recovery cannot be told"),
+    }
 }

@@ -14,7 +14,7 @@ use super::window::Window;
 use super::{Gap, MetricMove, Track};
 use crate::error::Result;
 use crate::evidence::link::links_of_target;
-use crate::evidence::search::{SearchRequest, search};
+use crate::evidence::search::{SearchRequest, Vocabulary, search};
 use crate::evidence::stats::{Interval, compare_waves};
 use crate::model::{Evidence, EvidenceId, EvidenceKind, LinkId, Relation};
 use crate::store::{Store, Table};
@@ -135,6 +135,86 @@ pub fn subject_words(store: &Store, tracks: &[Track], question: Option<&str>) ->
     Ok(words.join(" "))
 }
 
+/// Words that name no subject: units of time and of measure. Research uses them
+/// for everything ("within a day"), so they never make research relevant.
+const GENERIC_WORDS: &[&str] = &[
+    "day", "days", "daily", "week", "weeks", "weekly", "month", "months", "monthly", "hour", "hours", "minute",
+    "minutes", "within", "time", "times", "rate", "share", "percent", "percentage", "number", "count", "total",
+    "average", "median", "mean", "per", "new", "first", "last", "more", "less", "least", "most", "increase",
+    "decrease", "raise", "reduce", "grow", "cut", "improve", "keep", "maintain", "slip", "slipped", "drop", "dropped",
+    "fell", "fall", "go", "went", "down", "up",
+];
+/// In a corpus at least this large, a word used by more than a fifth of the items
+/// is too common to make research relevant.
+const RARITY_MIN_ITEMS: u64 = 20;
+
+/// What makes research relevant to a subject: the query (its words without the
+/// generic and the common ones) and the stems of its own words (metric name, the
+/// metric phrase of its key result, its journey stage), one of which a research
+/// item has to use to be cited.
+pub struct Relevance {
+    pub query: String,
+    own: HashSet<String>,
+    vocabulary: Vocabulary,
+}
+
+impl Relevance {
+    pub fn of(store: &Store, tracks: &[Track], question: Option<&str>) -> Result<Relevance> {
+        let vocabulary = Vocabulary::of(store)?;
+        let items = vocabulary.items();
+        let mut common: std::collections::HashMap<String, bool> = Default::default();
+        let mut is_common = |vocabulary: &Vocabulary, stem: &str| -> Result<bool> {
+            if let Some(c) = common.get(stem) {
+                return Ok(*c);
+            }
+            let c = items >= RARITY_MIN_ITEMS && vocabulary.items_using(stem)? * 5 > items;
+            common.insert(stem.to_string(), c);
+            Ok(c)
+        };
+        let mut query = vec![];
+        for word in subject_words(store, tracks, question)?.split_whitespace() {
+            if GENERIC_WORDS.contains(&word) {
+                continue;
+            }
+            let stems = vocabulary.stems(word)?;
+            if stems.iter().any(|s| !is_common(&vocabulary, s).unwrap_or(true)) {
+                query.push(word.to_string());
+            }
+        }
+        let mut own_text = vec![];
+        for track in tracks {
+            own_text.push(track.metric.name.clone());
+            if let Some(kr) = &track.key_result {
+                own_text.extend(crate::okr::statement::parse_statement(&kr.statement).metric);
+                // Its leading indicators are the subject's own too: research about
+                // inviting a teammate is about the retention it leads.
+                for indicator in crate::okr::query::children(store, kr.id)?.0 {
+                    own_text.extend(store.metric(indicator.metric)?.map(|m| m.name));
+                }
+            }
+            if let Some(stage) = track.objective.as_ref().and_then(|o| o.stage.clone()) {
+                own_text.push(stage);
+            }
+        }
+        // "week-1" stems to "week" and "1": generic words are left out after stemming too.
+        let generic: HashSet<String> = vocabulary.stems(&GENERIC_WORDS.join(" "))?.into_iter().collect();
+        let mut own = HashSet::new();
+        for stem in vocabulary.stems(&super::subject::content_words(&own_text.join(" ")).join(" "))? {
+            let named = !generic.contains(&stem) && !stem.chars().all(|c| c.is_ascii_digit());
+            if named && !is_common(&vocabulary, &stem)? {
+                own.insert(stem);
+            }
+        }
+        Ok(Relevance { query: query.join(" "), own, vocabulary })
+    }
+
+    /// Whether the text uses one of the subject's own words (any text does when the
+    /// subject's words are all generic or common: then the query alone decides).
+    pub fn names_subject(&self, text: &str) -> Result<bool> {
+        Ok(self.own.is_empty() || self.vocabulary.stems(text)?.iter().any(|s| self.own.contains(s)))
+    }
+}
+
 /// The subject's targets that evidence can be linked to: key results, their
 /// objectives, indicators and metrics. The primary track's come first.
 fn targets(store: &Store, tracks: &[Track], primary: &Track) -> Result<Vec<String>> {
@@ -224,7 +304,8 @@ pub fn rank(
         });
     }
 
-    let words = subject_words(store, tracks, question)?;
+    let relevance = Relevance::of(store, tracks, question)?;
+    let words = relevance.query.clone();
     // Research someone linked to another key result was judged to be about that one:
     // it is shown after everything else, and says so.
     let mut elsewhere = vec![];
@@ -243,7 +324,10 @@ pub fn rank(
             },
         )?;
         for hit in found.hits {
-            if hit.evidence.kind == EvidenceKind::Survey || !seen.insert(hit.id) {
+            if hit.evidence.kind == EvidenceKind::Survey
+                || !relevance.names_subject(&hit.evidence.text)?
+                || !seen.insert(hit.id)
+            {
                 continue;
             }
             let matched = bold_words(&hit.snippet);
@@ -276,7 +360,7 @@ pub fn rank(
         }
     }
 
-    let changes = survey_changes(store, &words, window, as_of)?;
+    let changes = survey_changes(store, &relevance, window, as_of)?;
     if changes.is_empty() && slip.is_some() {
         gaps.push(Gap {
             missing: "no survey question matching the subject changed beyond noise between waves around the window".into(),
@@ -353,7 +437,8 @@ pub(super) fn interview_step(store: &Store, metric: &str, evidence: &[RankedEvid
 
 /// Survey questions matching the subject whose score changed between consecutive
 /// waves, the later wave ending in or shortly before the window.
-fn survey_changes(store: &Store, words: &str, window: Window, as_of: Date) -> Result<Vec<RankedEvidence>> {
+fn survey_changes(store: &Store, relevance: &Relevance, window: Window, as_of: Date) -> Result<Vec<RankedEvidence>> {
+    let words = relevance.query.as_str();
     if words.is_empty() {
         return Ok(vec![]);
     }
@@ -367,7 +452,13 @@ fn survey_changes(store: &Store, words: &str, window: Window, as_of: Date) -> Re
             ..Default::default()
         },
     )?;
-    let mut waves: Vec<Evidence> = found.hits.into_iter().map(|h| h.evidence).filter(|e| e.survey.is_some()).collect();
+    let mut waves = vec![];
+    for hit in found.hits {
+        // A survey is about the subject when its question names it.
+        if hit.evidence.survey.is_some() && relevance.names_subject(&hit.evidence.text)? {
+            waves.push(hit.evidence);
+        }
+    }
     let wave_day = |e: &Evidence| {
         let s = e.survey.as_ref().expect("kept only surveys");
         s.wave_end.or(s.wave_start).or(e.observed_at)

@@ -80,10 +80,46 @@ pub struct Move {
     /// The first later point back at the earlier level, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovered_at: Option<Timestamp>,
+    /// The level now (the latest points after the run) against the level before,
+    /// with its interval; none while no point follows the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub now: Option<LevelNow>,
     /// Every point the move rests on (before and run), for citation.
     #[serde(skip)]
     pub cited: Vec<Timestamp>,
 }
+
+/// Where the metric stands after the move, against its level before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LevelNow {
+    /// The mean of the latest points after the move's run (at most [`NOW`]).
+    pub level: f64,
+    pub points: usize,
+    /// The first of those points.
+    pub since: Timestamp,
+    /// level - level_before.
+    pub change: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
+    pub state: Recovery,
+}
+
+/// Whether the metric is back where it was, read from the interval of the difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recovery {
+    /// Within the noise of the level before.
+    Recovered,
+    /// Better than before, beyond the noise.
+    Better,
+    /// Still worse than before, beyond the noise.
+    StillWorse,
+    /// The noise is unknown (no n and too few points): the numbers are given, no verdict.
+    Unknown,
+}
+
+/// Points that make the level "now".
+const NOW: usize = 3;
 
 /// The largest worse move starting at or after `from` (and at or before `to`), with
 /// `significant` telling a slip from noise. `percent`: values are percentages of n
@@ -131,14 +167,71 @@ fn move_at(points: &[MeasurementPoint], i: usize, worse: Worse, percent: bool) -
     let (level_after, na) = mean(run.iter().map(|p| p.value));
     let change = level_after - level_before;
 
-    let sampling = sampling_se(before, percent).zip(sampling_se(run, percent)).map(|(b, a)| (b * b + a * a).sqrt());
     let noise_points = &points[i.saturating_sub(NOISE)..i];
+    let (half, method) = half_interval(before, run, noise_points, percent);
+    let interval = half.map(|h| Interval { low: round(change - h), high: round(change + h) });
+    let significant = interval.is_some_and(|iv| match worse {
+        Worse::Lower => iv.high < 0.0,
+        Worse::Higher => iv.low > 0.0,
+    });
+    let worst = run
+        .iter()
+        .copied()
+        .reduce(|a, b| if worse.is_worse(b.value, a.value) { b } else { a })
+        .expect("the run holds point i");
+    let after_run = &points[i + run_len..];
+    let recovered_at = after_run.iter().find(|p| !worse.is_worse(p.value, level_before)).map(|p| p.at);
+    let now = (!after_run.is_empty()).then(|| {
+        let latest = &after_run[after_run.len().saturating_sub(NOW)..];
+        let (level, k) = mean(latest.iter().map(|p| p.value));
+        let difference = level - level_before;
+        let (half, _) = half_interval(before, latest, noise_points, percent);
+        let interval = half.map(|h| Interval { low: round(difference - h), high: round(difference + h) });
+        let state = match interval {
+            None => Recovery::Unknown,
+            Some(iv) if iv.low <= 0.0 && iv.high >= 0.0 => Recovery::Recovered,
+            Some(_) if worse.is_worse(level, level_before) => Recovery::StillWorse,
+            Some(_) => Recovery::Better,
+        };
+        LevelNow { level: round(level), points: k, since: latest[0].at, change: round(difference), interval, state }
+    });
+    Some(Move {
+        start: points[i].at,
+        start_value: points[i].value,
+        previous_at: points[i - 1].at,
+        previous_value: points[i - 1].value,
+        level_before: round(level_before),
+        points_before: nb,
+        level_after: round(level_after),
+        points_after: na,
+        change: round(change),
+        interval,
+        method,
+        significant,
+        worst_at: worst.at,
+        worst_value: worst.value,
+        recovered_at,
+        now,
+        cited: before.iter().chain(run).map(|p| p.at).collect(),
+    })
+}
+
+/// Half the 95% interval of mean(after) - mean(before): the wider of the sampling
+/// interval and the series' own noise, with the method in words.
+fn half_interval(
+    before: &[MeasurementPoint],
+    after: &[MeasurementPoint],
+    noise_points: &[MeasurementPoint],
+    percent: bool,
+) -> (Option<f64>, String) {
+    let (nb, na) = (before.len(), after.len());
+    let sampling = sampling_se(before, percent).zip(sampling_se(after, percent)).map(|(b, a)| (b * b + a * a).sqrt());
     let noise = (noise_points.len() >= 3).then(|| {
         let (m, k) = mean(noise_points.iter().map(|p| p.value));
         let sd = (noise_points.iter().map(|p| (p.value - m).powi(2)).sum::<f64>() / (k as f64 - 1.0)).sqrt();
         (sd * (1.0 / nb as f64 + 1.0 / na as f64).sqrt(), t975(k as f64 - 1.0))
     });
-    let (half, method) = match (sampling, noise) {
+    match (sampling, noise) {
         (Some(s), Some((e, t))) if e * t > s * Z95 => (
             Some(e * t),
             format!(
@@ -162,36 +255,7 @@ fn move_at(points: &[MeasurementPoint], i: usize, worse: Worse, percent: bool) -
             ),
         ),
         (None, None) => (None, "no n on the values and fewer than 3 points before: the noise is unknown".to_string()),
-    };
-    let interval = half.map(|h| Interval { low: round(change - h), high: round(change + h) });
-    let significant = interval.is_some_and(|iv| match worse {
-        Worse::Lower => iv.high < 0.0,
-        Worse::Higher => iv.low > 0.0,
-    });
-    let worst = run
-        .iter()
-        .copied()
-        .reduce(|a, b| if worse.is_worse(b.value, a.value) { b } else { a })
-        .expect("the run holds point i");
-    let recovered_at = points[i + run_len..].iter().find(|p| !worse.is_worse(p.value, level_before)).map(|p| p.at);
-    Some(Move {
-        start: points[i].at,
-        start_value: points[i].value,
-        previous_at: points[i - 1].at,
-        previous_value: points[i - 1].value,
-        level_before: round(level_before),
-        points_before: nb,
-        level_after: round(level_after),
-        points_after: na,
-        change: round(change),
-        interval,
-        method,
-        significant,
-        worst_at: worst.at,
-        worst_value: worst.value,
-        recovered_at,
-        cited: before.iter().chain(run).map(|p| p.at).collect(),
-    })
+    }
 }
 
 /// Standard error of a segment's mean from its points' own n (and sd).
@@ -265,6 +329,33 @@ mod tests {
         assert!(slip.significant);
         assert_eq!(slip.worst_value, 46.0);
         assert_eq!(slip.recovered_at, Some(points[8].at));
+        // Now: 52 and 54 after the run, 53 against 52, within the interval.
+        let now = slip.now.unwrap();
+        assert_eq!((now.level, now.points, now.change, now.state), (53.0, 2, 1.0, Recovery::Recovered));
+        assert!(now.interval.unwrap().contains(0.0));
+    }
+
+    #[test]
+    fn one_good_week_after_a_slip_that_stays_low_is_not_a_recovery() {
+        let values: Vec<(f64, Option<u64>)> =
+            [52.0, 51.0, 53.0, 52.0, 45.0, 44.0, 46.0, 44.0, 45.0, 52.5, 44.5].iter().map(|v| (*v, Some(800))).collect();
+        let points = series(0, &values);
+        let (from, to) = whole(&points);
+        let slip = largest_move(&points, from, to, Worse::Lower, true).unwrap();
+        assert!(slip.significant);
+        // The first value back at the level is noted, but the level now says otherwise.
+        assert_eq!(slip.recovered_at, Some(points[9].at));
+        let now = slip.now.unwrap();
+        assert_eq!(now.state, Recovery::StillWorse, "{now:?}");
+        assert_eq!(now.points, 3);
+        assert!(now.interval.unwrap().high < 0.0);
+        // A metric that came back higher than before.
+        let better: Vec<(f64, Option<u64>)> =
+            [52.0, 51.0, 53.0, 52.0, 45.0, 44.0, 58.0, 59.0, 60.0].iter().map(|v| (*v, Some(800))).collect();
+        let points = series(0, &better);
+        let (from, to) = whole(&points);
+        let now = largest_move(&points, from, to, Worse::Lower, true).unwrap().now.unwrap();
+        assert_eq!(now.state, Recovery::Better, "{now:?}");
     }
 
     #[test]
