@@ -356,10 +356,8 @@ fn recovery(m: &Move) -> String {
     let Some(now) = &m.now else {
         return "no value has been recorded since, so whether it recovered cannot be told yet".into();
     };
-    let interval = now
-        .interval
-        .map(|iv| format!(", 95% interval {} to {}", signed(iv.low), signed(iv.high)))
-        .unwrap_or_default();
+    let interval =
+        now.interval.map(|iv| format!(", 95% interval {} to {}", signed(iv.low), signed(iv.high))).unwrap_or_default();
     let numbers = format!(
         "{} over the latest {} value{} against {} before ({}{interval})",
         num(now.level),

@@ -337,8 +337,10 @@ mod tests {
 
     #[test]
     fn one_good_week_after_a_slip_that_stays_low_is_not_a_recovery() {
-        let values: Vec<(f64, Option<u64>)> =
-            [52.0, 51.0, 53.0, 52.0, 45.0, 44.0, 46.0, 44.0, 45.0, 52.5, 44.5].iter().map(|v| (*v, Some(800))).collect();
+        let values: Vec<(f64, Option<u64>)> = [52.0, 51.0, 53.0, 52.0, 45.0, 44.0, 46.0, 44.0, 45.0, 52.5, 44.5]
+            .iter()
+            .map(|v| (*v, Some(800)))
+            .collect();
         let points = series(0, &values);
         let (from, to) = whole(&points);
         let slip = largest_move(&points, from, to, Worse::Lower, true).unwrap();

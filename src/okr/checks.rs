@@ -330,6 +330,27 @@ const ACTIVITY_PROXIES: &[&str] = &[
     "emails sent",
     "contacts handled",
     "chats handled",
+    "utilization",
+    "utilisation",
+    "occupancy",
+    "tickets per agent",
+    "contacts per hour",
+];
+
+/// Percentages that are ratios and may pass 100% (net revenue retention of 110%).
+const RATIOS_ABOVE_100: &[&str] = &[
+    "net revenue retention",
+    "net dollar retention",
+    "nrr",
+    "ndr",
+    "growth",
+    "roi",
+    "return on",
+    "attainment",
+    "coverage",
+    "quota",
+    "yoy",
+    "year over year",
 ];
 
 /// The team's own people: a share of them doing something is an input.
@@ -862,6 +883,25 @@ fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
                 )),
         );
     }
+    // "Ship 90% of orders within 2 days": a share of the customers' orders, tickets or
+    // applications meeting a condition is what they get, whatever the verb; a share of
+    // the team's own work ("ship 100% of roadmap features") is still output.
+    // A share with no standard to meet ("migrate 80% of customers to the new billing
+    // system") is a project's completion: the verb decides, as for any statement.
+    let standard = |condition: &str| {
+        first_phrase_of(
+            condition,
+            &["within", "under", "below", "less than", "on time", "same day", "first", "without"],
+        )
+        .is_some()
+    };
+    if let Some(share) = &kr.parsed.share
+        && (verb.is_none() || share.condition.as_deref().is_some_and(standard))
+        && first_phrase_of(&share.population, OUTPUT_NOUNS).is_none()
+        && first_phrase_of(&share.population, &["feature", "release", "project", "task", "story", "epic"]).is_none()
+    {
+        return Some(Finding::pass(RULE, format!("measures the share of {} that meet a condition", share.population)));
+    }
     let what = match (verb, noun) {
         (Some(v), _) => format!("\"{v}\" names work done"),
         (None, Some(n)) => format!("counts {n}s produced"),
@@ -990,7 +1030,9 @@ fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
             .into_iter()
             .find(|w| has(w) || has(&format!("{w}s")))
             .map_or("conversations".to_string(), |w| format!("{w}s"));
-        format!("what customers get from the {work}: the share resolved on first contact, the reopen rate, or the share answered within a time they expect")
+        format!(
+            "what customers get from the {work}: the share resolved on first contact, the reopen rate, or the share answered within a time they expect"
+        )
     };
     Some(
         Finding::fail(RULE, format!("\"{proxy}\" measures effort, not the quality customers get"))
@@ -1020,6 +1062,7 @@ fn kr_direction_consistent(kr: &KeyResultPlan) -> Option<Finding> {
         }
     }
     if kr.unit == Some(Unit::Percent)
+        && first_phrase_of(&metric_text(kr), RATIOS_ABOVE_100).is_none()
         && let Some(v) = [baseline, target].into_iter().flatten().find(|v| *v > 100.0)
     {
         return Some(
@@ -1356,7 +1399,10 @@ mod tests {
         let staff = finding("Enroll 100% of support staff in the refunds training", "kr.outcome_not_output");
         assert_eq!(staff.status, CheckStatus::Warn);
         assert!(staff.reason.contains("enrolled in the refunds training"), "{}", staff.reason);
-        assert_eq!(finding("Get 60% of new teams to invite a colleague", "kr.outcome_not_output").status, CheckStatus::Pass);
+        assert_eq!(
+            finding("Get 60% of new teams to invite a colleague", "kr.outcome_not_output").status,
+            CheckStatus::Pass
+        );
     }
 
     #[test]

@@ -1224,19 +1224,34 @@ impl Reader {
         while words.last().is_some_and(|t| t.kind == Kind::Symbol || matches!(t.lower.as_str(), "and" | "by")) {
             words.pop();
         }
-        let split = words
+        let mut split = words
             .iter()
             .position(|t| t.number().is_some() || CONDITION_WORDS.contains(&t.lower.as_str()))
             .unwrap_or(words.len());
+        // "Make 95% of transfers arrive": after a causative verb the people or things
+        // end at the first plural, and what they do follows.
+        if CAUSATIVE_VERBS.contains(&verb_phrase.as_str())
+            && let Some(plural) = words[..split].iter().position(|t| {
+                t.lower.len() > 3 && t.lower.ends_with('s') && !t.lower.ends_with("ss") && !t.lower.ends_with("us")
+            })
+        {
+            split = plural + 1;
+        }
         let population = join_words(&words[..split]);
-        let mut rest = join_words(&words[split..]);
+        let rest = join_words(&words[split..]);
         let condition = match participle(&verb_phrase) {
             Some(done) if rest.is_empty() => Some(done),
             Some(done) => Some(format!("{done} {rest}")),
             // "Get 60% of new teams to invite a colleague" → "that invite a colleague".
-            None if rest.starts_with("to ") && CAUSATIVE_VERBS.contains(&verb_phrase.as_str()) => {
-                rest.replace_range(..2, "that");
-                Some(rest)
+            // "Make 95% of transfers arrive within 1 minute" → "that arrive within 1 minute".
+            None if !rest.is_empty() && CAUSATIVE_VERBS.contains(&verb_phrase.as_str()) => {
+                match rest.strip_prefix("to ") {
+                    Some(action) => Some(format!("that {action}")),
+                    None if !CONDITION_WORDS.contains(&rest.split(' ').next().unwrap_or("")) => {
+                        Some(format!("that {rest}"))
+                    }
+                    None => Some(rest),
+                }
             }
             None => (!rest.is_empty()).then_some(rest),
         };
@@ -1244,10 +1259,8 @@ impl Reader {
         if population.is_empty() {
             unread.push("a share needs who it is a share of: \"95% of billing tickets\"".into());
         }
-        let metric = std::iter::once(format!("share of {population}"))
-            .chain(condition.clone())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let metric =
+            std::iter::once(format!("share of {population}")).chain(condition.clone()).collect::<Vec<_>>().join(" ");
         let keeps = direction == Some(Direction::Maintain);
         ParsedStatement {
             verb,
@@ -1281,7 +1294,8 @@ const CAUSATIVE_VERBS: &[&str] = &["get", "have", "help", "bring", "enable", "en
 /// threshold word the percentage is a plain value.
 fn share_at(tokens: &[Token]) -> Option<usize> {
     let at = tokens.iter().position(|t| t.number().is_some())?;
-    let percent = tokens[at].number().is_some_and(|n| n.unit == Some(Unit::Percent));
+    // 120% of the quota is an attainment, not a share.
+    let percent = tokens[at].number().is_some_and(|n| n.unit == Some(Unit::Percent) && n.value <= 100.0);
     if !percent || !tokens.get(at + 1).is_some_and(|t| t.is("of")) {
         return None;
     }
@@ -1305,13 +1319,28 @@ const VALUE_WORDS: &[&str] = &["to", "from", "by", "under", "below", "above", "o
 fn participle(verb_phrase: &str) -> Option<String> {
     const LEVEL: &[&str] = &["reach", "hit", "achieve", "attain", "get to", "reach to"];
     const IRREGULAR: &[(&str, &str)] = &[
-        ("send", "sent"), ("pay", "paid"), ("win", "won"), ("take", "taken"), ("give", "given"), ("buy", "bought"),
-        ("meet", "met"), ("run", "run"), ("set", "set"), ("put", "put"), ("see", "seen"), ("build", "built"),
-        ("sell", "sold"), ("find", "found"), ("lead", "led"), ("teach", "taught"), ("write", "written"),
-        ("read", "read"), ("do", "done"), ("grow", "grown"),
+        ("send", "sent"),
+        ("pay", "paid"),
+        ("win", "won"),
+        ("take", "taken"),
+        ("give", "given"),
+        ("buy", "bought"),
+        ("meet", "met"),
+        ("run", "run"),
+        ("set", "set"),
+        ("put", "put"),
+        ("see", "seen"),
+        ("build", "built"),
+        ("sell", "sold"),
+        ("find", "found"),
+        ("lead", "led"),
+        ("teach", "taught"),
+        ("write", "written"),
+        ("read", "read"),
+        ("do", "done"),
+        ("grow", "grown"),
     ];
-    if LEVEL.contains(&verb_phrase) || CAUSATIVE_VERBS.contains(&verb_phrase) || MAINTAIN_VERBS.contains(&verb_phrase)
-    {
+    if LEVEL.contains(&verb_phrase) || CAUSATIVE_VERBS.contains(&verb_phrase) || MAINTAIN_VERBS.contains(&verb_phrase) {
         return None;
     }
     let (verb, tail) = verb_phrase.split_once(' ').map_or((verb_phrase, ""), |(v, t)| (v, t));
@@ -1412,7 +1441,10 @@ mod tests {
     #[test]
     fn a_percentage_of_someone_after_the_verb_is_a_share_to_reach() {
         let r = p("Answer 95% of billing tickets within 24 hours");
-        assert_eq!((r.target, r.unit.clone(), r.direction), (Some(95.0), Some(Unit::Percent), Some(Direction::Increase)));
+        assert_eq!(
+            (r.target, r.unit.clone(), r.direction),
+            (Some(95.0), Some(Unit::Percent), Some(Direction::Increase))
+        );
         assert_eq!(r.metric.as_deref(), Some("share of billing tickets answered within 24 hours"));
         assert_eq!((r.threshold, r.due, r.relative_change), (None, None, None));
         assert_eq!(
@@ -1423,7 +1455,10 @@ mod tests {
         assert_eq!((r.verb.as_deref(), r.target, r.relative_change), (Some("enroll"), Some(100.0), None));
         assert_eq!(r.metric.as_deref(), Some("share of staff enrolled in the security training"));
         assert_eq!(r.due, Some(TimeBound::QuarterEnd { quarter: 3, year: None }));
-        assert_eq!(p("Ship 90% of orders within 2 days").metric.as_deref(), Some("share of orders shipped within 2 days"));
+        assert_eq!(
+            p("Ship 90% of orders within 2 days").metric.as_deref(),
+            Some("share of orders shipped within 2 days")
+        );
         assert_eq!(
             p("Respond to 90% of chats in under 10 minutes").metric.as_deref(),
             Some("share of chats responded to in under 10 minutes")
@@ -1432,7 +1467,10 @@ mod tests {
             p("Get 60% of new teams to invite a colleague within 7 days").metric.as_deref(),
             Some("share of new teams that invite a colleague within 7 days")
         );
-        assert_eq!(p("Reach 40% of revenue from self-serve").metric.as_deref(), Some("share of revenue from self-serve"));
+        assert_eq!(
+            p("Reach 40% of revenue from self-serve").metric.as_deref(),
+            Some("share of revenue from self-serve")
+        );
         let r = p("Answer 95% of tickets within a day, up from 80%");
         assert_eq!((r.baseline, r.target), (Some(80.0), Some(95.0)));
         let r = p("Keep 99% of payouts on time");
@@ -1444,7 +1482,10 @@ mod tests {
     #[test]
     fn a_percentage_after_a_value_word_or_a_decrease_verb_is_not_a_share() {
         let r = p("Cut 20% of cloud spend");
-        assert_eq!(r.relative_change, Some(RelativeChange { amount: 20.0, percent: true, direction: Direction::Decrease }));
+        assert_eq!(
+            r.relative_change,
+            Some(RelativeChange { amount: 20.0, percent: true, direction: Direction::Decrease })
+        );
         assert_eq!((r.target, r.share, r.metric.as_deref()), (None, None, Some("cloud spend")));
         let r = p("Grow self-serve to 40% of revenue");
         assert_eq!((r.target, r.share), (Some(40.0), None));
