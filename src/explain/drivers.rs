@@ -12,7 +12,7 @@ use super::slip::{self, Move, Worse};
 use super::window::Window;
 use super::{MetricMove, Track, cite, num, signed};
 use crate::error::Result;
-use crate::model::{Indicator, IndicatorStatus, KeyResult, Status};
+use crate::model::{Direction, Indicator, IndicatorStatus, KeyResult, Status};
 use crate::scoring::measurements::{points, readings};
 use crate::scoring::score::{day_of, end_of, start_of};
 use crate::store::{Store, Table};
@@ -108,11 +108,18 @@ fn indicator_driver(store: &Store, indicator: &Indicator, track: &Track, slip: &
     let start = slip.movement.start;
     let (from, to) = (start - days(lag + LEAD_SLACK_DAYS), start);
     let series = points(store, metric.id, from - days(super::LOOKBACK_DAYS), start + days(LEAD_SLACK_DAYS))?;
-    // An indicator moves with its key result unless its measured correlation is negative.
-    let negative = indicator.validation.as_ref().and_then(|v| v.r).is_some_and(|r| r < 0.0);
-    let worse = match (track.worse(), negative) {
-        (Worse::Lower, false) | (Worse::Higher, true) => Worse::Lower,
-        _ => Worse::Higher,
+    // An indicator moves with its key result unless its measured correlation is
+    // negative; unmeasured, its own words decide when they say which way it is good
+    // (a first response time that rises is worse, whatever the satisfaction it leads).
+    let measured = indicator.validation.as_ref().and_then(|v| v.r);
+    let worse = match (measured, crate::okr::checks::better_when(&metric.name.to_lowercase())) {
+        (Some(r), _) => match (track.worse(), r < 0.0) {
+            (Worse::Lower, false) | (Worse::Higher, true) => Worse::Lower,
+            _ => Worse::Higher,
+        },
+        (None, Some(Direction::Decrease)) => Worse::Higher,
+        (None, Some(_)) => Worse::Lower,
+        (None, None) => track.worse(),
     };
     let percent = matches!(metric.unit, Some(crate::model::Unit::Percent));
     let status = match indicator.status {
@@ -157,7 +164,8 @@ fn indicator_driver(store: &Store, indicator: &Indicator, track: &Track, slip: &
     let mut seen = std::collections::HashSet::new();
     cites.retain(|c| seen.insert(c.clone()));
     let summary = format!(
-        "{label} fell from {} to {} ({}{interval}) starting {}, {lead} days before {} slipped; expected lag {lag} days: {}{}",
+        "{label} {} from {} to {} ({}{interval}) starting {}, {lead} days before {} slipped; expected lag {lag} days: {}{}",
+        if movement.change > 0.0 { "rose" } else { "fell" },
         num(movement.level_before),
         num(movement.level_after),
         signed(movement.change),

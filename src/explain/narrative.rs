@@ -342,7 +342,8 @@ fn likely_driver(answer: &Explanation) -> String {
         answer.drivers.iter().find(|d| d.kind == DriverKind::LeadingIndicator && d.moved_first == Some(true))
     {
         let lead = d.lead_days.map(|days| format!(", {days} days before")).unwrap_or_default();
-        return format!("the most likely driver is {}, which fell first{lead}", d.id);
+        let moved = if d.movement.as_ref().is_some_and(|m| m.change > 0.0) { "rose" } else { "fell" };
+        return format!("the most likely driver is {}, which {moved} first{lead}", d.id);
     }
     if let Some(e) = answer.evidence.iter().find(|e| e.tier == super::ranking::Tier::LinkedExplains) {
         return format!("no indicator moved first; {} is linked as explaining it", e.id);
@@ -353,9 +354,7 @@ fn likely_driver(answer: &Explanation) -> String {
 /// Whether the metric has recovered: the level now against the level before, with
 /// the interval of the difference deciding (a single good week is not a recovery).
 fn recovery(m: &Move) -> String {
-    let Some(now) = &m.now else {
-        return "no value has been recorded since, so whether it recovered cannot be told yet".into();
-    };
+    let now = &m.now;
     let interval =
         now.interval.map(|iv| format!(", 95% interval {} to {}", signed(iv.low), signed(iv.high))).unwrap_or_default();
     let numbers = format!(

@@ -341,16 +341,7 @@ pub fn rank(
     }
     linked.sort_by_key(|(contradicts, order, item)| (*contradicts, *order, std::cmp::Reverse(item.observed_at)));
     let mut evidence: Vec<RankedEvidence> = linked.into_iter().map(|(_, _, e)| e).collect();
-    if evidence.is_empty() {
-        let subject = primary.key_result.as_ref().map(|k| k.id.to_string()).unwrap_or(primary.metric.id.to_string());
-        gaps.push(Gap {
-            missing: format!("no evidence is linked to {subject} (or its indicators) as explaining or contradicting the move"),
-            next_step: format!(
-                "link what explains it (link_evidence with relation explains); suggest_links {subject} lists research that matches it"
-            ),
-            cites: vec![subject],
-        });
-    }
+    let nothing_linked = evidence.is_empty();
 
     let relevance = Relevance::of(store, tracks, question)?;
     let words = relevance.query.clone();
@@ -395,6 +386,38 @@ pub fn rank(
             }
         }
     }
+    if nothing_linked {
+        // The step names the research to read when some was found; else who to ask.
+        let subject = primary.key_result.as_ref().map(|k| k.id.to_string()).unwrap_or(primary.metric.id.to_string());
+        let found = evidence.iter().find(|e| e.tier == Tier::ObservedInWindow);
+        let next_step = match found {
+            Some(e) => format!(
+                "read {} ({}observed {}), which matches {}; if it explains the move, link it to {subject} (link_evidence, relation explains)",
+                e.id,
+                [e.participant.as_deref(), e.segment.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .map(|s| format!("{s}, "))
+                    .collect::<String>(),
+                e.observed_at.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
+                primary.metric.name
+            ),
+            None if slip.is_some() => interview_step(store, &primary.metric.name, &evidence, anchor)?,
+            None => format!(
+                "link what explains it (link_evidence with relation explains); suggest_links {subject} lists research that matches it"
+            ),
+        };
+        gaps.insert(
+            0,
+            Gap {
+                missing: format!(
+                    "no evidence is linked to {subject} (or its indicators) as explaining or contradicting the move"
+                ),
+                next_step,
+                cites: vec![subject],
+            },
+        );
+    }
     if let Some(since) = slip.map(|s| s.start_day) {
         let talked = evidence
             .iter()
@@ -413,7 +436,8 @@ pub fn rank(
         gaps.push(Gap {
             missing: "no survey question matching the subject changed beyond noise between waves around the window".into(),
             next_step: format!(
-                "if a survey asks about {}, compare its wave after {} with the one before (the change is real only when its interval excludes 0)",
+                "if a survey asks {} about {}, compare its wave after {} with the one before (the change is real only when its interval excludes 0)",
+                who_it_happened_to(&evidence).map(|s| format!("{s} customers")).unwrap_or_else(|| "customers".into()),
                 primary.metric.name,
                 slip.map(|s| s.start_day).unwrap_or(window.from)
             ),
@@ -455,8 +479,9 @@ fn bold_words(snippet: &str) -> Vec<String> {
 /// The interviews that would test an explanation, built from the case: who (the
 /// segment most of the research about it comes from), which metric, since when, and
 /// the study to re-run when the research came from one.
-pub(super) fn interview_step(store: &Store, metric: &str, evidence: &[RankedEvidence], since: Date) -> Result<String> {
-    // Research linked as explaining the move says most about who it happened to.
+/// The segment most of the research about the move comes from; research linked as
+/// explaining it says most about who it happened to, so it weighs three times.
+fn who_it_happened_to(evidence: &[RankedEvidence]) -> Option<&str> {
     let mut segments: Vec<(&str, usize)> = vec![];
     for e in evidence {
         let Some(segment) = e.segment.as_deref() else { continue };
@@ -467,7 +492,11 @@ pub(super) fn interview_step(store: &Store, metric: &str, evidence: &[RankedEvid
         }
     }
     segments.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-    let who = segments.first().map(|(s, _)| format!("{s} customers")).unwrap_or_else(|| "customers".into());
+    segments.first().map(|(s, _)| *s)
+}
+
+pub(super) fn interview_step(store: &Store, metric: &str, evidence: &[RankedEvidence], since: Date) -> Result<String> {
+    let who = who_it_happened_to(evidence).map(|s| format!("{s} customers")).unwrap_or_else(|| "customers".into());
     let mut study = None;
     for e in evidence {
         if let Some(id) = store.get::<Evidence>(Table::Evidence, &e.id.key())?.and_then(|e| e.study)

@@ -80,10 +80,9 @@ pub struct Move {
     /// The first later point back at the earlier level, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovered_at: Option<Timestamp>,
-    /// The level now (the latest points after the run) against the level before,
-    /// with its interval; none while no point follows the run.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub now: Option<LevelNow>,
+    /// The level now (the latest points since the move began) against the level
+    /// before, with its interval.
+    pub now: LevelNow,
     /// Every point the move rests on (before and run), for citation.
     #[serde(skip)]
     pub cited: Vec<Timestamp>,
@@ -92,7 +91,7 @@ pub struct Move {
 /// Where the metric stands after the move, against its level before it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LevelNow {
-    /// The mean of the latest points after the move's run (at most [`NOW`]).
+    /// The mean of the latest points since the move began (at most [`NOW`]).
     pub level: f64,
     pub points: usize,
     /// The first of those points.
@@ -181,8 +180,11 @@ fn move_at(points: &[MeasurementPoint], i: usize, worse: Worse, percent: bool) -
         .expect("the run holds point i");
     let after_run = &points[i + run_len..];
     let recovered_at = after_run.iter().find(|p| !worse.is_worse(p.value, level_before)).map(|p| p.at);
-    let now = (!after_run.is_empty()).then(|| {
-        let latest = &after_run[after_run.len().saturating_sub(NOW)..];
+    // The latest points since the move began: after the run when there are any, else
+    // the run itself, which is then where the metric still is.
+    let since_move = if after_run.is_empty() { run } else { after_run };
+    let now = {
+        let latest = &since_move[since_move.len().saturating_sub(NOW)..];
         let (level, k) = mean(latest.iter().map(|p| p.value));
         let difference = level - level_before;
         let (half, _) = half_interval(before, latest, noise_points, percent);
@@ -194,7 +196,7 @@ fn move_at(points: &[MeasurementPoint], i: usize, worse: Worse, percent: bool) -
             Some(_) => Recovery::Better,
         };
         LevelNow { level: round(level), points: k, since: latest[0].at, change: round(difference), interval, state }
-    });
+    };
     Some(Move {
         start: points[i].at,
         start_value: points[i].value,
@@ -330,7 +332,7 @@ mod tests {
         assert_eq!(slip.worst_value, 46.0);
         assert_eq!(slip.recovered_at, Some(points[8].at));
         // Now: 52 and 54 after the run, 53 against 52, within the interval.
-        let now = slip.now.unwrap();
+        let now = slip.now;
         assert_eq!((now.level, now.points, now.change, now.state), (53.0, 2, 1.0, Recovery::Recovered));
         assert!(now.interval.unwrap().contains(0.0));
     }
@@ -347,7 +349,7 @@ mod tests {
         assert!(slip.significant);
         // The first value back at the level is noted, but the level now says otherwise.
         assert_eq!(slip.recovered_at, Some(points[9].at));
-        let now = slip.now.unwrap();
+        let now = slip.now;
         assert_eq!(now.state, Recovery::StillWorse, "{now:?}");
         assert_eq!(now.points, 3);
         assert!(now.interval.unwrap().high < 0.0);
@@ -356,7 +358,7 @@ mod tests {
             [52.0, 51.0, 53.0, 52.0, 45.0, 44.0, 58.0, 59.0, 60.0].iter().map(|v| (*v, Some(800))).collect();
         let points = series(0, &better);
         let (from, to) = whole(&points);
-        let now = largest_move(&points, from, to, Worse::Lower, true).unwrap().now.unwrap();
+        let now = largest_move(&points, from, to, Worse::Lower, true).unwrap().now;
         assert_eq!(now.state, Recovery::Better, "{now:?}");
     }
 

@@ -547,7 +547,13 @@ impl Vocabulary {
                         Some(if q == w { q.clone() } else { format!("{q} ~ {w}") })
                     })
                     .collect();
-                Candidate { kind: named.kind, id: named.id.clone(), name: named.name.clone(), score, matched }
+                // A metric only one key result measures is shown as that key result:
+                // the answer is about it, and the user knows it by its statement.
+                let shown = (named.kind == SubjectKind::Metric && named.leads_to != named.id)
+                    .then(|| self.named.iter().find(|n| n.kind == SubjectKind::KeyResult && n.id == named.leads_to))
+                    .flatten()
+                    .unwrap_or(named);
+                Candidate { kind: shown.kind, id: shown.id.clone(), name: shown.name.clone(), score, matched }
             })
             .collect()
     }

@@ -1134,6 +1134,16 @@ const BETTER_LOWER: &[&str] = &[
     "misses",
 ];
 
+/// Which way a metric is good, when its words say so unambiguously ("failure rate",
+/// "first response time" → decrease; "success rate", "retention" → increase).
+pub fn better_when(metric: &str) -> Option<Direction> {
+    match (first_phrase_of(metric, BETTER_HIGHER).is_some(), first_phrase_of(metric, BETTER_LOWER).is_some()) {
+        (true, false) => Some(Direction::Increase),
+        (false, true) => Some(Direction::Decrease),
+        _ => None,
+    }
+}
+
 /// The verb says one way and the numbers the other. Which is wrong depends on which
 /// way the metric is good: "Increase payment success rate from 97% to 95%" has its
 /// numbers wrong, not its verb. When the metric's words do not say, both readings
