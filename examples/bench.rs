@@ -29,7 +29,12 @@
 //!   for 30 s, 4 reads (`get_okr`) to 1 write (`add_initiative`): calls/s, p50, p99
 //!   and errors.
 //!
-//! `GROUNDED_BENCH=scoring` (or `explain`, `evidence`, `okr`, `http`) runs one part alone;
+//! - writes: over stdio on a fresh store, `add_evidence` of one item (p50, p95), calls
+//!   of 100 items (items/s), the first search after them (it waits for the index to
+//!   hold every acknowledged write), and `import_evidence` of a 50,000-row file
+//!   (items/s to the durable answer).
+//!
+//! `GROUNDED_BENCH=scoring` (or `explain`, `evidence`, `okr`, `http`, `writes`) runs one part alone;
 //! `GROUNDED_BENCH_DIR=path` keeps the generated stores there (in an empty folder);
 //! `GROUNDED_BENCH_BIN=path` runs the servers from that binary instead (A/B comparisons).
 
@@ -78,6 +83,9 @@ fn main() -> anyhow::Result<()> {
     }
     if runs("sizes") {
         sizes(&binary, dir)?;
+    }
+    if runs("writes") {
+        writes(&binary, dir)?;
     }
     if !runs("okr") {
         return Ok(());
@@ -463,6 +471,90 @@ const TAGS: &[&str] = &["onboarding", "first-project", "teammate-invite", "csv-i
 
 /// Writes the generated excerpts: varied sentences from a fixed vocabulary, so the
 /// index has realistic postings, and every file is one import.
+/// One generated research note: distinct text, a participant, a segment and tags.
+fn note(i: usize) -> serde_json::Value {
+    let w = |k: usize| VOCABULARY[(i * 31 + k * 17 + i / 7) % VOCABULARY.len()];
+    serde_json::json!({
+        "kind": "interview",
+        "text": format!("We stopped at the {} {} after the {} {} ({i})", w(1), w(2), w(3), w(4)),
+        "participant": format!("P{}", i % 500),
+        "segment": if i % 3 == 0 { "churned" } else { "retained" },
+        "observed_at": "2026-10-15",
+        "tags": [TAGS[i % TAGS.len()]],
+    })
+}
+
+/// Evidence writes over stdio on a fresh store (issue #15's targets).
+fn writes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
+    let db = dir.join("writes-db");
+    let mut server = Server::start(binary, &db)?;
+    server.handshake()?;
+    let mut next = 0usize;
+    let mut add = |server: &mut Server, count: usize| -> anyhow::Result<Duration> {
+        let items: Vec<serde_json::Value> = (next..next + count).map(note).collect();
+        next += count;
+        let t = Instant::now();
+        let result =
+            server.request("tools/call", serde_json::json!({"name": "add_evidence", "arguments": {"items": items}}))?;
+        let took = t.elapsed();
+        anyhow::ensure!(result["structuredContent"]["created"] == count, "add_evidence: {result}");
+        Ok(took)
+    };
+    let single: Vec<Duration> = (0..300).map(|_| add(&mut server, 1)).collect::<anyhow::Result<_>>()?;
+    println!(
+        "add_evidence of one item over stdio (acknowledged = flushed): p50 {:.2} ms, p95 {:.2} ms (n={})",
+        ms(percentile(&single, 0.5)),
+        ms(percentile(&single, 0.95)),
+        single.len()
+    );
+    let t = Instant::now();
+    let mut calls = vec![];
+    for _ in 0..100 {
+        calls.push(add(&mut server, 100)?);
+    }
+    let all = t.elapsed();
+    println!(
+        "add_evidence in calls of 100 items over stdio: {:.0} items/s over 10,000 items (median call {:.1} ms)",
+        10_000.0 / all.as_secs_f64(),
+        ms(median(&calls))
+    );
+    let t = Instant::now();
+    let found = server.request(
+        "tools/call",
+        serde_json::json!({"name": "search_evidence", "arguments": {"query": format!("({})", next - 1)}}),
+    )?;
+    println!(
+        "the first search after them (sees the last write): {:.1} ms, {} hit(s)",
+        ms(t.elapsed()),
+        found["structuredContent"]["total"]
+    );
+    anyhow::ensure!(
+        found["structuredContent"]["total"].as_u64().unwrap_or(0) >= 1,
+        "the last write is not found: {found}"
+    );
+
+    let file = dir.join("writes-import.jsonl");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
+    for i in 100_000..150_000 {
+        writeln!(out, "{}", note(i))?;
+    }
+    out.flush()?;
+    drop(out);
+    let t = Instant::now();
+    let result = server.request(
+        "tools/call",
+        serde_json::json!({"name": "import_evidence", "arguments": {"path": file.display().to_string()}}),
+    )?;
+    let took = t.elapsed();
+    anyhow::ensure!(result["isError"] != true, "import_evidence: {result}");
+    println!(
+        "import_evidence of a 50,000-row JSONL file over stdio: {:.0} items/s to the durable answer ({:.2} s)",
+        50_000.0 / took.as_secs_f64(),
+        took.as_secs_f64()
+    );
+    Ok(())
+}
+
 fn write_excerpt_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let openings = [
@@ -611,6 +703,8 @@ impl Server {
         let mut child = Command::new(binary)
             .args(["serve", "--db"])
             .arg(db)
+            // Files the bench generates beside its stores may be imported.
+            .env("GROUNDED_IMPORT_ROOTS", db.parent().unwrap_or(db))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

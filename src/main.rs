@@ -183,6 +183,9 @@ fn main() -> ExitCode {
     }
     grounded::serve::owner::set_cli_runner(|call, store| cli::remote::run_for(call, store, run_sent));
     let result = on_owner_or_here(cli);
+    // Writes are durable already; the index of the last ones is finished before the
+    // process goes, so the next start does not rebuild it.
+    grounded::evidence::search::settle();
     match result {
         Ok(code) => code,
         Err(error) => {

@@ -6,9 +6,17 @@
 //! generation it reflects. When the two differ (a crash between the sled commit and
 //! the index commit, an index deleted by hand, a new release), the index is rebuilt
 //! from sled on first use, never at start-up, so a cold start stays fast.
+//!
+//! A write does not wait for the index. It is acknowledged once sled has flushed it;
+//! the evidence it changed is queued, and an indexer thread (started when work comes,
+//! gone when the queue is empty) indexes everything queued in one tantivy commit. A
+//! search first waits until the index reflects the generation sled had when the
+//! search began, so an answer is never older than the store, and only searches that
+//! come right after a write ever wait.
 
+use std::collections::BTreeSet;
 use std::ops::Bound;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use jiff::civil::Date;
 use schemars::JsonSchema;
@@ -59,13 +67,33 @@ struct Fields {
 
 /// The open index with its one writer.
 pub struct SearchIndex {
-    /// Held from a sled transaction through its re-index, so the generation an
-    /// index commit records never covers a transaction it has not indexed.
+    /// Held from a sled transaction through queueing what it changed, so the
+    /// generation the queue records never covers a transaction it does not hold.
     sequence: Mutex<()>,
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    queue: Mutex<Queue>,
+    /// The generation the searchable index reflects, and its waiters.
+    indexed: Mutex<Indexed>,
+    caught_up: Condvar,
+}
+
+/// Evidence changed by committed transactions and not yet indexed.
+#[derive(Default)]
+struct Queue {
+    ids: BTreeSet<EvidenceId>,
+    /// The generation after the last queued transaction.
+    upto: u64,
+    /// An indexer thread is at work on the queue.
+    running: bool,
+}
+
+struct Indexed {
+    generation: u64,
+    /// Why the indexer stopped, for the searches that wait on it.
+    failed: Option<String>,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -122,10 +150,20 @@ fn open(store: &Store) -> Result<SearchIndex> {
     };
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(failed)?;
     let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(failed)?;
-    let search = SearchIndex { sequence: Mutex::new(()), index, reader, writer: Mutex::new(writer), fields };
+    let current = generation(store)?;
+    let search = SearchIndex {
+        sequence: Mutex::new(()),
+        index,
+        reader,
+        writer: Mutex::new(writer),
+        fields,
+        queue: Mutex::new(Queue { upto: current, ..Default::default() }),
+        indexed: Mutex::new(Indexed { generation: current, failed: None }),
+        caught_up: Condvar::new(),
+    };
     let indexed: u64 =
         search.index.load_metas().map_err(failed)?.payload.and_then(|p| p.parse().ok()).unwrap_or(u64::MAX);
-    if indexed != generation(store)? {
+    if indexed != current {
         search.rebuild(store)?;
     }
     Ok(search)
@@ -188,8 +226,7 @@ impl SearchIndex {
         self.reader.reload().map_err(tantivy_error)
     }
 
-    fn reindex(&self, store: &Store, ids: impl Iterator<Item = EvidenceId>) -> Result<()> {
-        let generation = generation(store)?;
+    fn reindex(&self, store: &Store, ids: impl Iterator<Item = EvidenceId>, generation: u64) -> Result<()> {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         for id in ids {
             writer.delete_term(Term::from_field_u64(self.fields.id, id.0));
@@ -210,14 +247,104 @@ fn commit(writer: &mut IndexWriter, generation: u64) -> Result<()> {
     Ok(())
 }
 
-/// Runs `change` (a sled transaction that calls [`bump_generation`]) and then
-/// re-indexes the evidence it names, with no other such change in between.
+/// Runs `change` (a sled transaction that calls [`bump_generation`], flushed) and
+/// queues the evidence it names for the indexer; returns without waiting for it.
 pub fn change_and_index<R>(store: &Store, change: impl FnOnce() -> Result<(R, Vec<EvidenceId>)>) -> Result<R> {
     let search = index_of(store)?;
-    let _sequence = search.sequence.lock().unwrap_or_else(|e| e.into_inner());
-    let (result, ids) = change()?;
-    search.reindex(store, ids.into_iter())?;
-    Ok(result)
+    let (outcome, start) = {
+        let _sequence = search.sequence.lock().unwrap_or_else(|e| e.into_inner());
+        let outcome = change();
+        // Queued even when the change failed after its commit (a failed flush): the
+        // generation moved, and searches wait for the index to reach it.
+        let upto = generation(store)?;
+        let mut queue = search.queue.lock().unwrap_or_else(|e| e.into_inner());
+        if let Ok((_, ids)) = &outcome {
+            queue.ids.extend(ids.iter().copied());
+        }
+        queue.upto = queue.upto.max(upto);
+        let start = !queue.running && (queue.upto > search.generation_indexed() || !queue.ids.is_empty());
+        queue.running |= start;
+        (outcome, start)
+    };
+    if start {
+        let (store, search) = (store.clone(), search.clone());
+        let indexer = std::thread::Builder::new()
+            .name("grounded-indexer".into())
+            .spawn(move || search.index_queue(&store))
+            .map_err(|e| Error::invalid("search index", format!("cannot start the indexer: {e}")))?;
+        let mut running = INDEXERS.lock().unwrap_or_else(|e| e.into_inner());
+        running.retain(|t| !t.is_finished());
+        running.push(indexer);
+    }
+    outcome.map(|(result, _)| result)
+}
+
+/// The indexer threads of this process, for [`settle`].
+static INDEXERS: Mutex<Vec<std::thread::JoinHandle<()>>> = Mutex::new(Vec::new());
+
+/// Waits for the indexers to finish what is queued: called before the process
+/// exits, so the index on disk matches sled and the next start need not rebuild it.
+pub fn settle() {
+    let running = std::mem::take(&mut *INDEXERS.lock().unwrap_or_else(|e| e.into_inner()));
+    for indexer in running {
+        let _ = indexer.join();
+    }
+}
+
+impl SearchIndex {
+    fn generation_indexed(&self) -> u64 {
+        self.indexed.lock().unwrap_or_else(|e| e.into_inner()).generation
+    }
+
+    /// The indexer: takes everything queued, indexes it in one commit, and again
+    /// until the queue is empty. A failure is kept for the searches waiting on it.
+    fn index_queue(&self, store: &Store) {
+        loop {
+            let (ids, upto) = {
+                let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                if queue.ids.is_empty() && queue.upto <= self.generation_indexed() {
+                    queue.running = false;
+                    return;
+                }
+                (std::mem::take(&mut queue.ids), queue.upto)
+            };
+            let outcome = self.reindex(store, ids.into_iter(), upto);
+            let mut indexed = self.indexed.lock().unwrap_or_else(|e| e.into_inner());
+            match outcome {
+                Ok(()) => indexed.generation = indexed.generation.max(upto),
+                Err(e) => indexed.failed = Some(e.to_string()),
+            }
+            self.caught_up.notify_all();
+            if indexed.failed.is_some() {
+                drop(indexed);
+                self.queue.lock().unwrap_or_else(|e| e.into_inner()).running = false;
+                return;
+            }
+        }
+    }
+
+    /// Waits until the index reflects every write sled had acknowledged when called.
+    fn wait_caught_up(&self, store: &Store) -> Result<()> {
+        let target = generation(store)?;
+        let mut indexed = self.indexed.lock().unwrap_or_else(|e| e.into_inner());
+        while indexed.generation < target {
+            if let Some(failed) = &indexed.failed {
+                return Err(Error::invalid(
+                    "search index",
+                    format!("{failed}; restart the server, or delete the search folder to have it rebuilt"),
+                ));
+            }
+            indexed = self.caught_up.wait(indexed).unwrap_or_else(|e| e.into_inner());
+        }
+        Ok(())
+    }
+}
+
+/// The index, once it holds every write acknowledged before this call.
+fn caught_up(store: &Store) -> Result<Arc<SearchIndex>> {
+    let search = index_of(store)?;
+    search.wait_caught_up(store)?;
+    Ok(search)
 }
 
 /// Rewrites the index's segments that hold deleted documents and removes the old
@@ -225,7 +352,7 @@ pub fn change_and_index<R>(store: &Store, change: impl FnOnce() -> Result<(R, Ve
 /// (tantivy only marks a deleted document). Costs a rewrite of those segments: for
 /// erasure, not for every edit.
 pub fn purge_deleted(store: &Store) -> Result<()> {
-    let search = index_of(store)?;
+    let search = caught_up(store)?;
     let _sequence = search.sequence.lock().unwrap_or_else(|e| e.into_inner());
     let mut writer = search.writer.lock().unwrap_or_else(|e| e.into_inner());
     let with_deletes: Vec<_> = search
@@ -324,7 +451,7 @@ pub struct SearchPage {
 
 /// Runs a search. Results come from sled (the index only finds them).
 pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
-    let search = index_of(store)?;
+    let search = caught_up(store)?;
     let limit = match request.limit {
         None => DEFAULT_PAGE,
         Some(n) if (1..=MAX_PAGE).contains(&n) => n,
@@ -465,7 +592,7 @@ pub struct Vocabulary {
 
 impl Vocabulary {
     pub fn of(store: &Store) -> Result<Vocabulary> {
-        let search = index_of(store)?;
+        let search = caught_up(store)?;
         let searcher = search.reader.searcher();
         Ok(Vocabulary { search, searcher })
     }
@@ -528,4 +655,48 @@ fn bold(snippet: &tantivy::snippet::Snippet) -> String {
     }
     out.push_str(&fragment[at..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::add::{AddEvidenceRequest, EvidenceInput, add_evidence};
+    use crate::okr::Actor;
+
+    fn note(text: &str) -> EvidenceInput {
+        serde_json::from_value(serde_json::json!({"kind": "observation", "text": text})).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_search_sees_every_write_acknowledged_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let actor = Actor("t".into());
+        // Writes from several threads at once; each search right after one must find it.
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let (store, actor) = (store.clone(), actor.clone());
+                std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+                    for i in 0..25 {
+                        let word = format!("marker{w}x{i}");
+                        let request = AddEvidenceRequest { items: vec![note(&format!("the {word} was seen"))] };
+                        runtime.block_on(add_evidence(&store, request, &actor)).unwrap();
+                        let found = search(&store, &SearchRequest { query: Some(word.clone()), ..Default::default() });
+                        assert_eq!(found.unwrap().total, 1, "{word} is searchable as soon as it is acknowledged");
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let all = search(&store, &SearchRequest { query: Some("seen".into()), ..Default::default() }).unwrap();
+        assert_eq!(all.total, 100);
+        // Settled, the index on disk records the generation sled has: a restart
+        // finds it current and does not rebuild it.
+        settle();
+        let payload = index_of(&store).unwrap().index.load_metas().unwrap().payload;
+        assert_eq!(payload, Some(generation(&store).unwrap().to_string()));
+    }
 }
