@@ -478,7 +478,7 @@ fn note(i: usize) -> serde_json::Value {
         "kind": "interview",
         "text": format!("We stopped at the {} {} after the {} {} ({i})", w(1), w(2), w(3), w(4)),
         "participant": format!("P{}", i % 500),
-        "segment": if i % 3 == 0 { "churned" } else { "retained" },
+        "segment": if i.is_multiple_of(3) { "churned" } else { "retained" },
         "observed_at": "2026-10-15",
         "tags": [TAGS[i % TAGS.len()]],
     })
