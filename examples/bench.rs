@@ -34,7 +34,11 @@
 //!   hold every acknowledged write), and `import_evidence` of a 50,000-row file
 //!   (items/s to the durable answer).
 //!
-//! `GROUNDED_BENCH=scoring` (or `explain`, `evidence`, `okr`, `http`, `writes`) runs one part alone;
+//! - compare: grounded beside the reference MCP memory server (installed with npm into
+//!   the bench folder, pinned): the same generated notes and client, at 1k and 10k
+//!   notes: writes in calls of 100, search p50, cold start, as ratios.
+//!
+//! `GROUNDED_BENCH=scoring` (or `explain`, `evidence`, `okr`, `http`, `writes`, `compare`) runs one part alone;
 //! `GROUNDED_BENCH_DIR=path` keeps the generated stores there (in an empty folder);
 //! `GROUNDED_BENCH_BIN=path` runs the servers from that binary instead (A/B comparisons).
 
@@ -86,6 +90,9 @@ fn main() -> anyhow::Result<()> {
     }
     if runs("writes") {
         writes(&binary, dir)?;
+    }
+    if runs("compare") {
+        compare(&binary, dir)?;
     }
     if !runs("okr") {
         return Ok(());
@@ -555,6 +562,98 @@ fn writes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The reference server, pinned so that runs compare the same code.
+const MEMORY_SERVER: &str = "@modelcontextprotocol/server-memory@2026.8.31";
+
+/// How one server stores notes and searches them, for the side-by-side runs.
+struct Contender {
+    name: &'static str,
+    command: Box<dyn Fn() -> Command>,
+    write: fn(std::ops::Range<usize>) -> (&'static str, serde_json::Value),
+    search: fn(&str) -> (&'static str, serde_json::Value),
+}
+
+/// grounded against the reference MCP memory server, installed here with npm: the
+/// same generated notes, the same raw JSON-RPC client, one run (issue #15).
+fn compare(binary: &Path, dir: &Path) -> anyhow::Result<()> {
+    let prefix = dir.join("memory-server");
+    let installed = Command::new("npm")
+        .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .args([MEMORY_SERVER, "node@22"])
+        .status();
+    if !installed.as_ref().is_ok_and(|s| s.success()) {
+        println!("compare: skipped, npm could not install {MEMORY_SERVER} and node@22 ({installed:?})");
+        return Ok(());
+    }
+    let node = prefix.join("node_modules/.bin/node");
+    let script = prefix.join("node_modules/@modelcontextprotocol/server-memory/dist/index.js");
+    println!("| what | grounded | memory server | ratio |\n|---|---|---|---|");
+    for size in [1_000usize, 10_000] {
+        let (db, file) = (dir.join(format!("compare-{size}-db")), dir.join(format!("compare-{size}.jsonl")));
+        let (binary, db2) = (binary.to_path_buf(), db.clone());
+        let (node, script, file2) = (node.clone(), script.clone(), file.clone());
+        let contenders = [
+            Contender {
+                name: "grounded",
+                command: Box::new(move || grounded_command(&binary, &db2)),
+                write: |range| ("add_evidence", serde_json::json!({"items": range.map(note).collect::<Vec<_>>()})),
+                search: |word| ("search_evidence", serde_json::json!({"query": word})),
+            },
+            Contender {
+                name: "memory",
+                command: Box::new(move || {
+                    let mut command = Command::new(&node);
+                    command.arg(&script).env("MEMORY_FILE_PATH", &file2);
+                    command
+                }),
+                write: |range| {
+                    let entities: Vec<serde_json::Value> = range
+                        .map(|i| {
+                            let n = note(i);
+                            serde_json::json!({"name": format!("note-{i}"), "entityType": n["kind"], "observations": [n["text"]]})
+                        })
+                        .collect();
+                    ("create_entities", serde_json::json!({"entities": entities}))
+                },
+                search: |word| ("search_nodes", serde_json::json!({"query": word})),
+            },
+        ];
+        let mut rows: Vec<[f64; 3]> = vec![];
+        for contender in &contenders {
+            let mut server = Server::spawn((contender.command)())?;
+            server.handshake()?;
+            let t = Instant::now();
+            for start in (0..size).step_by(100) {
+                let (tool, arguments) = (contender.write)(start..start + 100);
+                let result = server.request("tools/call", serde_json::json!({"name": tool, "arguments": arguments}))?;
+                anyhow::ensure!(result["isError"] != true, "{} {tool}: {result}", contender.name);
+            }
+            let rate = size as f64 / t.elapsed().as_secs_f64();
+            server.stop()?;
+            let mut server = Server::spawn((contender.command)())?;
+            server.handshake()?;
+            let mut trips = vec![];
+            for i in 0..200 {
+                let (tool, arguments) = (contender.search)(VOCABULARY[i % VOCABULARY.len()]);
+                let t = Instant::now();
+                let result = server.request("tools/call", serde_json::json!({"name": tool, "arguments": arguments}))?;
+                trips.push(t.elapsed());
+                anyhow::ensure!(result["isError"] != true, "{} {tool}: {result}", contender.name);
+            }
+            server.stop()?;
+            let starts: Vec<Duration> =
+                (0..9).map(|_| cold_start_of(|| (contender.command)())).collect::<anyhow::Result<_>>()?;
+            rows.push([rate, ms(percentile(&trips, 0.5)), ms(median(&starts))]);
+        }
+        let (g, m) = (rows[0], rows[1]);
+        println!("| writes in calls of 100, {size} notes | {:.0} items/s | {:.0} items/s | {:.1}x |", g[0], m[0], g[0] / m[0]);
+        println!("| search p50 at {size} notes (one word) | {:.2} ms | {:.2} ms | {:.1}x |", g[1], m[1], m[1] / g[1]);
+        println!("| cold start at {size} notes (median of 9) | {:.1} ms | {:.1} ms | {:.1}x |", g[2], m[2], m[2] / g[2]);
+    }
+    Ok(())
+}
+
 fn write_excerpt_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let openings = [
@@ -700,15 +799,12 @@ struct Server {
 
 impl Server {
     fn start(binary: &Path, db: &Path) -> anyhow::Result<Server> {
-        let mut child = Command::new(binary)
-            .args(["serve", "--db"])
-            .arg(db)
-            // Files the bench generates beside its stores may be imported.
-            .env("GROUNDED_IMPORT_ROOTS", db.parent().unwrap_or(db))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
+        Server::spawn(grounded_command(binary, db))
+    }
+
+    /// Any stdio MCP server: grounded, or the reference memory server.
+    fn spawn(mut command: Command) -> anyhow::Result<Server> {
+        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
         let stdin = child.stdin.take().expect("stdin");
         let stdout = BufReader::new(child.stdout.take().expect("stdout"));
         Ok(Server { child, stdin, stdout, next_id: 1 })
@@ -747,9 +843,24 @@ impl Server {
     }
 }
 
+fn grounded_command(binary: &Path, db: &Path) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .args(["serve", "--db"])
+        .arg(db)
+        // Files the bench generates beside its stores may be imported.
+        .env("GROUNDED_IMPORT_ROOTS", db.parent().unwrap_or(db));
+    command
+}
+
 fn cold_start(binary: &Path, db: &Path) -> anyhow::Result<Duration> {
+    cold_start_of(|| grounded_command(binary, db))
+}
+
+/// Spawn to the first `tools/list` answer.
+fn cold_start_of(command: impl Fn() -> Command) -> anyhow::Result<Duration> {
     let t = Instant::now();
-    let mut server = Server::start(binary, db)?;
+    let mut server = Server::spawn(command())?;
     server.handshake()?;
     let tools = server.request("tools/list", serde_json::json!({}))?;
     let elapsed = t.elapsed();
