@@ -264,7 +264,7 @@ fn explain(binary: &Path, dir: &Path, db: &Path) -> anyhow::Result<()> {
     let files = write_excerpt_files(&dir.join("explain-excerpts"))?;
     for file in &files {
         let request = ImportRequest { path: Some(file.display().to_string()), ..Default::default() };
-        runtime.block_on(import_evidence(&store, &bench_access(dir), request, &actor, &|_, _| {}))?;
+        runtime.block_on(import_evidence(&store, &bench_access(dir), request, &actor, &|_| {}))?;
     }
     let linked = LinkRequest {
         evidence: vec!["EV-1".into(), "EV-2".into(), "EV-3".into()],
@@ -359,7 +359,7 @@ fn evidence(binary: &Path, dir: &Path) -> anyhow::Result<()> {
     for file in &files {
         let f = Instant::now();
         let request = ImportRequest { path: Some(file.display().to_string()), ..Default::default() };
-        let report = runtime.block_on(import_evidence(&store, &bench_access(dir), request, &actor, &|_, _| {}))?;
+        let report = runtime.block_on(import_evidence(&store, &bench_access(dir), request, &actor, &|_| {}))?;
         anyhow::ensure!(report.added.created == EXCERPTS / FILES, "an import created {}", report.added.created);
         per_file.push((EXCERPTS / FILES) as f64 / f.elapsed().as_secs_f64());
     }
@@ -548,9 +548,10 @@ fn writes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
     out.flush()?;
     drop(out);
     let t = Instant::now();
-    let result = server.request(
+    let (result, notes) = server.request_with_progress(
         "tools/call",
-        serde_json::json!({"name": "import_evidence", "arguments": {"path": file.display().to_string()}}),
+        serde_json::json!({"name": "import_evidence", "arguments": {"path": file.display().to_string()},
+                           "_meta": {"progressToken": "bench-import"}}),
     )?;
     let took = t.elapsed();
     anyhow::ensure!(result["isError"] != true, "import_evidence: {result}");
@@ -558,6 +559,25 @@ fn writes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
         "import_evidence of a 50,000-row JSONL file over stdio: {:.0} items/s to the durable answer ({:.2} s)",
         50_000.0 / took.as_secs_f64(),
         took.as_secs_f64()
+    );
+    // The longest silence the client had: from the request to the first note,
+    // between notes, and from the last note to the answer.
+    let marks: Vec<Duration> =
+        std::iter::once(Duration::ZERO).chain(notes.iter().map(|(at, _)| *at)).chain([took]).collect();
+    let gap = marks.windows(2).map(|w| w[1] - w[0]).max().unwrap_or_default();
+    let phases: Vec<&str> = notes.iter().map(|(_, m)| m.split(' ').next().unwrap_or("")).collect();
+    let timeline: Vec<String> = notes.iter().map(|(at, m)| format!("{:.0} ms {m}", ms(*at))).collect();
+    println!(
+        "  its progress: {} notifications, longest silence {:.0} ms ({}), first words {:?}",
+        notes.len(),
+        ms(gap),
+        timeline.join("; "),
+        phases.iter().fold(Vec::<&str>::new(), |mut seen, p| {
+            if seen.last() != Some(p) {
+                seen.push(p);
+            }
+            seen
+        })
     );
     Ok(())
 }
@@ -647,9 +667,19 @@ fn compare(binary: &Path, dir: &Path) -> anyhow::Result<()> {
             rows.push([rate, ms(percentile(&trips, 0.5)), ms(median(&starts))]);
         }
         let (g, m) = (rows[0], rows[1]);
-        println!("| writes in calls of 100, {size} notes | {:.0} items/s | {:.0} items/s | {:.1}x |", g[0], m[0], g[0] / m[0]);
+        println!(
+            "| writes in calls of 100, {size} notes | {:.0} items/s | {:.0} items/s | {:.1}x |",
+            g[0],
+            m[0],
+            g[0] / m[0]
+        );
         println!("| search p50 at {size} notes (one word) | {:.2} ms | {:.2} ms | {:.1}x |", g[1], m[1], m[1] / g[1]);
-        println!("| cold start at {size} notes (median of 9) | {:.1} ms | {:.1} ms | {:.1}x |", g[2], m[2], m[2] / g[2]);
+        println!(
+            "| cold start at {size} notes (median of 9) | {:.1} ms | {:.1} ms | {:.1}x |",
+            g[2],
+            m[2],
+            m[2] / g[2]
+        );
     }
     Ok(())
 }
@@ -823,6 +853,33 @@ impl Server {
             if value["id"] == id {
                 anyhow::ensure!(value.get("error").is_none(), "{method} failed: {}", value["error"]);
                 return Ok(value["result"].clone());
+            }
+        }
+    }
+
+    /// The same, keeping the progress notifications that arrive before the answer:
+    /// when each came (from the request) and its message.
+    fn request_with_progress(
+        &mut self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> anyhow::Result<(serde_json::Value, Vec<(Duration, String)>)> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        let t = Instant::now();
+        writeln!(self.stdin, "{line}")?;
+        self.stdin.flush()?;
+        let mut notes = vec![];
+        loop {
+            let mut answer = String::new();
+            anyhow::ensure!(self.stdout.read_line(&mut answer)? > 0, "server closed stdout");
+            let value: serde_json::Value = serde_json::from_str(&answer)?;
+            if value["method"] == "notifications/progress" {
+                notes.push((t.elapsed(), value["params"]["message"].as_str().unwrap_or("").to_string()));
+            } else if value["id"] == id {
+                anyhow::ensure!(value.get("error").is_none(), "{method} failed: {}", value["error"]);
+                return Ok((value["result"].clone(), notes));
             }
         }
     }
@@ -1094,7 +1151,7 @@ fn sizes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
             for file in ["evidence/interviews.jsonl", "evidence/observations.jsonl", "evidence/survey_export.csv"] {
                 let path = examples.join(file).display().to_string();
                 let request = ImportRequest { path: Some(path), ..Default::default() };
-                import_evidence(&store, &access, request, &actor, &|_, _| {}).await?;
+                import_evidence(&store, &access, request, &actor, &|_| {}).await?;
             }
             anyhow::Ok(())
         })?;

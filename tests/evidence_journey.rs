@@ -13,12 +13,16 @@ use rmcp::service::NotificationContext;
 use rmcp::{ClientHandler, RoleClient};
 use serde_json::{Value, json};
 
+/// A progress notification as received: position, total, message.
+type Note = (f64, Option<f64>, String);
+
 #[derive(Clone, Default)]
-struct ProgressCounter(Arc<AtomicUsize>);
+struct ProgressCounter(Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<Note>>>);
 
 impl ClientHandler for ProgressCounter {
-    async fn on_progress(&self, _params: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
+    async fn on_progress(&self, params: ProgressNotificationParam, _context: NotificationContext<RoleClient>) {
         self.0.fetch_add(1, Ordering::SeqCst);
+        self.1.lock().unwrap().push((params.progress, params.total, params.message.unwrap_or_default()));
     }
 }
 
@@ -50,6 +54,14 @@ async fn research_is_imported_found_linked_and_survives_a_restart() {
     );
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(counter.0.load(Ordering::SeqCst) >= 1, "no progress notification arrived");
+    // Every phase is reported, and the position only grows, out of one total.
+    let notes = counter.1.lock().unwrap().clone();
+    let said: Vec<&str> = notes.iter().map(|(_, _, m)| m.as_str()).collect();
+    for phase in ["read the file: 30 rows", "validated 30 of 30 rows", "wrote 30 of 30 items", "writing to disk"] {
+        assert!(said.contains(&phase), "{phase} missing from {said:?}");
+    }
+    assert!(notes.windows(2).all(|w| w[0].0 < w[1].0), "{notes:?}");
+    assert!(notes.iter().all(|(_, total, _)| *total == Some(91.0)), "{notes:?}");
 
     let survey = ok(&client, "import_evidence", json!({"path": example("evidence/survey_export.csv")})).await;
     assert_eq!((survey["format"].as_str(), survey["created"].as_u64()), (Some("survey_csv"), Some(9)));

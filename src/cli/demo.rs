@@ -297,7 +297,7 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
             },
         ),
     ];
-    let no_progress = |_: usize, _: usize| {};
+    let no_progress = |_: grounded::evidence::progress::Step| {};
     let access = demo_access(&folder);
     for (name, defaults) in imports {
         let request = ImportRequest {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use grounded::evidence::import::{CsvMapping, ImportDefaults, ImportFormat, ImportRequest, import_evidence};
 use grounded::evidence::link::{LinkRequest, link_evidence};
+use grounded::evidence::progress::Step;
 use grounded::evidence::search::{SearchRequest, search};
 use grounded::evidence::tags;
 use grounded::model::Relation;
@@ -87,9 +88,9 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         }),
         ..Default::default()
     };
-    let progress = |done: usize, total: usize| {
-        if total >= 1_000 {
-            err!("\rread {done} of {total}");
+    let progress = |step: Step| {
+        if step.total >= 1_000 {
+            err!("\r{:<40}", step.message());
         }
     };
     let report = runtime()?

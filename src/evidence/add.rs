@@ -379,13 +379,19 @@ pub async fn add_evidence(store: &Store, request: AddEvidenceRequest, actor: &Ac
         .enumerate()
         .map(|(i, item)| item.into_plan(&format!("items[{i}]")))
         .collect::<Result<Vec<_>>>()?;
-    let added = store_plans(store, &plans, actor)?;
+    let added = store_plans(store, &plans, actor, &|_| {})?;
     store.flush().await?;
     Ok(added)
 }
 
-/// Writes validated items in one transaction. Shared by add_evidence and the importers.
-pub fn store_plans(store: &Store, plans: &[EvidencePlan], actor: &Actor) -> Result<AddedEvidence> {
+/// Writes validated items in one transaction. Shared by add_evidence and the importers;
+/// `written(n)` is told as items are written (a retried transaction counts again).
+pub fn store_plans(
+    store: &Store,
+    plans: &[EvidencePlan],
+    actor: &Actor,
+    written: &(dyn Fn(usize) + Sync),
+) -> Result<AddedEvidence> {
     for (i, plan) in plans.iter().enumerate() {
         if let Some(StudyRef::Id(id)) = &plan.study
             && store.get::<Study>(Table::Studies, &id.key())?.is_none()
@@ -401,6 +407,7 @@ pub fn store_plans(store: &Store, plans: &[EvidencePlan], actor: &Actor) -> Resu
             for (index, plan) in plans.iter().enumerate() {
                 let (id, status) = write_plan(tx, plan, actor, now)?;
                 items.push(AddedItem { index, id, status });
+                written(index + 1);
             }
             super::search::bump_generation(tx)?;
             Ok(items)

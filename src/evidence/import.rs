@@ -20,6 +20,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::add::{AddedEvidence, EvidenceInput, EvidencePlan, parse_timecode, store_plans};
+use super::progress::{Phase, Throttle};
 use crate::clock::DateOrder;
 use crate::error::{Error, Result};
 use crate::fetch::Access;
@@ -192,14 +193,16 @@ struct Row {
 }
 
 /// Reads the file (or URL), parses it, validates every item, stores them in one
-/// transaction. `progress(done, total)` is called as items are validated.
+/// transaction. `progress` hears of every phase (read, validate, write, flush),
+/// throttled.
 pub async fn import_evidence(
     store: &Store,
     access: &Access,
     request: ImportRequest,
     actor: &Actor,
-    progress: &(dyn Fn(usize, usize) + Send + Sync),
+    progress: super::progress::Report<'_>,
 ) -> Result<ImportReport> {
+    let progress = Throttle::new(progress);
     if let Some(defaults) = &request.defaults {
         defaults.check()?;
     }
@@ -266,6 +269,7 @@ pub async fn import_evidence(
         return Err(Error::invalid("path", format!("{name} holds no evidence in the {format:?} format")));
     }
     let total = rows.len();
+    progress.step(Phase::Read, 0, total);
     let mut plans: Vec<EvidencePlan> = Vec::with_capacity(total);
     let mut skipped = vec![];
     for (done, row) in rows.into_iter().enumerate() {
@@ -287,15 +291,14 @@ pub async fn import_evidence(
                 ));
             }
         }
-        if done % 500 == 0 || done + 1 == total {
-            progress(done + 1, total);
-        }
+        progress.step(Phase::Validate, done + 1, total);
     }
     let added = if plans.is_empty() {
         AddedEvidence { items: vec![], created: 0, duplicates: 0, updated: 0, tag_notes: vec![] }
     } else {
-        store_plans(store, &plans, actor)?
+        progress.beating(total, || store_plans(store, &plans, actor, &|n| progress.step(Phase::Write, n, total)))?
     };
+    progress.step(Phase::Flush, 0, total);
     store.flush().await?;
     Ok(ImportReport::new(name, format, total, added, skipped))
 }

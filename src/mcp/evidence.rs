@@ -10,6 +10,7 @@ use crate::evidence::add::{AddEvidenceRequest, AddedEvidence};
 use crate::evidence::erase::{DeleteEvidenceRequest, EraseParticipantRequest, EvidenceErased};
 use crate::evidence::import::{ImportReport, ImportRequest};
 use crate::evidence::link::{LinkRequest, Linked, UnlinkRequest, Unlinked};
+use crate::evidence::progress::Step;
 use crate::evidence::search::{SearchPage, SearchRequest};
 use crate::evidence::suggest::{SuggestRequest, Suggestions};
 use crate::evidence::{add, erase, import, link, search, suggest};
@@ -53,22 +54,29 @@ impl GroundedServer {
         peer: Peer<RoleServer>,
     ) -> Result<Json<ImportReport>, String> {
         let request = parse::<ImportRequest>(arguments)?;
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<Step>();
         let forwarder = meta.get_progress_token().map(|token| {
             tokio::spawn(async move {
-                while let Some((done, total)) = receiver.recv().await {
-                    let note = ProgressNotificationParam::new(token.clone(), done as f64)
-                        .with_total(total as f64)
-                        .with_message(format!("{done} of {total} items read"));
+                while let Some(step) = receiver.recv().await {
+                    let note = ProgressNotificationParam::new(token.clone(), step.position() as f64)
+                        .with_total(step.scale() as f64)
+                        .with_message(step.message());
                     let _ = peer.notify_progress(note).await;
                 }
             })
         });
-        let progress = move |done: usize, total: usize| {
-            let _ = sender.send((done, total));
+        let progress = move |step: Step| {
+            let _ = sender.send(step);
         };
-        let report = import::import_evidence(&self.store, &self.access, request, &self.actor, &progress).await;
-        drop(progress);
+        // The import is mostly CPU (parse, validate, one large transaction): on a
+        // thread of its own, so the runtime is free to send its progress meanwhile.
+        let (store, access, actor) = (self.store.clone(), self.access.clone(), self.actor.clone());
+        let runtime = tokio::runtime::Handle::current();
+        let report = tokio::task::spawn_blocking(move || {
+            runtime.block_on(import::import_evidence(&store, &access, request, &actor, &progress))
+        })
+        .await
+        .map_err(|e| format!("the import stopped: {e}"))?;
         if let Some(forwarder) = forwarder {
             let _ = forwarder.await;
         }
