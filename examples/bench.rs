@@ -905,8 +905,16 @@ fn grounded_command(binary: &Path, db: &Path) -> Command {
     command
         .args(["serve", "--db"])
         .arg(db)
-        // Files the bench generates beside its stores may be imported.
-        .env("GROUNDED_IMPORT_ROOTS", db.parent().unwrap_or(db));
+        // Files the bench generates beside its stores may be imported, and the
+        // example workspace (the working directory, which the variable replaces).
+        .env(
+            "GROUNDED_IMPORT_ROOTS",
+            format!(
+                "{}:{}",
+                db.parent().unwrap_or(db).display(),
+                std::env::current_dir().unwrap_or_default().display()
+            ),
+        );
     command
 }
 
@@ -1198,6 +1206,10 @@ fn sizes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
         ("score (a key result)", serde_json::json!({"subject": "KR-1", "as_of": "2026-11-23"})),
         ("score (the cycle)", serde_json::json!({"subject": "2026-Q4", "as_of": "2026-11-23"})),
         ("explain", serde_json::json!({"question": "why did activation slip?", "as_of": "2026-11-23"})),
+        (
+            "explain (detail: brief)",
+            serde_json::json!({"question": "why did activation slip?", "as_of": "2026-11-23", "detail": "brief"}),
+        ),
         ("report", serde_json::json!({"cycle": "2026-Q4", "as_of": "2026-11-23"})),
         ("sync_sources", serde_json::json!({"pull": false})),
     ];

@@ -281,6 +281,26 @@ async fn the_report_chart_prompts_and_completions_reach_a_client() {
     let png = base64::prelude::BASE64_STANDARD.decode(&image.data).unwrap();
     assert_eq!(&png[..4], b"\x89PNG");
 
+    // Brief: the same conclusion in a fraction of the bytes, no image, and how to
+    // ask for the rest.
+    let full_bytes = serde_json::to_string(&result).unwrap().len();
+    let mut brief_arguments = arguments.clone();
+    brief_arguments["detail"] = json!("brief");
+    let brief = client
+        .call_tool(CallToolRequestParams::new("explain").with_arguments(brief_arguments.as_object().unwrap().clone()))
+        .await
+        .unwrap();
+    assert!(brief.content.iter().all(|c| c.as_image().is_none()), "a brief answer has no image");
+    let brief_bytes = serde_json::to_string(&brief).unwrap().len();
+    assert!(brief_bytes * 5 < full_bytes, "brief {brief_bytes} bytes, full {full_bytes}");
+    let (brief, full) = (brief.structured_content.unwrap(), result.structured_content.unwrap());
+    assert_eq!(brief["headline"], full["headline"]);
+    assert_eq!(brief["subject"], full["subject"]);
+    assert!(brief["evidence"].as_array().unwrap().len() <= 3);
+    assert_eq!(brief["evidence"][0]["id"], full["evidence"][0]["id"]);
+    assert!(brief["narrative"].as_str().unwrap().contains("detail: full"), "{}", brief["narrative"]);
+    assert!(brief.get("statements").is_none_or(|s| s.as_array().unwrap().is_empty()));
+
     // The report: Markdown per objective with evidence health, CSV of scores.
     let report = ok(&client, "report", json!({"cycle": "2026-Q4", "as_of": "2026-11-23"})).await;
     let markdown = report["markdown"].as_str().unwrap();

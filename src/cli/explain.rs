@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use grounded::explain::{ExplainRequest, Resolved, explain};
+use grounded::explain::{Detail, ExplainRequest, Resolved, explain};
 
 #[derive(clap::Args)]
 pub struct ExplainArgs {
@@ -22,6 +22,10 @@ pub struct ExplainArgs {
     /// Print the full answer as JSON
     #[arg(long)]
     pub json: bool,
+    /// Only the headline, the slip, the likely driver, the top three evidence items
+    /// and the next step
+    #[arg(long)]
+    pub brief: bool,
 }
 
 /// Exit 0 with an answer, 1 when the question matched no single subject.
@@ -32,9 +36,12 @@ pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
         from: args.from,
         to: args.to,
         as_of: args.as_of,
+        detail: args.brief.then_some(Detail::Brief),
         ..Default::default()
     };
-    let answer = explain(&store, request)?;
+    let mut answer = explain(&store, request)?;
+    // The brief answer says how to ask for the rest in the tool's words.
+    answer.narrative = answer.narrative.replace("ask again with detail: full", "run again without --brief");
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&answer)?);
     } else {

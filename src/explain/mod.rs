@@ -74,7 +74,25 @@ pub struct ExplainRequest {
     /// Evidence items at most, 1-20 (default 8).
     #[serde(default)]
     pub evidence_limit: Option<usize>,
+    /// full (the default): everything, with the narrative and the chart. brief: the
+    /// headline, the subject, the slip, the likely driver, the top three evidence
+    /// items and the next step, in about a tenth of the size.
+    #[serde(default)]
+    pub detail: Option<Detail>,
 }
+
+/// How much of an explanation to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Detail {
+    Brief,
+    #[default]
+    Full,
+}
+
+/// Evidence items a brief answer keeps, and how much of each text.
+const BRIEF_EVIDENCE: usize = 3;
+const BRIEF_EXCERPT_CHARS: usize = 160;
 
 /// How the words were resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -215,6 +233,55 @@ pub fn cite(metric: MetricId, at: Timestamp) -> String {
 }
 
 pub fn explain(store: &Store, request: ExplainRequest) -> Result<Explanation> {
+    let detail = request.detail.unwrap_or_default();
+    let answer = explain_fully(store, request)?;
+    Ok(match detail {
+        Detail::Full => answer,
+        Detail::Brief => answer.brief(),
+    })
+}
+
+impl Explanation {
+    /// What an assistant needs to answer in a sentence or two, and where the rest is.
+    fn brief(mut self) -> Explanation {
+        let dropped = self.evidence.len().saturating_sub(BRIEF_EVIDENCE);
+        self.evidence.truncate(BRIEF_EVIDENCE);
+        for e in &mut self.evidence {
+            e.text = validate::truncate(&e.text, BRIEF_EXCERPT_CHARS);
+            e.rationale = None;
+        }
+        // The driver the headline names: an indicator that moved first, else none.
+        self.drivers.retain(|d| d.moved_first == Some(true));
+        self.drivers.truncate(1);
+        for d in &mut self.drivers {
+            d.movement = None;
+        }
+        if let Some(slip) = &mut self.slip {
+            slip.cites.truncate(2);
+        }
+        let gaps = self.gaps.len();
+        self.gaps.clear();
+        self.other_metrics.clear();
+        self.statements.clear();
+        let mut more = vec![];
+        if dropped > 0 {
+            more.push(format!("{dropped} more evidence items"));
+        }
+        if gaps > 0 {
+            more.push(format!("{gaps} gaps"));
+        }
+        more.push("every driver, the cited statements and the chart".into());
+        self.narrative = format!(
+            "**In short.** {}{}\n\n(Brief answer: ask again with detail: full for {}.)",
+            self.headline,
+            self.next_step.as_deref().map(|n| format!("\n\n**Next research step:** {n}.")).unwrap_or_default(),
+            more.join(", ")
+        );
+        self
+    }
+}
+
+fn explain_fully(store: &Store, request: ExplainRequest) -> Result<Explanation> {
     let question = validate::optional_text("question", request.question.as_deref(), MAX_QUESTION_CHARS)?
         .filter(|q| !q.trim().is_empty());
     let named = validate::optional_text("subject", request.subject.as_deref(), 200)?.filter(|s| !s.trim().is_empty());

@@ -53,8 +53,11 @@ impl GroundedServer {
     /// stalled), evidence ranked (linked explains/contradicts first, then research from
     /// the window, then survey changes beyond noise), gaps with the next research
     /// step, statements with their ids, a Markdown narrative to quote, and the key
-    /// result's chart as an image. Cite the ids (measurements as M-1@2026-10-22);
-    /// never add a cause the answer does not contain.
+    /// result's chart as an image. detail: brief returns the headline, the slip, the
+    /// likely driver, the top three evidence items and the next step (about a tenth
+    /// of the size; the chart stays at grounded://key-result/{id}/chart.png). Cite the
+    /// ids (measurements as M-1@2026-10-22); never add a cause the answer does not
+    /// contain.
     #[tool(
         output_schema = output::<Explanation>(),
         input_schema = input::<ExplainRequest>(),
@@ -62,10 +65,16 @@ impl GroundedServer {
     )]
     async fn explain(&self, arguments: JsonObject) -> Result<CallToolResult, String> {
         let request = parse::<ExplainRequest>(arguments)?;
+        let brief = request.detail == Some(explain::Detail::Brief);
         let answer = explain::explain(&self.store, request).map_err(failure)?;
-        // The chart shows a slip; a move within noise is not drawn (the report draws it).
-        let chart =
-            answer.slip.as_ref().filter(|_| answer.slipped).and_then(|s| s.key_result).map(|kr| (kr, answer.as_of));
+        // The chart shows a slip; a move within noise is not drawn (the report draws
+        // it), and a brief answer leaves it to the chart resource.
+        let chart = answer
+            .slip
+            .as_ref()
+            .filter(|_| answer.slipped && !brief)
+            .and_then(|s| s.key_result)
+            .map(|kr| (kr, answer.as_of));
         with_chart(&self.store, &answer, chart)
     }
 
