@@ -123,6 +123,8 @@ fn main() -> anyhow::Result<()> {
         std::hint::black_box(get_okr(&store, &format!("O-{}", 1 + (i * 7919) % OBJECTIVES))?);
         core.push(t.elapsed());
     }
+    // The index of the last writes is finished, and sled let go, before a server opens it.
+    grounded::evidence::search::settle();
     drop(store);
     println!("get_okr in the core, no transport: p50 {:.3} ms (n={})", ms(percentile(&core, 0.5)), core.len());
 
@@ -237,6 +239,8 @@ fn scoring(binary: &Path, dir: &Path, and_explain: bool) -> anyhow::Result<()> {
         ms(min(&core)),
         ms(max(&core))
     );
+    // The index of the last writes is finished, and sled let go, before a server opens it.
+    grounded::evidence::search::settle();
     drop(store);
     let trips = round_trips(
         binary,
@@ -296,6 +300,8 @@ fn explain(binary: &Path, dir: &Path, db: &Path) -> anyhow::Result<()> {
             core.len()
         );
     }
+    // The index of the last writes is finished, and sled let go, before a server opens it.
+    grounded::evidence::search::settle();
     drop(store);
     let mut server = Server::start(binary, db)?;
     server.handshake()?;
@@ -371,6 +377,8 @@ fn evidence(binary: &Path, dir: &Path) -> anyhow::Result<()> {
         median_f(&per_file)
     );
     println!("peak resident memory of the importing process: {:.0} MB", own_peak_mb());
+    // The index of the last writes is finished, and sled let go, before a server opens it.
+    grounded::evidence::search::settle();
     drop(store);
 
     let starts: Vec<Duration> = (0..9).map(|_| cold_start(binary, &db)).collect::<anyhow::Result<_>>()?;
