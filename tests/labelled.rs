@@ -377,25 +377,18 @@ async fn explain_keeps_its_rates_on_the_labelled_why_scenarios() {
         if !(list("cites").is_empty() && list("not_cited").is_empty() && list("shown_as_elsewhere").is_empty()) {
             judge(&mut tallies, "relevant evidence", label, problems);
         }
-        let mut problems = vec![];
-        let headline = lower(&answer["headline"]);
-        for needle in list("headline") {
-            if !headline.contains(&lower(&needle)) {
-                problems.push(format!("the headline does not say {needle}: {headline}"));
+        // Words the headline and the next step must say, each judged when labelled.
+        for (field, judgement) in [("headline", "headline"), ("next_step", "next step from the case")] {
+            let said = lower(&answer[field]);
+            let needles = list(field);
+            let problems = needles
+                .iter()
+                .filter(|needle| !said.contains(&lower(needle)))
+                .map(|needle| format!("the {field} does not say {needle}: {said}"))
+                .collect();
+            if !needles.is_empty() {
+                judge(&mut tallies, judgement, label, problems);
             }
-        }
-        if !list("headline").is_empty() {
-            judge(&mut tallies, "headline", label, problems);
-        }
-        let mut problems = vec![];
-        let step = lower(&answer["next_step"]);
-        for needle in list("next_step") {
-            if !step.contains(&lower(&needle)) {
-                problems.push(format!("the next step does not name {needle}: {step}"));
-            }
-        }
-        if !list("next_step").is_empty() {
-            judge(&mut tallies, "next step from the case", label, problems);
         }
         let said = answer.to_string().to_lowercase();
         let problems = list("lacks")

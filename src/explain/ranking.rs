@@ -224,8 +224,11 @@ impl Relevance {
             if GENERIC_WORDS.contains(&word) {
                 continue;
             }
-            let stems = vocabulary.stems(word)?;
-            if stems.iter().any(|s| !is_common(&vocabulary, s).unwrap_or(true)) {
+            let mut rare = false;
+            for stem in vocabulary.stems(word)? {
+                rare |= !is_common(&vocabulary, &stem)?;
+            }
+            if rare {
                 query.push(word.to_string());
             }
         }
