@@ -198,8 +198,8 @@ const RARITY_MIN_ITEMS: u64 = 20;
 
 /// What makes research relevant to a subject: the query (its words without the
 /// generic and the common ones) and the stems of its own words (metric name, the
-/// metric phrase of its key result, its journey stage), one of which a research
-/// item has to use to be cited.
+/// metric phrase of its key result, its leading indicators' metrics, its journey
+/// stage), one of which a research item has to use to be cited.
 pub struct Relevance {
     pub query: String,
     own: HashSet<String>,
