@@ -214,7 +214,7 @@ fn scoring(binary: &Path, dir: &Path, and_explain: bool) -> anyhow::Result<()> {
     let t = Instant::now();
     for file in &files {
         let request = MeasurementImport { path: Some(file.display().to_string()), ..Default::default() };
-        runtime.block_on(import_measurements(&store, &bench_access(dir), request, &actor))?;
+        runtime.block_on(import_measurements(&store, &bench_access(dir), request, &actor, &|_| {}))?;
     }
     let took = t.elapsed();
     println!(

@@ -15,6 +15,7 @@ pub mod fetch;
 pub mod mcp;
 pub mod model;
 pub mod okr;
+pub mod progress;
 pub mod report;
 pub mod scoring;
 pub mod serve;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Client, connect, draft_activation, err, example, ok};
+use common::{Client, ProgressNotes, call_reporting, connect, connect_with, draft_activation, err, example, ok};
 use serde_json::json;
 
 async fn draft_with_indicator(client: &Client) {
@@ -266,4 +266,27 @@ async fn the_cli_refuses_a_typo_and_deletes_a_wrong_value() {
     let neither = grounded(&["measurements", "delete", "KR-1", "--reason", "r"]);
     let said = String::from_utf8_lossy(&neither.stderr).to_string();
     assert!(said.contains("--at: is empty") && said.contains("--from and/or --to"), "{said}");
+}
+
+#[tokio::test]
+async fn a_measurement_import_reports_its_phases() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = ProgressNotes::default();
+    let client = connect_with(dir.path(), notes.clone()).await;
+    draft_activation(&client).await;
+    ok(&client, "add_indicator", json!({"key_result": "KR-1", "metric": "Share of new accounts inviting a teammate in week 1", "expected_lag_days": 7}))
+        .await;
+    let result = call_reporting(&client, "import_measurements", json!({"path": example("measurements.csv")})).await;
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+    let rows = result.structured_content.unwrap()["recorded"].as_u64().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let notes = notes.0.lock().unwrap().clone();
+    let said: Vec<&str> = notes.iter().map(|(_, _, m)| m.as_str()).collect();
+    for phase in
+        [format!("read the file: {rows} rows"), format!("validated {rows} of {rows} rows"), "writing to disk".into()]
+    {
+        assert!(said.contains(&phase.as_str()), "{phase} missing from {said:?}");
+    }
+    assert!(notes.windows(2).all(|w| w[0].0 < w[1].0), "{notes:?}");
+    assert!(notes.iter().all(|(_, total, _)| *total == Some((3 * rows + 1) as f64)), "{notes:?}");
 }

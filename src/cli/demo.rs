@@ -212,7 +212,7 @@ async fn check_in(store: &Store, actor: &Actor, activation: &Drafted, indicator:
     let path = folder.join("measurements.csv");
     std::fs::write(&path, EXAMPLE_MEASUREMENTS)?;
     let request = MeasurementImport { path: Some(path.display().to_string()), ..Default::default() };
-    let recorded = import_measurements(store, &demo_access(&folder), request, actor).await?;
+    let recorded = import_measurements(store, &demo_access(&folder), request, actor, &|_| {}).await?;
     super::score::print_recorded("examples/measurements.csv", &recorded);
     println!("\n  score {} as of {DEMO_AS_OF}:", activation.objective_id);
     let request = ScoreRequest {
@@ -297,7 +297,7 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
             },
         ),
     ];
-    let no_progress = |_: grounded::evidence::progress::Step| {};
+    let no_progress = |_: grounded::progress::Step| {};
     let access = demo_access(&folder);
     for (name, defaults) in imports {
         let request = ImportRequest {

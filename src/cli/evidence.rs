@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use grounded::evidence::import::{CsvMapping, ImportDefaults, ImportFormat, ImportRequest, import_evidence};
 use grounded::evidence::link::{LinkRequest, link_evidence};
-use grounded::evidence::progress::Step;
 use grounded::evidence::search::{SearchRequest, search};
 use grounded::evidence::tags;
 use grounded::model::Relation;
@@ -88,13 +87,8 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         }),
         ..Default::default()
     };
-    let progress = |step: Step| {
-        if step.total >= 1_000 {
-            err!("\r{:<40}", step.message());
-        }
-    };
     let report = runtime()?
-        .block_on(import_evidence(&store, &access, request, &super::actor(), &progress))
+        .block_on(import_evidence(&store, &access, request, &super::actor(), &super::show_progress))
         .map_err(super::in_cli_terms)?;
     outln!(
         "{}: {} read as {:?}; {} created, {} updated, {} duplicates, {} skipped",

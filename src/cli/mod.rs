@@ -23,6 +23,14 @@ macro_rules! err {
     ($($arg:tt)*) => { $crate::cli::remote::write_err(format_args!($($arg)*)) };
 }
 
+/// An import's progress on stderr, rewriting one line, for files large enough to
+/// wait for.
+pub fn show_progress(step: grounded::progress::Step) {
+    if step.total >= 1_000 {
+        err!("\r{:<48}", step.message());
+    }
+}
+
 pub mod check;
 pub mod demo;
 pub mod erase;

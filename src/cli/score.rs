@@ -48,7 +48,7 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         insist: args.insist,
     };
     let recorded = runtime()?
-        .block_on(import_measurements(&store, &access, request, &super::actor()))
+        .block_on(import_measurements(&store, &access, request, &super::actor(), &super::show_progress))
         .map_err(super::in_cli_terms)?;
     print_recorded(&file, &recorded);
     Ok(ExitCode::SUCCESS)

@@ -20,13 +20,13 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::add::{AddedEvidence, EvidenceInput, EvidencePlan, parse_timecode, store_plans};
-use super::progress::{Phase, Throttle};
 use crate::clock::DateOrder;
 use crate::error::{Error, Result};
 use crate::fetch::Access;
 use crate::fetch::table::{TableKind, Tabular, read_table};
 use crate::model::{AnswerCount, EvidenceId, EvidenceKind, QuestionType, Source, SurveyResult};
 use crate::okr::Actor;
+use crate::progress::{Phase, Throttle};
 use crate::store::Store;
 use crate::validate;
 
@@ -200,9 +200,9 @@ pub async fn import_evidence(
     access: &Access,
     request: ImportRequest,
     actor: &Actor,
-    progress: super::progress::Report<'_>,
+    progress: crate::progress::Report<'_>,
 ) -> Result<ImportReport> {
-    let progress = Throttle::new(progress);
+    let progress = Throttle::new(progress, "items");
     if let Some(defaults) = &request.defaults {
         defaults.check()?;
     }

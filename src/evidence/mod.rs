@@ -3,7 +3,6 @@
 //! - [`add`] validates and stores items (duplicates by content, re-imports by record id);
 //! - [`erase`] deletes items, a study or a participant's every word, keeping only the fact;
 //! - [`import`] reads research files (CSV, JSONL, survey exports, transcripts);
-//! - [`progress`] reports an import's phase and count, throttled;
 //! - [`tags`] keeps one vocabulary (aliases, merge);
 //! - [`link`] joins evidence to objectives, key results, indicators and metrics;
 //! - [`search`] finds it again (tantivy, BM25 with stemming), derived from sled;
@@ -14,7 +13,6 @@ pub mod add;
 pub mod erase;
 pub mod import;
 pub mod link;
-pub mod progress;
 pub mod search;
 pub mod stats;
 pub mod suggest;

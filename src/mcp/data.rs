@@ -2,8 +2,8 @@
 //! sync_sources, score, validate_indicator.
 //! Each parses, calls the core ([`crate::scoring`], [`crate::sources`]), returns JSON.
 
-use rmcp::model::JsonObject;
-use rmcp::{Json, tool, tool_router};
+use rmcp::model::{JsonObject, RequestMetaObject};
+use rmcp::{Json, Peer, RoleServer, tool, tool_router};
 
 use super::args::{failure, parse};
 use super::{GroundedServer, input, output};
@@ -56,18 +56,27 @@ impl GroundedServer {
     /// n, population, sd, confidence, source, note) or JSONL file (one record_measurements
     /// item per line), by local path (under the server's import roots) or http(s) URL
     /// (host on its allowlist). metric applies to rows without one.
-    /// All or nothing: the first bad row refuses the file, naming the line.
+    /// All or nothing: the first bad row refuses the file, naming the line. Sends
+    /// progress notifications when the request carries a progress token.
     #[tool(
         output_schema = output::<Recorded>(),
         input_schema = input::<MeasurementImport>(),
         annotations(title = "Import measurements", read_only_hint = false, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
-    async fn import_measurements(&self, arguments: JsonObject) -> Result<Json<Recorded>, String> {
+    async fn import_measurements(
+        &self,
+        arguments: JsonObject,
+        meta: RequestMetaObject,
+        peer: Peer<RoleServer>,
+    ) -> Result<Json<Recorded>, String> {
         let request = parse::<MeasurementImport>(arguments)?;
-        measurements::import_measurements(&self.store, &self.access, request, &self.actor)
-            .await
-            .map(Json)
-            .map_err(failure)
+        let (store, access, actor) = (self.store.clone(), self.access.clone(), self.actor.clone());
+        let runtime = tokio::runtime::Handle::current();
+        let recorded = super::progress::reporting(&meta, peer, move |progress| {
+            runtime.block_on(measurements::import_measurements(&store, &access, request, &actor, progress))
+        })
+        .await?;
+        recorded.map(Json).map_err(failure)
     }
 
     /// Attach an HTTP source to a metric and pull it now, so numbers arrive without

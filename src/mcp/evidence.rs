@@ -1,7 +1,7 @@
 //! The evidence tools: add_evidence, import_evidence, link_evidence, unlink_evidence,
 //! delete_evidence, erase_participant, search_evidence, suggest_links. Each parses, calls [`crate::evidence`], returns JSON.
 
-use rmcp::model::{JsonObject, ProgressNotificationParam, RequestMetaObject};
+use rmcp::model::{JsonObject, RequestMetaObject};
 use rmcp::{Json, Peer, RoleServer, tool, tool_router};
 
 use super::args::{failure, parse};
@@ -10,7 +10,6 @@ use crate::evidence::add::{AddEvidenceRequest, AddedEvidence};
 use crate::evidence::erase::{DeleteEvidenceRequest, EraseParticipantRequest, EvidenceErased};
 use crate::evidence::import::{ImportReport, ImportRequest};
 use crate::evidence::link::{LinkRequest, Linked, UnlinkRequest, Unlinked};
-use crate::evidence::progress::Step;
 use crate::evidence::search::{SearchPage, SearchRequest};
 use crate::evidence::suggest::{SuggestRequest, Suggestions};
 use crate::evidence::{add, erase, import, link, search, suggest};
@@ -54,32 +53,12 @@ impl GroundedServer {
         peer: Peer<RoleServer>,
     ) -> Result<Json<ImportReport>, String> {
         let request = parse::<ImportRequest>(arguments)?;
-        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<Step>();
-        let forwarder = meta.get_progress_token().map(|token| {
-            tokio::spawn(async move {
-                while let Some(step) = receiver.recv().await {
-                    let note = ProgressNotificationParam::new(token.clone(), step.position() as f64)
-                        .with_total(step.scale() as f64)
-                        .with_message(step.message());
-                    let _ = peer.notify_progress(note).await;
-                }
-            })
-        });
-        let progress = move |step: Step| {
-            let _ = sender.send(step);
-        };
-        // The import is mostly CPU (parse, validate, one large transaction): on a
-        // thread of its own, so the runtime is free to send its progress meanwhile.
         let (store, access, actor) = (self.store.clone(), self.access.clone(), self.actor.clone());
         let runtime = tokio::runtime::Handle::current();
-        let report = tokio::task::spawn_blocking(move || {
-            runtime.block_on(import::import_evidence(&store, &access, request, &actor, &progress))
+        let report = super::progress::reporting(&meta, peer, move |progress| {
+            runtime.block_on(import::import_evidence(&store, &access, request, &actor, progress))
         })
-        .await
-        .map_err(|e| format!("the import stopped: {e}"))?;
-        if let Some(forwarder) = forwarder {
-            let _ = forwarder.await;
-        }
+        .await?;
         report.map(Json).map_err(failure)
     }
 

@@ -17,6 +17,7 @@ mod data;
 mod evidence;
 pub mod framing;
 mod okrs;
+mod progress;
 mod prompts;
 mod resources;
 pub mod schemas;

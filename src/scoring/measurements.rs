@@ -7,6 +7,7 @@
 //! is kept in history under the same key plus a sequence, in the same tree, so one
 //! atomic sled batch writes both.
 
+use crate::progress::{Phase, Throttle};
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Timestamp;
@@ -249,7 +250,9 @@ fn plan(
     inputs: Vec<(String, MeasurementInput)>,
     actor: &Actor,
     insist: bool,
+    progress: Option<&Throttle>,
 ) -> Result<Vec<Measurement>> {
+    let total = inputs.len();
     let now = Timestamp::now();
     let mut resolver = Resolver { store, known: HashMap::new() };
     let mut recent: HashMap<MetricId, Vec<f64>> = HashMap::new();
@@ -273,6 +276,9 @@ fn plan(
             stored.truncate(RECENT);
         }
         planned.push(measurement);
+        if let Some(progress) = progress {
+            progress.step(Phase::Validate, planned.len(), total);
+        }
     }
     Ok(planned)
 }
@@ -401,14 +407,21 @@ fn recorded(store: &Store, measurements: &[Measurement], replaced: usize) -> Res
 /// Validates every input (each named by its field), then writes all in one batch.
 /// The caller flushes before it answers; metric sources write several batches and
 /// flush once.
+/// `progress`, when given, hears of the validation and of the write (one batch: a
+/// heartbeat through it).
 pub(crate) fn store_unflushed(
     store: &Store,
     inputs: Vec<(String, MeasurementInput)>,
     actor: &Actor,
     insist: bool,
+    progress: Option<&Throttle>,
 ) -> Result<Recorded> {
-    let planned = plan(store, inputs, actor, insist)?;
-    write(store, &planned)
+    let total = inputs.len();
+    let planned = plan(store, inputs, actor, insist, progress)?;
+    match progress {
+        Some(progress) => progress.beating(total, || write(store, &planned)),
+        None => write(store, &planned),
+    }
 }
 
 /// `record_measurements`: validates all, writes all in one batch, flushes, answers.
@@ -423,7 +436,7 @@ pub async fn record_measurements(store: &Store, request: RecordRequest, actor: &
         ));
     }
     let inputs = request.measurements.into_iter().enumerate().map(|(i, m)| (format!("measurements[{i}]"), m)).collect();
-    let recorded = store_unflushed(store, inputs, actor, request.insist)?;
+    let recorded = store_unflushed(store, inputs, actor, request.insist, None)?;
     store.flush().await?;
     Ok(recorded)
 }
@@ -476,12 +489,15 @@ const CSV_COLUMNS: &[&str] =
 
 /// `import_measurements`: a CSV or JSONL file, all-or-nothing. What may be read is
 /// `access`'s; errors name the line and column, never the file's content.
+/// `progress` hears of every phase (read, validate, commit, flush), throttled.
 pub async fn import_measurements(
     store: &Store,
     access: &Access,
     request: MeasurementImport,
     actor: &Actor,
+    progress: crate::progress::Report<'_>,
 ) -> Result<Recorded> {
+    let progress = Throttle::new(progress, "values");
     let (name, bytes) = match (&request.path, &request.url) {
         (Some(path), None) => (path.clone(), access.read_file("path", path)?),
         (None, Some(url)) => (url.clone(), access.get("url", url, "a CSV or JSONL file of measurements", None).await?),
@@ -529,11 +545,14 @@ pub async fn import_measurements(
     if inputs.is_empty() {
         return Err(Error::invalid(field, format!("{name} holds no measurements")));
     }
+    progress.step(Phase::Read, 0, inputs.len());
+    let total = inputs.len();
     // The checks shared with record_measurements quote a bad value back; from a file, not.
-    let recorded = store_unflushed(store, inputs, actor, request.insist).map_err(|e| match e {
+    let recorded = store_unflushed(store, inputs, actor, request.insist, Some(&progress)).map_err(|e| match e {
         Error::Invalid { field, message } => Error::Invalid { field, message: validate::unquoted(&message) },
         other => other,
     })?;
+    progress.step(Phase::Flush, 0, total);
     store.flush().await?;
     Ok(recorded)
 }

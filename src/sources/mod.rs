@@ -505,7 +505,7 @@ fn store_pull(store: &Store, source: &MetricSource, result: Result<pull::Pulled>
         })
         .collect();
     // A source is the number's system of record: what it says is kept, not doubted.
-    match measurements::store_unflushed(store, inputs, actor, true) {
+    match measurements::store_unflushed(store, inputs, actor, true, None) {
         Ok(recorded) => Pull {
             source: source.id,
             metric: source.metric,

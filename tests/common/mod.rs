@@ -12,6 +12,37 @@ use serde_json::Value;
 
 pub type Client = RunningService<RoleClient, ()>;
 
+/// A progress notification as received: position, total, message.
+pub type Note = (f64, Option<f64>, String);
+
+/// A client handler that keeps the progress notifications it receives.
+#[derive(Clone, Default)]
+pub struct ProgressNotes(pub std::sync::Arc<std::sync::Mutex<Vec<Note>>>);
+
+impl rmcp::ClientHandler for ProgressNotes {
+    async fn on_progress(
+        &self,
+        params: rmcp::model::ProgressNotificationParam,
+        _context: rmcp::service::NotificationContext<RoleClient>,
+    ) {
+        self.0.lock().unwrap().push((params.progress, params.total, params.message.unwrap_or_default()));
+    }
+}
+
+/// Calls a tool with a progress token; tool errors come back as results.
+pub async fn call_reporting<H: rmcp::ClientHandler>(
+    client: &RunningService<RoleClient, H>,
+    tool: &str,
+    arguments: Value,
+) -> CallToolResult {
+    let mut meta = rmcp::model::RequestMetaObject::default();
+    meta.set_progress_token(rmcp::model::ProgressToken(rmcp::model::NumberOrString::String(tool.into())));
+    let mut params = CallToolRequestParams::new(tool.to_string())
+        .with_arguments(arguments.as_object().cloned().expect("arguments are an object"));
+    params.meta = Some(meta);
+    client.call_tool(params).await.expect("the call is answered")
+}
+
 /// Starts `grounded serve --db <db>` and connects to it.
 pub async fn connect(db: &Path) -> Client {
     connect_with(db, ()).await
@@ -99,7 +130,7 @@ pub fn rules_with(check: &Value, status: &str, subject: Option<&str>) -> Vec<Str
 
 /// Drafts the example activation objective (O-1 with KR-1 retention, KR-2 the leading
 /// first-project share, KR-3 onboarding satisfaction) in 2026-Q4.
-pub async fn draft_activation(client: &Client) {
+pub async fn draft_activation<H: rmcp::ClientHandler>(client: &RunningService<RoleClient, H>) {
     ok(
         client,
         "draft_okr",

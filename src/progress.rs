@@ -29,6 +29,8 @@ pub struct Step {
     pub phase: Phase,
     pub done: usize,
     pub total: usize,
+    /// What the rows become: "items" of evidence, "values" of a metric.
+    pub what: &'static str,
 }
 
 impl Step {
@@ -53,8 +55,8 @@ impl Step {
         match self.phase {
             Phase::Read => format!("read the file: {} rows", self.total),
             Phase::Validate => format!("validated {} of {} rows", self.done, self.total),
-            Phase::Write => format!("wrote {} of {} items", self.done, self.total),
-            Phase::Commit => format!("committing the {} items as one transaction", self.total),
+            Phase::Write => format!("wrote {} of {} {}", self.done, self.total, self.what),
+            Phase::Commit => format!("committing the {} {} as one transaction", self.total, self.what),
             Phase::Flush => "writing to disk".to_string(),
         }
     }
@@ -65,13 +67,14 @@ pub type Report<'a> = &'a (dyn Fn(Step) + Send + Sync);
 
 pub struct Throttle<'a> {
     report: Report<'a>,
+    what: &'static str,
     /// The last step passed on: its phase, when, and its position.
     last: Mutex<Option<(Phase, Instant, usize)>>,
 }
 
 impl<'a> Throttle<'a> {
-    pub fn new(report: Report<'a>) -> Throttle<'a> {
-        Throttle { report, last: Mutex::new(None) }
+    pub fn new(report: Report<'a>, what: &'static str) -> Throttle<'a> {
+        Throttle { report, what, last: Mutex::new(None) }
     }
 
     /// Passes the step on if its phase is new, it is a phase's last, or
@@ -79,7 +82,7 @@ impl<'a> Throttle<'a> {
     /// would not move the position forward.
     pub fn step(&self, phase: Phase, done: usize, total: usize) {
         let now = Instant::now();
-        let step = Step { phase, done, total };
+        let step = Step { phase, done, total, what: self.what };
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         let due = match *last {
             Some((_, _, position)) if step.position() <= position => false,
@@ -128,7 +131,7 @@ mod tests {
     fn steps_are_passed_on_per_phase_and_interval_and_only_grow() {
         let seen = Mutex::new(vec![]);
         let report = |step: Step| seen.lock().unwrap().push(step);
-        let throttle = Throttle::new(&report);
+        let throttle = Throttle::new(&report, "items");
         throttle.step(Phase::Read, 0, 1_000);
         for i in 1..=1_000 {
             throttle.step(Phase::Validate, i, 1_000);
@@ -163,7 +166,7 @@ mod tests {
     fn a_long_opaque_step_keeps_a_heartbeat_and_positions_only_grow() {
         let seen = Mutex::new(vec![]);
         let report = |step: Step| seen.lock().unwrap().push(step);
-        let throttle = Throttle::new(&report);
+        let throttle = Throttle::new(&report, "items");
         throttle.step(Phase::Write, 10, 10);
         let answer = throttle.beating(10, || {
             std::thread::sleep(INTERVAL * 5);
