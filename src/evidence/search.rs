@@ -297,7 +297,8 @@ impl SearchIndex {
     }
 
     /// The indexer: takes everything queued, indexes it in one commit, and again
-    /// until the queue is empty. A failure is kept for the searches waiting on it.
+    /// until the queue is empty. A failure is kept for the searches waiting on it,
+    /// and its items go back in the queue for the next indexer to retry.
     fn index_queue(&self, store: &Store) {
         loop {
             let (ids, upto) = {
@@ -308,16 +309,22 @@ impl SearchIndex {
                 }
                 (std::mem::take(&mut queue.ids), queue.upto)
             };
-            let outcome = self.reindex(store, ids.into_iter(), upto);
+            let outcome = self.reindex(store, ids.iter().copied(), upto);
             let mut indexed = self.indexed.lock().unwrap_or_else(|e| e.into_inner());
+            let failed = outcome.is_err();
             match outcome {
-                Ok(()) => indexed.generation = indexed.generation.max(upto),
+                Ok(()) => {
+                    indexed.generation = indexed.generation.max(upto);
+                    indexed.failed = None;
+                }
                 Err(e) => indexed.failed = Some(e.to_string()),
             }
             self.caught_up.notify_all();
-            if indexed.failed.is_some() {
-                drop(indexed);
-                self.queue.lock().unwrap_or_else(|e| e.into_inner()).running = false;
+            drop(indexed);
+            if failed {
+                let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+                queue.ids.extend(ids);
+                queue.running = false;
                 return;
             }
         }
