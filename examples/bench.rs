@@ -379,6 +379,7 @@ fn evidence(binary: &Path, dir: &Path) -> anyhow::Result<()> {
     println!("peak resident memory of the importing process: {:.0} MB", own_peak_mb());
     // The index of the last writes is finished, and sled let go, before a server opens it.
     grounded::evidence::search::settle();
+    print_footprint(&store, &db)?;
     drop(store);
 
     let starts: Vec<Duration> = (0..9).map(|_| cold_start(binary, &db)).collect::<anyhow::Result<_>>()?;
@@ -445,6 +446,34 @@ fn evidence(binary: &Path, dir: &Path) -> anyhow::Result<()> {
         erasures.len()
     );
     server.stop()
+}
+
+/// Where the store's bytes go: sled's files against the records they hold, the
+/// largest trees, and the search index beside them.
+fn print_footprint(store: &Store, db: &Path) -> anyhow::Result<()> {
+    let footprint = store.footprint()?;
+    let mb = |bytes: u64| bytes as f64 / 1e6;
+    let index: u64 =
+        std::fs::read_dir(db.join("search"))?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+    println!(
+        "store of {EXCERPTS} excerpts: sled {:.1} MB on disk holding {:.1} MB of keys and values; search index {:.1} MB",
+        mb(footprint.on_disk),
+        mb(footprint.record_bytes()),
+        mb(index)
+    );
+    let mut tables = footprint.tables.clone();
+    tables.sort_by_key(|t| std::cmp::Reverse(t.key_bytes + t.value_bytes));
+    for t in tables.iter().take(5) {
+        println!(
+            "  {}: {} entries, keys {:.1} MB, values {:.1} MB ({:.0} bytes per value)",
+            t.name,
+            t.entries,
+            mb(t.key_bytes),
+            mb(t.value_bytes),
+            t.value_bytes as f64 / t.entries.max(1) as f64
+        );
+    }
+    Ok(())
 }
 
 /// Builds the arguments of the i-th call.

@@ -39,6 +39,8 @@ pub struct TokenRecord {
     pub created_by: String,
 }
 
+impl crate::store::Record for TokenRecord {}
+
 /// A token as it is listed: never its hash, let alone the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenInfo {

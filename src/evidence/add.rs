@@ -345,20 +345,14 @@ fn check_sum(field: &str, sum: u64, n: u32) -> Result<()> {
     Ok(())
 }
 
-/// The content two items are the same evidence by: kind, who said it, where, and
-/// the words (case, spacing and punctuation aside).
-pub fn content_key(plan: &EvidencePlan) -> String {
-    let words: Vec<String> =
-        plan.text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let survey =
-        plan.survey.as_ref().map(|s| format!("{}|{}", s.wave.clone().unwrap_or_default(), s.n)).unwrap_or_default();
-    format!(
-        "{:?}|{}|{}|{}|{}",
+/// The content two items are the same evidence by (see [`crate::model::content_key`]).
+pub fn content_key(plan: &EvidencePlan) -> [u8; 16] {
+    crate::model::content_key(
         plan.kind,
-        plan.participant.as_deref().unwrap_or("").to_lowercase(),
-        plan.segment.as_deref().unwrap_or("").to_lowercase(),
-        survey,
-        words.join(" ")
+        plan.participant.as_deref(),
+        plan.segment.as_deref(),
+        plan.survey.as_ref(),
+        &plan.text,
     )
 }
 
@@ -437,8 +431,7 @@ fn write_plan(
         None => None,
     };
     if previous.is_none()
-        && let Some(existing) =
-            tx.get_raw(Table::EvidenceByContent, content.as_bytes())?.and_then(|v| EvidenceId::from_key(&v))
+        && let Some(existing) = tx.get_raw(Table::EvidenceByContent, &content)?.and_then(|v| EvidenceId::from_key(&v))
     {
         return Ok((existing, AddStatus::Duplicate));
     }
@@ -452,7 +445,7 @@ fn write_plan(
         Some(id) => {
             let old: Evidence =
                 tx.get(Table::Evidence, &id.key())?.ok_or_else(|| abort(Error::not_found("evidence", id, "")))?;
-            tx.remove(Table::EvidenceByContent, content_key(&plan_of(&old)).as_bytes())?;
+            tx.remove(Table::EvidenceByContent, &old.content_key())?;
             (id, AddStatus::Updated, old.created_at, old.created_by)
         }
         None => (EvidenceId(tx.next_id(EvidenceId::PREFIX)?), AddStatus::Created, now, actor.0.clone()),
@@ -475,26 +468,11 @@ fn write_plan(
         created_by,
     };
     tx.put(Table::Evidence, &id.key(), &evidence)?;
-    tx.put_raw(Table::EvidenceByContent, content.as_bytes(), &id.key())?;
+    tx.put_raw(Table::EvidenceByContent, &content, &id.key())?;
     if let Some(record) = &plan.source.record_id {
         tx.put_raw(Table::EvidenceByRecord, record.as_bytes(), &id.key())?;
     }
     Ok((id, status))
-}
-
-/// The plan a stored item would have come from (for its content key).
-pub(super) fn plan_of(e: &Evidence) -> EvidencePlan {
-    EvidencePlan {
-        kind: e.kind,
-        text: e.text.clone(),
-        participant: e.participant.clone(),
-        segment: e.segment.clone(),
-        study: e.study.map(StudyRef::Id),
-        observed_at: e.observed_at,
-        source: e.source.clone(),
-        tags: e.tags.clone(),
-        survey: e.survey.clone(),
-    }
 }
 
 fn study_by_name(tx: &Tx<'_>, name: &str, now: Timestamp) -> Result<StudyId, TxError> {

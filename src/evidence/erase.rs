@@ -16,7 +16,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::add::{content_key, plan_of};
 use super::link::{evidence_key, is_okr, links_of_evidence, target_key};
 use crate::error::{Error, Result};
 use crate::model::{AuditEntry, Evidence, EvidenceId, FieldChange, Link, LinkId, Study, StudyId};
@@ -176,9 +175,9 @@ fn erase(
             for item in items {
                 tx.remove(Table::Evidence, &item.id.key())?;
                 // Only while it still points here: a re-import may have moved it.
-                let content = content_key(&plan_of(item));
-                if tx.get_raw(Table::EvidenceByContent, content.as_bytes())?.as_deref() == Some(&item.id.key()[..]) {
-                    tx.remove(Table::EvidenceByContent, content.as_bytes())?;
+                let content = item.content_key();
+                if tx.get_raw(Table::EvidenceByContent, &content)?.as_deref() == Some(&item.id.key()[..]) {
+                    tx.remove(Table::EvidenceByContent, &content)?;
                 }
                 if let Some(record) = &item.source.record_id {
                     tx.remove(Table::EvidenceByRecord, record.as_bytes())?;

@@ -130,6 +130,38 @@ pub struct Evidence {
     pub created_by: String,
 }
 
+/// The content two items are the same evidence by: kind, who said it, where, and
+/// the words (case, spacing and punctuation aside). Kept as the first 16 bytes of its
+/// SHA-256: a fixed-size key a tenth of the text's, and one that holds no words of the
+/// person quoted.
+pub fn content_key(
+    kind: EvidenceKind,
+    participant: Option<&str>,
+    segment: Option<&str>,
+    survey: Option<&SurveyResult>,
+    text: &str,
+) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let survey = survey.map(|s| format!("{}|{}", s.wave.clone().unwrap_or_default(), s.n)).unwrap_or_default();
+    let content = format!(
+        "{kind:?}|{}|{}|{survey}|{}",
+        participant.unwrap_or("").to_lowercase(),
+        segment.unwrap_or("").to_lowercase(),
+        words.join(" ")
+    );
+    let digest = Sha256::digest(content.as_bytes());
+    digest[..16].try_into().expect("a SHA-256 has 32 bytes")
+}
+
+impl Evidence {
+    /// This item's [`content_key`].
+    pub fn content_key(&self) -> [u8; 16] {
+        content_key(self.kind, self.participant.as_deref(), self.segment.as_deref(), self.survey.as_ref(), &self.text)
+    }
+}
+
 /// A group of evidence gathered together: a round of interviews, a survey wave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Study {

@@ -17,7 +17,7 @@ mod source;
 pub use cycle::{CYCLE_FORMS, Cycle, CycleParseError};
 pub use evidence::{
     AnswerCount, Evidence, EvidenceKind, Link, QuestionType, RankCounts, Relation, ScaleLabel, Source, Study,
-    SurveyResult,
+    SurveyResult, content_key,
 };
 pub use history::{AuditEntry, FieldChange};
 pub use ids::{

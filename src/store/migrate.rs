@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::error::Result;
-use crate::model::{MetricId, block_entries, block_key, encode_block, history_key, month_of};
+use crate::model::{Evidence, MetricId, block_entries, block_key, encode_block, history_key, month_of};
+
+use super::codec::{BINARY_VERSION, Record};
 
 /// Version 1 kept one key per measurement (metric + time, 16 bytes) and one per
 /// replaced value (the same + a sequence, 24 bytes). Version 2 keeps a block per
@@ -53,4 +55,28 @@ pub fn measurements_v1_to_v2(tree: &sled::Tree) -> Result<usize> {
     }
     tree.apply_batch(batch)?;
     Ok(moved)
+}
+
+/// Version 2 kept evidence as JSON and found duplicates by the normalized text itself
+/// (a key holding the person's words). Version 3 keeps evidence in its binary layout
+/// and the duplicate index under a 16-byte hash. The index is derived from the
+/// records, so it is rebuilt whole: a crash midway leaves version 2 written, and the
+/// next open starts over.
+pub fn evidence_v2_to_v3(evidence: &sled::Tree, by_content: &sled::Tree) -> Result<usize> {
+    by_content.clear()?;
+    let mut records = sled::Batch::default();
+    let mut index = sled::Batch::default();
+    let mut rewritten = 0;
+    for entry in evidence.iter() {
+        let (key, value) = entry?;
+        let item = Evidence::from_record(&key, &value)?;
+        if value.first() != Some(&BINARY_VERSION) {
+            records.insert(key.clone(), item.to_record());
+            rewritten += 1;
+        }
+        index.insert(&item.content_key()[..], &item.id.key()[..]);
+    }
+    evidence.apply_batch(records)?;
+    by_content.apply_batch(index)?;
+    Ok(rewritten)
 }

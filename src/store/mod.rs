@@ -6,31 +6,32 @@
 //! batch of measurement blocks) goes through [`Store::write`]. Both pass the one
 //! writer gate of [`writer`], which keeps writes and flushes apart (sled 0.34 deadlocks
 //! when they meet) and lets parallel callers share a flush. Values are a one-byte
-//! record version followed by JSON: readable when debugging, and the version byte lets
-//! a later release migrate old records instead of misreading them. Callers acknowledge
+//! record version followed by JSON, or by a binary layout for the one record type
+//! there are a hundred thousand of (evidence; see [`codec`]): the version byte lets a
+//! later release read or migrate old records instead of misreading them. Callers acknowledge
 //! a write only after [`Store::flush`] returned, so an acknowledged write survives a crash.
 
 mod codec;
 mod migrate;
+mod records;
 mod writer;
 
 use std::any::Any;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::{Db, Tree};
 
 use crate::error::{Error, Result};
 use crate::model::{AuditEntry, IndicatorId, InitiativeId, KeyResultId, MetricId, ObjectiveId};
-pub use codec::{RECORD_VERSION, decode, encode};
+pub use codec::{BINARY_VERSION, RECORD_VERSION, Reader, Record, Writer, decode, decode_json, encode, encode_json};
 
 /// The layout version of the whole database; bumped when trees or keys change shape.
-/// 2: measurements stored in month blocks (see `migrate`).
-pub const SCHEMA_VERSION: u32 = 2;
+/// 2: measurements stored in month blocks; 3: evidence in its binary layout and
+/// duplicates found by a hash (see `migrate`).
+pub const SCHEMA_VERSION: u32 = 3;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 /// sled caches up to 1 GB by default; a workspace's hot set is far smaller, and the
 /// peak-memory budget (300 MB with 100,000 excerpts) leaves room for the search index.
@@ -56,7 +57,8 @@ pub enum Table {
     /// owner holds in a cycle, without reading every objective.
     OwnerLoad,
     Evidence,
-    /// Normalized content → evidence id: the same quote is not stored twice.
+    /// Hash of the normalized content (`model::content_key`) → evidence id: the same
+    /// quote is not stored twice.
     EvidenceByContent,
     /// Source record id → evidence id: re-importing a record updates it.
     EvidenceByRecord,
@@ -192,6 +194,11 @@ impl Store {
                     let moved = migrate::measurements_v1_to_v2(self.tree(Table::Measurements))?;
                     tracing::info!(moved, "measurements migrated to month blocks (schema 1 to 2)");
                 }
+                if found < 3 {
+                    let rewritten =
+                        migrate::evidence_v2_to_v3(self.tree(Table::Evidence), self.tree(Table::EvidenceByContent))?;
+                    tracing::info!(rewritten, "evidence moved to its binary layout (schema 2 to 3)");
+                }
                 if found < SCHEMA_VERSION {
                     self.db.flush()?;
                     meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
@@ -242,12 +249,12 @@ impl Store {
         self.writer.write(change)
     }
 
-    pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>> {
+    pub fn get<T: Record>(&self, table: Table, key: &[u8]) -> Result<Option<T>> {
         self.tree(table).get(key)?.map(|bytes| decode(key, &bytes)).transpose()
     }
 
     /// Every record of a table, in key order.
-    pub fn scan<T: DeserializeOwned>(&self, table: Table) -> impl Iterator<Item = Result<T>> + '_ {
+    pub fn scan<T: Record>(&self, table: Table) -> impl Iterator<Item = Result<T>> + '_ {
         self.tree(table).iter().map(|entry| {
             let (key, value) = entry?;
             decode(&key, &value)
@@ -330,9 +337,49 @@ impl Store {
         Ok(self.db.generate_id()?)
     }
 
+    /// What each tree holds (entries, key and value bytes) and the database's size on
+    /// disk: where the bytes go, for the benchmark and for anyone sizing a store.
+    pub fn footprint(&self) -> Result<Footprint> {
+        let mut tables = vec![];
+        for (table, name) in TABLES {
+            let mut held = TableFootprint { name, ..TableFootprint::default() };
+            for entry in self.tree(table).iter() {
+                let (key, value) = entry?;
+                held.entries += 1;
+                held.key_bytes += key.len() as u64;
+                held.value_bytes += value.len() as u64;
+            }
+            tables.push(held);
+        }
+        Ok(Footprint { tables, on_disk: self.db.size_on_disk()? })
+    }
+
     /// A fingerprint of every record, for tests that prove a failed call changed nothing.
     pub fn checksum(&self) -> Result<u32> {
         Ok(self.db.checksum()?)
+    }
+}
+
+/// See [`Store::footprint`].
+#[derive(Debug, Clone)]
+pub struct Footprint {
+    pub tables: Vec<TableFootprint>,
+    /// sled's files: live records, pages it has not yet reclaimed, and its snapshot.
+    pub on_disk: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TableFootprint {
+    pub name: &'static str,
+    pub entries: u64,
+    pub key_bytes: u64,
+    pub value_bytes: u64,
+}
+
+impl Footprint {
+    /// Key and value bytes over every tree.
+    pub fn record_bytes(&self) -> u64 {
+        self.tables.iter().map(|t| t.key_bytes + t.value_bytes).sum()
     }
 }
 
@@ -371,14 +418,14 @@ impl Tx<'_> {
         Ok(next)
     }
 
-    pub fn get<T: DeserializeOwned>(&self, table: Table, key: &[u8]) -> Result<Option<T>, TxError> {
+    pub fn get<T: Record>(&self, table: Table, key: &[u8]) -> Result<Option<T>, TxError> {
         match self.view(table).get(key)? {
             Some(bytes) => decode(key, &bytes).map(Some).map_err(abort),
             None => Ok(None),
         }
     }
 
-    pub fn put<T: Serialize>(&self, table: Table, key: &[u8], value: &T) -> Result<(), TxError> {
+    pub fn put<T: Record>(&self, table: Table, key: &[u8], value: &T) -> Result<(), TxError> {
         self.view(table).insert(key, encode(value))?;
         Ok(())
     }
@@ -422,7 +469,7 @@ mod tests {
         let before = store.checksum().unwrap();
         let result: Result<()> = store.transact(|tx| {
             let n = tx.next_id("O")?;
-            tx.put(Table::Objectives, &n.to_be_bytes(), &"half")?;
+            tx.put(Table::Objectives, &n.to_be_bytes(), &"half".to_string())?;
             Err(abort(Error::invalid("title", "refused on purpose")))
         });
         assert!(matches!(result, Err(Error::Invalid { .. })));
@@ -492,6 +539,45 @@ mod tests {
         assert_eq!(Measurement::decode(MetricId(3), entries[0].0, entries[0].1), Some(oct.clone()));
         assert!(tree.get(block_key(MetricId(3), month_of(sep.at))).unwrap().is_some());
         assert_eq!(tree.scan_prefix(history_prefix(MetricId(3), old.at)).count(), 1);
+        let version = store.tree(Table::Meta).get(SCHEMA_KEY).unwrap().unwrap();
+        assert_eq!(version.as_ref(), SCHEMA_VERSION.to_be_bytes());
+    }
+
+    #[test]
+    fn a_version_2_database_has_its_evidence_rewritten_and_its_duplicate_index_hashed() {
+        use crate::model::{Evidence, EvidenceId, EvidenceKind, Source};
+        let item = Evidence {
+            id: EvidenceId(7),
+            kind: EvidenceKind::Interview,
+            text: "The CSV import lost our dates".into(),
+            participant: Some("P3".into()),
+            segment: None,
+            study: None,
+            observed_at: None,
+            source: Source::default(),
+            tags: vec![],
+            survey: None,
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            created_by: "maya".into(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.tree(Table::Evidence).insert(item.id.key(), encode_json(&item)).unwrap();
+            // Version 2's duplicate key: the normalized words themselves.
+            store
+                .tree(Table::EvidenceByContent)
+                .insert("Interview|p3|||the csv import lost our dates", &item.id.key())
+                .unwrap();
+            store.tree(Table::Meta).insert(SCHEMA_KEY, &2u32.to_be_bytes()).unwrap();
+            store.flush_blocking().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let stored = store.tree(Table::Evidence).get(item.id.key()).unwrap().unwrap();
+        assert_eq!(stored[0], BINARY_VERSION);
+        assert_eq!(store.get::<Evidence>(Table::Evidence, &item.id.key()).unwrap(), Some(item.clone()));
+        let keys: Vec<_> = store.tree(Table::EvidenceByContent).iter().keys().map(|k| k.unwrap().to_vec()).collect();
+        assert_eq!(keys, vec![item.content_key().to_vec()], "the words are gone from the index, the hash is there");
         let version = store.tree(Table::Meta).get(SCHEMA_KEY).unwrap().unwrap();
         assert_eq!(version.as_ref(), SCHEMA_VERSION.to_be_bytes());
     }
