@@ -35,6 +35,31 @@ pub fn text(field: &str, value: &str, max_chars: usize) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
+/// A page of objectives: how many, and the id the previous page ended at (its
+/// `next_cursor`; 0 for the first page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectivePage {
+    pub limit: usize,
+    pub after: u64,
+}
+
+/// Reads `limit` (1 to `max`, `default` when absent) and `cursor` (an objective id a
+/// previous page handed out).
+pub fn objective_page(limit: Option<usize>, cursor: Option<&str>, default: usize, max: usize) -> Result<ObjectivePage> {
+    let limit = match limit {
+        None => default,
+        Some(n) if (1..=max).contains(&n) => n,
+        Some(n) => return Err(Error::invalid("limit", format!("is {n}; 1 to {max} objectives per page are accepted"))),
+    };
+    let after = match cursor {
+        None => 0,
+        Some(c) => c.parse::<crate::model::ObjectiveId>().map(|id| id.0).map_err(|_| {
+            Error::invalid("cursor", "is not a cursor this server gave out; pass the next_cursor of the previous page")
+        })?,
+    };
+    Ok(ObjectivePage { limit, after })
+}
+
 pub fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Result<Option<String>> {
     value.map(|v| text(field, v, max_chars)).transpose()
 }

@@ -84,15 +84,20 @@ impl GroundedServer {
     /// linked, leading indicators not validated, linked evidence older than
     /// stale_after_days, default 180); the top evidence per key result. markdown is
     /// ready to paste into a review doc; csv has one row of scores per key result; the
-    /// image is the chart of the key result most in need of attention. The same
-    /// report is the resource grounded://cycle/{cycle}/report.md.
+    /// image is the chart of the page's key result most in need of attention. A cycle
+    /// comes 3 objectives per page (limit: up to 50; pass next_cursor for the next
+    /// page); the whole cycle's Markdown is the resource grounded://cycle/{cycle}/report.md.
     #[tool(
         output_schema = output::<Report>(),
         input_schema = input::<ReportRequest>(),
         annotations(title = "Report", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn report(&self, arguments: JsonObject) -> Result<CallToolResult, String> {
-        let request = parse::<ReportRequest>(arguments)?;
+        let mut request = parse::<ReportRequest>(arguments)?;
+        // An answer read by a model comes in pages; the core reports everything unless told.
+        if request.cycle.is_some() && request.limit.is_none() {
+            request.limit = Some(report::DEFAULT_PAGE);
+        }
         let report = report::report(&self.store, request).map_err(failure)?;
         let chart = report.chart_key_result.map(|kr| (kr, report.as_of));
         with_chart(&self.store, &report, chart)

@@ -46,7 +46,20 @@ pub struct ReportRequest {
     /// Linked evidence older than this many days is flagged stale (default 180).
     #[serde(default)]
     pub stale_after_days: Option<u32>,
+    /// Cycle only: objectives per page, 1-50. The report tool answers 3 per page unless
+    /// told (a review of a whole cycle is the resource grounded://cycle/{cycle}/report.md).
+    #[serde(default)]
+    pub limit: Option<usize>,
+    /// Cycle only: the next_cursor of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
 }
+
+/// Objectives a report tool answer carries unless told: about 50 KB with the chart,
+/// under the 64 KB an answer for a model may take.
+pub const DEFAULT_PAGE: usize = 3;
+/// The most objectives one page may carry.
+pub const MAX_PAGE: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StaleEvidence {
@@ -95,9 +108,15 @@ pub struct ObjectiveReport {
 pub struct Report {
     pub title: String,
     pub as_of: Date,
+    /// This page's objectives (every one when no limit was given).
     pub objectives: Vec<ObjectiveReport>,
-    /// The key result most in need of attention (off track first), whose chart goes
-    /// with the report.
+    /// Objectives the whole report covers (archived ones are left out).
+    pub objectives_total: usize,
+    /// Where the next page starts; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// The key result of this page most in need of attention (off track first),
+    /// whose chart goes with the report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_key_result: Option<KeyResultId>,
     pub markdown: String,
@@ -115,7 +134,12 @@ pub fn report(store: &Store, request: ReportRequest) -> Result<Report> {
         Some(d) => d,
         None => DEFAULT_STALE_DAYS,
     };
-    let (title, objectives) = match (request.cycle.as_deref(), request.objective.as_deref()) {
+    if request.objective.is_some() && (request.limit.is_some() || request.cursor.is_some()) {
+        let field = if request.limit.is_some() { "limit" } else { "cursor" };
+        return Err(Error::invalid(field, "pages a cycle report; an objective's report is one page"));
+    }
+    let page = validate::objective_page(request.limit, request.cursor.as_deref(), usize::MAX, MAX_PAGE)?;
+    let (title, mut objectives) = match (request.cycle.as_deref(), request.objective.as_deref()) {
         (Some(_), Some(_)) => {
             return Err(Error::invalid("objective", "give a cycle or an objective, not both"));
         }
@@ -142,6 +166,11 @@ pub fn report(store: &Store, request: ReportRequest) -> Result<Report> {
             return Err(Error::invalid("cycle", "is missing; give a cycle (2026-Q4) or an objective (O-3)"));
         }
     };
+    let objectives_total = objectives.len();
+    let skipped = objectives.iter().filter(|o| o.id.0 <= page.after).count();
+    objectives.retain(|o| o.id.0 > page.after);
+    let next_cursor = (objectives.len() > page.limit).then(|| objectives[page.limit - 1].id.to_string());
+    objectives.truncate(page.limit);
     let options = ScoreOptions { as_of, check_in_days: DEFAULT_CHECK_IN_DAYS };
     let ids: Vec<ObjectiveId> = objectives.iter().map(|o| o.id).collect();
     let children = children_of(store, &ids)?;
@@ -157,9 +186,11 @@ pub fn report(store: &Store, request: ReportRequest) -> Result<Report> {
         .filter(|k| k.metric.is_some())
         .min_by_key(|k| (attention_rank(k), k.key_result.0))
         .map(|k| k.key_result);
-    let markdown = markdown(&title, as_of, &reports, stale_days);
+    // A page says which part of the whole it is.
+    let shown = (objectives_total > reports.len()).then_some((skipped + 1, skipped + reports.len(), objectives_total));
+    let markdown = markdown(&title, as_of, &reports, stale_days, shown);
     let csv = csv_of(&reports)?;
-    Ok(Report { title, as_of, objectives: reports, chart_key_result, markdown, csv })
+    Ok(Report { title, as_of, objectives: reports, objectives_total, next_cursor, chart_key_result, markdown, csv })
 }
 
 fn attention_rank(k: &KeyResultScore) -> u8 {
@@ -264,10 +295,19 @@ fn value_cell(k: &KeyResultScore) -> String {
     cell
 }
 
-fn markdown(title: &str, as_of: Date, reports: &[ObjectiveReport], stale_days: u32) -> String {
+fn markdown(
+    title: &str,
+    as_of: Date,
+    reports: &[ObjectiveReport],
+    stale_days: u32,
+    shown: Option<(usize, usize, usize)>,
+) -> String {
     let mut md = format!(
         "# {title}\n\nAs of {as_of}. Progress is 0 at the baseline and 1 at the target; the value's 95% interval is in brackets. Grades are provisional until the cycle ends.\n"
     );
+    if let Some((first, last, total)) = shown {
+        let _ = write!(md, "\nObjectives {first} to {last} of {total}.\n");
+    }
     if reports.is_empty() {
         md.push_str("\nNo objectives in this cycle yet.\n");
     }

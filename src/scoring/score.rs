@@ -717,19 +717,8 @@ fn score_cycle(
     limit: Option<usize>,
     cursor: Option<&str>,
 ) -> Result<CycleScore> {
-    let limit = match limit {
-        None => DEFAULT_PAGE,
-        Some(n) if (1..=MAX_PAGE).contains(&n) => n,
-        Some(n) => {
-            return Err(Error::invalid("limit", format!("is {n}; 1 to {MAX_PAGE} objectives per page are accepted")));
-        }
-    };
-    let after = match cursor {
-        None => 0,
-        Some(c) => c.parse::<ObjectiveId>().map(|id| id.0).map_err(|_| {
-            Error::invalid("cursor", "is not a cursor this server gave out; pass the next_cursor of the previous page")
-        })?,
-    };
+    let crate::validate::ObjectivePage { limit, after } =
+        crate::validate::objective_page(limit, cursor, DEFAULT_PAGE, MAX_PAGE)?;
     let (objectives, archived): (Vec<Objective>, Vec<Objective>) = store
         .scan::<Objective>(Table::Objectives)
         .filter(|o| o.as_ref().map_or(true, |o| o.cycle == *cycle))
