@@ -60,6 +60,56 @@ pub fn objective_page(limit: Option<usize>, cursor: Option<&str>, default: usize
     Ok(ObjectivePage { limit, after })
 }
 
+pub const MAX_TAG_CHARS: usize = 60;
+
+/// `Onboarding Flow`, `onboarding_flow` → `onboarding-flow`.
+pub fn tag(field: &str, raw: &str) -> Result<String> {
+    let mut tag = String::new();
+    for c in raw.trim().chars() {
+        if c.is_alphanumeric() {
+            tag.extend(c.to_lowercase());
+        } else if matches!(c, ' ' | '_' | '-' | '/' | '.') {
+            if !tag.ends_with('-') && !tag.is_empty() {
+                tag.push('-');
+            }
+        } else {
+            return Err(Error::invalid(
+                field,
+                format!("{raw:?} has {c:?}; tags are words joined by - (such as onboarding-flow)"),
+            ));
+        }
+    }
+    let tag = tag.trim_end_matches('-').to_string();
+    if tag.is_empty() {
+        return Err(Error::invalid(field, "is empty; give a tag such as onboarding"));
+    }
+    if tag.chars().count() > MAX_TAG_CHARS {
+        return Err(Error::invalid(field, format!("is longer than {MAX_TAG_CHARS} characters")));
+    }
+    Ok(tag)
+}
+
+/// A link target: `O-3`, `KR-12`, `IND-2` or `M-4`, checked and written canonically.
+pub fn link_target(field: &str, text: &str) -> Result<String> {
+    use crate::model::{IndicatorId, KeyResultId, MetricId, ObjectiveId};
+    let t = text.trim();
+    let upper = t.to_ascii_uppercase();
+    let parsed = if upper.starts_with("KR") {
+        t.parse::<KeyResultId>().map(|i| i.to_string()).ok()
+    } else if upper.starts_with("IND") {
+        t.parse::<IndicatorId>().map(|i| i.to_string()).ok()
+    } else if upper.starts_with('O') {
+        t.parse::<ObjectiveId>().map(|i| i.to_string()).ok()
+    } else if upper.starts_with('M') {
+        t.parse::<MetricId>().map(|i| i.to_string()).ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
+        Error::invalid(field, format!("{:?} is not a link target; give an objective (O-3), key result (KR-12), indicator (IND-2) or metric (M-4)", truncate(t, 40)))
+    })
+}
+
 pub fn optional_text(field: &str, value: Option<&str>, max_chars: usize) -> Result<Option<String>> {
     value.map(|v| text(field, v, max_chars)).transpose()
 }
@@ -230,6 +280,23 @@ fn json_message(error: &serde_json::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tags_are_normalized_to_words_joined_by_dashes() {
+        assert_eq!(tag("t", " Onboarding Flow ").unwrap(), "onboarding-flow");
+        assert_eq!(tag("t", "onboarding_flow").unwrap(), "onboarding-flow");
+        assert_eq!(tag("t", "CSV import").unwrap(), "csv-import");
+        assert!(tag("t", "a#b").unwrap_err().to_string().contains("'#'"));
+        assert!(tag("t", " - ").is_err());
+    }
+
+    #[test]
+    fn link_targets_are_written_canonically_and_others_refused_by_field() {
+        assert_eq!(link_target("target", " kr12 ").unwrap(), "KR-12");
+        assert_eq!(link_target("target", "ind-2").unwrap(), "IND-2");
+        let err = link_target("linked_to", "P3").unwrap_err().to_string();
+        assert!(err.starts_with("linked_to: \"P3\" is not a link target"), "{err}");
+    }
+
     use super::*;
 
     #[test]

@@ -144,7 +144,7 @@ impl EvidenceInput {
             .tags
             .iter()
             .enumerate()
-            .map(|(i, t)| tags::normalize(&format!("{}[{i}]", at("tags")), t))
+            .map(|(i, t)| crate::validate::tag(&format!("{}[{i}]", at("tags")), t))
             .collect::<Result<Vec<_>>>()?;
         let survey = match (self.kind, self.survey) {
             (EvidenceKind::Survey, Some(survey)) => Some(validate_survey(&at("survey"), survey)?),

@@ -16,10 +16,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::link::{evidence_key, is_okr, links_of_evidence, target_key};
+use super::link::is_okr;
 use crate::error::{Error, Result};
 use crate::model::{AuditEntry, Evidence, EvidenceId, FieldChange, Link, LinkId, Study, StudyId};
 use crate::okr::Actor;
+use crate::store::links::{evidence_key, links_of_evidence, target_key};
 use crate::store::{Store, Table};
 use crate::validate::{self, MAX_NOTE_CHARS};
 

@@ -9,62 +9,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{
-    AuditEntry, Evidence, EvidenceId, FieldChange, IndicatorId, KeyResultId, Link, LinkId, MetricId, ObjectiveId,
-    Relation,
-};
+use crate::model::{AuditEntry, Evidence, EvidenceId, FieldChange, Link, LinkId, Relation};
 use crate::okr::Actor;
+use crate::store::links::{evidence_key, links_of_evidence, links_of_target, target_exists, target_key};
 use crate::store::{Store, Table};
 use crate::validate::{self, MAX_NOTE_CHARS};
-
-/// `O-3`, `KR-12`, `IND-2` or `M-4`, checked and written canonically.
-pub fn parse_target(field: &str, text: &str) -> Result<String> {
-    let t = text.trim();
-    let upper = t.to_ascii_uppercase();
-    let parsed = if upper.starts_with("KR") {
-        t.parse::<KeyResultId>().map(|i| i.to_string()).ok()
-    } else if upper.starts_with("IND") {
-        t.parse::<IndicatorId>().map(|i| i.to_string()).ok()
-    } else if upper.starts_with('O') {
-        t.parse::<ObjectiveId>().map(|i| i.to_string()).ok()
-    } else if upper.starts_with('M') {
-        t.parse::<MetricId>().map(|i| i.to_string()).ok()
-    } else {
-        None
-    };
-    parsed.ok_or_else(|| {
-        Error::invalid(field, format!("{:?} is not a link target; give an objective (O-3), key result (KR-12), indicator (IND-2) or metric (M-4)", validate::truncate(t, 40)))
-    })
-}
-
-/// Whether a target written by [`parse_target`] is stored.
-pub fn target_exists(store: &Store, target: &str) -> Result<bool> {
-    Ok(if let Ok(id) = target.parse::<KeyResultId>() {
-        store.key_result(id)?.is_some()
-    } else if let Ok(id) = target.parse::<IndicatorId>() {
-        store.indicator(id)?.is_some()
-    } else if let Ok(id) = target.parse::<ObjectiveId>() {
-        store.objective(id)?.is_some()
-    } else if let Ok(id) = target.parse::<MetricId>() {
-        store.metric(id)?.is_some()
-    } else {
-        false
-    })
-}
-
-pub(super) fn target_key(target: &str, link: LinkId) -> Vec<u8> {
-    let mut key = target.as_bytes().to_vec();
-    key.push(0);
-    key.extend_from_slice(&link.key());
-    key
-}
-
-pub(super) fn evidence_key(evidence: EvidenceId, link: LinkId) -> [u8; 16] {
-    let mut key = [0u8; 16];
-    key[..8].copy_from_slice(&evidence.key());
-    key[8..].copy_from_slice(&link.key());
-    key
-}
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,7 +38,7 @@ pub struct Linked {
 }
 
 pub async fn link_evidence(store: &Store, request: LinkRequest, actor: &Actor) -> Result<Linked> {
-    let target = parse_target("target", &request.target)?;
+    let target = validate::link_target("target", &request.target)?;
     if !target_exists(store, &target)? {
         return Err(Error::not_found("target", &target, "get_okr lists objectives, key results and their indicators"));
     }
@@ -209,7 +158,7 @@ pub async fn unlink_evidence(store: &Store, request: UnlinkRequest, actor: &Acto
         removed.push(link);
     }
     if !request.evidence.is_empty() || request.target.is_some() {
-        let target = parse_target(
+        let target = validate::link_target(
             "target",
             request.target.as_deref().ok_or_else(|| Error::invalid("target", "is needed with evidence"))?,
         )?;
@@ -259,32 +208,6 @@ pub async fn unlink_evidence(store: &Store, request: UnlinkRequest, actor: &Acto
     })?;
     store.flush().await?;
     Ok(Unlinked { removed })
-}
-
-/// Every link of one piece of evidence.
-pub fn links_of_evidence(store: &Store, evidence: EvidenceId) -> Result<Vec<Link>> {
-    let mut links = vec![];
-    for key in store.tree(Table::LinksByEvidence).scan_prefix(evidence.key()).keys() {
-        let key = key?;
-        if let Some(id) = LinkId::from_key(&key[8..]) {
-            links.extend(store.get::<Link>(Table::Links, &id.key())?);
-        }
-    }
-    Ok(links)
-}
-
-/// Every link to one target (`KR-12`).
-pub fn links_of_target(store: &Store, target: &str) -> Result<Vec<Link>> {
-    let mut prefix = target.as_bytes().to_vec();
-    prefix.push(0);
-    let mut links = vec![];
-    for key in store.tree(Table::LinksByTarget).scan_prefix(&prefix).keys() {
-        let key = key?;
-        if let Some(id) = LinkId::from_key(&key[prefix.len()..]) {
-            links.extend(store.get::<Link>(Table::Links, &id.key())?);
-        }
-    }
-    Ok(links)
 }
 
 /// How much evidence is linked to a target, by relation.

@@ -31,6 +31,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use crate::error::{Error, Result};
 use crate::model::{Evidence, EvidenceId, EvidenceKind, Link};
+use crate::store::links::{links_of_evidence, target_exists};
 use crate::store::{Store, Table, Tx, TxError};
 
 const GENERATION: &str = "search_generation";
@@ -219,7 +220,7 @@ impl SearchIndex {
         writer.delete_all_documents().map_err(tantivy_error)?;
         for evidence in store.scan::<Evidence>(Table::Evidence) {
             let evidence = evidence?;
-            let links = super::link::links_of_evidence(store, evidence.id)?;
+            let links = links_of_evidence(store, evidence.id)?;
             writer.add_document(self.document(&evidence, &links)).map_err(tantivy_error)?;
         }
         commit(&mut writer, generation)?;
@@ -231,7 +232,7 @@ impl SearchIndex {
         for id in ids {
             writer.delete_term(Term::from_field_u64(self.fields.id, id.0));
             if let Some(evidence) = store.get::<Evidence>(Table::Evidence, &id.key())? {
-                let links = super::link::links_of_evidence(store, id)?;
+                let links = links_of_evidence(store, id)?;
                 writer.add_document(self.document(&evidence, &links)).map_err(tantivy_error)?;
             }
         }
@@ -494,7 +495,7 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
         clauses.push((Occur::Must, term(f.kind, kind_name(kind))));
     }
     for (i, tag) in request.tags.iter().enumerate() {
-        let tag = super::tags::normalize(&format!("tags[{i}]"), tag)?;
+        let tag = crate::validate::tag(&format!("tags[{i}]"), tag)?;
         let canonical = store
             .tree(Table::Tags)
             .get(tag.as_bytes())?
@@ -536,8 +537,8 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
         None => {}
     }
     if let Some(target) = &request.linked_to {
-        let target = super::link::parse_target("linked_to", target)?;
-        if !super::link::target_exists(store, &target)? {
+        let target = crate::validate::link_target("linked_to", target)?;
+        if !target_exists(store, &target)? {
             return Err(Error::not_found(
                 "linked_to",
                 &target,
@@ -574,7 +575,7 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
             None => String::new(),
         };
         let snippet = if snippet.is_empty() { crate::validate::truncate(&evidence.text, 240) } else { snippet };
-        let linked_to = super::link::links_of_evidence(store, id)?.into_iter().map(|l| l.target).collect();
+        let linked_to = links_of_evidence(store, id)?.into_iter().map(|l| l.target).collect();
         let statistics = evidence.survey.as_ref().map(super::stats::statistics).unwrap_or_default();
         hits.push(SearchHit {
             id,

@@ -111,7 +111,7 @@ fn targets_for(store: &Store, evidence: &Evidence, limit: usize) -> Result<Vec<S
     }
     let mine = terms(&evidence_text);
     let linked: BTreeSet<String> =
-        super::link::links_of_evidence(store, evidence.id)?.into_iter().map(|l| l.target).collect();
+        crate::store::links::links_of_evidence(store, evidence.id)?.into_iter().map(|l| l.target).collect();
     let mut objectives: HashMap<u64, Objective> = HashMap::new();
     for o in store.scan::<Objective>(Table::Objectives) {
         let o = o?;
@@ -192,8 +192,10 @@ fn evidence_for(store: &Store, key_result: &KeyResult, limit: usize) -> Result<V
     let query = wanted.iter().cloned().collect::<Vec<_>>().join(" ");
     let page =
         search(store, &SearchRequest { query: Some(query), limit: Some((limit * 4).min(100)), ..Default::default() })?;
-    let already: BTreeSet<EvidenceId> =
-        super::link::links_of_target(store, &key_result.id.to_string())?.into_iter().map(|l| l.evidence).collect();
+    let already: BTreeSet<EvidenceId> = crate::store::links::links_of_target(store, &key_result.id.to_string())?
+        .into_iter()
+        .map(|l| l.evidence)
+        .collect();
     let best = page.hits.iter().filter_map(|h| h.score).fold(0.0f32, f32::max).max(f32::EPSILON);
     Ok(page
         .hits

@@ -9,35 +9,6 @@ use crate::error::{Error, Result};
 use crate::model::{Evidence, EvidenceId};
 use crate::store::{Store, Table, Tx, TxError};
 
-const MAX_TAG_CHARS: usize = 60;
-
-/// `Onboarding Flow`, `onboarding_flow` → `onboarding-flow`.
-pub fn normalize(field: &str, raw: &str) -> Result<String> {
-    let mut tag = String::new();
-    for c in raw.trim().chars() {
-        if c.is_alphanumeric() {
-            tag.extend(c.to_lowercase());
-        } else if matches!(c, ' ' | '_' | '-' | '/' | '.') {
-            if !tag.ends_with('-') && !tag.is_empty() {
-                tag.push('-');
-            }
-        } else {
-            return Err(Error::invalid(
-                field,
-                format!("{raw:?} has {c:?}; tags are words joined by - (such as onboarding-flow)"),
-            ));
-        }
-    }
-    let tag = tag.trim_end_matches('-').to_string();
-    if tag.is_empty() {
-        return Err(Error::invalid(field, "is empty; give a tag such as onboarding"));
-    }
-    if tag.chars().count() > MAX_TAG_CHARS {
-        return Err(Error::invalid(field, format!("is longer than {MAX_TAG_CHARS} characters")));
-    }
-    Ok(tag)
-}
-
 /// The canonical tag for `tag`, registering it as canonical when it is new.
 pub fn resolve(tx: &Tx<'_>, tag: &str) -> Result<String, TxError> {
     if let Some(canonical) = tx.get_raw(Table::Tags, tag.as_bytes())? {
@@ -132,8 +103,8 @@ pub fn list_tags(store: &Store) -> Result<Vec<TagSummary>> {
 /// Folds tag `from` into `into`: every item tagged `from` is retagged, and `from`
 /// (with its own aliases) becomes an alias of `into`. Returns the retagged items.
 pub fn merge(store: &Store, from: &str, into: &str) -> Result<Vec<EvidenceId>> {
-    let from = normalize("from", from)?;
-    let into = normalize("into", into)?;
+    let from = crate::validate::tag("from", from)?;
+    let into = crate::validate::tag("into", into)?;
     if from == into {
         return Err(Error::invalid("into", "is the same tag as from"));
     }
@@ -190,15 +161,6 @@ pub fn merge(store: &Store, from: &str, into: &str) -> Result<Vec<EvidenceId>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tags_are_normalized_to_words_joined_by_dashes() {
-        assert_eq!(normalize("t", " Onboarding Flow ").unwrap(), "onboarding-flow");
-        assert_eq!(normalize("t", "onboarding_flow").unwrap(), "onboarding-flow");
-        assert_eq!(normalize("t", "CSV import").unwrap(), "csv-import");
-        assert!(normalize("t", "a#b").unwrap_err().to_string().contains("'#'"));
-        assert!(normalize("t", " - ").is_err());
-    }
 
     #[test]
     fn resemblance_catches_variants_not_strangers() {

@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 use super::window::Window;
 use super::{Gap, MetricMove, Track};
 use crate::error::Result;
-use crate::evidence::link::links_of_target;
 use crate::evidence::search::{SearchRequest, Vocabulary, search};
 use crate::evidence::stats::{Interval, compare_waves};
 use crate::model::{Evidence, EvidenceId, EvidenceKind, LinkId, Relation};
+use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
 /// Research observed this long before the slip (or window) still counts as "just before".

@@ -15,11 +15,11 @@ use rmcp::model::{
 use serde::Serialize;
 use serde_json::json;
 
-use crate::evidence::link::links_of_evidence;
 use crate::evidence::stats::statistics;
 use crate::model::{Evidence, EvidenceId, KeyResult, KeyResultId, Objective, ObjectiveId, Status};
 use crate::okr::query::get_okr;
 use crate::report::{self, ReportRequest, chart};
+use crate::store::links::links_of_evidence;
 use crate::store::{Store, Table};
 
 pub fn templates() -> ListResourceTemplatesResult {

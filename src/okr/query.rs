@@ -10,11 +10,12 @@ use super::draft::context_for;
 use super::input::{KeyResultPlan, ObjectivePlan};
 use super::statement::parse_statement;
 use crate::error::{Error, Result};
-use crate::evidence::link::{EvidenceCounts, evidence_counts, links_of_target};
+use crate::evidence::link::{EvidenceCounts, evidence_counts};
 use crate::model::{
     AuditEntry, Commitment, Cycle, Evidence, Indicator, IndicatorId, Initiative, InitiativeId, KeyResult, KeyResultId,
     Level, Metric, Objective, ObjectiveId, OkrId, Relation, Status,
 };
+use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
 pub const DEFAULT_PAGE: usize = 20;

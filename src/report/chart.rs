@@ -11,10 +11,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::evidence::link::links_of_target;
 use crate::model::{Cycle, Evidence, EvidenceId, KeyResultId};
 use crate::scoring::measurements::points;
 use crate::scoring::score::{DEFAULT_CHECK_IN_DAYS, ScoreOptions, day_of, end_of, score_key_result, start_of};
+use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
 const WIDTH: u32 = 880;

@@ -16,7 +16,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::evidence::link::links_of_target;
 use crate::explain::num;
 use crate::model::{
     Cycle, Evidence, EvidenceId, IndicatorId, IndicatorStatus, KeyResultId, Objective, ObjectiveId, Relation, Status,
@@ -24,6 +23,7 @@ use crate::model::{
 use crate::scoring::score::{
     DEFAULT_CHECK_IN_DAYS, KeyResultScore, ObjectiveScore, ScoreOptions, children_of, score_objective, today,
 };
+use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 use crate::validate;
 

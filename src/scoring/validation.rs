@@ -18,12 +18,12 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use super::measurements::{parse_time, points};
 use super::score::round;
 use crate::error::{Error, Result};
-use crate::evidence::link::links_of_target;
 use crate::model::{
     AuditEntry, EvidenceId, FieldChange, IndicatorId, IndicatorStatus, KeyResultId, LinkId, MeasurementPoint, MetricId,
     Relation, ValidationSummary,
 };
 use crate::okr::Actor;
+use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
 /// z for a two-sided 95% interval.

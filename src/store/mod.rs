@@ -12,6 +12,7 @@
 //! a write only after [`Store::flush`] returned, so an acknowledged write survives a crash.
 
 mod codec;
+pub mod links;
 mod migrate;
 mod records;
 mod writer;
