@@ -427,11 +427,14 @@ fn write_plan(
 ) -> Result<(EvidenceId, AddStatus), TxError> {
     let content = content_key(plan);
     let previous = match &plan.source.record_id {
-        Some(record) => tx.get_raw(Table::EvidenceByRecord, record.as_bytes())?.and_then(|v| EvidenceId::from_key(&v)),
+        Some(record) => {
+            tx.bucket_get(Table::EvidenceByRecord, record.as_bytes())?.and_then(|v| EvidenceId::from_key(&v))
+        }
         None => None,
     };
     if previous.is_none()
-        && let Some(existing) = tx.get_raw(Table::EvidenceByContent, &content)?.and_then(|v| EvidenceId::from_key(&v))
+        && let Some(existing) =
+            tx.bucket_get(Table::EvidenceByContent, &content)?.and_then(|v| EvidenceId::from_key(&v))
     {
         return Ok((existing, AddStatus::Duplicate));
     }
@@ -445,7 +448,7 @@ fn write_plan(
         Some(id) => {
             let old: Evidence =
                 tx.get(Table::Evidence, &id.key())?.ok_or_else(|| abort(Error::not_found("evidence", id, "")))?;
-            tx.remove(Table::EvidenceByContent, &old.content_key())?;
+            tx.bucket_remove(Table::EvidenceByContent, &old.content_key())?;
             (id, AddStatus::Updated, old.created_at, old.created_by)
         }
         None => (EvidenceId(tx.next_id(EvidenceId::PREFIX)?), AddStatus::Created, now, actor.0.clone()),
@@ -468,9 +471,9 @@ fn write_plan(
         created_by,
     };
     tx.put(Table::Evidence, &id.key(), &evidence)?;
-    tx.put_raw(Table::EvidenceByContent, &content, &id.key())?;
+    tx.bucket_put(Table::EvidenceByContent, &content, id.key())?;
     if let Some(record) = &plan.source.record_id {
-        tx.put_raw(Table::EvidenceByRecord, record.as_bytes(), &id.key())?;
+        tx.bucket_put(Table::EvidenceByRecord, record.as_bytes(), id.key())?;
     }
     Ok((id, status))
 }

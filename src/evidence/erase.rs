@@ -177,11 +177,11 @@ fn erase(
                 tx.remove(Table::Evidence, &item.id.key())?;
                 // Only while it still points here: a re-import may have moved it.
                 let content = item.content_key();
-                if tx.get_raw(Table::EvidenceByContent, &content)?.as_deref() == Some(&item.id.key()[..]) {
-                    tx.remove(Table::EvidenceByContent, &content)?;
+                if tx.bucket_get(Table::EvidenceByContent, &content)? == Some(item.id.key()) {
+                    tx.bucket_remove(Table::EvidenceByContent, &content)?;
                 }
                 if let Some(record) = &item.source.record_id {
-                    tx.remove(Table::EvidenceByRecord, record.as_bytes())?;
+                    tx.bucket_remove(Table::EvidenceByRecord, record.as_bytes())?;
                 }
                 let own: Vec<&Link> = links.iter().filter(|l| l.evidence == item.id).collect();
                 tx.append_history(&AuditEntry {

@@ -22,7 +22,7 @@ mod prompts;
 mod resources;
 pub mod schemas;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rmcp::handler::server::common::{schema_for_input, schema_for_output};
 use rmcp::handler::server::router::prompt::PromptRouter;
@@ -124,17 +124,32 @@ pub struct GroundedServer {
     prompt_router: Arc<PromptRouter<Self>>,
 }
 
+/// The tool and prompt routers of every session of this process.
+type Routers = (Arc<ToolRouter<GroundedServer>>, Arc<PromptRouter<GroundedServer>>);
+
 impl GroundedServer {
     pub fn new(store: Store, actor: Actor, access: Access) -> Self {
-        GroundedServer {
-            store,
-            actor,
-            access: Arc::new(access),
-            tool_router: Arc::new(
-                Self::okr_tools() + Self::evidence_tools() + Self::data_tools() + Self::answer_tools(),
-            ),
-            prompt_router: Arc::new(Self::prompts()),
-        }
+        let (tool_router, prompt_router) = Self::routers();
+        GroundedServer { store, actor, access: Arc::new(access), tool_router, prompt_router }
+    }
+
+    /// The tools and prompts with their schemas, built once per process: generating
+    /// the schemas takes a few milliseconds, which every HTTP session and every cold
+    /// start would otherwise pay.
+    fn routers() -> Routers {
+        static ROUTERS: OnceLock<Routers> = OnceLock::new();
+        ROUTERS
+            .get_or_init(|| {
+                let tools = Self::okr_tools() + Self::evidence_tools() + Self::data_tools() + Self::answer_tools();
+                (Arc::new(tools), Arc::new(Self::prompts()))
+            })
+            .clone()
+    }
+
+    /// Builds the routers on another thread while the caller opens the database, so
+    /// a cold start waits for the slower of the two rather than both.
+    pub fn prepare() {
+        std::thread::spawn(Self::routers);
     }
 
     /// The caller's identity when the request came over HTTP with a token; None over

@@ -57,6 +57,7 @@ pub async fn serve_stdio(db: PathBuf, actor: Actor, access: Access) -> anyhow::R
     // Clients launch stdio servers with pipes; rmcp's pipe handles drive them on the
     // reactor instead of handing every read and write to a blocking thread (measured:
     // get_okr p50 over stdio 0.82 ms, BENCHMARKS.md). Not pipes: plain stdio.
+    GroundedServer::prepare();
     let (stdin, stdout) = rmcp::transport::stdio_pipes();
     let mut client = LineReader::new(stdin);
     let mut stdout = stdout;

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use crate::error::Result;
 use crate::model::{Evidence, MetricId, block_entries, block_key, encode_block, history_key, month_of};
 
+use super::buckets::bucket_all;
 use super::codec::{BINARY_VERSION, Record};
 
 /// Version 1 kept one key per measurement (metric + time, 16 bytes) and one per
@@ -57,15 +58,15 @@ pub fn measurements_v1_to_v2(tree: &sled::Tree) -> Result<usize> {
     Ok(moved)
 }
 
-/// Version 2 kept evidence as JSON and found duplicates by the normalized text itself
-/// (a key holding the person's words). Version 3 keeps evidence in its binary layout
-/// and the duplicate index under a 16-byte hash. The index is derived from the
-/// records, so it is rebuilt whole: a crash midway leaves version 2 written, and the
-/// next open starts over.
-pub fn evidence_v2_to_v3(evidence: &sled::Tree, by_content: &sled::Tree) -> Result<usize> {
-    by_content.clear()?;
+/// Version 2 kept evidence as JSON, one sled entry per key in its two lookup
+/// indexes, and found duplicates by the normalized text itself (a key holding the
+/// person's words). Version 3 keeps evidence in its binary layout and both indexes in
+/// hash buckets (see `buckets`), duplicates under a 16-byte hash. The indexes are
+/// derived from the records, so they are rebuilt whole: a crash midway leaves version
+/// 2 written, and the next open starts over.
+pub fn evidence_v2_to_v3(evidence: &sled::Tree, by_content: &sled::Tree, by_record: &sled::Tree) -> Result<usize> {
     let mut records = sled::Batch::default();
-    let mut index = sled::Batch::default();
+    let (mut contents, mut sources) = (vec![], vec![]);
     let mut rewritten = 0;
     for entry in evidence.iter() {
         let (key, value) = entry?;
@@ -74,9 +75,19 @@ pub fn evidence_v2_to_v3(evidence: &sled::Tree, by_content: &sled::Tree) -> Resu
             records.insert(key.clone(), item.to_record());
             rewritten += 1;
         }
-        index.insert(&item.content_key()[..], &item.id.key()[..]);
+        contents.push((item.content_key().to_vec(), item.id.key()));
+        if let Some(record) = item.source.record_id {
+            sources.push((record.into_bytes(), item.id.key()));
+        }
     }
     evidence.apply_batch(records)?;
-    by_content.apply_batch(index)?;
+    for (tree, pairs) in [(by_content, contents), (by_record, sources)] {
+        tree.clear()?;
+        let mut batch = sled::Batch::default();
+        for (bucket, bytes) in bucket_all(pairs.into_iter()) {
+            batch.insert(&bucket[..], bytes);
+        }
+        tree.apply_batch(batch)?;
+    }
     Ok(rewritten)
 }

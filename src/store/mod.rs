@@ -11,6 +11,7 @@
 //! later release read or migrate old records instead of misreading them. Callers acknowledge
 //! a write only after [`Store::flush`] returned, so an acknowledged write survives a crash.
 
+mod buckets;
 mod codec;
 pub mod links;
 mod migrate;
@@ -58,10 +59,10 @@ pub enum Table {
     /// owner holds in a cycle, without reading every objective.
     OwnerLoad,
     Evidence,
-    /// Hash of the normalized content (`model::content_key`) → evidence id: the same
-    /// quote is not stored twice.
+    /// Hash of the normalized content (`model::content_key`) → evidence id, in
+    /// [`buckets`]: the same quote is not stored twice.
     EvidenceByContent,
-    /// Source record id → evidence id: re-importing a record updates it.
+    /// Source record id → evidence id, in [`buckets`]: re-importing a record updates it.
     EvidenceByRecord,
     Studies,
     /// Normalized study name → study id.
@@ -196,8 +197,11 @@ impl Store {
                     tracing::info!(moved, "measurements migrated to month blocks (schema 1 to 2)");
                 }
                 if found < 3 {
-                    let rewritten =
-                        migrate::evidence_v2_to_v3(self.tree(Table::Evidence), self.tree(Table::EvidenceByContent))?;
+                    let rewritten = migrate::evidence_v2_to_v3(
+                        self.tree(Table::Evidence),
+                        self.tree(Table::EvidenceByContent),
+                        self.tree(Table::EvidenceByRecord),
+                    )?;
                     tracing::info!(rewritten, "evidence moved to its binary layout (schema 2 to 3)");
                 }
                 if found < SCHEMA_VERSION {
@@ -545,7 +549,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_2_database_has_its_evidence_rewritten_and_its_duplicate_index_hashed() {
+    fn a_version_2_database_has_its_evidence_rewritten_and_its_indexes_bucketed() {
         use crate::model::{Evidence, EvidenceId, EvidenceKind, Source};
         let item = Evidence {
             id: EvidenceId(7),
@@ -555,7 +559,7 @@ mod tests {
             segment: None,
             study: None,
             observed_at: None,
-            source: Source::default(),
+            source: Source { record_id: Some("dovetail-88".into()), ..Source::default() },
             tags: vec![],
             survey: None,
             created_at: jiff::Timestamp::UNIX_EPOCH,
@@ -565,11 +569,10 @@ mod tests {
         {
             let store = Store::open(dir.path()).unwrap();
             store.tree(Table::Evidence).insert(item.id.key(), encode_json(&item)).unwrap();
-            // Version 2's duplicate key: the normalized words themselves.
-            store
-                .tree(Table::EvidenceByContent)
-                .insert("Interview|p3|||the csv import lost our dates", &item.id.key())
-                .unwrap();
+            // Version 2's index keys: the normalized words themselves, the record id.
+            let words = "Interview|p3|||the csv import lost our dates";
+            store.tree(Table::EvidenceByContent).insert(words, &item.id.key()).unwrap();
+            store.tree(Table::EvidenceByRecord).insert("dovetail-88", &item.id.key()).unwrap();
             store.tree(Table::Meta).insert(SCHEMA_KEY, &2u32.to_be_bytes()).unwrap();
             store.flush_blocking().unwrap();
         }
@@ -577,8 +580,17 @@ mod tests {
         let stored = store.tree(Table::Evidence).get(item.id.key()).unwrap().unwrap();
         assert_eq!(stored[0], BINARY_VERSION);
         assert_eq!(store.get::<Evidence>(Table::Evidence, &item.id.key()).unwrap(), Some(item.clone()));
-        let keys: Vec<_> = store.tree(Table::EvidenceByContent).iter().keys().map(|k| k.unwrap().to_vec()).collect();
-        assert_eq!(keys, vec![item.content_key().to_vec()], "the words are gone from the index, the hash is there");
+        for table in [Table::EvidenceByContent, Table::EvidenceByRecord] {
+            let keys: Vec<_> = store.tree(table).iter().keys().map(|k| k.unwrap().to_vec()).collect();
+            assert!(keys.len() == 1 && keys[0].len() == 2, "one bucket, no version 2 key left: {keys:?}");
+        }
+        store
+            .transact(|tx| {
+                assert_eq!(tx.bucket_get(Table::EvidenceByContent, &item.content_key())?, Some(item.id.key()));
+                assert_eq!(tx.bucket_get(Table::EvidenceByRecord, b"dovetail-88")?, Some(item.id.key()));
+                Ok(())
+            })
+            .unwrap();
         let version = store.tree(Table::Meta).get(SCHEMA_KEY).unwrap().unwrap();
         assert_eq!(version.as_ref(), SCHEMA_VERSION.to_be_bytes());
     }
