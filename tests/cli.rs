@@ -78,8 +78,13 @@ fn check_explains_bad_files_and_exits_2() {
 
 #[test]
 fn demo_tells_the_story_end_to_end() {
-    let output = grounded(&["demo"]);
+    // Its own temporary folder, to see what the demo leaves there: the report only.
+    let tmp = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_grounded")).arg("demo").env("TMPDIR", tmp.path()).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
+    let left: Vec<String> =
+        std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left, ["grounded-demo-report"], "the example files' folders are removed");
     let text = stdout(&output);
     for expected in [
         "saved as draft O-1 with KR-1, KR-2, KR-3",

@@ -208,7 +208,7 @@ async fn demo() -> anyhow::Result<()> {
 /// Step 5: import a quarter of weekly measurements, score it, test the indicator.
 async fn check_in(store: &Store, actor: &Actor, activation: &Drafted, indicator: IndicatorId) -> anyhow::Result<()> {
     step("5. Import the weekly measurements, score the quarter, test the leading indicator");
-    let folder = tempfile_dir()?;
+    let folder = ExampleFolder::create()?;
     let path = folder.join("measurements.csv");
     std::fs::write(&path, EXAMPLE_MEASUREMENTS)?;
     let request = MeasurementImport { path: Some(path.display().to_string()), ..Default::default() };
@@ -270,7 +270,7 @@ fn write_report(store: &Store) -> anyhow::Result<std::path::PathBuf> {
 /// Steps 2: import the research, tidy the tags, read the surveys, search, suggest and link.
 async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow::Result<()> {
     step("2. Import the research and link it to the key results it grounds");
-    let folder = tempfile_dir()?;
+    let folder = ExampleFolder::create()?;
     for (name, text) in EXAMPLE_RESEARCH {
         std::fs::write(folder.join(name), text)?;
     }
@@ -314,7 +314,7 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
             println!("    note: {note}");
         }
     }
-    std::fs::remove_dir_all(&folder).ok();
+    drop(folder);
     for (from, into) in [("onboarding-flow", "onboarding"), ("user-setup", "onboarding")] {
         let retagged = tags::merge(store, from, into)?;
         println!("  tag \"{from}\" merged into \"{into}\" ({} items retagged)", retagged.len());
@@ -454,9 +454,27 @@ fn demo_access(folder: &std::path::Path) -> Access {
     }
 }
 
-/// A folder for the example files that lives as long as the process.
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("grounded-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+/// A folder for the example files of one step, removed when the step is done (or
+/// fails): a demo leaves nothing behind but the report it points to.
+struct ExampleFolder(std::path::PathBuf);
+
+impl ExampleFolder {
+    fn create() -> anyhow::Result<ExampleFolder> {
+        let dir = std::env::temp_dir().join(format!("grounded-demo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(ExampleFolder(dir))
+    }
+}
+
+impl std::ops::Deref for ExampleFolder {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for ExampleFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
