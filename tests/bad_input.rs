@@ -100,7 +100,7 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
         ),
         ("get_okr", json!({}), "arguments: missing field `id`"),
         ("list_okrs", json!({"cycle": "next quarter"}), "cycle: \"next quarter\" is not a cycle"),
-        ("list_okrs", json!({"limit": 0}), "limit: is 0; a page size from 1 to 100"),
+        ("list_okrs", json!({"limit": 0}), "limit: is 0; 1 to 100 objectives per page"),
         ("list_okrs", json!({"cursor": "%%%"}), "cursor: is not a cursor this server gave out"),
         ("update_okr", json!({"id": "KR-1", "changes": {"target": 70}}), "reason: is needed to move a target"),
         (

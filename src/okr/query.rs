@@ -82,19 +82,8 @@ pub fn list_okrs(store: &Store, filter: ListFilter) -> Result<ObjectivePage> {
         .as_deref()
         .map(|c| c.parse::<Cycle>().map_err(|e| Error::invalid("cycle", e.to_string())))
         .transpose()?;
-    let limit = match filter.limit {
-        None => DEFAULT_PAGE,
-        Some(n) if (1..=MAX_PAGE).contains(&n) => n,
-        Some(n) => {
-            return Err(Error::invalid("limit", format!("is {n}; a page size from 1 to {MAX_PAGE} is accepted")));
-        }
-    };
-    let after = match filter.cursor.as_deref() {
-        None => 0,
-        Some(c) => c.parse::<ObjectiveId>().map(|id| id.0).map_err(|_| {
-            Error::invalid("cursor", "is not a cursor this server gave out; pass the next_cursor of the previous page, or leave it out to start over")
-        })?,
-    };
+    let crate::validate::ObjectivePage { limit, after } =
+        crate::validate::objective_page(filter.limit, filter.cursor.as_deref(), DEFAULT_PAGE, MAX_PAGE)?;
     let owner = filter.owner.as_deref().map(str::trim).map(str::to_lowercase);
     let text = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_lowercase);
     let mut objectives = Vec::with_capacity(limit);
