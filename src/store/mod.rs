@@ -596,6 +596,17 @@ mod tests {
     }
 
     #[test]
+    fn the_footprint_counts_each_trees_entries_and_bytes() {
+        let store = Store::temporary().unwrap();
+        store.transact(|tx| tx.put(Table::Studies, &7u64.to_be_bytes(), &"W3 interviews".to_string())).unwrap();
+        let footprint = store.footprint().unwrap();
+        let studies = footprint.tables.iter().find(|t| t.name == "studies").unwrap();
+        assert_eq!((studies.entries, studies.key_bytes), (1, 8));
+        assert_eq!(studies.value_bytes, encode(&"W3 interviews".to_string()).len() as u64);
+        assert!(footprint.record_bytes() >= 8 + studies.value_bytes, "the schema version is counted too");
+    }
+
+    #[test]
     fn history_of_kr_1_does_not_include_kr_12() {
         let store = Store::temporary().unwrap();
         let entry = |subject: &str| AuditEntry {
