@@ -457,6 +457,19 @@ impl Tx<'_> {
     }
 }
 
+/// Opens `path` again after this process dropped its handle: sled's own background
+/// threads let go of its file lock a moment after the last handle goes.
+#[cfg(test)]
+pub(crate) fn reopen(path: &Path) -> Result<Store> {
+    for _ in 0..300 {
+        if let Some(store) = Store::try_open(path)? {
+            return Ok(store);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Store::open(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,7 +504,7 @@ mod tests {
             store.tree(Table::Meta).insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
             store.flush_blocking().unwrap();
         }
-        let err = Store::open(dir.path()).err().unwrap();
+        let err = reopen(dir.path()).err().unwrap();
         assert!(err.to_string().contains("upgrade grounded"), "{err}");
     }
 
@@ -535,7 +548,7 @@ mod tests {
             store.tree(Table::Meta).insert(SCHEMA_KEY, &1u32.to_be_bytes()).unwrap();
             store.flush_blocking().unwrap();
         }
-        let store = Store::open(dir.path()).unwrap();
+        let store = reopen(dir.path()).unwrap();
         let tree = store.tree(Table::Measurements);
         assert!(tree.iter().keys().all(|k| matches!(k.unwrap().len(), 13 | 25)), "no version 1 key is left");
         let october = tree.get(block_key(MetricId(3), month_of(oct.at))).unwrap().unwrap();
@@ -576,7 +589,7 @@ mod tests {
             store.tree(Table::Meta).insert(SCHEMA_KEY, &2u32.to_be_bytes()).unwrap();
             store.flush_blocking().unwrap();
         }
-        let store = Store::open(dir.path()).unwrap();
+        let store = reopen(dir.path()).unwrap();
         let stored = store.tree(Table::Evidence).get(item.id.key()).unwrap().unwrap();
         assert_eq!(stored[0], BINARY_VERSION);
         assert_eq!(store.get::<Evidence>(Table::Evidence, &item.id.key()).unwrap(), Some(item.clone()));

@@ -241,7 +241,7 @@ mod tests {
                 runtime.block_on(store.flush()).unwrap();
             }
         }
-        let store = Store::open(dir.path()).unwrap();
+        let store = crate::store::reopen(dir.path()).unwrap();
         assert_eq!(store.tree(Table::Sources).len(), 50);
     }
 }
