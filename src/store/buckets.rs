@@ -52,6 +52,14 @@ impl Bucket {
         w.finish()
     }
 
+    /// Stores `id` under `key`, replacing what was there.
+    fn insert(&mut self, key: &[u8], id: [u8; 8]) {
+        match self.entries.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = id,
+            None => self.entries.push((key.to_vec(), id)),
+        }
+    }
+
     fn get(&self, key: &[u8]) -> Option<[u8; 8]> {
         self.entries.iter().find(|(k, _)| k == key).map(|(_, id)| *id)
     }
@@ -67,9 +75,7 @@ impl Bucket {
 pub(super) fn bucket_all(pairs: impl Iterator<Item = (Vec<u8>, [u8; 8])>) -> Vec<([u8; 2], Vec<u8>)> {
     let mut buckets: std::collections::BTreeMap<[u8; 2], Bucket> = Default::default();
     for (key, id) in pairs {
-        let bucket = buckets.entry(bucket_of(&key)).or_insert(Bucket { entries: vec![] });
-        bucket.entries.retain(|(k, _)| *k != key);
-        bucket.entries.push((key, id));
+        buckets.entry(bucket_of(&key)).or_insert(Bucket { entries: vec![] }).insert(&key, id);
     }
     buckets.into_iter().map(|(b, bucket)| (b, bucket.encode())).collect()
 }
@@ -91,10 +97,7 @@ impl Tx<'_> {
     pub fn bucket_put(&self, table: Table, key: &[u8], id: [u8; 8]) -> Result<(), TxError> {
         let at = bucket_of(key);
         let mut bucket = self.bucket(table, at)?;
-        match bucket.entries.iter_mut().find(|(k, _)| k == key) {
-            Some(entry) => entry.1 = id,
-            None => bucket.entries.push((key.to_vec(), id)),
-        }
+        bucket.insert(key, id);
         self.put_raw(table, &at, &bucket.encode())
     }
 
