@@ -1174,6 +1174,7 @@ fn bench_access(dir: &Path) -> Access {
         roots: ImportRoots::new(Caller::Cli, &[dir.to_path_buf()], true),
         hosts: Default::default(),
         token_vars: Default::default(),
+        tokens: Default::default(),
     }
 }
 

@@ -8,6 +8,7 @@ mod cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -112,6 +113,16 @@ enum Command {
     },
     /// Record one value of a metric: grounded record KR-1 52 --at 2026-11-20 --n 410
     Record(cli::record::RecordArgs),
+    /// Leading indicators: add one to a key result, test whether it leads
+    Indicator {
+        #[command(subcommand)]
+        action: cli::plan::IndicatorAction,
+    },
+    /// Initiatives: the work expected to move a key result
+    Initiative {
+        #[command(subcommand)]
+        action: cli::plan::InitiativeAction,
+    },
     /// Delete evidence, or erase every item of one participant
     Evidence {
         #[command(subcommand)]
@@ -172,6 +183,26 @@ fn parse_relation(text: &str) -> Result<Relation, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     cli::init_logging();
+    // An assistant starts grounded with pipes; a person who types `grounded` in a
+    // terminal wants to know what it does, not a server silently waiting for JSON.
+    if std::io::stdin().is_terminal() {
+        match &cli.command {
+            None => {
+                let _ = <Cli as clap::CommandFactory>::command().print_help();
+                println!(
+                    "\nWith no command and its input not a terminal, grounded serves MCP over stdio (as `grounded serve`): that is how an assistant starts it."
+                );
+                return ExitCode::SUCCESS;
+            }
+            Some(Command::Serve(args)) if args.http.is_none() => eprintln!(
+                "grounded: serving MCP over stdio, waiting for a client's JSON-RPC lines on this terminal (an assistant starts it this way; Ctrl-D stops it)"
+            ),
+            _ => {}
+        }
+    }
+    if matches!(cli.command, Some(Command::Demo)) && cli.db.is_some() {
+        eprintln!("grounded: the demo always runs in a temporary database; --db (or GROUNDED_DB) is not used by it");
+    }
     if let Some(name) = &cli.tz {
         match grounded::clock::parse_zone("tz", name) {
             Ok(zone) => grounded::clock::set_process_zone(zone),
@@ -212,6 +243,8 @@ fn on_owner_or_here(cli: Cli) -> anyhow::Result<ExitCode> {
                 | Command::Evidence { .. }
                 | Command::Okr { .. }
                 | Command::Record(_)
+                | Command::Indicator { .. }
+                | Command::Initiative { .. }
                 | Command::Token { .. }
         )
     );
@@ -252,6 +285,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Okr { action } => cli::okr::run(cli.db, action),
         Command::Record(args) => cli::record::run(cli.db, args),
+        Command::Indicator { action } => cli::plan::indicator(cli.db, action),
+        Command::Initiative { action } => cli::plan::initiative(cli.db, action),
         Command::Link { mut ids, relation, why } => {
             let target = ids.pop().unwrap_or_default();
             cli::evidence::link(cli.db, ids, target, relation, why)

@@ -60,7 +60,14 @@ fn okrs_are_applied_from_a_file_listed_shown_and_recorded_against() {
          - Cut invoice disputes per month from 40 to 15\n- Raise the share of invoices sent without a manual fix from 60% to 85%\n",
     )
     .unwrap();
-    let (code, out, err) = grounded(&db, &["okr", "apply", path]);
+    // A moved target needs a reason, as `update_okr` asks: refused, nothing written.
+    let (code, _, err) = grounded(&db, &["okr", "apply", path]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--reason: is needed: okrs.md moves KR-1 target 10 → 15"), "{err}");
+    let (code, out, _) = grounded(&db, &["okr", "apply", path, "--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("applying needs --reason"), "a dry run says so: {out}");
+    let (code, out, err) = grounded(&db, &["okr", "apply", path, "--reason", "disputes rose with the new plans"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("updated 1"), "{out}");
     assert!(
@@ -146,4 +153,64 @@ fn search_answers_as_json_for_scripts() {
     assert!(page["total"].as_u64().unwrap() >= 1);
     assert_eq!(page["hits"].as_array().unwrap().len().min(2), page["hits"].as_array().unwrap().len());
     assert!(page["hits"][0]["id"].as_str().unwrap().starts_with("EV-"));
+}
+
+/// The first hour as the README tells it: the example OKRs applied with their leading
+/// indicator and initiative, the example measurements imported (one of their metrics
+/// is the indicator's), the indicator tested and an initiative added from the
+/// terminal, a file outside the working folder imported, and a failing draft said so.
+#[test]
+fn the_readme_sequence_runs_from_the_terminal_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let examples = format!("{}/examples", env!("CARGO_MANIFEST_DIR"));
+
+    let (code, out, err) = grounded(&db, &["okr", "apply", &format!("{examples}/okrs.yaml")]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("created 4"), "{out}");
+    assert!(
+        out.contains("failing check(s); kept as a draft to improve") && out.contains("kr.outcome_not_output"),
+        "the weak draft is stored with a word: {out}"
+    );
+    let (code, out, _) = grounded(&db, &["okr", "show", "O-1"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("metric M-1 week-1 to month-3 retention"), "metric ids are shown: {out}");
+    assert!(out.contains("leading indicator IND-1 on M-"), "{out}");
+
+    let (code, out, err) = grounded(&db, &["import", "measurements", &format!("{examples}/measurements.csv")]);
+    assert_eq!(code, Some(0), "the indicator's metric exists after apply: {err}");
+    assert!(out.contains("58"), "{out}");
+    let (code, out, err) = grounded(&db, &["indicator", "validate", "IND-1", "--to", "2026-11-23"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("status assumed → validated"), "{out}");
+    let (code, out, err) =
+        grounded(&db, &["initiative", "add", "KR-1", "Invite prompt back on the first screen", "--percent", "10"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("INI-2") && out.contains("10% complete"), "{out}");
+    let (code, _, err) = grounded(&db, &["initiative", "add", "KR-1", "Again", "--percent", "120"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--percent: is 120; 0 to 100 is accepted"), "{err}");
+    let (code, out, err) =
+        grounded(&db, &["indicator", "add", "KR-3", "--metric", "help article views", "--lag", "14"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("IND-2 for KR-3") && out.contains("grounded indicator validate IND-2"), "{out}");
+    let (code, _, err) = grounded(&db, &["indicator", "add", "KR-3", "--metric", "x", "--lag", "400"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--lag: is 400; 0 to 365 days are accepted"), "{err}");
+    no_mcp_words(&err);
+
+    // A file the person names on their own command line is read wherever it is.
+    let downloads = tempfile::tempdir().unwrap();
+    let export = downloads.path().join("export.csv");
+    std::fs::write(&export, "text,participant\n\"I never found the invite button\",P9\n").unwrap();
+    let (code, out, err) = grounded(&db, &["import", "evidence", export.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("1 created") || out.contains("created 1"), "{out}");
+
+    // A measurement naming a metric that does not exist quotes the person's own value.
+    let wrong = downloads.path().join("wrong.csv");
+    std::fs::write(&wrong, "metric,date,value\nTeammate invitez,2026-11-20,30\n").unwrap();
+    let (code, _, err) = grounded(&db, &["import", "measurements", wrong.to_str().unwrap()]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("Teammate invitez") && !err.contains("(a value from the file)"), "{err}");
 }

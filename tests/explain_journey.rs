@@ -99,9 +99,13 @@ async fn the_activation_dip_is_named_with_the_indicator_that_moved_first_and_the
     // The conclusion first: what fell, when, by how much with its interval, the
     // driver, whether it recovered, and where the key result stands.
     let headline = answer["headline"].as_str().unwrap();
-    for needle in
-        ["(KR-1) fell -", "95% interval", "week of 2026-10-22", "IND-1, which fell first, 7 days before", "KR-1 is "]
-    {
+    for needle in [
+        "(KR-1) fell 4.67 (95% interval",
+        "95% interval",
+        "week of 2026-10-22",
+        "IND-1, which fell first, 7 days before",
+        "KR-1 is ",
+    ] {
         assert!(headline.contains(needle), "{needle} missing from the headline: {headline}");
     }
     // The next step is built from this case: its metric and the week it slipped.

@@ -154,7 +154,7 @@ async fn paths_and_urls_outside_the_policy_are_refused_and_store_nothing() {
         refused(&client, "import_measurements", measurement, "path", expected, &secrets).await;
     }
     let environ = err(&client, "import_evidence", json!({"path": "/proc/self/environ", "format": "csv"})).await;
-    assert!(environ.contains("GROUNDED_IMPORT_ROOTS in the server's configuration"), "{environ}");
+    assert!(environ.contains("GROUNDED_IMPORT_ROOTS in the env of the client"), "{environ}");
 
     // Files under the root whose content is wrong: the errors place it, never quote it.
     refused(
@@ -292,19 +292,30 @@ fn grounded(cwd: &Path, db: &Path, args: &[&str]) -> std::process::Output {
         .expect("grounded runs")
 }
 
+/// The fence is for assistants and remote callers: a person's own command reads the
+/// files that person names, relative to where they typed it or anywhere else, but only
+/// regular files and never the system's.
 #[test]
-fn the_cli_reads_from_the_working_directory_and_says_how_to_allow_more() {
+fn the_cli_reads_the_files_its_user_names_wherever_they_are() {
     let work = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
+    let downloads = tempfile::tempdir().unwrap();
     let db = data.path().join("db");
     std::fs::write(work.path().join("notes.md"), "P1: The invite flow made it click\n").unwrap();
     let output = grounded(work.path(), &db, &["import", "evidence", "notes.md"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let export = downloads.path().join("export.md");
+    std::fs::write(&export, "P2: I never found the invite button\n").unwrap();
+    let output = grounded(work.path(), &db, &["import", "evidence", export.to_str().unwrap()]);
+    assert!(output.status.success(), "outside the working folder: {}", String::from_utf8_lossy(&output.stderr));
 
-    let output = grounded(work.path(), &db, &["import", "evidence", "/etc/passwd", "--format", "text"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("FILE: /etc/passwd is outside the import roots"), "{stderr}");
-    assert!(stderr.contains("add its folder to GROUNDED_IMPORT_ROOTS") && stderr.contains("run again"), "{stderr}");
-    assert!(!stderr.contains("root:"), "{stderr}");
+    for (path, expected) in [
+        ("/proc/self/environ", "is a system file"),
+        (downloads.path().to_str().unwrap(), "is a folder; only regular files are imported"),
+    ] {
+        let output = grounded(work.path(), &db, &["import", "evidence", path, "--format", "text"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(&format!("FILE: {path} {expected}")), "{stderr}");
+    }
 }

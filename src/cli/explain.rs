@@ -45,7 +45,7 @@ pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
-        outln!("{}", answer.narrative);
+        outln!("{}", super::in_terminal_words(&answer.narrative));
     }
     Ok(if answer.resolved == Resolved::Found { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

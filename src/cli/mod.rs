@@ -38,6 +38,7 @@ pub mod evidence;
 pub mod explain;
 pub mod measurements;
 pub mod okr;
+pub mod plan;
 pub mod record;
 pub mod remote;
 pub mod render;
@@ -72,14 +73,18 @@ pub fn database_path(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().join("db"))
 }
 
-/// What a command may read: the CLI's policy, from the environment, with the
-/// database's folder and the caller's working directory as default roots.
+/// What a command may read: the CLI's policy, from the environment of the process
+/// the person typed the command in (this one, or the one that relayed it here).
 pub fn access(database: &std::path::Path) -> Access {
-    let mut access = Access::from_env(Caller::Cli, database);
-    if let Some(cwd) = remote::caller_directory() {
-        access.roots.work_in(cwd);
+    match (remote::caller_directory(), remote::caller_settings()) {
+        (cwd @ Some(_), Some(settings)) => Access::from_settings(Caller::Cli, database, cwd, &settings),
+        (Some(cwd), None) => {
+            let mut access = Access::from_env(Caller::Cli, database);
+            access.roots.work_in(cwd);
+            access
+        }
+        (None, _) => Access::from_env(Caller::Cli, database),
     }
-    access
 }
 
 /// The database of a command: the one this process owns when it runs a command for
@@ -151,6 +156,9 @@ const TOOLS_AS_COMMANDS: &[(&str, &str)] = &[
     ("import_measurements", "`grounded import measurements`"),
     ("import_evidence", "`grounded import evidence`"),
     ("link_evidence", "`grounded link`"),
+    ("validate_indicator", "`grounded indicator validate`"),
+    ("add_indicator", "`grounded indicator add`"),
+    ("add_initiative", "`grounded initiative add`"),
 ];
 
 /// `text` with MCP tool names replaced by the commands that do the same job.
@@ -249,7 +257,9 @@ pub fn server_status(db: Option<PathBuf>) -> anyhow::Result<ExitCode> {
             "{} is held by a grounded command that does not serve it (an import still running?); it is free when that command ends",
             path.display()
         ),
-        Holder::Nobody => outln!("no process owns {}; the next grounded to start will", path.display()),
+        Holder::Nobody => {
+            outln!("no process owns {}; the next grounded to start will own it and serve the others", path.display())
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

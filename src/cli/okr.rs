@@ -35,6 +35,9 @@ pub struct ApplyArgs {
     /// Print what would change and write nothing
     #[arg(long)]
     dry_run: bool,
+    /// Why the file moves a stored target or baseline (needed when it does; kept in the history)
+    #[arg(long)]
+    reason: Option<String>,
     /// Print the plan as JSON
     #[arg(long)]
     json: bool,
@@ -66,7 +69,8 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// O-3, or KR-12 for its objective
     id: String,
-    /// Everything: every field, score, link count and the history
+    /// Also each open finding's question and rewrite, the indicators, the initiatives
+    /// and the whole history (--json for every field)
     #[arg(long)]
     full: bool,
     /// Print as JSON
@@ -87,7 +91,7 @@ fn apply_file(db: Option<PathBuf>, args: ApplyArgs) -> anyhow::Result<ExitCode> 
     let drafts = read_file(&args.file, &name)?;
     let (_, store) = super::open(db)?;
     let applied = runtime()?
-        .block_on(apply(&store, &name, drafts, args.dry_run, &super::actor()))
+        .block_on(apply(&store, &name, drafts, args.dry_run, args.reason.as_deref(), &super::actor()))
         .map_err(|e| in_file_terms(e, &name))?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&applied)?);
@@ -109,6 +113,7 @@ fn read_file(path: &Path, name: &str) -> anyhow::Result<Vec<grounded::okr::input
 /// terminal that place is in the file.
 fn in_file_terms(error: Error, file: &str) -> anyhow::Error {
     match error {
+        Error::Invalid { field, message } if field == "reason" => anyhow::anyhow!("--reason: {message}"),
         Error::Invalid { field, message } => anyhow::anyhow!("{file}: {field}: {message}"),
         other => other.into(),
     }
@@ -129,6 +134,19 @@ fn print_applied(name: &str, applied: &Applied) {
         for change in &step.changes {
             outln!("            {}", shorten(change, 110));
         }
+        if !step.failing.is_empty() {
+            let kept = if applied.dry_run { "would be kept" } else { "kept" };
+            outln!("            {} failing check(s); {kept} as a draft to improve:", step.failing.len());
+            for line in &step.failing {
+                outln!("              {}", shorten(line, 108));
+            }
+        }
+    }
+    if applied.dry_run && !applied.moved.is_empty() {
+        outln!("moves {}: applying needs --reason \"why they moved\"", applied.moved.join(", "));
+    }
+    if applied.objectives.iter().any(|s| !s.failing.is_empty()) {
+        outln!("`grounded check {name}` shows each finding with its question and rewrite");
     }
 }
 
@@ -188,7 +206,7 @@ fn show(db: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
             &[("list_okrs lists them", "`grounded okr list` lists them"), ("list_okrs", "`grounded okr list`")],
         )
     })?;
-    if args.json || args.full {
+    if args.json {
         outln!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -203,7 +221,12 @@ fn show(db: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| "no value yet".into());
         let progress = kr.progress.map(|p| format!("{:.0}%", p * 100.0)).unwrap_or_else(|| "-".into());
         outln!("  {:<6} {:>4} {:<9} {}", kr.id, progress, kr.pace.name(), shorten(&kr.statement, 80));
-        outln!("         now {now}; {} evidence, {} initiatives", kr.evidence, kr.initiatives);
+        let metric = kr.metric.as_deref().map(|m| format!("metric {m}; ")).unwrap_or_default();
+        outln!("         {metric}now {now}; {} evidence, {} initiatives", kr.evidence, kr.initiatives);
+        for indicator in &kr.indicators {
+            let status = format!("{:?}", indicator.status).to_lowercase();
+            outln!("         leading indicator {} on {}, {status}", indicator.id, indicator.metric);
+        }
     }
     let open: Vec<String> =
         o.check.findings.iter().map(|f| format!("{} ({}): {}", f.rule, f.subject, f.reason)).collect();
@@ -213,6 +236,62 @@ fn show(db: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
             outln!("    {}", shorten(&line, 110));
         }
     }
-    outln!("  {} changes in history; --full shows everything", o.history_entries);
+    match &answer.full {
+        Some(full) => print_full(full),
+        None => outln!("  {} changes in history; --full shows everything, --json as JSON", o.history_entries),
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `--full` adds to the overview, as text: each open finding's question and
+/// rewrite, the indicators and initiatives, and the history.
+fn print_full(full: &grounded::okr::query::ObjectiveDetail) {
+    let coached: Vec<_> =
+        full.check.findings.iter().filter(|f| f.question.is_some() || f.suggestion.is_some()).collect();
+    if !coached.is_empty() {
+        outln!("  coaching:");
+        for f in coached {
+            outln!("    {} ({}):", f.rule, f.subject);
+            if let Some(question) = &f.question {
+                outln!("      ask: {}", shorten(question, 106));
+            }
+            if let Some(suggestion) = &f.suggestion {
+                outln!("      try: {}", shorten(suggestion, 106));
+            }
+        }
+    }
+    for question in &full.check.questions {
+        outln!("  question: {}", shorten(question, 106));
+    }
+    for kr in &full.key_result_details {
+        for i in &kr.indicators {
+            let hypothesis = i.hypothesis.as_deref().map(|h| format!(": {}", shorten(h, 70))).unwrap_or_default();
+            let status = format!("{:?}", i.status).to_lowercase();
+            outln!(
+                "  {} leads {} by {} days on {} ({status}){hypothesis}",
+                i.id,
+                kr.key_result.id,
+                i.expected_lag_days,
+                i.metric
+            );
+        }
+        for i in &kr.initiatives {
+            let due = i.due.map(|d| format!(", due {d}")).unwrap_or_default();
+            let owner = i.owner.as_deref().map(|o| format!(", {o}")).unwrap_or_default();
+            outln!("  {} for {}: {} ({}% complete{owner}{due})", i.id, kr.key_result.id, i.title, i.percent_complete);
+        }
+    }
+    outln!("  history ({} changes, oldest first):", full.history.len());
+    for entry in &full.history {
+        let fields: Vec<&str> = entry.changes.iter().map(|c| c.field.as_str()).collect();
+        let why = entry.reason.as_deref().map(|r| format!(": {}", shorten(r, 60))).unwrap_or_default();
+        outln!(
+            "    {} {} {} {} ({}){why}",
+            entry.at.strftime("%Y-%m-%d %H:%M"),
+            entry.author,
+            entry.action,
+            entry.subject,
+            fields.join(", ")
+        );
+    }
 }

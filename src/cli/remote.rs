@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use grounded::fetch::Settings;
 use grounded::serve::socket::{CliCall, CliReply, Hello};
 use grounded::store::Store;
 use tokio::io::AsyncBufReadExt;
@@ -20,6 +21,7 @@ struct Invocation {
     store: Store,
     cwd: PathBuf,
     user: String,
+    settings: Option<Settings>,
     out: Vec<u8>,
     err: Vec<u8>,
 }
@@ -54,6 +56,11 @@ pub fn caller_user() -> Option<String> {
     INVOCATION.with_borrow(|i| i.as_ref().map(|i| i.user.clone()))
 }
 
+/// The configuration of the process that sent the command, when it sent one.
+pub fn caller_settings() -> Option<Settings> {
+    INVOCATION.with_borrow(|i| i.as_ref().and_then(|i| i.settings.clone()))
+}
+
 /// Runs the command on the database's owner, if a process owns it and answers;
 /// None when nobody does (the command then runs here).
 pub fn on_owner(db: &Path) -> anyhow::Result<Option<ExitCode>> {
@@ -62,6 +69,7 @@ pub fn on_owner(db: &Path) -> anyhow::Result<Option<ExitCode>> {
         cwd: std::env::current_dir()?,
         user: grounded::okr::Actor::from_env().0,
         tz: Some(grounded::clock::zone_name(&grounded::clock::zone())),
+        settings: Some(Settings::from_env()),
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let reply = runtime.block_on(async {
@@ -84,7 +92,14 @@ pub fn run_for(
     run: impl FnOnce(Vec<String>, &Path) -> Result<ExitCode, (u8, String)>,
 ) -> CliReply {
     INVOCATION.with_borrow_mut(|i| {
-        *i = Some(Invocation { store, cwd: call.cwd.clone(), user: call.user, out: vec![], err: vec![] })
+        *i = Some(Invocation {
+            store,
+            cwd: call.cwd.clone(),
+            user: call.user,
+            settings: call.settings,
+            out: vec![],
+            err: vec![],
+        })
     });
     let zone =
         call.tz.as_deref().and_then(|name| jiff::tz::TimeZone::get(name).ok()).unwrap_or_else(grounded::clock::zone);

@@ -121,7 +121,8 @@ pub fn print_scored(scored: &Scored) {
         if !c.attention.is_empty() {
             outln!("  needs attention:");
             for a in &c.attention {
-                outln!("    {:<6} {:<9} {}", a.key_result.to_string(), a.status.name(), shorten(&a.reason, 100));
+                let reason = super::in_terminal_words(&a.reason);
+                outln!("    {:<6} {:<9} {}", a.key_result.to_string(), a.status.name(), shorten(&reason, 100));
             }
         }
     }
@@ -154,7 +155,7 @@ pub fn print_key_result(k: &KeyResultScore) {
         k.expected,
         shorten(&k.statement, 70)
     );
-    outln!("         {}", k.status_reason);
+    outln!("         {}", super::in_terminal_words(&k.status_reason));
     if let Some(c) = &k.current {
         let interval = c.interval.map(|i| format!(", 95% interval {}..{}", i.low, i.high)).unwrap_or_default();
         let n = c.n.map(|n| format!(", n={n}")).unwrap_or_default();

@@ -79,13 +79,30 @@ pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
         step_hours: args.step_hours,
     };
     let access = super::access(&path);
-    let synced = runtime()?.block_on(sync_sources(&store, request, &super::actor(), &access))?;
+    let synced = runtime()?.block_on(sync_sources(&store, request, &super::actor(), &access)).map_err(in_flags)?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&synced)?);
     } else {
         print(&synced);
     }
     Ok(if synced.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The tool's fields in this command's flags: `attach[0].token_env` is --token-env
+/// (one source is attached at a time here), `detach` is --remove.
+fn in_flags(error: grounded::error::Error) -> anyhow::Error {
+    use grounded::error::Error;
+    let local = |field: String| field.strip_prefix("attach[0].").map(str::to_string).unwrap_or(field);
+    let error = match error {
+        Error::Invalid { field, message } => Error::Invalid { field: local(field), message },
+        Error::NotFound { field, id, hint } => Error::NotFound { field: local(field), id, hint },
+        other => other,
+    };
+    super::in_flags(
+        error,
+        &[("url", "URL (of --add-json or --add-prometheus)"), ("detach", "--remove"), ("sources", "SRC")],
+        &[],
+    )
 }
 
 fn print(synced: &Synced) {

@@ -10,6 +10,7 @@ use super::slip::{Move, Recovery};
 use super::subject::SubjectKind;
 use super::{Explanation, Gap, Resolved, Statement, Track, num, signed};
 use crate::error::Result;
+use crate::evidence::stats::Interval;
 use crate::model::IndicatorStatus;
 use crate::scoring::score::day_of;
 use crate::store::Store;
@@ -283,6 +284,20 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
     Ok(answer)
 }
 
+/// "fell 4.67 (95% interval 0.93 to 8.4)", "rose 12 (95% interval 3 to 21)": the
+/// size of the move with its interval on the same side, never a fall by a negative
+/// number.
+fn moved_by(change: f64, interval: Option<Interval>) -> String {
+    let (verb, sign) = if change < 0.0 { ("fell", -1.0) } else { ("rose", 1.0) };
+    let interval = interval
+        .map(|iv| {
+            let (a, b) = (sign * iv.low, sign * iv.high);
+            format!(" (95% interval {} to {})", num(a.min(b)), num(a.max(b)))
+        })
+        .unwrap_or_default();
+    format!("{verb} {}{interval}", num(sign * change))
+}
+
 /// The conclusion first: built only from what the steps found.
 fn headline(store: &Store, answer: &Explanation, track: &Track) -> Result<String> {
     let name = match &track.key_result {
@@ -292,13 +307,9 @@ fn headline(store: &Store, answer: &Explanation, track: &Track) -> Result<String
     let mut sentence = match &answer.slip {
         Some(slip) if answer.slipped => {
             let m = &slip.movement;
-            let interval = m
-                .interval
-                .map(|iv| format!(" (95% interval {} to {})", signed(iv.low), signed(iv.high)))
-                .unwrap_or_default();
             format!(
-                "{name} fell {}{interval} in the week of {}, from about {} to {}; {}; {}",
-                signed(m.change),
+                "{name} {} in the week of {}, from about {} to {}; {}; {}",
+                moved_by(m.change, m.interval),
                 slip.start_day,
                 num(m.level_before),
                 num(m.level_after),

@@ -3,7 +3,9 @@
 //!
 //! An assistant chooses the `path` of an import, and what it reads may end up stored
 //! or echoed, so the path must sit under a folder the operator chose (the import
-//! roots), after symlinks and `..` are resolved. Only regular files are read: a FIFO
+//! roots), after symlinks and `..` are resolved. A person's own command in a terminal
+//! reads any file that person can read: the fence is for callers who are not the
+//! person running grounded. Only regular files are read: a FIFO
 //! would block the server forever, `/dev/zero` never ends, and `/proc` files report
 //! a size of 0, so the cap counts the bytes actually read.
 
@@ -26,7 +28,7 @@ const SYSTEM_FOLDERS: &[&str] = &["/proc", "/sys", "/dev"];
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caller {
     /// A person at a terminal (`grounded import ...`): relative paths are read from
-    /// the working directory; refusals say to set the variable and run again.
+    /// the working directory, and any path that person can read is read (no roots).
     Cli,
     /// An assistant over stdio, on the user's machine: as the CLI, but the server's
     /// configuration is what changes.
@@ -53,22 +55,21 @@ pub struct ImportRoots {
 }
 
 impl ImportRoots {
-    /// Reads [`IMPORT_ROOTS_ENV`]; when unset or empty the roots are `defaults` (the
-    /// working directory and the database's folder). A default of `/` is dropped: an
-    /// MCP client that starts the server from `/` must not open the whole disk by
-    /// accident; set the variable to mean it. Folders that do not exist are skipped.
-    pub fn from_env(caller: Caller, defaults: &[PathBuf]) -> ImportRoots {
-        match std::env::var(IMPORT_ROOTS_ENV) {
-            Ok(text) if !text.trim().is_empty() => {
-                let folders: Vec<PathBuf> =
-                    std::env::split_paths(&text).filter(|p| !p.as_os_str().is_empty()).collect();
-                ImportRoots::new(caller, &folders, true)
+    /// The roots are `defaults` (the working directory and the database's folder) and
+    /// the folders of `configured` (as [`IMPORT_ROOTS_ENV`] writes them) added to them.
+    /// A default of `/` is dropped: an MCP client that starts the server from `/` must
+    /// not open the whole disk by accident; name it in the variable to mean it.
+    /// Folders that do not exist are skipped.
+    pub fn with_configured(caller: Caller, defaults: &[PathBuf], configured: Option<&str>) -> ImportRoots {
+        let mut folders: Vec<PathBuf> = defaults.iter().filter(|p| p.parent().is_some()).cloned().collect();
+        let configured = match configured {
+            Some(text) if !text.trim().is_empty() => {
+                folders.extend(std::env::split_paths(text).filter(|p| !p.as_os_str().is_empty()));
+                true
             }
-            _ => {
-                let folders: Vec<PathBuf> = defaults.iter().filter(|p| p.parent().is_some()).cloned().collect();
-                ImportRoots::new(caller, &folders, false)
-            }
-        }
+            _ => false,
+        };
+        ImportRoots::new(caller, &folders, configured)
     }
 
     pub fn new(caller: Caller, folders: &[PathBuf], configured: bool) -> ImportRoots {
@@ -91,10 +92,10 @@ impl ImportRoots {
         self.caller
     }
 
-    /// Adds a default root (a relayed client's working directory) unless the roots
-    /// were configured, which replace every default.
+    /// Adds a default root (a relayed client's working directory), as the client's
+    /// own server would have had it.
     pub fn add_default(&mut self, folder: PathBuf) {
-        if self.configured || folder.parent().is_none() {
+        if folder.parent().is_none() {
             return;
         }
         let added = ImportRoots::new(self.caller, &[folder], false);
@@ -124,7 +125,7 @@ impl ImportRoots {
         if requested.trim().is_empty() {
             return Err(Error::invalid(field, "is empty; give the file to import"));
         }
-        if self.roots.is_empty() {
+        if self.roots.is_empty() && self.caller != Caller::Cli {
             return Err(Error::invalid(
                 field,
                 format!("no import root is set, so no file can be read; {}", self.how()),
@@ -143,7 +144,16 @@ impl ImportRoots {
                 }
                 self.roots.iter().map(|(_, root)| root.join(path)).collect()
             }
-            Caller::Cli | Caller::Local => {
+            Caller::Cli => {
+                let wanted = match &self.working_directory {
+                    Some(folder) if path.is_relative() => folder.join(path),
+                    _ => absolute(path),
+                };
+                return wanted
+                    .canonicalize()
+                    .map_err(|e| Error::invalid(field, format!("cannot read {requested}: {e}")));
+            }
+            Caller::Local => {
                 let wanted = match &self.working_directory {
                     Some(folder) if path.is_relative() => normalize(&folder.join(path)),
                     _ => normalize(&absolute(path)),
@@ -173,7 +183,11 @@ impl ImportRoots {
 
     fn outside(&self, field: &str, requested: &str) -> Error {
         let roots = self.folders().iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
-        let whence = if self.configured { IMPORT_ROOTS_ENV } else { "the working directory and the database's folder" };
+        let whence = if self.configured {
+            format!("the working directory, the database's folder and {IMPORT_ROOTS_ENV}")
+        } else {
+            "the working directory and the database's folder".to_string()
+        };
         Error::invalid(
             field,
             format!(
@@ -186,10 +200,12 @@ impl ImportRoots {
     /// How to add a folder, in the terms of whoever reads the message.
     fn how(&self) -> String {
         match self.caller {
-            Caller::Cli => format!(
-                "add its folder to {IMPORT_ROOTS_ENV} (folders separated by :, such as {IMPORT_ROOTS_ENV}=$PWD:$HOME/research) and run again"
+            // A person's own command reads any path; only an empty fence could get here.
+            Caller::Cli => "give a path you can read".to_string(),
+            Caller::Local => format!(
+                "add its folder to {IMPORT_ROOTS_ENV} in the env of the client's server configuration (folders separated by :, such as /Users/you/research) and restart it, or import it from a terminal with `grounded import evidence PATH`"
             ),
-            Caller::Local | Caller::Remote => format!(
+            Caller::Remote => format!(
                 "add its folder to {IMPORT_ROOTS_ENV} in the server's configuration (folders separated by :) and restart it"
             ),
         }
@@ -306,7 +322,7 @@ mod tests {
         let secret = outside.path().join("secret.txt");
         let err = access.read("path", secret.to_str().unwrap()).unwrap_err().to_string();
         assert!(err.starts_with(&format!("path: {} is outside the import roots", secret.display())), "{err}");
-        assert!(err.contains("GROUNDED_IMPORT_ROOTS in the server's configuration"), "{err}");
+        assert!(err.contains("GROUNDED_IMPORT_ROOTS in the env of the client"), "{err}");
         assert!(!err.contains("s3cret"), "{err}");
         // `..` out of the root is refused by the text alone, existing or not.
         let escape = format!("{}/../{}/secret.txt", root.path().display(), outside.path().display());
@@ -384,9 +400,25 @@ mod tests {
     }
 
     #[test]
-    fn no_roots_refuses_everything_and_cli_wording_says_run_again() {
-        let none = ImportRoots::new(Caller::Cli, &[], false);
-        let err = none.read("FILE", "notes.md").unwrap_err().to_string();
-        assert!(err.contains("no import root is set") && err.contains("and run again"), "{err}");
+    fn no_roots_refuses_an_assistant_and_says_where_to_add_one() {
+        let none = ImportRoots::new(Caller::Local, &[], false);
+        let err = none.read("path", "notes.md").unwrap_err().to_string();
+        assert!(err.contains("no import root is set") && err.contains("GROUNDED_IMPORT_ROOTS in the env"), "{err}");
+    }
+
+    #[test]
+    fn a_person_at_a_terminal_reads_any_file_they_can_but_only_regular_ones() {
+        // The fence is for assistants and remote callers: `grounded import evidence
+        // ~/Downloads/export.csv` is the person's own choice.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let file = elsewhere.path().join("export.csv");
+        std::fs::write(&file, "text\nhello").unwrap();
+        let mut cli = ImportRoots::new(Caller::Cli, &[], false);
+        assert_eq!(cli.read("FILE", file.to_str().unwrap()).unwrap(), b"text\nhello");
+        cli.work_in(elsewhere.path().to_path_buf());
+        assert_eq!(cli.read("FILE", "export.csv").unwrap(), b"text\nhello", "relative to the caller's folder");
+        let err = cli.read("FILE", elsewhere.path().to_str().unwrap()).unwrap_err().to_string();
+        assert!(err.contains("is a folder"), "{err}");
+        assert!(cli.read("FILE", "/proc/self/environ").is_err(), "system files stay refused");
     }
 }

@@ -16,11 +16,13 @@ pub mod files;
 pub mod table;
 pub mod tokens;
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use reqwest::Url;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use allowlist::{ALLOWED_HOSTS_ENV, Allowlist};
@@ -37,23 +39,81 @@ pub struct Access {
     pub roots: ImportRoots,
     pub hosts: Allowlist,
     pub token_vars: TokenVars,
+    /// The values of the token variables the patterns allow, as the environment had
+    /// them (the caller's, for a relayed command or session).
+    pub tokens: BTreeMap<String, String>,
+}
+
+/// The configuration a process reads from its environment to build its [`Access`]:
+/// sent along with a relayed session or command, so that the process owning the
+/// database applies the caller's own configuration, as the caller's own process would
+/// have (same user: the socket checks it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// [`IMPORT_ROOTS_ENV`] as set.
+    pub import_roots: Option<String>,
+    /// [`ALLOWED_HOSTS_ENV`] as set.
+    pub allowed_hosts: Option<String>,
+    /// [`TOKEN_VARS_ENV`] as set.
+    pub token_vars: Option<String>,
+    /// The variables the token patterns allow, with their values.
+    pub tokens: BTreeMap<String, String>,
+}
+
+impl Settings {
+    /// This process's environment.
+    pub fn from_env() -> Settings {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let token_vars = var(TOKEN_VARS_ENV);
+        let patterns = TokenVars::parse(token_vars.as_deref().unwrap_or(DEFAULT_TOKEN_VARS));
+        let tokens = std::env::vars().filter(|(name, _)| patterns.check("token_env", name).is_ok()).collect();
+        Settings { import_roots: var(IMPORT_ROOTS_ENV), allowed_hosts: var(ALLOWED_HOSTS_ENV), token_vars, tokens }
+    }
 }
 
 impl Access {
-    /// From the environment ([`IMPORT_ROOTS_ENV`], [`ALLOWED_HOSTS_ENV`],
-    /// [`TOKEN_VARS_ENV`]); the default roots are the working directory and the
-    /// database folder itself (not its parent: the default data folder's parent holds
-    /// every other application's data).
+    /// From this process's environment ([`IMPORT_ROOTS_ENV`], [`ALLOWED_HOSTS_ENV`],
+    /// [`TOKEN_VARS_ENV`]) and working directory; see [`Access::from_settings`].
     pub fn from_env(caller: Caller, database: &Path) -> Access {
-        let mut defaults: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
+        Access::from_settings(caller, database, std::env::current_dir().ok(), &Settings::from_env())
+    }
+
+    /// The default roots are the working directory `cwd` and the database folder
+    /// itself (not its parent: the default data folder's parent holds every other
+    /// application's data); the configured roots are added to them.
+    pub fn from_settings(caller: Caller, database: &Path, cwd: Option<PathBuf>, settings: &Settings) -> Access {
+        // The store creates its folder when it opens, which comes after this: made
+        // here, it is a root from the very first start instead of skipped as missing.
+        if let Err(e) = std::fs::create_dir_all(database) {
+            tracing::warn!(db = %database.display(), error = %e, "cannot create the database folder");
+        }
+        let mut defaults: Vec<PathBuf> = cwd.iter().cloned().collect();
         if let Ok(folder) = std::path::absolute(database) {
             defaults.push(folder);
         }
-        Access {
-            roots: ImportRoots::from_env(caller, &defaults),
-            hosts: Allowlist::from_env(),
-            token_vars: TokenVars::from_env(),
+        let mut roots = ImportRoots::with_configured(caller, &defaults, settings.import_roots.as_deref());
+        if let Some(cwd) = cwd {
+            roots.work_in(cwd);
         }
+        Access {
+            roots,
+            hosts: Allowlist::parse(settings.allowed_hosts.as_deref().unwrap_or_default()),
+            token_vars: TokenVars::parse(settings.token_vars.as_deref().unwrap_or(DEFAULT_TOKEN_VARS)),
+            tokens: settings.tokens.clone(),
+        }
+    }
+
+    /// True when errors may quote a file's values back: to a person who ran their own
+    /// command on their own file ("M-9 Teammate invites does not exist" helps them fix
+    /// it). An assistant or a remote caller never gets a file's bytes in an error: a
+    /// path outside the research could leak that way.
+    pub fn may_quote_files(&self) -> bool {
+        self.roots.caller() == Caller::Cli
+    }
+
+    /// The value of token variable `name`, as the settings had it.
+    pub fn token(&self, name: &str) -> Option<&str> {
+        self.tokens.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
     }
 
     /// Reads a local file under the roots (see [`ImportRoots::read`]); errors name `field`.

@@ -14,11 +14,16 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Actor;
+use super::checks::{CheckReport, CheckStatus};
+use super::children::{
+    IndicatorPlan, InitiativePlan, MetricRef, initiative_changes, rewrite_initiative, write_indicator, write_initiative,
+};
 use super::draft::{key_result_record, load_keys, write_key_result, write_objective};
-use super::input::{ObjectiveDraft, ObjectivePlan};
+use super::input::{KeyResultPlan, ObjectiveDraft, ObjectivePlan};
 use crate::error::{Error, Result};
 use crate::model::{
-    AuditEntry, Cycle, FieldChange, KeyResult, KeyResultId, Objective, ObjectiveId, Status, normalize_metric_name,
+    AuditEntry, Cycle, FieldChange, Initiative, KeyResult, KeyResultId, Objective, ObjectiveId, Status,
+    normalize_metric_name,
 };
 use crate::store::{Store, Table, Tx, TxError};
 
@@ -30,6 +35,8 @@ pub struct Applied {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Targets and baselines the file moves on stored key results ("KR-1 target 65 → 62").
+    pub moved: Vec<String>,
     pub objectives: Vec<ObjectiveStep>,
 }
 
@@ -43,6 +50,19 @@ pub struct ObjectiveStep {
     pub action: String,
     /// What changes, one line each ("KR-4 archived: not in the file").
     pub changes: Vec<String>,
+    /// The checks the objective fails as the file has it ("kr.measurable (key_results[2]):
+    /// has no target number"); a draft is kept all the same, to be improved.
+    pub failing: Vec<String>,
+}
+
+/// The failing findings of a check, one line each.
+fn failing_checks(report: &CheckReport) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.status == CheckStatus::Fail)
+        .map(|f| format!("{} ({}): {}", f.rule, f.subject, f.reason))
+        .collect()
 }
 
 /// One objective of the file and what it meets in the store.
@@ -62,27 +82,88 @@ struct Edits {
     /// Key results of the file the objective does not have (index into the plan).
     added: Vec<usize>,
     archived: Vec<KeyResult>,
+    /// Indicators a stored key result does not have yet (matched by metric).
+    indicators: Vec<(KeyResultId, IndicatorPlan)>,
+    /// Initiatives a stored key result does not have yet (matched by title).
+    initiatives: Vec<(KeyResultId, InitiativePlan)>,
+    /// Stored initiative → its record as the file has it (owner, due, percent complete).
+    initiatives_changed: Vec<(Initiative, Initiative)>,
 }
 
 impl Edits {
     fn is_empty(&self) -> bool {
-        self.objective.is_none() && self.rewritten.is_empty() && self.added.is_empty() && self.archived.is_empty()
+        self.objective.is_none()
+            && self.rewritten.is_empty()
+            && self.added.is_empty()
+            && self.archived.is_empty()
+            && self.indicators.is_empty()
+            && self.initiatives.is_empty()
+            && self.initiatives_changed.is_empty()
+    }
+
+    /// The numbers the file moves on stored key results: "KR-1: target 65 → 62".
+    fn moved_numbers(&self) -> Vec<String> {
+        let mut moved = vec![];
+        for (before, after) in &self.rewritten {
+            for (name, from, to) in
+                [("target", before.target, after.target), ("baseline", before.baseline, after.baseline)]
+            {
+                if from.is_some() && from != to {
+                    moved.push(format!("{} {name} {} → {}", before.id, number(from), number(to)));
+                }
+            }
+        }
+        moved
+    }
+
+    /// Reads what the file declares under `kr` (stored as `stored`) against what it has.
+    fn children_of(&mut self, store: &Store, stored: KeyResultId, kr: &KeyResultPlan) -> Result<()> {
+        let (indicators, initiatives) = super::query::children(store, stored)?;
+        let mut metrics = vec![];
+        for indicator in &indicators {
+            metrics.extend(store.metric(indicator.metric)?);
+        }
+        for declared in &kr.indicators {
+            if !metrics.iter().any(|m| declared.metric.names(m)) {
+                self.indicators.push((stored, declared.clone()));
+            }
+        }
+        for declared in &kr.initiatives {
+            match initiatives.iter().find(|i| super::same_title(&i.title) == super::same_title(&declared.title)) {
+                Some(found) => {
+                    if let Some(changed) = initiative_changes(found, declared) {
+                        self.initiatives_changed.push((found.clone(), changed));
+                    }
+                }
+                None => self.initiatives.push((stored, declared.clone())),
+            }
+        }
+        Ok(())
     }
 }
 
+fn number(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_else(|| "none".into())
+}
+
 /// Applies `drafts` (read from `file`) to the store, or with `dry_run` only says what
-/// it would do. History entries carry the file's name as their reason.
+/// it would do. History entries carry the file's name as their reason, and `reason`
+/// after it; a file that moves a stored target or baseline needs one, as `update_okr`
+/// does (a dry run says so without refusing).
 pub async fn apply(
     store: &Store,
     file: &str,
     drafts: Vec<ObjectiveDraft>,
     dry_run: bool,
+    reason: Option<&str>,
     actor: &Actor,
 ) -> Result<Applied> {
+    let reason = crate::validate::optional_text("reason", reason, crate::validate::MAX_NOTE_CHARS)?;
     let stored: Vec<Objective> = store.scan::<Objective>(Table::Objectives).collect::<Result<_>>()?;
     let now = Timestamp::now();
     let mut plans = vec![];
     let mut seen: Vec<(String, Cycle)> = vec![];
+    let mut failing: Vec<Vec<String>> = vec![];
     for (i, draft) in drafts.into_iter().enumerate() {
         let plan = draft.into_plan().map_err(|e| in_document(i, e))?;
         let cycle = plan.cycle.clone().ok_or_else(|| {
@@ -97,6 +178,8 @@ pub async fn apply(
         }
         seen.push((title.clone(), cycle.clone()));
         let matched = stored.iter().find(|o| o.cycle == cycle && super::same_title(&o.title) == title);
+        let context = super::draft::context_for(store, &plan, matched.map(|o| o.id))?;
+        failing.push(failing_checks(&super::draft::outcome(&plan, &context).report));
         plans.push(match matched {
             None => Plan::Create(plan, cycle),
             Some(objective) => {
@@ -109,7 +192,27 @@ pub async fn apply(
             }
         });
     }
-    let reason = format!("applied from {file}");
+    let moved: Vec<String> = plans
+        .iter()
+        .filter_map(|p| match p {
+            Plan::Update { edits, .. } => Some(edits.moved_numbers()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if !moved.is_empty() && reason.is_none() && !dry_run {
+        return Err(Error::invalid(
+            "reason",
+            format!(
+                "is needed: {file} moves {}; a moved target or baseline is kept in the history with why it moved; say why, such as \"the Q3 baseline was re-measured\"",
+                moved.join(", ")
+            ),
+        ));
+    }
+    let reason = match &reason {
+        Some(why) => format!("applied from {file}: {why}"),
+        None => format!("applied from {file}"),
+    };
     let created_ids = if dry_run || plans.iter().all(|p| matches!(p, Plan::Unchanged(_))) {
         vec![]
     } else {
@@ -130,8 +233,8 @@ pub async fn apply(
         ids
     };
     let mut created_ids = created_ids.into_iter();
-    let mut applied = Applied { dry_run, created: 0, updated: 0, unchanged: 0, objectives: vec![] };
-    for plan in plans {
+    let mut applied = Applied { dry_run, created: 0, updated: 0, unchanged: 0, moved, objectives: vec![] };
+    for (plan, failing) in plans.into_iter().zip(failing) {
         let step = match plan {
             Plan::Create(plan, cycle) => {
                 applied.created += 1;
@@ -141,6 +244,7 @@ pub async fn apply(
                     title: plan.title,
                     cycle,
                     action: "create".into(),
+                    failing,
                 }
             }
             Plan::Update { objective, plan, edits } => {
@@ -151,6 +255,7 @@ pub async fn apply(
                     title: objective.title,
                     cycle: objective.cycle,
                     action: "update".into(),
+                    failing,
                 }
             }
             Plan::Unchanged(objective) => {
@@ -161,6 +266,7 @@ pub async fn apply(
                     cycle: objective.cycle,
                     action: "unchanged".into(),
                     changes: vec![],
+                    failing,
                 }
             }
         };
@@ -197,7 +303,8 @@ fn edits_for(store: &Store, objective: &Objective, plan: &ObjectivePlan, now: Ti
     for (i, kr) in plan.key_results.iter().enumerate() {
         match stored.iter().position(|s| super::same_title(&s.statement) == super::same_title(&kr.statement)) {
             Some(found) => {
-                stored.remove(found);
+                let matched = stored.remove(found);
+                edits.children_of(store, matched.id, kr)?;
             }
             None => unmatched.push(i),
         }
@@ -217,6 +324,7 @@ fn edits_for(store: &Store, objective: &Objective, plan: &ObjectivePlan, now: Ti
                 after.status = before.status;
                 after.created_at = before.created_at;
                 after.owner = after.owner.or(before.owner.clone());
+                edits.children_of(store, before.id, kr)?;
                 edits.rewritten.push((before, after));
             }
             None => edits.added.push(i),
@@ -271,7 +379,16 @@ fn write_edits(
     }
     let mut added: Vec<KeyResultId> = vec![];
     for i in &edits.added {
-        added.push(write_key_result(tx, objective.id, &plan.key_results[*i], actor, now)?.0);
+        added.push(write_key_result(tx, objective.id, &plan.key_results[*i], actor, now)?.id);
+    }
+    for (kr, indicator) in &edits.indicators {
+        write_indicator(tx, *kr, indicator, actor, now)?;
+    }
+    for (kr, initiative) in &edits.initiatives {
+        write_initiative(tx, *kr, initiative, actor, now)?;
+    }
+    for (before, after) in &edits.initiatives_changed {
+        rewrite_initiative(tx, before, after, reason, actor, now)?;
     }
     after.key_results.extend(added);
     if &after != objective {
@@ -304,6 +421,21 @@ fn describe(objective: &Objective, plan: &ObjectivePlan, edits: &Edits) -> Vec<S
     for kr in &edits.archived {
         lines.push(format!("{} archived: not in the file ({:?})", kr.id, kr.statement));
     }
+    for (kr, indicator) in &edits.indicators {
+        let metric = match &indicator.metric {
+            MetricRef::Id(id) => id.to_string(),
+            MetricRef::Name(name) => name.clone(),
+        };
+        lines.push(format!("{kr}: new leading indicator {metric:?}, {} days ahead", indicator.expected_lag_days));
+    }
+    for (kr, initiative) in &edits.initiatives {
+        lines.push(format!("{kr}: new initiative {:?}", initiative.title));
+    }
+    for (before, after) in &edits.initiatives_changed {
+        for change in super::update::diff(before, after, &[]) {
+            lines.push(format!("{} {}: {} → {}", before.id, change.field, show(&change.from), show(&change.to)));
+        }
+    }
     lines
 }
 
@@ -327,7 +459,12 @@ mod tests {
     const FILE: &str = "cycle: 2026-Q4\nobjectives:\n  - objective: Billing admins trust every invoice they send\n    owner: Ravi\n    key_results:\n      - Cut invoice disputes per month from 40 to 10\n      - Raise invoices paid on time from 70% to 90%\n";
 
     fn applied(store: &Store, text: &str, dry_run: bool) -> Applied {
-        run(apply(store, "okrs.yaml", read_document("okrs.yaml", text).unwrap(), dry_run, &Actor("t".into()))).unwrap()
+        applied_with(store, text, dry_run, Some("test")).unwrap()
+    }
+
+    fn applied_with(store: &Store, text: &str, dry_run: bool, reason: Option<&str>) -> Result<Applied> {
+        let drafts = read_document("okrs.yaml", text).unwrap();
+        run(apply(store, "okrs.yaml", drafts, dry_run, reason, &Actor("t".into())))
     }
 
     #[test]
@@ -366,7 +503,7 @@ mod tests {
             "Raise first-pass invoice accuracy from 88% to 97%"
         );
         let history = store.history("KR-1").unwrap();
-        assert_eq!(history.last().unwrap().reason.as_deref(), Some("applied from okrs.yaml"));
+        assert_eq!(history.last().unwrap().reason.as_deref(), Some("applied from okrs.yaml: test"));
         assert_eq!(applied(&store, &moved, false).unchanged, 1);
     }
 }

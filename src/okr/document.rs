@@ -4,11 +4,14 @@
 //! YAML is either one objective (`objective:`, `key_results:` ...) or a set with
 //! shared defaults (`cycle:`, `owner:`, `objectives: [...]`). Markdown is an objective
 //! heading (`# ...`, `## Objective: ...`), optional `Owner:` / `Cycle:` / `Level:` /
-//! `Kind:` / `Stage:` lines, and one bullet per key result.
+//! `Kind:` / `Stage:` lines, and one bullet per key result; under a key result, an
+//! indented `Indicator:` or `Initiative:` bullet declares one (other sub-bullets are
+//! notes). In YAML the same go in a key result's `indicators:` and `initiatives:`.
 
 use serde::Deserialize;
 
-use super::input::{KeyResultDraft, ObjectiveDraft};
+use super::children::{IndicatorSpec, InitiativeSpec};
+use super::input::{KeyResultDraft, KeyResultSpec, ObjectiveDraft};
 use crate::error::{Error, Result};
 
 /// Larger files are not OKR documents.
@@ -124,13 +127,102 @@ fn read_markdown(name: &str, text: &str) -> Result<Vec<ObjectiveDraft>> {
                 .last_mut()
                 .map(|(_, d)| d)
                 .ok_or_else(|| Error::invalid(at(), "a key result comes before any objective heading (# ...)"))?;
-            if indent >= 2 && !current.key_results.is_empty() {
+            if indent >= 2
+                && let Some(kr) = current.key_results.last_mut()
+            {
+                declare_child(kr, item).map_err(|message| Error::invalid(at(), message))?;
                 continue;
             }
             current.key_results.push(KeyResultDraft::Statement(strip_label(item, &["kr", "key result"]).to_string()));
         }
     }
     Ok(drafts.into_iter().map(|(_, draft)| inherit(draft, defaults.clone())).collect())
+}
+
+/// An indented bullet under a key result: `Indicator: METRIC (N days ahead) — why`
+/// or `Initiative: TITLE (owner, due YYYY-MM-DD, N%)` declares one; anything else is
+/// a note and stays in the file only.
+fn declare_child(kr: &mut KeyResultDraft, item: &str) -> std::result::Result<(), String> {
+    let indicator = strip_label(item, &["leading indicator", "indicator"]);
+    let initiative = strip_label(item, &["initiative"]);
+    if indicator.len() == item.len() && initiative.len() == item.len() {
+        return Ok(());
+    }
+    let spec = match kr {
+        KeyResultDraft::Structured(spec) => spec,
+        KeyResultDraft::Statement(statement) => {
+            let spec = KeyResultSpec { statement: Some(std::mem::take(statement)), ..Default::default() };
+            *kr = KeyResultDraft::Structured(spec);
+            let KeyResultDraft::Structured(spec) = kr else { unreachable!("just set") };
+            spec
+        }
+    };
+    if indicator.len() < item.len() {
+        spec.indicators.push(indicator_line(indicator)?);
+    } else {
+        spec.initiatives.push(initiative_line(initiative)?);
+    }
+    Ok(())
+}
+
+/// `Share of accounts inviting a teammate (7 days ahead) — collaborators stay`.
+fn indicator_line(text: &str) -> std::result::Result<IndicatorSpec, String> {
+    let (head, hypothesis) = match [" — ", " – ", " -- "].iter().find_map(|dash| text.split_once(dash)) {
+        Some((head, why)) => (head, Some(why.trim().to_string())),
+        None => (text, None),
+    };
+    let (metric, notes) = parenthesis(head);
+    let lag = notes.iter().find_map(|note| lag_days(note)).ok_or_else(|| {
+        format!(
+            "the indicator {metric:?} needs its expected lag in parentheses, such as \"Indicator: {metric} (7 days ahead)\""
+        )
+    })?;
+    Ok(IndicatorSpec { metric: metric.to_string(), expected_lag_days: lag, hypothesis, ..Default::default() })
+}
+
+/// `Guided first-project template (Leo Park, due 2026-11-15, 30%)`.
+fn initiative_line(text: &str) -> std::result::Result<InitiativeSpec, String> {
+    let (title, notes) = parenthesis(text);
+    let mut spec = InitiativeSpec { title: title.to_string(), ..Default::default() };
+    for note in notes.iter().flat_map(|n| n.split([',', ';'])).map(str::trim).filter(|n| !n.is_empty()) {
+        let lower = note.to_ascii_lowercase();
+        if let Some(percent) = note.split('%').next().filter(|_| note.contains('%')) {
+            let percent = percent.trim().parse::<f64>().map_err(|_| {
+                format!("{note:?} in the initiative {title:?} is not a percent complete; write it as 30%")
+            })?;
+            spec.percent_complete = Some(percent);
+        } else if let Some(date) = lower.strip_prefix("due") {
+            spec.due = Some(date.trim_start_matches([' ', ':']).trim().to_string());
+        } else {
+            spec.owner = Some(strip_label(note, &["owner"]).trim_start_matches("owner ").trim().to_string());
+        }
+    }
+    Ok(spec)
+}
+
+/// `text` without its trailing parenthesis, and what the parenthesis held.
+fn parenthesis(text: &str) -> (&str, Vec<&str>) {
+    let text = text.trim();
+    match text.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        Some((head, inside)) => (head.trim(), vec![inside.trim()]),
+        None => (text, vec![]),
+    }
+}
+
+/// "7 days ahead", "leads by 2 weeks", "lag 14 days": the lag in days.
+fn lag_days(note: &str) -> Option<u32> {
+    let words: Vec<&str> = note.split_whitespace().collect();
+    words.windows(2).find_map(|pair| {
+        let n: u32 = pair[0].parse().ok()?;
+        let unit = pair[1].to_ascii_lowercase();
+        if unit.starts_with("day") {
+            Some(n)
+        } else if unit.starts_with("week") {
+            Some(n * 7)
+        } else {
+            None
+        }
+    })
 }
 
 fn empty() -> ObjectiveDraft {
@@ -287,6 +379,30 @@ mod tests {
         assert_eq!(drafts[0].key_results.len(), 2, "the sub-bullet is a note");
         assert_eq!((drafts[1].owner.as_deref(), drafts[1].cycle.as_deref()), (Some("Sam"), Some("2026-Q4")));
         assert_eq!(drafts[1].key_results.len(), 2, "an Owner: bullet is a field");
+    }
+
+    #[test]
+    fn indicators_and_initiatives_are_declared_under_their_key_result() {
+        let text = "# New customers reach lasting value\nCycle: 2026-Q4\n- Raise week-1 retention from 50% to 65%\n  - Leading indicator: Share of new accounts inviting a teammate in week 1 (7 days ahead) — collaborators stay\n  - Initiative: Guided first-project template (Leo Park, due 2026-11-15, 30%)\n  - counted in Looker\n";
+        let drafts = read_document("okrs.md", text).unwrap();
+        let KeyResultDraft::Structured(spec) = &drafts[0].key_results[0] else {
+            panic!("declared children make a spec")
+        };
+        assert_eq!(spec.statement.as_deref(), Some("Raise week-1 retention from 50% to 65%"));
+        let indicator = &spec.indicators[0];
+        assert_eq!(indicator.metric, "Share of new accounts inviting a teammate in week 1");
+        assert_eq!((indicator.expected_lag_days, indicator.hypothesis.as_deref()), (7, Some("collaborators stay")));
+        let initiative = &spec.initiatives[0];
+        assert_eq!(initiative.title, "Guided first-project template");
+        assert_eq!(initiative.owner.as_deref(), Some("Leo Park"));
+        assert_eq!((initiative.due.as_deref(), initiative.percent_complete), (Some("2026-11-15"), Some(30.0)));
+        let err = read_document("okrs.md", "# A\n- Raise x from 1 to 2\n  - Indicator: invites\n").unwrap_err();
+        assert!(err.to_string().contains("line 3") && err.to_string().contains("(7 days ahead)"), "{err}");
+        let yaml = "objective: A\nkey_results:\n  - statement: Raise x from 1 to 2\n    indicators:\n      - metric: invites\n        expected_lag_days: 14\n    initiatives:\n      - title: Template\n";
+        let KeyResultDraft::Structured(spec) = &read_document("okrs.yaml", yaml).unwrap()[0].key_results[0] else {
+            panic!("a mapping is a spec")
+        };
+        assert_eq!((spec.indicators[0].expected_lag_days, spec.initiatives[0].title.as_str()), (14, "Template"));
     }
 
     #[test]

@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use super::Actor;
 use super::checks::{self, CheckContext, CheckReport};
+use super::children::{MetricRef, create_or_find_metric, write_indicator, write_initiative};
 use super::input::{KeyResultPlan, ObjectiveDraft, ObjectivePlan};
 use super::statement::{RelativeChange, TimeBound};
 use crate::error::{Error, Result};
 use crate::model::{
-    AuditEntry, Cycle, Direction, KeyResult, KeyResultId, KrRole, KrType, Level, Metric, MetricId, Objective,
-    ObjectiveId, Scale, Status, Threshold, Unit, normalize_metric_name,
+    AuditEntry, Cycle, Direction, IndicatorId, IndicatorStatus, InitiativeId, KeyResult, KeyResultId, KrRole, KrType,
+    Level, MetricId, Objective, ObjectiveId, Scale, Status, Threshold, Unit,
 };
 use crate::store::{Store, Table, Tx, TxError};
 
@@ -76,6 +77,12 @@ pub struct Drafted {
     pub key_result_ids: Vec<KeyResultId>,
     /// The metric each key result measures (shared metrics are reused by name).
     pub metric_ids: Vec<Option<MetricId>>,
+    /// The indicators the key results declared, in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicator_ids: Vec<IndicatorId>,
+    /// The initiatives the key results declared, in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub initiative_ids: Vec<InitiativeId>,
     pub status: Status,
     pub check: CheckOutcome,
 }
@@ -104,6 +111,13 @@ pub fn context_for(store: &Store, plan: &ObjectivePlan, excluding: Option<Object
                 Error::not_found("metric", id, "give a metric name to create one, or an existing metric id")
             })?;
         }
+        for indicator in &kr.indicators {
+            if let MetricRef::Id(id) = indicator.metric {
+                store.metric(id)?.ok_or_else(|| {
+                    Error::not_found("metric", id, "give a metric name to create one, or an existing metric id")
+                })?;
+            }
+        }
     }
     let parent_title = match plan.parent {
         Some(id) => Some(
@@ -114,7 +128,10 @@ pub fn context_for(store: &Store, plan: &ObjectivePlan, excluding: Option<Object
         ),
         None => None,
     };
-    let mut context = CheckContext { parent_title, ..Default::default() };
+    // Indicators the draft declares are written `assumed`; a stored objective's
+    // re-check replaces these with the stored statuses.
+    let indicators = plan.key_results.iter().map(|kr| vec![IndicatorStatus::Assumed; kr.indicators.len()]).collect();
+    let mut context = CheckContext { parent_title, indicators, ..Default::default() };
     if let Some(cycle) = &plan.cycle {
         let count = |holder: &str| -> Result<usize> {
             let mut n = 0;
@@ -182,10 +199,17 @@ pub async fn draft_okr(store: &Store, draft: ObjectiveDraft, actor: &Actor) -> R
         refuse_same_title(store, &plan.title, &cycle)?;
     }
     let now = Timestamp::now();
-    let (objective_id, key_result_ids, metric_ids) =
-        store.transact(|tx| write_objective(tx, &plan, &cycle, actor, now))?;
+    let (objective_id, written) = store.transact(|tx| write_objective(tx, &plan, &cycle, actor, now))?;
     store.flush().await?;
-    Ok(Drafted { objective_id, key_result_ids, metric_ids, status: Status::Draft, check })
+    Ok(Drafted {
+        objective_id,
+        key_result_ids: written.iter().map(|w| w.id).collect(),
+        metric_ids: written.iter().map(|w| w.metric).collect(),
+        indicator_ids: written.iter().flat_map(|w| w.indicators.clone()).collect(),
+        initiative_ids: written.iter().flat_map(|w| w.initiatives.clone()).collect(),
+        status: Status::Draft,
+        check,
+    })
 }
 
 /// The same draft sent twice makes two objectives nobody can tell apart: refused,
@@ -213,8 +237,14 @@ fn refuse_same_title(store: &Store, title: &str, cycle: &Cycle) -> Result<()> {
     Ok(())
 }
 
-/// A new objective's id, its key results' and their metrics', in order.
-type Written = (ObjectiveId, Vec<KeyResultId>, Vec<Option<MetricId>>);
+/// What writing one key result made: its id, its metric, and the indicators and
+/// initiatives declared under it.
+pub(crate) struct WrittenKeyResult {
+    pub id: KeyResultId,
+    pub metric: Option<MetricId>,
+    pub indicators: Vec<IndicatorId>,
+    pub initiatives: Vec<InitiativeId>,
+}
 
 /// The writes of a new objective with its key results and any new metrics, inside
 /// the caller's transaction (a draft, or one objective of an applied file).
@@ -224,15 +254,13 @@ pub(crate) fn write_objective(
     cycle: &Cycle,
     actor: &Actor,
     now: Timestamp,
-) -> Result<Written, TxError> {
+) -> Result<(ObjectiveId, Vec<WrittenKeyResult>), TxError> {
     let objective_id = ObjectiveId(tx.next_id(ObjectiveId::PREFIX)?);
-    let mut key_result_ids = Vec::with_capacity(plan.key_results.len());
-    let mut metric_ids = Vec::with_capacity(plan.key_results.len());
-    for kr in &plan.key_results {
-        let (kr_id, metric) = write_key_result(tx, objective_id, kr, actor, now)?;
-        key_result_ids.push(kr_id);
-        metric_ids.push(metric);
-    }
+    let written = plan
+        .key_results
+        .iter()
+        .map(|kr| write_key_result(tx, objective_id, kr, actor, now))
+        .collect::<Result<Vec<_>, _>>()?;
     let objective = Objective {
         id: objective_id,
         title: plan.title.clone(),
@@ -243,7 +271,7 @@ pub(crate) fn write_objective(
         status: Status::Draft,
         parent: plan.parent,
         stage: plan.stage.clone(),
-        key_results: key_result_ids.clone(),
+        key_results: written.iter().map(|w| w.id).collect(),
         created_at: now,
         updated_at: now,
     };
@@ -252,23 +280,28 @@ pub(crate) fn write_objective(
         tx.put_raw(Table::OwnerLoad, &key, &[])?;
     }
     tx.append_history(&created(objective_id.to_string(), &objective, actor, now))?;
-    Ok((objective_id, key_result_ids, metric_ids))
+    Ok((objective_id, written))
 }
 
-/// A new key result of `objective` (its metric found or created), with its history.
+/// A new key result of `objective` (its metric found or created), with its history,
+/// and the indicators and initiatives declared under it.
 pub(crate) fn write_key_result(
     tx: &Tx<'_>,
     objective: ObjectiveId,
     kr: &KeyResultPlan,
     actor: &Actor,
     now: Timestamp,
-) -> Result<(KeyResultId, Option<MetricId>), TxError> {
+) -> Result<WrittenKeyResult, TxError> {
     let metric = resolve_metric(tx, kr, now)?;
-    let kr_id = KeyResultId(tx.next_id(KeyResultId::PREFIX)?);
-    let record = key_result_record(kr_id, objective, kr, metric, now);
-    tx.put(Table::KeyResults, &kr_id.key(), &record)?;
-    tx.append_history(&created(kr_id.to_string(), &record, actor, now))?;
-    Ok((kr_id, metric))
+    let id = KeyResultId(tx.next_id(KeyResultId::PREFIX)?);
+    let record = key_result_record(id, objective, kr, metric, now);
+    tx.put(Table::KeyResults, &id.key(), &record)?;
+    tx.append_history(&created(id.to_string(), &record, actor, now))?;
+    let indicators = kr.indicators.iter().map(|i| write_indicator(tx, id, i, actor, now).map(|i| i.id));
+    let indicators = indicators.collect::<Result<Vec<_>, _>>()?;
+    let initiatives = kr.initiatives.iter().map(|i| write_initiative(tx, id, i, actor, now).map(|i| i.id));
+    let initiatives = initiatives.collect::<Result<Vec<_>, _>>()?;
+    Ok(WrittenKeyResult { id, metric, indicators, initiatives })
 }
 
 pub fn key_result_record(
@@ -309,24 +342,6 @@ pub fn resolve_metric(tx: &Tx<'_>, kr: &KeyResultPlan, now: Timestamp) -> Result
     }
     let Some(name) = kr.metric_name.as_deref() else { return Ok(None) };
     create_or_find_metric(tx, name, kr.unit.clone(), kr.scale, now).map(Some)
-}
-
-pub fn create_or_find_metric(
-    tx: &Tx<'_>,
-    name: &str,
-    unit: Option<Unit>,
-    scale: Option<Scale>,
-    now: Timestamp,
-) -> Result<MetricId, TxError> {
-    let normalized = normalize_metric_name(name);
-    if let Some(existing) = tx.get_raw(Table::MetricNames, normalized.as_bytes())?.and_then(|v| MetricId::from_key(&v))
-    {
-        return Ok(existing);
-    }
-    let id = MetricId(tx.next_id(MetricId::PREFIX)?);
-    tx.put(Table::Metrics, &id.key(), &Metric { id, name: name.to_string(), unit, scale, created_at: now })?;
-    tx.put_raw(Table::MetricNames, normalized.as_bytes(), &id.key())?;
-    Ok(id)
 }
 
 pub fn created<T: Serialize>(subject: String, record: &T, actor: &Actor, at: Timestamp) -> AuditEntry {

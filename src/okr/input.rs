@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 
+use super::children::{IndicatorPlan, IndicatorSpec, InitiativePlan, InitiativeSpec};
 use super::statement::{ParsedStatement, RelativeChange, TimeBound, parse_statement};
 use crate::error::{Error, Result};
 use crate::model::{
@@ -119,6 +120,12 @@ pub struct KeyResultSpec {
     pub commitment: Option<Commitment>,
     #[serde(default)]
     pub scale: Option<Scale>,
+    /// Leading indicators expected to move before it; each starts `assumed`.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorSpec>,
+    /// Work expected to move it; tracked, never counted as progress.
+    #[serde(default)]
+    pub initiatives: Vec<InitiativeSpec>,
 }
 
 /// A validated objective, ready to be checked and saved.
@@ -156,6 +163,8 @@ pub struct KeyResultPlan {
     pub owner: Option<String>,
     pub due: Option<Date>,
     pub commitment: Option<Commitment>,
+    pub indicators: Vec<IndicatorPlan>,
+    pub initiatives: Vec<InitiativePlan>,
 }
 
 impl ObjectiveDraft {
@@ -264,7 +273,15 @@ impl KeyResultSpec {
         let kr_type = self.kr_type.unwrap_or_else(|| infer_type(&parsed, direction, target));
         let unit = self.unit.or_else(|| parsed.unit.clone());
         let scale = self.scale.or(parsed.scale);
+        let indicators = (self.indicators.into_iter().enumerate())
+            .map(|(i, spec)| spec.into_plan(&at(&format!("indicators[{i}]"))))
+            .collect::<Result<Vec<_>>>()?;
+        let initiatives = (self.initiatives.into_iter().enumerate())
+            .map(|(i, spec)| spec.into_plan(&at(&format!("initiatives[{i}]"))))
+            .collect::<Result<Vec<_>>>()?;
         Ok(KeyResultPlan {
+            indicators,
+            initiatives,
             kr_type,
             role: self.role,
             metric_id,

@@ -50,6 +50,9 @@ pub struct ObjectiveOverview {
 pub struct KeyResultLine {
     pub id: String,
     pub statement: String,
+    /// The metric it measures ("M-1 week-1 to month-3 retention"): what measurements name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
     /// Progress today, 0 at the baseline and 1 at the target; absent without a value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<f64>,
@@ -85,6 +88,8 @@ pub struct ValueLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IndicatorLine {
     pub id: String,
+    /// The indicator's metric id: what its measurements name.
+    pub metric: String,
     pub status: IndicatorStatus,
 }
 
@@ -163,6 +168,7 @@ impl KeyResultLine {
         KeyResultLine {
             id: detail.key_result.id.to_string(),
             statement: detail.key_result.statement.clone(),
+            metric: detail.metric_detail.as_ref().map(|m| format!("{} {}", m.id, m.name)),
             progress: score.progress,
             expected: score.expected,
             pace: score.status,
@@ -176,7 +182,7 @@ impl KeyResultLine {
             indicators: detail
                 .indicators
                 .iter()
-                .map(|i| IndicatorLine { id: i.id.to_string(), status: i.status })
+                .map(|i| IndicatorLine { id: i.id.to_string(), metric: i.metric.to_string(), status: i.status })
                 .collect(),
             initiatives,
             evidence: detail.evidence.total,

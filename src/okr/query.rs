@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::checks::{CheckContext, CheckReport, LinkedEvidence, STALE_AFTER_DAYS, check};
+use super::children::{INDICATOR, INITIATIVE};
 use super::draft::context_for;
 use super::input::{KeyResultPlan, ObjectivePlan};
 use super::statement::parse_statement;
@@ -316,18 +317,6 @@ fn children_of(
     Ok((indicators, initiatives, initiative_count))
 }
 
-pub const INDICATOR: u8 = b'I';
-pub const INITIATIVE: u8 = b'N';
-
-/// The key of a key result's child in [`Table::KeyResultChildren`].
-pub fn child_key(kr: KeyResultId, kind: u8, child: u64) -> [u8; 17] {
-    let mut key = [0u8; 17];
-    key[..8].copy_from_slice(&kr.key());
-    key[8] = kind;
-    key[9..].copy_from_slice(&child.to_be_bytes());
-    key
-}
-
 /// Re-runs the quality checks on a stored objective.
 pub fn check_stored(store: &Store, objective: &Objective, details: &[KeyResultDetail]) -> Result<CheckReport> {
     let plan = plan_of(objective, details);
@@ -407,6 +396,9 @@ fn plan_of(objective: &Objective, details: &[KeyResultDetail]) -> ObjectivePlan 
                     commitment: kr.commitment,
                     statement: kr.statement.clone(),
                     parsed,
+                    // The stored ones reach the checks through the context.
+                    indicators: vec![],
+                    initiatives: vec![],
                 }
             })
             .collect(),

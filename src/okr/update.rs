@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Actor;
 use super::checks::CheckReport;
-use super::draft::{create_or_find_metric, load_keys};
+use super::children::create_or_find_metric;
+use super::draft::load_keys;
 use super::input::KeyResultSpec;
 use super::query::{get_okr, load_key_result, load_objective};
 use crate::error::{Error, Result};

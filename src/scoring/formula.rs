@@ -33,6 +33,17 @@ impl PaceStatus {
             PaceStatus::Stale => "stale",
         }
     }
+
+    /// The status in words, for sentences ("off track").
+    pub fn words(self) -> &'static str {
+        match self {
+            PaceStatus::OnTrack => "on track",
+            PaceStatus::AtRisk => "at risk",
+            PaceStatus::OffTrack => "off track",
+            PaceStatus::Pending => "pending",
+            PaceStatus::Stale => "stale",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -547,9 +547,12 @@ pub async fn import_measurements(
     }
     progress.step(Phase::Read, 0, inputs.len());
     let total = inputs.len();
-    // The checks shared with record_measurements quote a bad value back; from a file, not.
+    // The checks shared with record_measurements quote a bad value back; from a file,
+    // only to the person who ran their own command on it.
     let recorded = store_unflushed(store, inputs, actor, request.insist, Some(&progress)).map_err(|e| match e {
-        Error::Invalid { field, message } => Error::Invalid { field, message: validate::unquoted(&message) },
+        Error::Invalid { field, message } if !access.may_quote_files() => {
+            Error::Invalid { field, message: validate::unquoted(&message) }
+        }
         other => other,
     })?;
     progress.step(Phase::Flush, 0, total);

@@ -505,10 +505,10 @@ fn score_with_metric(
         let age = days_between(p.at, end_of(options.as_of.min(cycle.end())));
         if age > options.check_in_days as f64 {
             status_reason = format!(
-                "the last measurement is {age:.0} days old ({}), more than the {}-day check-in interval; was {:?}: {status_reason}",
+                "the last measurement is {age:.0} days old ({}), more than the {}-day check-in interval; was {}: {status_reason}",
                 day_of(p.at),
                 options.check_in_days,
-                status
+                status.words()
             );
             status = PaceStatus::Stale;
         }

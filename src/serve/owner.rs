@@ -14,7 +14,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::UnixStream;
 
 use super::socket::{self, CliCall, CliReply, Hello, OwnerStatus};
-use crate::fetch::Access;
+use crate::fetch::{Access, Caller, Settings};
 use crate::mcp::GroundedServer;
 use crate::mcp::framing::{LineReader, LineTransport, Read};
 use crate::okr::Actor;
@@ -114,9 +114,9 @@ impl Owner {
                 line.push(b'\n');
                 let _ = write.write_all(&line).await;
             }
-            Some(Hello::Mcp { user, cwd }) => {
+            Some(Hello::Mcp { user, cwd, settings }) => {
                 self.relayed.fetch_add(1, Ordering::AcqRel);
-                let server = GroundedServer::new(self.store.clone(), Actor(user), self.access_for(cwd));
+                let server = GroundedServer::new(self.store.clone(), Actor(user), self.access_for(cwd, settings));
                 match server.serve(LineTransport::from_lines(lines, write)).await {
                     Ok(session) => {
                         let _ = session.waiting().await;
@@ -152,9 +152,13 @@ impl Owner {
         }
     }
 
-    /// The owner's policy, with the relaying process's working directory as one more
-    /// import root: that is what its own server would have had (same user, checked).
-    fn access_for(&self, cwd: Option<PathBuf>) -> Access {
+    /// The relaying process's policy, from its configuration and working directory:
+    /// what its own server would have had (same user, checked). A relay too old to
+    /// send its configuration gets the owner's, with its working directory added.
+    fn access_for(&self, cwd: Option<PathBuf>, settings: Option<Settings>) -> Access {
+        if let (Some(settings), Some(db)) = (settings, self.store.root()) {
+            return Access::from_settings(Caller::Local, db, cwd, &settings);
+        }
         let mut access = self.access.clone();
         if let Some(cwd) = cwd {
             access.roots.work_in(cwd);

@@ -21,7 +21,7 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
 use super::owner::Owner;
 use super::socket::{self, Hello};
-use crate::fetch::Access;
+use crate::fetch::{Access, Settings};
 use crate::mcp::GroundedServer;
 use crate::mcp::framing::{LineReader, LineTransport, Read};
 use crate::okr::Actor;
@@ -108,14 +108,17 @@ pub async fn serve_stdio(db: PathBuf, actor: Actor, access: Access) -> anyhow::R
                             "message": format!("Parse error: a message over {} bytes was dropped; pass files by path or URL", crate::mcp::framing::MAX_LINE_BYTES)}});
                         let _ = send(&mut stdout, answer.to_string().as_bytes()).await;
                     }
-                    Read::Closed => break true,
+                    Read::Closed => {
+                        // A client that closes its input after its last request (a
+                        // script piping requests in) still gets every answer.
+                        answer_in_flight(&mut session, &mut stdout, &mut in_flight).await;
+                        break true;
+                    }
                 },
                 read = session.lines.next() => match read {
                     Read::Line(line) => {
-                        if let Ok(Peek { id: Some(id), result, error, .. }) = serde_json::from_slice::<Peek>(&line)
-                            && (result.is_some() || error.is_some())
-                        {
-                            in_flight.remove(&id.to_string());
+                        if let Some(id) = answered(&line) {
+                            in_flight.remove(&id);
                         }
                         if send(&mut stdout, &line).await.is_err() {
                             break true;
@@ -147,7 +150,8 @@ pub async fn serve_stdio(db: PathBuf, actor: Actor, access: Access) -> anyhow::R
 /// Owns the database if nobody does, else connects to its owner; waits while a
 /// process holds it without serving it.
 async fn connect(db: &Path, actor: &Actor, access: &Access, owner: &mut Option<Arc<Owner>>) -> anyhow::Result<Session> {
-    let hello = Hello::Mcp { user: actor.0.clone(), cwd: std::env::current_dir().ok() };
+    let hello =
+        Hello::Mcp { user: actor.0.clone(), cwd: std::env::current_dir().ok(), settings: Some(Settings::from_env()) };
     let started = std::time::Instant::now();
     loop {
         if let Some(stream) = socket::connect(db, &hello).await {
@@ -204,6 +208,37 @@ async fn replay(session: &mut Session, id: &Value, initialize: &[u8], initialize
     }
     if let Some(line) = initialized {
         let _ = send(&mut session.write, line).await;
+    }
+}
+
+/// The id of the call `line` answers, when it is an answer.
+fn answered(line: &[u8]) -> Option<String> {
+    match serde_json::from_slice::<Peek>(line) {
+        Ok(Peek { id: Some(id), result, error, .. }) if result.is_some() || error.is_some() => Some(id.to_string()),
+        _ => None,
+    }
+}
+
+/// Passes the session's lines to the client until every call in flight is answered
+/// (or the session or the client's output closes).
+async fn answer_in_flight(
+    session: &mut Session,
+    client: &mut (impl AsyncWrite + Unpin),
+    in_flight: &mut HashSet<String>,
+) {
+    while !in_flight.is_empty() {
+        match session.lines.next().await {
+            Read::Line(line) => {
+                if let Some(id) = answered(&line) {
+                    in_flight.remove(&id);
+                }
+                if send(client, &line).await.is_err() {
+                    return;
+                }
+            }
+            Read::TooLong => tracing::warn!("the owner sent a line over the cap; dropped"),
+            Read::Closed => return,
+        }
     }
 }
 

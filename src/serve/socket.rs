@@ -10,6 +10,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+use crate::fetch::Settings;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{UnixListener, UnixStream};
 
@@ -22,9 +24,15 @@ pub fn path(db: &Path) -> PathBuf {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "hello", rename_all = "snake_case")]
 pub enum Hello {
-    /// An MCP session relayed from another process's stdio: its author and working
-    /// directory (an import root for its session, as it would be for its own server).
-    Mcp { user: String, cwd: Option<PathBuf> },
+    /// An MCP session relayed from another process's stdio: its author, working
+    /// directory and configuration (import roots, hosts, tokens), which its session
+    /// has, as its own server would have had them.
+    Mcp {
+        user: String,
+        cwd: Option<PathBuf>,
+        #[serde(default)]
+        settings: Option<Settings>,
+    },
     /// Who owns the database (`grounded server status`).
     Status,
     /// A command typed in a terminal, to run on the owner's open database.
@@ -41,6 +49,10 @@ pub struct CliCall {
     /// The caller's time zone (an IANA name): its "today" holds for the command.
     #[serde(default)]
     pub tz: Option<String>,
+    /// The caller's configuration (hosts, token variables and their values): the
+    /// command runs with it, as it would in the caller's own process.
+    #[serde(default)]
+    pub settings: Option<Settings>,
 }
 
 /// What the command printed and its exit code.

@@ -20,7 +20,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::fetch::TokenVars;
 pub use crate::fetch::{ALLOWED_HOSTS_ENV, Access, Allowlist};
 use crate::model::{MetricId, MetricSource, PullOutcome, SourceId, SourceKind};
 use crate::okr::Actor;
@@ -404,7 +403,7 @@ async fn pull_all(
             .parse::<Url>()
             .map_err(|e| Error::invalid("url", e.to_string()))
             .and_then(|url| access.hosts.check("url", &url));
-        let token = allowed.and_then(|_| token(&source, &access.token_vars));
+        let token = allowed.and_then(|_| token(&source, access));
         let access = access.clone();
         fetches.spawn(async move {
             let result = match token {
@@ -448,11 +447,11 @@ async fn pull_all(
 /// The token of a source, read from the environment variable it names. The name is
 /// checked against the patterns again: the source may have been attached before the
 /// rule, or the configuration may have changed since.
-fn token(source: &MetricSource, token_vars: &TokenVars) -> Result<Option<String>> {
+fn token(source: &MetricSource, access: &Access) -> Result<Option<String>> {
     match &source.token_env {
-        Some(name) => match token_vars.check("token_env", name).map(|_| std::env::var(name)) {
+        Some(name) => match access.token_vars.check("token_env", name).map(|_| access.token(name)) {
             Err(refused) => Err(refused),
-            Ok(Ok(value)) if !value.trim().is_empty() => Ok(Some(value.trim().to_string())),
+            Ok(Some(value)) => Ok(Some(value.trim().to_string())),
             _ => Err(Error::invalid(
                 "token_env",
                 format!(
@@ -544,6 +543,7 @@ mod tests {
             roots: crate::fetch::ImportRoots::new(crate::fetch::Caller::Local, &[], true),
             hosts: Allowlist::parse("127.0.0.1"),
             token_vars: crate::fetch::TokenVars::default(),
+            tokens: Default::default(),
         };
         sync_sources(store, request, &Actor("t".into()), &access).await
     }
