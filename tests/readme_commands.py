@@ -121,6 +121,10 @@ def blocks(markdown: str) -> list[Block]:
                 closing = re.match(r"^ {0,3}(`{3,}|~{3,})\s*$", lines[j])
                 if closing and closing.group(1)[0] == ticks[0] and len(closing.group(1)) >= len(ticks):
                     break
+                if info in COMMAND_FENCES and FENCE.match(lines[j]):
+                    # Markdown would read on to the next bare fence, running the prose
+                    # between as commands: the block before was left open.
+                    raise ReadmeError(f"line {j + 1}: a fence opens inside the ```{info} block of line {i + 1}: close that block first")
                 body.append(lines[j])
                 j += 1
             else:
@@ -252,8 +256,6 @@ def split_commands(script: str, first_line: int = 1) -> list[tuple[str, int]]:
             finish()
             start = line + 1
         else:
-            if not "".join(current).strip():
-                start = line
             current.append(char)
         if char == "\n":
             line += 1
@@ -602,6 +604,7 @@ def self_test() -> int:
                 ("<!-- readme-test: exit 1: grounded a -->\nprose\n```sh\ngrounded a\n```\n", "right before"),
                 ("<!-- readme-test: exit 1: grounded a -->\n```json\n{}\n```\n", "not run"),
                 ("```sh\ngrounded a\n\n## A heading\n", "never closed"),
+                ("```sh\ngrounded a\n\n## A heading\n\n```sh\ngrounded b\n```\n", "close that block first"),
             ]:
                 with self.subTest(readme=readme), self.assertRaisesRegex(ReadmeError, message):
                     [commands_of(block) for block in blocks(readme)]
@@ -610,7 +613,27 @@ def self_test() -> int:
             readme = "````markdown\n```sh\ngrounded inside\n```\n````\n```sh\ngrounded outside\n```\n"
             self.assertEqual([c.text for b in blocks(readme) for c in commands_of(b)], ["grounded outside"])
 
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(Extraction)
+    class Running(unittest.TestCase):
+        def test_export_and_cd_carry_over_and_home_is_not_the_users(self):
+            workspace = Workspace(Path(shutil.which("true") or "/bin/true"), Path(__file__).resolve().parent.parent)
+            try:
+                steps = [
+                    ("export GROUNDED_ALLOWED_HOSTS=stats.example.com", 0),
+                    ('test "$GROUNDED_ALLOWED_HOSTS" = stats.example.com', 0),
+                    ("cd examples", 0),
+                    ("test -f okrs.yaml && test -f ../examples/okrs.yaml", 0),
+                    (f'test "$HOME" = {shell_quote(str(workspace.root / "home"))} && grounded', 0),
+                    ("exit 3", 3),
+                ]
+                for text, code in steps:
+                    with self.subTest(command=text):
+                        self.assertEqual(workspace.run(Command(text, 1))[0], code)
+            finally:
+                workspace.remove()
+
+    suite = unittest.TestSuite()
+    for case in (Extraction, Running):
+        suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(case))
     result = unittest.TextTestRunner(verbosity=1).run(suite)
     return 0 if result.wasSuccessful() else 1
 
