@@ -58,7 +58,7 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
-    /// Search evidence (BM25, stemming): grounded search "blank canvas" --tag onboarding
+    /// Search evidence (BM25, stemming): grounded search "empty start screen" --tag blank-project
     Search {
         query: String,
         /// Only items with this tag (repeatable)

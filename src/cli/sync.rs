@@ -100,8 +100,16 @@ fn in_flags(error: grounded::error::Error) -> anyhow::Error {
     };
     super::in_flags(
         error,
-        &[("url", "URL (of --add-json or --add-prometheus)"), ("detach", "--remove"), ("sources", "SRC")],
-        &[],
+        &[
+            ("url", "URL (of --add-json or --add-prometheus)"),
+            ("attach", "--add-json/--add-prometheus"),
+            ("detach", "--remove"),
+            ("sources", "SRC"),
+        ],
+        &[(
+            "{metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus",
+            "--add-json URL --pointer /data/value --metric M-1, or --add-prometheus URL --query 'PROMQL' --metric M-1",
+        )],
     )
 }
 
