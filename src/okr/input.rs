@@ -56,6 +56,8 @@ pub struct ObjectiveDraft {
 /// A key result given as a plain statement or with explicit fields.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
+// A draft holds at most ten of these, read once: boxing the spec would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum KeyResultDraft {
     Statement(String),
     Structured(KeyResultSpec),
