@@ -92,7 +92,7 @@ fn demo_tells_the_story_end_to_end() {
         "IND-1 on metric",
         "without a reason: refused: reason: is needed to move a target (65 to 62)",
         "KR-1 updated by demo [statement, target]: The September cohort baseline",
-        "p3-churned.md         8 read as Markdown: 4 new, 4 duplicates",
+        "p3-churned.md         7 read as Markdown: 3 new, 4 duplicates",
         "tag \"onboarding-flow\" merged into \"onboarding\" (3 items retagged)",
         "How satisfied are you with getting started?",
         "to O-1 (Motivates)",

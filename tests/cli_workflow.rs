@@ -214,3 +214,66 @@ fn the_readme_sequence_runs_from_the_terminal_alone() {
     assert_eq!(code, Some(2));
     assert!(err.contains("Teammate invitez") && !err.contains("(a value from the file)"), "{err}");
 }
+
+/// A new user's transcript: its header is metadata, and importing it again (from
+/// another folder, with other flags) updates the same records, then finds nothing to
+/// change; a bad row's place is said once.
+#[test]
+fn a_transcript_imported_again_with_other_flags_is_updated_in_place_not_copied() {
+    let dir = tempfile::tempdir().unwrap();
+    let research = dir.path().join("research");
+    std::fs::create_dir(&research).unwrap();
+    let example = format!("{}/examples/evidence/transcripts/p3-churned.md", env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(example, research.join("p3.md")).unwrap();
+    std::fs::write(
+        research.join("bad.jsonl"),
+        "{\"kind\": \"interview\", \"text\": \"Fine\"}\n{\"kind\": \"interview\", \"text\": \"\"}\n",
+    )
+    .unwrap();
+    let db = dir.path().join("db");
+    let run = |cwd: &Path, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_grounded"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .current_dir(cwd)
+            .env("GROUNDED_TZ", "UTC")
+            .env("GROUNDED_IMPORT_ROOTS", dir.path())
+            .output()
+            .expect("the binary runs");
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code(), said)
+    };
+    let (code, said) = run(dir.path(), &["import", "evidence", "research/p3.md", "--study", "Churn, Q4"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("7 read as Markdown; 7 created, 0 updated, 0 unchanged, 0 duplicates, 0 skipped"), "{said}");
+    assert!(
+        said.contains("header (line 3) read as metadata, not turns: study \"Churn interviews, October\", date \"2026-10-14\"; --study, --segment and --observed-at win over it"),
+        "{said}"
+    );
+    let (_, said) = run(dir.path(), &["search", "template", "--json"]);
+    let page: serde_json::Value = serde_json::from_str(&said).unwrap();
+    let turn = &page["hits"][0]["evidence"];
+    assert_eq!(
+        (turn["participant"].as_str(), turn["observed_at"].as_str()),
+        (Some("P3"), Some("2026-10-14")),
+        "{turn}"
+    );
+
+    // The same file from inside its folder, with a segment now: the same seven records.
+    let (code, said) = run(&research, &["import", "evidence", "./p3.md", "--segment", "churned"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("0 created, 7 updated, 0 unchanged"), "{said}");
+    let (code, said) = run(&research, &["import", "evidence", "./p3.md", "--segment", "churned"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("0 created, 0 updated, 7 unchanged"), "{said}");
+    let (_, said) = run(dir.path(), &["search", "template", "--json"]);
+    let page: serde_json::Value = serde_json::from_str(&said).unwrap();
+    assert_eq!(page["total"], 1, "no copies: {said}");
+    assert_eq!(page["hits"][0]["evidence"]["segment"], "churned", "{said}");
+
+    let (code, said) = run(&research, &["import", "evidence", "bad.jsonl"]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("bad.jsonl: line 2: text: is empty; give the quote"), "{said}");
+    assert!(!said.contains("line 2.") && said.contains("--row-level imports"), "{said}");
+}

@@ -18,7 +18,11 @@ async fn spreadsheets_and_tsv_import_with_a_mapping_a_sheet_and_a_date_order() {
     // The first sheet is a cover page: its header has no Highlight column.
     let first =
         err(&client, "import_evidence", json!({"path": example("files/highlights.xlsx"), "mapping": mapping})).await;
-    assert!(first.contains("mapping.text: the table has no column \"Highlight\""), "{first}");
+    assert!(first.contains("mapping.text: sheet \"Summary\" has no column \"Highlight\""), "{first}");
+    assert!(
+        first.contains("read another sheet with sheet (the first was read; the others are \"Highlights\")"),
+        "{first}"
+    );
     let missing = err(
         &client,
         "import_evidence",
@@ -33,6 +37,15 @@ async fn spreadsheets_and_tsv_import_with_a_mapping_a_sheet_and_a_date_order() {
     )
     .await;
     assert_eq!((xlsx["format"].as_str(), xlsx["created"].as_u64()), (Some("spreadsheet"), Some(3)), "{xlsx}");
+    assert_eq!(xlsx["sheet"], json!({"read": "Highlights", "others": ["Summary"], "chosen": true}), "{xlsx}");
+    // Without `sheet`, the answer says which sheet was read and which others there are.
+    let first_sheet = ok(&client, "import_evidence", json!({"path": example("files/research_export.xlsx")})).await;
+    assert_eq!(first_sheet["created"], 2, "{first_sheet}");
+    assert_eq!(
+        first_sheet["sheet"],
+        json!({"read": "Highlights", "others": ["Notes", "Raw"], "chosen": false}),
+        "{first_sheet}"
+    );
     let found = ok(&client, "search_evidence", json!({"query": "reconciliation mismatches"})).await;
     let item = &found["hits"][0]["evidence"];
     assert_eq!(
@@ -54,6 +67,7 @@ async fn spreadsheets_and_tsv_import_with_a_mapping_a_sheet_and_a_date_order() {
     )
     .await;
     assert_eq!((tsv["format"].as_str(), tsv["created"].as_u64()), (Some("tsv"), Some(2)));
+    assert!(tsv.get("sheet").is_none(), "a TSV has no sheets: {tsv}");
     let sso = ok(&client, "search_evidence", json!({"query": "SSO"})).await;
     assert_eq!(sso["hits"][0]["evidence"]["observed_at"], "2026-10-03");
     assert!(sso["hits"][0]["evidence"]["text"].as_str().unwrap().contains("two weeks, so nobody"));
@@ -83,7 +97,8 @@ fn the_cli_maps_columns_and_reads_sheets_in_flag_words() {
     let xlsx = example("files/highlights.xlsx");
     let (code, said) = grounded(&["import", "evidence", &xlsx, "--map", "text=Highlight"]);
     assert_eq!(code, Some(2));
-    assert!(said.contains("--map text=COLUMN: the table has no column \"Highlight\""), "{said}");
+    assert!(said.contains("--map text=COLUMN: sheet \"Summary\" has no column \"Highlight\""), "{said}");
+    assert!(said.contains("read another sheet with --sheet (the first was read"), "{said}");
     assert!(!said.contains("mapping."), "MCP words in the CLI: {said}");
     let (code, said) = grounded(&["import", "evidence", &xlsx, "--map", "quote=Highlight"]);
     assert_eq!(code, Some(2));
@@ -99,6 +114,14 @@ fn the_cli_maps_columns_and_reads_sheets_in_flag_words() {
     ]);
     assert_eq!(code, Some(0), "{said}");
     assert!(said.contains("3 created"), "{said}");
+    assert!(said.contains("read sheet \"Highlights\" (other sheets: \"Summary\")\n"), "{said}");
+    let (code, said) = grounded(&["import", "evidence", &example("files/research_export.xlsx")]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(
+        said.contains("2 created")
+            && said.contains("read sheet \"Highlights\" (other sheets: \"Notes\", \"Raw\"); choose with --sheet"),
+        "{said}"
+    );
 
     let tsv = example("files/highlights.tsv");
     let (code, said) = grounded(&["import", "evidence", &tsv, "--map", "text=Highlight,observed_at=Date"]);

@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use grounded::evidence::import::{CsvMapping, ImportDefaults, ImportFormat, ImportRequest, import_evidence};
+use grounded::evidence::import::{
+    CsvMapping, ImportDefaults, ImportFormat, ImportRequest, TranscriptHeader, import_evidence,
+};
 use grounded::evidence::link::{LinkRequest, link_evidence};
 use grounded::evidence::search::{SearchRequest, search};
 use grounded::evidence::tags;
+use grounded::fetch::table::SheetRead;
 use grounded::model::Relation;
 
 pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -91,15 +94,25 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         .block_on(import_evidence(&store, &access, request, &super::actor(), &super::show_progress))
         .map_err(super::in_cli_terms)?;
     outln!(
-        "{}: {} read as {:?}; {} created, {} updated, {} duplicates, {} skipped",
+        "{}: {} read as {:?}; {} created, {} updated, {} unchanged, {} duplicates, {} skipped",
         report.source,
         report.read,
         report.format,
         report.added.created,
         report.added.updated,
+        report.added.unchanged,
         report.added.duplicates,
         report.skipped_count.max(report.skipped.len())
     );
+    if let Some(sheet) = &report.sheet {
+        outln!("  {}", sheet_words(sheet));
+    }
+    if let Some(header) = &report.header {
+        outln!("  {}", header_words(header));
+        for note in &header.notes {
+            outln!("  note: {}; --observed-at gives it", super::in_cli_words(note));
+        }
+    }
     for skipped in &report.skipped {
         outln!("  skipped line {}: {}", skipped.line, skipped.reason);
     }
@@ -110,6 +123,47 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         outln!("  note: {note}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sheet an import read, in flag words: `read sheet "Highlights" (other sheets:
+/// "Notes", "Raw"); choose with --sheet`.
+fn sheet_words(sheet: &SheetRead) -> String {
+    let quoted = |names: &[String]| names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+    match (sheet.others.is_empty(), sheet.chosen) {
+        (true, _) => format!("read sheet {:?}, the only one", sheet.read),
+        (false, true) => format!("read sheet {:?} (other sheets: {})", sheet.read, quoted(&sheet.others)),
+        (false, false) => {
+            format!("read sheet {:?} (other sheets: {}); choose with --sheet", sheet.read, quoted(&sheet.others))
+        }
+    }
+}
+
+/// What a transcript's header gave, and that flags win over it.
+fn header_words(header: &TranscriptHeader) -> String {
+    let lines = header.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
+    let mut facts = vec![];
+    for (what, value) in [
+        ("study", &header.study),
+        ("participant", &header.participant),
+        ("segment", &header.segment),
+        ("date", &header.observed_at),
+    ] {
+        if let Some(value) = value {
+            facts.push(format!("{what} {value:?}"));
+        }
+    }
+    if !header.interviewers.is_empty() {
+        facts.push(format!("interviewer {}", header.interviewers.join(", ")));
+    }
+    let line_word = if header.lines.len() == 1 { "line" } else { "lines" };
+    if facts.is_empty() {
+        format!("header ({line_word} {lines}) read as metadata, not turns")
+    } else {
+        format!(
+            "header ({line_word} {lines}) read as metadata, not turns: {}; --study, --segment and --observed-at win over it",
+            facts.join(", ")
+        )
+    }
 }
 
 pub fn find(

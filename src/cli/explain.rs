@@ -44,6 +44,23 @@ pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
     answer.narrative = answer.narrative.replace("ask again with detail: full", "run again without --brief");
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&answer)?);
+    } else if args.brief && answer.resolved == Resolved::Found {
+        // The brief narrative is the headline and the next step; the evidence it keeps
+        // rides in the structure, which a terminal does not see: listed here.
+        let (short, rest) = answer.narrative.split_once("\n\n").unwrap_or((&answer.narrative, ""));
+        outln!("{}", super::in_terminal_words(short));
+        outln!("");
+        outln!(
+            "**Evidence.**{}",
+            if answer.evidence.is_empty() { " None cited: no research uses this subject's words yet." } else { "" }
+        );
+        for e in &answer.evidence {
+            let who = [e.participant.as_deref(), e.segment.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+            let who = if who.is_empty() { String::new() } else { format!(" ({})", who.join(", ")) };
+            outln!("- {}{who}: \"{}\" ({})", e.id, e.text, e.why);
+        }
+        outln!("");
+        outln!("{}", super::in_terminal_words(rest));
     } else {
         outln!("{}", super::in_terminal_words(&answer.narrative));
     }

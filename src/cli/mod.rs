@@ -107,15 +107,6 @@ pub fn actor() -> Actor {
 /// The core names the MCP fields of an import (`path`, `url`); on the command line
 /// they are the FILE argument.
 pub fn in_cli_terms(error: Error) -> anyhow::Error {
-    const WORDS: &[(&str, &str)] = &[
-        ("send it again with insist: true", "run again with --insist"),
-        ("row_level: true imports", "--row-level imports"),
-        ("give format: ", "give --format "),
-        ("survey_csv", "survey-csv"),
-        ("(day_first or month_first)", "(--date-format day-first or month-first)"),
-        ("give metric for the whole file", "give --metric for the whole file"),
-    ];
-    let reword = |text: &str| WORDS.iter().fold(text.to_string(), |text, (from, to)| text.replace(from, to));
     // mapping.text → --map text=COLUMN; defaults.segment → --segment; a file's
     // own place ("notes.csv line 4") stays as it is.
     let flag = |field: &str| -> String {
@@ -133,14 +124,28 @@ pub fn in_cli_terms(error: Error) -> anyhow::Error {
     };
     match error {
         Error::Invalid { field, message } => {
-            let message = reword(&message).replace("with mapping.", "with --map ").replace("mapping.", "--map ");
+            let message = in_cli_words(&message).replace("with mapping.", "with --map ").replace("mapping.", "--map ");
             anyhow::anyhow!("{}: {message}", flag(&field))
         }
         Error::NotFound { field, id, hint } => {
-            anyhow::anyhow!("{}: {id} does not exist{}", flag(&field), reword(&hint))
+            anyhow::anyhow!("{}: {id} does not exist{}", flag(&field), in_cli_words(&hint))
         }
         other => other.into(),
     }
+}
+
+/// An import's message (an error, a note) with the MCP arguments it names in flag words.
+pub fn in_cli_words(text: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("send it again with insist: true", "run again with --insist"),
+        ("row_level: true imports", "--row-level imports"),
+        ("give format: ", "give --format "),
+        ("read another sheet with sheet", "read another sheet with --sheet"),
+        ("survey_csv", "survey-csv"),
+        ("(day_first or month_first)", "(--date-format day-first or month-first)"),
+        ("give metric for the whole file", "give --metric for the whole file"),
+    ];
+    WORDS.iter().fold(text.to_string(), |text, (from, to)| text.replace(from, to))
 }
 
 /// The MCP tools a core message may point to, and the commands a terminal has

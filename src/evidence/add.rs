@@ -11,7 +11,7 @@ use super::tags;
 use crate::error::{Error, Result};
 use crate::model::{Evidence, EvidenceId, EvidenceKind, QuestionType, Source, Study, StudyId, SurveyResult};
 use crate::okr::Actor;
-use crate::store::{Store, Table, Tx, TxError, abort};
+use crate::store::{Store, Table, Tx, TxError};
 use crate::validate::{self, MAX_NAME_CHARS};
 
 /// Longest evidence text: a long quote or an observation, not a whole transcript
@@ -69,6 +69,8 @@ pub enum AddStatus {
     Duplicate,
     /// The same source record was imported before; it was updated.
     Updated,
+    /// The same source record was imported before and nothing in it changed.
+    Unchanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -84,7 +86,10 @@ pub struct AddedEvidence {
     pub items: Vec<AddedItem>,
     pub created: usize,
     pub duplicates: usize,
+    /// Source records imported before that changed now.
     pub updated: usize,
+    /// Source records imported before that are the same now: nothing was written.
+    pub unchanged: usize,
     /// New tags that look like existing ones: merge them to keep the vocabulary tidy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tag_notes: Vec<String>,
@@ -102,6 +107,9 @@ pub struct EvidencePlan {
     pub source: Source,
     pub tags: Vec<String>,
     pub survey: Option<SurveyResult>,
+    /// The record id an earlier release gave this source record, looked up when
+    /// `source.record_id` is not found, so a file imported then is updated, not copied.
+    pub former_record_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -111,9 +119,10 @@ pub enum StudyRef {
 }
 
 impl EvidenceInput {
-    /// Validates one item; `field` is its path in the request (`items[3]`).
+    /// Validates one item; `field` is its path in the request (`items[3]`), or empty
+    /// when the caller names the place itself (a file's line).
     pub fn into_plan(self, field: &str) -> Result<EvidencePlan> {
-        let at = |name: &str| format!("{field}.{name}");
+        let at = |name: &str| if field.is_empty() { name.to_string() } else { format!("{field}.{name}") };
         let text = evidence_text(&at("text"), &self.text)?;
         let participant = validate::optional_text(&at("participant"), self.participant.as_deref(), MAX_NAME_CHARS)?;
         let segment = validate::optional_text(&at("segment"), self.segment.as_deref(), MAX_NAME_CHARS)?;
@@ -157,7 +166,18 @@ impl EvidenceInput {
             (_, Some(_)) => return Err(Error::invalid(at("survey"), "is only accepted with kind survey")),
             (_, None) => None,
         };
-        Ok(EvidencePlan { kind: self.kind, text, participant, segment, study, observed_at, source, tags, survey })
+        Ok(EvidencePlan {
+            kind: self.kind,
+            text,
+            participant,
+            segment,
+            study,
+            observed_at,
+            source,
+            tags,
+            survey,
+            former_record_id: None,
+        })
     }
 }
 
@@ -403,10 +423,18 @@ pub fn store_plans(
                 items.push(AddedItem { index, id, status });
                 written(index + 1);
             }
-            super::search::bump_generation(tx)?;
+            // The index catches up with what changed; a re-import that changed nothing
+            // leaves it (and every record) as it was.
+            if items.iter().any(|i: &AddedItem| matches!(i.status, AddStatus::Created | AddStatus::Updated)) {
+                super::search::bump_generation(tx)?;
+            }
             Ok(items)
         })?;
-        let changed = items.iter().filter(|i| i.status != AddStatus::Duplicate).map(|i| i.id).collect();
+        let changed = items
+            .iter()
+            .filter(|i| matches!(i.status, AddStatus::Created | AddStatus::Updated))
+            .map(|i| i.id)
+            .collect();
         Ok((items, changed))
     })?;
     let count = |s: AddStatus| items.iter().filter(|i| i.status == s).count();
@@ -414,6 +442,7 @@ pub fn store_plans(
         created: count(AddStatus::Created),
         duplicates: count(AddStatus::Duplicate),
         updated: count(AddStatus::Updated),
+        unchanged: count(AddStatus::Unchanged),
         items,
         tag_notes,
     })
@@ -426,16 +455,45 @@ fn write_plan(
     now: Timestamp,
 ) -> Result<(EvidenceId, AddStatus), TxError> {
     let content = content_key(plan);
-    let previous = match &plan.source.record_id {
-        Some(record) => {
-            tx.bucket_get(Table::EvidenceByRecord, record.as_bytes())?.and_then(|v| EvidenceId::from_key(&v))
-        }
-        None => None,
+    let lookup = |record: &String| -> Result<Option<EvidenceId>, TxError> {
+        Ok(tx.bucket_get(Table::EvidenceByRecord, record.as_bytes())?.and_then(|v| EvidenceId::from_key(&v)))
     };
-    if previous.is_none()
+    let mut found = None;
+    if let Some(record) = &plan.source.record_id {
+        found = lookup(record)?.map(|id| (id, record));
+    }
+    if found.is_none()
+        && let Some(former) = &plan.former_record_id
+    {
+        found = lookup(former)?.map(|id| (id, former));
+    }
+    let mut old = None;
+    // Found only under the id an earlier release gave it: that key goes, the new one stays.
+    let mut former_key = None;
+    if let Some((id, key)) = found {
+        match tx.get::<Evidence>(Table::Evidence, &id.key())? {
+            // The record's own item: updated below.
+            Some(item) if item.source.record_id.as_ref() == Some(key) => {
+                former_key = (plan.former_record_id.as_ref() == Some(key)).then_some(key);
+                old = Some(item);
+            }
+            // The record was a duplicate of another source's item when first imported:
+            // while its words are that item's, it still is, whatever else the request
+            // says now (another segment, study). New words are new evidence.
+            Some(item) if same_words(&item, &plan.text) => return Ok((id, AddStatus::Duplicate)),
+            // Deleted or erased since, or reworded: imported afresh.
+            _ => {}
+        }
+    }
+    if old.is_none()
         && let Some(existing) =
             tx.bucket_get(Table::EvidenceByContent, &content)?.and_then(|v| EvidenceId::from_key(&v))
     {
+        // Remembered under the record too, so a re-import finds it by file and line
+        // even when other defaults change its content key.
+        if let Some(record) = &plan.source.record_id {
+            tx.bucket_put(Table::EvidenceByRecord, record.as_bytes(), existing.key())?;
+        }
         return Ok((existing, AddStatus::Duplicate));
     }
     let study = match &plan.study {
@@ -443,19 +501,13 @@ fn write_plan(
         Some(StudyRef::Name(name)) => Some(study_by_name(tx, name, now)?),
         None => None,
     };
-    let tags = plan.tags.iter().map(|t| tags::resolve(tx, t)).collect::<Result<Vec<_>, _>>()?;
-    let (id, status, created_at, created_by) = match previous {
-        Some(id) => {
-            let old: Evidence =
-                tx.get(Table::Evidence, &id.key())?.ok_or_else(|| abort(Error::not_found("evidence", id, "")))?;
-            tx.bucket_remove(Table::EvidenceByContent, &old.content_key())?;
-            (id, AddStatus::Updated, old.created_at, old.created_by)
-        }
-        None => (EvidenceId(tx.next_id(EvidenceId::PREFIX)?), AddStatus::Created, now, actor.0.clone()),
+    let mut tags = plan.tags.iter().map(|t| tags::resolve(tx, t)).collect::<Result<Vec<_>, _>>()?;
+    tags.sort();
+    tags.dedup();
+    let (id, created_at, created_by) = match &old {
+        Some(old) => (old.id, old.created_at, old.created_by.clone()),
+        None => (EvidenceId(tx.next_id(EvidenceId::PREFIX)?), now, actor.0.clone()),
     };
-    let mut deduped_tags = tags;
-    deduped_tags.sort();
-    deduped_tags.dedup();
     let evidence = Evidence {
         id,
         kind: plan.kind,
@@ -465,17 +517,42 @@ fn write_plan(
         study,
         observed_at: plan.observed_at,
         source: plan.source.clone(),
-        tags: deduped_tags,
+        tags,
         survey: plan.survey.clone(),
         created_at,
         created_by,
     };
+    let status = match &old {
+        // The same record, the same in every field: nothing to write, nothing to reindex.
+        Some(old) if *old == evidence => return Ok((id, AddStatus::Unchanged)),
+        Some(old) => {
+            tx.bucket_remove(Table::EvidenceByContent, &old.content_key())?;
+            AddStatus::Updated
+        }
+        None => AddStatus::Created,
+    };
+    if let Some(former) = former_key {
+        tx.bucket_remove(Table::EvidenceByRecord, former.as_bytes())?;
+    }
     tx.put(Table::Evidence, &id.key(), &evidence)?;
     tx.bucket_put(Table::EvidenceByContent, &content, id.key())?;
     if let Some(record) = &plan.source.record_id {
         tx.bucket_put(Table::EvidenceByRecord, record.as_bytes(), id.key())?;
     }
     Ok((id, status))
+}
+
+/// Whether `text` is `item`'s text, as duplicates are told apart (case, spacing and
+/// punctuation aside).
+fn same_words(item: &Evidence, text: &str) -> bool {
+    let key = crate::model::content_key(
+        item.kind,
+        item.participant.as_deref(),
+        item.segment.as_deref(),
+        item.survey.as_ref(),
+        text,
+    );
+    key == item.content_key()
 }
 
 fn study_by_name(tx: &Tx<'_>, name: &str, now: Timestamp) -> Result<StudyId, TxError> {
@@ -549,6 +626,69 @@ mod tests {
         let stored: Evidence = store.get(Table::Evidence, &id.key()).unwrap().unwrap();
         assert_eq!(stored.text, "The blank canvas honestly scared me.");
         assert_eq!(stored.tags, ["onboarding"]);
+    }
+
+    #[tokio::test]
+    async fn a_record_imported_again_unchanged_is_unchanged_and_is_not_rewritten() {
+        let store = Store::temporary().unwrap();
+        let actor = Actor("t".into());
+        let mut item = interview("The blank canvas scared me.");
+        item.record_id = Some("int-9".into());
+        let add = |item: &EvidenceInput| add_evidence(&store, AddEvidenceRequest { items: vec![item.clone()] }, &actor);
+        let first = add(&item).await.unwrap();
+        let before = store.checksum().unwrap();
+        let again = add(&item).await.unwrap();
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 1));
+        assert_eq!(again.items[0], AddedItem { index: 0, id: first.items[0].id, status: AddStatus::Unchanged });
+        assert_eq!(store.checksum().unwrap(), before, "an unchanged record is not written");
+        item.segment = Some("retained".into());
+        assert_eq!(add(&item).await.unwrap().updated, 1);
+    }
+
+    #[tokio::test]
+    async fn a_record_first_seen_as_a_duplicate_stays_one_whatever_else_changes() {
+        let store = Store::temporary().unwrap();
+        let actor = Actor("t".into());
+        let add = |item: EvidenceInput| add_evidence(&store, AddEvidenceRequest { items: vec![item] }, &actor);
+        let original = add(interview("I gave up on the import.")).await.unwrap().items[0].id;
+        let mut turn = interview("I gave up on the import.");
+        turn.record_id = Some("p3.md@abc#L7".into());
+        let first = add(turn.clone()).await.unwrap();
+        assert_eq!((first.items[0].id, first.items[0].status), (original, AddStatus::Duplicate));
+        // Another segment changes the content key; the record still finds the item.
+        turn.segment = None;
+        let again = add(turn.clone()).await.unwrap();
+        assert_eq!((again.items[0].id, again.items[0].status, again.created), (original, AddStatus::Duplicate, 0));
+        // New words under the record are new evidence, and the record is theirs from now on.
+        turn.text = "I gave up on the CSV import after the third error.".into();
+        let reworded = add(turn.clone()).await.unwrap();
+        assert_eq!((reworded.created, reworded.duplicates), (1, 0));
+        turn.tags.push("import".into());
+        assert_eq!(
+            add(turn).await.unwrap().items[0],
+            AddedItem { index: 0, id: reworded.items[0].id, status: AddStatus::Updated }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_record_stored_under_its_former_id_is_updated_and_rekeyed() {
+        let store = Store::temporary().unwrap();
+        let actor = Actor("t".into());
+        let mut old = interview("The trial ran out.");
+        old.record_id = Some("notes/p3.md#L27-27".into());
+        let id = add_evidence(&store, AddEvidenceRequest { items: vec![old] }, &actor).await.unwrap().items[0].id;
+        let mut plan = interview("The trial ran out.").into_plan("items[0]").unwrap();
+        plan.segment = Some("retained".into());
+        plan.source.record_id = Some("p3.md@abc#L27".into());
+        plan.former_record_id = Some("notes/p3.md#L27-27".into());
+        let moved = store_plans(&store, std::slice::from_ref(&plan), &actor, &|_| {}).unwrap();
+        assert_eq!((moved.items[0].id, moved.items[0].status), (id, AddStatus::Updated));
+        let stored: Evidence = store.get(Table::Evidence, &id.key()).unwrap().unwrap();
+        assert_eq!(stored.source.record_id.as_deref(), Some("p3.md@abc#L27"));
+        let again = store_plans(&store, &[plan], &actor, &|_| {}).unwrap();
+        assert_eq!((again.items[0].id, again.items[0].status), (id, AddStatus::Unchanged));
+        let by_former = store.transact(|tx| tx.bucket_get(Table::EvidenceByRecord, b"notes/p3.md#L27-27")).unwrap();
+        assert_eq!(by_former, None, "the former key is gone");
     }
 
     #[tokio::test]

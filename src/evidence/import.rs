@@ -23,7 +23,7 @@ use super::add::{AddedEvidence, EvidenceInput, EvidencePlan, parse_timecode, sto
 use crate::clock::DateOrder;
 use crate::error::{Error, Result};
 use crate::fetch::Access;
-use crate::fetch::table::{TableKind, Tabular, read_table};
+use crate::fetch::table::{SheetRead, TableKind, Tabular, read_table};
 use crate::model::{AnswerCount, EvidenceId, EvidenceKind, QuestionType, Source, SurveyResult};
 use crate::okr::Actor;
 use crate::progress::{Phase, Throttle};
@@ -99,6 +99,11 @@ impl ImportDefaults {
     /// fields follow: a bad default is the caller's argument (`defaults.observed_at`),
     /// not a fault of the file's first row, which is where it would surface otherwise.
     fn check(&self) -> Result<()> {
+        self.check_as("defaults")
+    }
+
+    /// [`ImportDefaults::check`], the fields named under `field` (bare when empty).
+    fn check_as(&self, field: &str) -> Result<()> {
         let probe = EvidenceInput {
             // Any kind without further requirements: the kind itself is checked by serde.
             kind: EvidenceKind::Observation,
@@ -112,7 +117,7 @@ impl ImportDefaults {
             survey: None,
             record_id: None,
         };
-        probe.into_plan("defaults").map(|_| ())
+        probe.into_plan(field).map(|_| ())
     }
 }
 
@@ -180,6 +185,45 @@ pub struct ImportReport {
     pub skipped: Vec<SkippedRow>,
     #[serde(default, skip_serializing_if = "crate::model::is_zero")]
     pub skipped_count: usize,
+    /// Spreadsheets: the sheet read and the workbook's other sheets (another is read
+    /// with `sheet`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<SheetRead>,
+    /// Transcripts: what the header before the first turn said, used where the request
+    /// left a field unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<TranscriptHeader>,
+}
+
+/// A transcript's header: the `Key: value` lines before the first turn (`Study:
+/// Churn interviews. Date: 2026-10-14.`), read as facts about the interview, not as
+/// turns by a speaker named Study.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TranscriptHeader {
+    /// The header's lines (1-based).
+    pub lines: Vec<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub study: Option<String>,
+    /// Who was interviewed: the participant of turns labelled only with a role
+    /// (Participant:, Customer:).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// The interview's date (Date:, Recorded:), YYYY-MM-DD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_at: Option<String>,
+    /// Who asked (Interviewer:, Moderator:): their turns are left out like the
+    /// interviewers'.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interviewers: Vec<String>,
+    /// Header values that could not be used, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The line each value used came from, for errors.
+    #[serde(skip)]
+    #[schemars(skip)]
+    value_lines: Vec<(&'static str, usize)>,
 }
 
 /// Items and skipped rows an import answer lists; the counts cover the rest.
@@ -190,6 +234,56 @@ const LISTED_SKIPS: usize = 50;
 struct Row {
     line: usize,
     item: std::result::Result<EvidenceInput, String>,
+    /// The record id an earlier release gave this item (see [`Origin::former_record_id`]).
+    former_record_id: Option<String>,
+}
+
+impl Row {
+    fn new(line: usize, item: std::result::Result<EvidenceInput, String>) -> Row {
+        Row { line, item, former_record_id: None }
+    }
+}
+
+/// The file (or URL) an import reads, as its items are keyed: a transcript turn is
+/// the same record when it comes from the same file and starts on the same line,
+/// whatever else the request says (study, segment, tags, format).
+///
+/// "The same file" is the same file on disk: its canonical path, so `p3.md`,
+/// `./p3.md`, an absolute path, a symlink and a command run from another folder all
+/// name it once; two files of one name in two folders (`study-a/p1.md`,
+/// `study-b/p1.md`) stay two. A URL is itself, without its `#fragment`. A file moved
+/// or copied elsewhere is a new file. The key holds the file's name, for people, and
+/// 12 hex digits of the identity's SHA-256, so it stays short (a record id is at most
+/// 120 characters) and does not spell out where the file sits on the server's disk.
+struct Origin {
+    /// The canonical path or the URL.
+    identity: String,
+    /// The path or URL as the request gave it.
+    given: String,
+    is_url: bool,
+}
+
+impl Origin {
+    fn file_name(&self) -> String {
+        let path = self.identity.split(['?', '#']).next().unwrap_or("");
+        let name = path.trim_end_matches('/').rsplit(['/', '\\']).next().unwrap_or("");
+        let name = if name.is_empty() { "transcript" } else { name };
+        name.chars().take(60).collect()
+    }
+
+    fn record_id(&self, line: usize) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(self.identity.as_bytes());
+        let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        format!("{}@{hash}#L{line}", self.file_name())
+    }
+
+    /// The id releases before this one gave a turn: the path as given and the turn's
+    /// line range (Markdown, text) or start time (VTT, SRT). A URL's turns then shared
+    /// one key per line, whatever the URL, so they are not looked up by it.
+    fn former_record_id(&self, place: &str) -> Option<String> {
+        (!self.is_url).then(|| format!("{}{place}", self.given))
+    }
 }
 
 /// Reads the file (or URL), parses it, validates every item, stores them in one
@@ -206,10 +300,14 @@ pub async fn import_evidence(
     if let Some(defaults) = &request.defaults {
         defaults.check()?;
     }
-    let (name, bytes) = match (&request.path, &request.url) {
-        (Some(path), None) => (path.clone(), access.read_file("path", path)?),
+    let (name, identity, bytes) = match (&request.path, &request.url) {
+        (Some(path), None) => {
+            let (real, bytes) = access.read_file_resolved("path", path)?;
+            (path.clone(), real.to_string_lossy().into_owned(), bytes)
+        }
         (None, Some(url)) => {
-            (url.clone(), access.get("url", url, "a research file (CSV, JSONL, VTT, SRT, Markdown, text)", None).await?)
+            let bytes = access.get("url", url, "a research file (CSV, JSONL, VTT, SRT, Markdown, text)", None).await?;
+            (url.clone(), url.split('#').next().unwrap_or(url).to_string(), bytes)
         }
         (Some(_), Some(_)) => return Err(Error::invalid("url", "give path or url, not both")),
         (None, None) => return Err(Error::invalid("path", "is needed (or url): the file to import")),
@@ -225,8 +323,11 @@ pub async fn import_evidence(
             format!("applies to spreadsheets (.xlsx, .xls, .ods), and {name} is read as {format:?}"),
         ));
     }
-    let defaults = request.defaults.clone().unwrap_or_default();
+    let mut defaults = request.defaults.clone().unwrap_or_default();
     let file_ref = request.path.clone();
+    let origin = Origin { identity, given: name.clone(), is_url: request.url.is_some() };
+    let mut sheet = None;
+    let mut header = None;
     let table_kind = match format {
         ImportFormat::Csv | ImportFormat::SurveyCsv => Some(TableKind::Csv),
         ImportFormat::Tsv => Some(TableKind::Tsv),
@@ -236,6 +337,7 @@ pub async fn import_evidence(
     let rows = match table_kind {
         Some(kind) => {
             let table = read_table(field, &name, bytes, kind, request.sheet.as_deref())?;
+            sheet = table.sheet.clone();
             // A survey export is known by its columns, whatever the file's kind.
             let survey = format == ImportFormat::SurveyCsv
                 || (request.format.is_none() && has_columns(&table, &["question_type", "count"]));
@@ -258,9 +360,16 @@ pub async fn import_evidence(
             })?;
             match format {
                 ImportFormat::Vtt | ImportFormat::Srt => {
-                    cues(&text, format, &request.interviewers, file_ref.as_deref())
+                    cues(&text, format, &request.interviewers, file_ref.as_deref(), &origin)
                 }
-                ImportFormat::Markdown | ImportFormat::Text => turns(&text, &request.interviewers, file_ref.as_deref()),
+                ImportFormat::Markdown | ImportFormat::Text => {
+                    let read = read_header(&text, request.date_format);
+                    read.check(&name, &defaults)?;
+                    read.fill(&mut defaults);
+                    let rows = turns(&text, &read, &request.interviewers, &defaults, file_ref.as_deref(), &origin);
+                    header = Some(read).filter(|h| !h.lines.is_empty());
+                    rows
+                }
                 _ => jsonl(&text),
             }
         }
@@ -273,11 +382,13 @@ pub async fn import_evidence(
     let mut plans: Vec<EvidencePlan> = Vec::with_capacity(total);
     let mut skipped = vec![];
     for (done, row) in rows.into_iter().enumerate() {
-        let plan = row.item.and_then(|item| {
-            apply_defaults(item, &defaults, &name).into_plan(&format!("line {}", row.line)).map_err(|e| e.to_string())
-        });
-        // The checks shared with add_evidence quote a bad value back; from a file, not.
-        let plan = plan.map_err(|reason| validate::unquoted(&reason));
+        // The place is the line, said once below: the item's own fields are named bare.
+        let plan =
+            row.item.and_then(|item| apply_defaults(item, &defaults, &name).into_plan("").map_err(|e| e.to_string()));
+        let plan = plan.map(|plan| EvidencePlan { former_record_id: row.former_record_id, ..plan });
+        // The checks shared with add_evidence quote a bad value back; from a file, only
+        // to the person who ran their own command on it.
+        let plan = plan.map_err(|reason| if access.may_quote_files() { reason } else { validate::unquoted(&reason) });
         match plan {
             Ok(plan) => plans.push(plan),
             Err(reason) if request.row_level => skipped.push(SkippedRow { line: row.line, reason }),
@@ -294,13 +405,16 @@ pub async fn import_evidence(
         progress.step(Phase::Validate, done + 1, total);
     }
     let added = if plans.is_empty() {
-        AddedEvidence { items: vec![], created: 0, duplicates: 0, updated: 0, tag_notes: vec![] }
+        AddedEvidence { items: vec![], created: 0, duplicates: 0, updated: 0, unchanged: 0, tag_notes: vec![] }
     } else {
         progress.beating(total, || store_plans(store, &plans, actor, &|n| progress.step(Phase::Write, n, total)))?
     };
     progress.step(Phase::Flush, 0, total);
     store.flush().await?;
-    Ok(ImportReport::new(name, format, total, added, skipped))
+    let mut report = ImportReport::new(name, format, total, added, skipped);
+    report.sheet = sheet;
+    report.header = header;
+    Ok(report)
 }
 
 impl ImportReport {
@@ -318,7 +432,30 @@ impl ImportReport {
         added.items.truncate(LISTED);
         let skipped_count = if skipped.len() > LISTED_SKIPS { skipped.len() } else { 0 };
         skipped.truncate(LISTED_SKIPS);
-        ImportReport { source, format, read, added, not_listed, created_ids, skipped, skipped_count }
+        ImportReport {
+            source,
+            format,
+            read,
+            added,
+            not_listed,
+            created_ids,
+            skipped,
+            skipped_count,
+            sheet: None,
+            header: None,
+        }
+    }
+}
+
+/// For a column missing from the first sheet of a workbook that has others: which
+/// they are (a first sheet is often a cover page).
+fn other_sheets(sheet: Option<&SheetRead>) -> String {
+    match sheet {
+        Some(sheet) if !sheet.chosen && !sheet.others.is_empty() => format!(
+            ", or read another sheet with sheet (the first was read; the others are {})",
+            sheet.others.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+        ),
+        _ => String::new(),
     }
 }
 
@@ -377,14 +514,16 @@ fn jsonl(text: &str) -> Vec<Row> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line)| Row {
-            line: i + 1,
-            item: serde_path_to_error::deserialize::<_, EvidenceInput>(&mut serde_json::Deserializer::from_str(line))
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    let why = validate::json_reason(&e.into_inner());
-                    if path == "." { why } else { format!("{path}: {why}") }
-                }),
+        .map(|(i, line)| {
+            Row::new(
+                i + 1,
+                serde_path_to_error::deserialize::<_, EvidenceInput>(&mut serde_json::Deserializer::from_str(line))
+                    .map_err(|e| {
+                        let path = e.path().to_string();
+                        let why = validate::json_reason(&e.into_inner());
+                        if path == "." { why } else { format!("{path}: {why}") }
+                    }),
+            )
         })
         .collect()
 }
@@ -399,8 +538,10 @@ fn csv_rows(table: &Tabular, mapping: CsvMapping, dates: Option<DateOrder>) -> R
             None if required || mapped.is_some() => Err(Error::invalid(
                 format!("mapping.{field}"),
                 format!(
-                    "the table has no column {wanted:?} among the {} of its header (line 1); name the column holding the {field} with mapping.{field}",
-                    headers.len()
+                    "{} has no column {wanted:?} among the {} of its header (line 1); name the column holding the {field} with mapping.{field}{}",
+                    table.sheet.as_ref().map_or("the table".to_string(), |s| format!("sheet {:?}", s.read)),
+                    headers.len(),
+                    other_sheets(table.sheet.as_ref()),
                 ),
             )),
             None => Ok(None),
@@ -421,7 +562,7 @@ fn csv_rows(table: &Tabular, mapping: CsvMapping, dates: Option<DateOrder>) -> R
     for record in &table.rows {
         let line = record.line;
         if let Err(reason) = &record.cells {
-            rows.push(Row { line, item: Err(reason.clone()) });
+            rows.push(Row::new(line, Err(reason.clone())));
             continue;
         }
         let value =
@@ -436,7 +577,7 @@ fn csv_rows(table: &Tabular, mapping: CsvMapping, dates: Option<DateOrder>) -> R
         let observed_at = match observed_at {
             Ok(d) => d,
             Err(reason) => {
-                rows.push(Row { line, item: Err(reason) });
+                rows.push(Row::new(line, Err(reason)));
                 continue;
             }
         };
@@ -467,7 +608,7 @@ fn csv_rows(table: &Tabular, mapping: CsvMapping, dates: Option<DateOrder>) -> R
             survey: None,
             record_id: None,
         });
-        rows.push(Row { line, item });
+        rows.push(Row::new(line, item));
     }
     Ok(rows)
 }
@@ -578,7 +719,7 @@ fn survey_rows(table: &Tabular) -> Vec<Row> {
                 survey: Some(survey),
                 record_id: None,
             });
-            Some(Row { line, item })
+            Some(Row::new(line, item))
         })
         .collect()
 }
@@ -613,9 +754,210 @@ fn speaker_line(line: &str) -> Option<(String, String)> {
     plausible.then_some((speaker, rest))
 }
 
+impl TranscriptHeader {
+    /// Fills what the request left unset: the request's values win over the file's.
+    fn fill(&self, defaults: &mut ImportDefaults) {
+        let fill = |field: &mut Option<String>, value: &Option<String>| {
+            if field.is_none() {
+                field.clone_from(value);
+            }
+        };
+        fill(&mut defaults.study, &self.study);
+        fill(&mut defaults.segment, &self.segment);
+        fill(&mut defaults.observed_at, &self.observed_at);
+        fill(&mut defaults.participant, &self.participant);
+    }
+
+    /// Checks the values used (the request's `given` defaults win, and were checked
+    /// before) as an item's fields are checked: a bad one (a date in the future, a
+    /// study name of 500 characters) refuses the file at its header line, which is
+    /// where it is wrong, rather than at every turn.
+    fn check(&self, name: &str, given: &ImportDefaults) -> Result<()> {
+        let mut probe = given.clone();
+        self.fill(&mut probe);
+        probe.check_as("").map_err(|e| {
+            let line = match &e {
+                Error::Invalid { field, .. } => self.value_lines.iter().find(|(f, _)| field == f).map(|(_, l)| *l),
+                _ => None,
+            };
+            let place = line.map_or("the header".to_string(), |l| format!("line {l}"));
+            Error::invalid(name, format!("{place}: {}; nothing was imported", validate::unquoted(&e.to_string())))
+        })
+    }
+}
+
+/// Speaker labels that say a role, not who: such turns are the participant's the
+/// request or the header names, when one does.
+const PARTICIPANT_ROLES: &[&str] = &["participant", "interviewee", "respondent", "customer", "user", "guest"];
+
+/// Header keys whose values fill a field, by the field.
+const HEADER_KEYS: &[(&str, &[&str])] = &[
+    ("study", &["study", "project", "research"]),
+    ("observed_at", &["date", "recorded", "recorded on", "interview date", "recording date", "interviewed on"]),
+    ("participant", &["participant", "interviewee", "respondent", "customer"]),
+    ("segment", &["segment", "cohort"]),
+    ("interviewer", &["interviewer", "moderator", "researcher", "facilitator", "host"]),
+];
+
+/// Header keys that are facts about the interview grounded does not keep; a line of
+/// them is still no turn.
+const HEADER_OTHER_KEYS: &[&str] = &[
+    "title",
+    "duration",
+    "length",
+    "time",
+    "location",
+    "session",
+    "topic",
+    "language",
+    "consent",
+    "notes",
+    "note",
+    "transcript",
+    "transcribed by",
+    "recording",
+    "company",
+    "role",
+    "team",
+    "plan",
+    "interview",
+];
+
+/// Dates as headers write them besides the forms [`crate::clock::parse_day`] reads.
+const HEADER_DATE_FORMS: &[&str] = &["%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y"];
+
+/// The field a header key fills (`None`: a known key whose value is not kept), or
+/// nothing when it is no header key.
+fn header_key(key: &str) -> Option<Option<&'static str>> {
+    let key = key.trim().trim_matches('*').trim().to_lowercase();
+    if let Some((field, _)) = HEADER_KEYS.iter().find(|(_, keys)| keys.contains(&key.as_str())) {
+        return Some(Some(field));
+    }
+    HEADER_OTHER_KEYS.contains(&key.as_str()).then_some(None)
+}
+
+/// A header line's `Key: value` pairs, or None when the line is no header line.
+///
+/// A line is a header line when its first key is a header key: `Study: ...`,
+/// `Date: ...`, or several pairs (`Study: Churn interviews. Date: 2026-10-14;
+/// Participant: P3`). A key that is also a speaker's role (Participant:,
+/// Interviewer:) makes a header line only when its value is a name, not a sentence:
+/// `Interviewer: Maya Chen` is a header, `Interviewer: How did the first week go?` a
+/// turn.
+fn header_pairs(line: &str) -> Option<Vec<(String, String)>> {
+    let (key, rest) = speaker_line(line)?;
+    let field = header_key(&key)?;
+    // Pairs are separated by `;` or by a sentence's full stop (`. `): not by the dot
+    // of 4.12 or 14.10.2026.
+    let mut segments = vec![];
+    let mut current = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        let ends = c == ';' || (c == '.' && chars.peek().is_none_or(|n| n.is_whitespace()));
+        if ends {
+            segments.push(std::mem::take(&mut current));
+        } else {
+            current.push(c);
+        }
+    }
+    segments.push(current);
+    let mut segments = segments.into_iter().map(|s| s.trim().to_string());
+    let first = segments.next().unwrap_or_default();
+    let mut pairs = vec![(key.clone(), first.clone())];
+    for segment in segments {
+        if let Some((k, v)) = segment.split_once(':')
+            && header_key(k).is_some()
+        {
+            pairs.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let is_role = matches!(field, Some("participant" | "interviewer"))
+        || DEFAULT_INTERVIEWERS.contains(&key.trim().to_lowercase().as_str());
+    let a_name = !first.is_empty()
+        && first.split_whitespace().count() <= 5
+        && !rest.contains(['?', '!'])
+        && !rest.trim_end().ends_with('.');
+    (!is_role || pairs.len() > 1 || a_name).then_some(pairs)
+}
+
+/// Reads a transcript's header: the header lines before its first turn (blank lines,
+/// Markdown headings, `---` fences and prose between them are passed over).
+fn read_header(text: &str, dates: Option<DateOrder>) -> TranscriptHeader {
+    let mut header = TranscriptHeader::default();
+    for (i, line) in text.lines().enumerate() {
+        let number = i + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
+            continue;
+        }
+        let Some(pairs) = header_pairs(line) else {
+            if speaker_line(line).is_some() {
+                break; // the first turn
+            }
+            continue;
+        };
+        header.lines.push(number);
+        for (key, value) in pairs {
+            let value = value.trim().trim_matches('*').trim().trim_end_matches('.').trim().to_string();
+            if value.is_empty() {
+                continue;
+            }
+            // The first value of each field counts.
+            let slot = match header_key(&key).flatten() {
+                Some("study") => &mut header.study,
+                Some("participant") => &mut header.participant,
+                Some("segment") => &mut header.segment,
+                Some("interviewer") => {
+                    header.interviewers.push(value);
+                    continue;
+                }
+                Some("observed_at") => &mut header.observed_at,
+                _ => continue,
+            };
+            if slot.is_some() {
+                continue;
+            }
+            let field = header_key(&key).flatten().unwrap_or_default();
+            match field {
+                "observed_at" => match header_date(&value, dates) {
+                    Ok(day) => *slot = Some(day.to_string()),
+                    Err(why) => header.notes.push(format!(
+                        "line {number}: the header's {} is not used as the items' date: {why}",
+                        key.trim().trim_matches('*')
+                    )),
+                },
+                _ => *slot = Some(value),
+            }
+            if slot.is_some() {
+                header.value_lines.push((field, number));
+            }
+        }
+    }
+    header
+}
+
+/// A header's date: any form [`crate::clock::parse_day`] reads, or `October 14, 2026`.
+fn header_date(value: &str, dates: Option<DateOrder>) -> std::result::Result<jiff::civil::Date, String> {
+    crate::clock::parse_day("observed_at", value, dates).or_else(|e| {
+        HEADER_DATE_FORMS.iter().find_map(|form| jiff::civil::Date::strptime(form, value).ok()).ok_or_else(|| match e {
+            Error::Invalid { message, .. } => validate::unquoted(&message),
+            other => other.to_string(),
+        })
+    })
+}
+
 /// Markdown and plain-text transcripts: a turn starts with `Speaker:`; following
-/// lines belong to it until the next speaker.
-fn turns(text: &str, interviewers: &[String], file: Option<&str>) -> Vec<Row> {
+/// lines belong to it until the next speaker. The header's lines are no turns; its
+/// interviewers' turns are left out too. `defaults` (the request's, then the
+/// header's) names the participant of turns labelled with a role only.
+fn turns(
+    text: &str,
+    header: &TranscriptHeader,
+    interviewers: &[String],
+    defaults: &ImportDefaults,
+    file: Option<&str>,
+    origin: &Origin,
+) -> Vec<Row> {
     struct Turn {
         speaker: String,
         first: usize,
@@ -625,6 +967,9 @@ fn turns(text: &str, interviewers: &[String], file: Option<&str>) -> Vec<Row> {
     let mut list: Vec<Turn> = vec![];
     for (i, line) in text.lines().enumerate() {
         let number = i + 1;
+        if header.lines.contains(&number) {
+            continue;
+        }
         if let Some((speaker, rest)) = speaker_line(line) {
             list.push(Turn { speaker, first: number, last: number, text: rest });
         } else if let Some(turn) = list.last_mut() {
@@ -641,34 +986,45 @@ fn turns(text: &str, interviewers: &[String], file: Option<&str>) -> Vec<Row> {
             }
         }
     }
+    let asked = |speaker: &str| {
+        is_interviewer(speaker, interviewers)
+            || header.interviewers.iter().any(|i| i.eq_ignore_ascii_case(speaker.trim()))
+    };
     list.into_iter()
-        .filter(|t| !is_interviewer(&t.speaker, interviewers) && !t.text.trim().is_empty())
-        .map(|t| Row {
-            line: t.first,
-            item: Ok(EvidenceInput {
-                kind: EvidenceKind::Interview,
-                text: t.text,
-                participant: Some(t.speaker),
-                segment: None,
-                study: None,
-                observed_at: None,
-                source: Some(Source {
-                    file: file.map(String::from),
-                    lines: Some([t.first as u32, t.last as u32]),
-                    record_id: Some(format!("{}#L{}-{}", file.unwrap_or("transcript"), t.first, t.last)),
-                    ..Default::default()
+        .filter(|t| !asked(&t.speaker) && !t.text.trim().is_empty())
+        .map(|t| {
+            let participant = match &defaults.participant {
+                Some(named) if PARTICIPANT_ROLES.contains(&t.speaker.trim().to_lowercase().as_str()) => named.clone(),
+                _ => t.speaker,
+            };
+            Row {
+                line: t.first,
+                item: Ok(EvidenceInput {
+                    kind: EvidenceKind::Interview,
+                    text: t.text,
+                    participant: Some(participant),
+                    segment: None,
+                    study: None,
+                    observed_at: None,
+                    source: Some(Source {
+                        file: file.map(String::from),
+                        lines: Some([t.first as u32, t.last as u32]),
+                        record_id: Some(origin.record_id(t.first)),
+                        ..Default::default()
+                    }),
+                    tags: vec![],
+                    survey: None,
+                    record_id: None,
                 }),
-                tags: vec![],
-                survey: None,
-                record_id: None,
-            }),
+                former_record_id: origin.former_record_id(&format!("#L{}-{}", t.first, t.last)),
+            }
         })
         .collect()
 }
 
 /// WebVTT and SRT: cues with times; the speaker from `<v Name>` or `Name:`.
 /// Consecutive cues of one speaker make one turn, from the first start to the last end.
-fn cues(text: &str, format: ImportFormat, interviewers: &[String], file: Option<&str>) -> Vec<Row> {
+fn cues(text: &str, format: ImportFormat, interviewers: &[String], file: Option<&str>, origin: &Origin) -> Vec<Row> {
     struct Turn {
         speaker: String,
         line: usize,
@@ -729,7 +1085,7 @@ fn cues(text: &str, format: ImportFormat, interviewers: &[String], file: Option<
                 observed_at: None,
                 source: Some(Source {
                     file: file.map(String::from),
-                    record_id: Some(format!("{}@{}", file.unwrap_or("recording"), t.start)),
+                    record_id: Some(origin.record_id(t.line)),
                     timecode: Some([normalize_timecode(&t.start), normalize_timecode(&t.end)]),
                     ..Default::default()
                 }),
@@ -737,6 +1093,7 @@ fn cues(text: &str, format: ImportFormat, interviewers: &[String], file: Option<
                 survey: None,
                 record_id: None,
             }),
+            former_record_id: origin.former_record_id(&format!("@{}", t.start)),
         })
         .collect()
 }
@@ -781,10 +1138,24 @@ mod tests {
         assert!(defaults("2026-01-15").check().is_ok());
     }
 
+    fn origin(identity: &str) -> Origin {
+        Origin { identity: identity.into(), given: "p3.md".into(), is_url: false }
+    }
+
+    /// A transcript's turns as the importer reads them: header first.
+    fn read_turns(text: &str, defaults: ImportDefaults) -> (TranscriptHeader, Vec<EvidenceInput>) {
+        let header = read_header(text, None);
+        let mut defaults = defaults;
+        header.fill(&mut defaults);
+        let rows = turns(text, &header, &[], &defaults, Some("p3.md"), &origin("/research/p3.md"));
+        (header, items(rows))
+    }
+
     #[test]
     fn markdown_transcripts_split_into_turns_with_line_ranges() {
         let text = "# Interview with P3\n\n**Interviewer:** How did the first week go?\n\n**P3:** Honestly I stared at the blank canvas.\nI didn't know which template to pick.\n\n**Interviewer:** Then what?\n\n**P3:** I gave up.\n";
-        let turns = items(turns(text, &[], Some("p3.md")));
+        let (header, turns) = read_turns(text, ImportDefaults::default());
+        assert_eq!(header, TranscriptHeader::default());
         assert_eq!(turns.len(), 2);
         assert_eq!(turns[0].text, "Honestly I stared at the blank canvas. I didn't know which template to pick.");
         assert_eq!(turns[0].participant.as_deref(), Some("P3"));
@@ -793,9 +1164,75 @@ mod tests {
     }
 
     #[test]
+    fn a_header_before_the_first_turn_is_metadata_not_a_turn() {
+        let text = "# Interview with P3 (churned)\n\nStudy: Churn interviews, October. Date: 2026-10-14. Recorded with consent; names removed.\nInterviewer: Maya Chen\nSegment: churned; Duration: 45 min\n\n**Maya Chen:** Thanks for making time.\n\n**P3:** We're a small team.\nAbout eight people.\n\n**Interviewer:** And then?\n\n**P3:** Date: I forget.\n";
+        let (header, turns) = read_turns(text, ImportDefaults::default());
+        assert_eq!(header.lines, [3, 4, 5]);
+        assert_eq!(header.study.as_deref(), Some("Churn interviews, October"));
+        assert_eq!(header.observed_at.as_deref(), Some("2026-10-14"));
+        assert_eq!(header.segment.as_deref(), Some("churned"));
+        assert_eq!(header.interviewers, ["Maya Chen"]);
+        // No turn by Study or by the interviewer named in the header; a Key: value
+        // inside a later turn is what was said.
+        let said: Vec<_> = turns.iter().map(|t| (t.participant.as_deref().unwrap(), t.text.as_str())).collect();
+        assert_eq!(said, [("P3", "We're a small team. About eight people."), ("P3", "Date: I forget.")]);
+    }
+
+    #[test]
+    fn a_role_key_is_a_header_only_when_its_value_is_a_name() {
+        assert!(header_pairs("Interviewer: Maya Chen").is_some());
+        assert!(header_pairs("**Participant:** P7").is_some());
+        assert!(header_pairs("Interviewer: How did the first week go?").is_none());
+        assert!(header_pairs("Participant: We tried it for a week.").is_none());
+        assert!(header_pairs("P3: Study: none").is_none(), "a speaker's turn, whatever it says");
+        let pairs = header_pairs("Study: Onboarding v4.12; Date: 14.10.2026. Participant: P3").unwrap();
+        let keys: Vec<_> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(keys, ["Study=Onboarding v4.12", "Date=14.10.2026", "Participant=P3"]);
+
+        // Turns labelled with a role are the header's participant's; flags win over it.
+        let text = "Participant: P7\nDate: October 14, 2026\n\nInterviewer: Why did you leave?\nParticipant: The import kept failing.\n";
+        let (header, turns) = read_turns(text, ImportDefaults::default());
+        assert_eq!((header.participant.as_deref(), header.observed_at.as_deref()), (Some("P7"), Some("2026-10-14")));
+        assert_eq!(turns[0].participant.as_deref(), Some("P7"));
+        let named = ImportDefaults { participant: Some("R2".into()), ..Default::default() };
+        assert_eq!(read_turns(text, named).1[0].participant.as_deref(), Some("R2"));
+    }
+
+    #[test]
+    fn a_header_date_grounded_cannot_read_is_a_note_without_the_value() {
+        let header = read_header("Date: 03/10/2026\nRecorded: last Tuesday\n\nP1: Hi.\n", None);
+        assert_eq!(header.observed_at, None);
+        assert_eq!(header.lines, [1, 2]);
+        assert_eq!(header.notes.len(), 2, "{:?}", header.notes);
+        assert!(header.notes[0].starts_with("line 1: the header's Date is not used"), "{:?}", header.notes);
+        assert!(header.notes[0].contains("day_first or month_first"), "{:?}", header.notes);
+        assert!(!header.notes.iter().any(|n| n.contains("03/10") || n.contains("Tuesday")), "{:?}", header.notes);
+        let day_first = read_header("Date: 03/10/2026\n", Some(DateOrder::DayFirst));
+        assert_eq!(day_first.observed_at.as_deref(), Some("2026-10-03"));
+    }
+
+    #[test]
+    fn a_turn_is_keyed_by_its_files_identity_and_first_line_only() {
+        let a = origin("/research/study-a/p1.md");
+        assert_eq!(a.record_id(7), origin("/research/study-a/p1.md").record_id(7));
+        assert_ne!(a.record_id(7), a.record_id(8));
+        assert_ne!(a.record_id(7), origin("/research/study-b/p1.md").record_id(7), "one name, two files");
+        assert!(a.record_id(7).starts_with("p1.md@") && a.record_id(7).ends_with("#L7"), "{}", a.record_id(7));
+        let deep = origin(&format!("/{}/{}.md", "folder/".repeat(40), "n".repeat(200)));
+        assert!(deep.record_id(12_345).chars().count() <= validate::MAX_NAME_CHARS, "{}", deep.record_id(12_345));
+        let url = Origin {
+            identity: "https://x.example/t.vtt".into(),
+            given: "https://x.example/t.vtt".into(),
+            is_url: true,
+        };
+        assert_eq!(url.former_record_id("@00:01.000"), None);
+        assert_eq!(a.former_record_id("#L7-9").as_deref(), Some("p3.md#L7-9"));
+    }
+
+    #[test]
     fn vtt_and_srt_cues_merge_per_speaker_with_time_ranges() {
         let vtt = "WEBVTT\n\n00:01:05.000 --> 00:01:12.500\n<v Interviewer>What happened next?\n\n00:01:13.000 --> 00:01:20.000\n<v P6>I invited two teammates.\n\n00:01:20.000 --> 00:01:25.000\n<v P6>That changed everything.\n";
-        let turns = items(cues(vtt, ImportFormat::Vtt, &[], Some("p6.vtt")));
+        let turns = items(cues(vtt, ImportFormat::Vtt, &[], Some("p6.vtt"), &origin("/research/p6.vtt")));
         assert_eq!(turns.len(), 1);
         assert_eq!(turns[0].text, "I invited two teammates. That changed everything.");
         assert_eq!(
@@ -803,7 +1240,7 @@ mod tests {
             Some(["00:01:13.000".to_string(), "00:01:25.000".to_string()])
         );
         let srt = "1\n00:00:01,000 --> 00:00:04,000\nModerator: Tell me about setup.\n\n2\n00:00:05,000 --> 00:00:09,500\nDana: The CSV import kept failing.\n";
-        let turns = items(cues(srt, ImportFormat::Srt, &[], None));
+        let turns = items(cues(srt, ImportFormat::Srt, &[], None, &origin("/research/dana.srt")));
         assert_eq!(turns.len(), 1);
         assert_eq!(
             (turns[0].participant.as_deref(), turns[0].text.as_str()),

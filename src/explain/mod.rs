@@ -271,26 +271,8 @@ impl Explanation {
             more.push(format!("{gaps} gap{}", if gaps == 1 { "" } else { "s" }));
         }
         more.push("every driver, the cited statements and the chart".into());
-        // The evidence kept is listed, or its absence said: the brief promises it.
-        let evidence = if self.resolved != Resolved::Found {
-            String::new()
-        } else if self.evidence.is_empty() {
-            "\n\n**Evidence.** None cited: no research uses this subject's words yet.".to_string()
-        } else {
-            let items: Vec<String> = self
-                .evidence
-                .iter()
-                .map(|e| {
-                    let who =
-                        [e.participant.as_deref(), e.segment.as_deref()].into_iter().flatten().collect::<Vec<_>>();
-                    let who = if who.is_empty() { String::new() } else { format!(" ({})", who.join(", ")) };
-                    format!("- {}{who}: \"{}\" ({})", e.id, e.text, e.why)
-                })
-                .collect();
-            format!("\n\n**Evidence.**\n{}", items.join("\n"))
-        };
         self.narrative = format!(
-            "**In short.** {}{evidence}{}\n\n(Brief answer: ask again with detail: full for {}.)",
+            "**In short.** {}{}\n\n(Brief answer: ask again with detail: full for {}.)",
             self.headline,
             self.next_step.as_deref().map(|n| format!("\n\n**Next research step:** {n}.")).unwrap_or_default(),
             more.join(", ")

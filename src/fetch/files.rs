@@ -215,6 +215,12 @@ impl ImportRoots {
     /// most [`MAX_FILE_BYTES`] counted as they are read. Errors name `field` and the
     /// path as requested, never what the file holds.
     pub fn read(&self, field: &str, requested: &str) -> Result<Vec<u8>> {
+        self.read_resolved(field, requested).map(|(_, bytes)| bytes)
+    }
+
+    /// [`ImportRoots::read`], with the canonical path that was read: the file's
+    /// identity however it was named (relative, through a symlink, with `..`).
+    pub fn read_resolved(&self, field: &str, requested: &str) -> Result<(PathBuf, Vec<u8>)> {
         let real = self.resolve(field, requested)?;
         if SYSTEM_FOLDERS.iter().any(|folder| real.starts_with(folder)) {
             return Err(Error::invalid(
@@ -250,7 +256,7 @@ impl ImportRoots {
         if bytes.len() > MAX_FILE_BYTES {
             return Err(too_large(field, requested, &format!("more than {MAX_FILE_BYTES} bytes")));
         }
-        Ok(bytes)
+        Ok((real, bytes))
     }
 }
 

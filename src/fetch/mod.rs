@@ -121,6 +121,11 @@ impl Access {
         self.roots.read(field, path)
     }
 
+    /// [`Access::read_file`], with the canonical path read (see [`ImportRoots::read_resolved`]).
+    pub fn read_file_resolved(&self, field: &str, path: &str) -> Result<(PathBuf, Vec<u8>)> {
+        self.roots.read_resolved(field, path)
+    }
+
     /// GETs `url` once; `expected` says what should have come back (for the HTML
     /// refusal). `bearer` is sent as an Authorization header, to the URL's own host
     /// only, and never logged.

@@ -45,6 +45,21 @@ pub struct Tabular {
     /// The header's cells, trimmed.
     pub headers: Vec<String>,
     pub rows: Vec<TableRow>,
+    /// Spreadsheets: which sheet was read, and the others there are.
+    pub sheet: Option<SheetRead>,
+}
+
+/// The sheet of a workbook an import read, so its answer can say so: a workbook's
+/// first sheet is often a cover page, and which sheet was read is not visible in the
+/// rows. Facts only; each front end says how to choose another (a flag, a field).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SheetRead {
+    /// The sheet read.
+    pub read: String,
+    /// The workbook's other sheets, in its order.
+    pub others: Vec<String>,
+    /// True when the request named the sheet; false when the first was read.
+    pub chosen: bool,
 }
 
 pub struct TableRow {
@@ -102,7 +117,7 @@ fn delimited(field: &str, name: &str, bytes: &[u8], delimiter: u8) -> Result<Tab
                 .map_err(|e| validate::csv_reason(&e)),
         })
         .collect();
-    Ok(Tabular { headers, rows })
+    Ok(Tabular { headers, rows, sheet: None })
 }
 
 fn spreadsheet(field: &str, name: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Tabular> {
@@ -137,7 +152,8 @@ fn spreadsheet(field: &str, name: &str, bytes: Vec<u8>, sheet: Option<&str>) -> 
         .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
         .map(|(line, cells)| TableRow { line, cells: Ok(cells.iter().map(cell_text).collect()) })
         .collect();
-    Ok(Tabular { headers, rows })
+    let others = names.iter().filter(|n| **n != chosen).cloned().collect();
+    Ok(Tabular { headers, rows, sheet: Some(SheetRead { read: chosen, others, chosen: sheet.is_some() }) })
 }
 
 /// A cell as the text a person sees in it.

@@ -39,8 +39,11 @@ impl GroundedServer {
     /// transcript (WebVTT, SRT, Markdown, text) split into speaker turns that keep their
     /// line or time ranges (interviewer turns left out). All or nothing per file unless
     /// row_level is true, which imports the good rows and reports each skipped row.
-    /// Re-importing the same file updates its items. Sends progress notifications when
-    /// the request carries a progress token.
+    /// Re-importing the same file updates its items (a transcript turn is matched by
+    /// its file and line, whatever the defaults) and counts the unchanged ones apart;
+    /// a transcript's header lines (Study:, Date:, Participant:) fill the defaults left
+    /// unset, and a spreadsheet's answer names the sheet read and the others. Sends
+    /// progress notifications when the request carries a progress token.
     #[tool(
         output_schema = output::<ImportReport>(),
         input_schema = input::<ImportRequest>(),
