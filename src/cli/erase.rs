@@ -57,7 +57,16 @@ pub fn run(db: Option<PathBuf>, action: EvidenceAction) -> anyhow::Result<ExitCo
         }
     };
     print(&erased);
-    Ok(ExitCode::SUCCESS)
+    // Deleted, but the index files may still hold the words: not an error (a retry
+    // finds nothing to delete), yet not the clean erasure a script expects; exit 1,
+    // as `sync` does when a pull failed.
+    Ok(match &erased.search_index {
+        Some(left) => {
+            errln!("warning: {left}");
+            ExitCode::from(1)
+        }
+        None => ExitCode::SUCCESS,
+    })
 }
 
 fn print(erased: &EvidenceErased) {

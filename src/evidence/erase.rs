@@ -70,6 +70,11 @@ pub struct EvidenceErased {
     pub mentioned_elsewhere: Vec<EvidenceId>,
     /// What history keeps.
     pub kept: String,
+    /// Present only when the items are deleted but the search index could not rewrite
+    /// the files that held them: where their words may remain and when they go. The
+    /// deletion itself is done; repeating it would find nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_index: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -100,8 +105,8 @@ pub async fn delete_evidence(store: &Store, request: DeleteEvidenceRequest, acto
     };
     let erased = erase(store, &items, study.as_ref(), "evidence_deleted", &reason, actor)?;
     store.flush().await?;
-    super::search::purge_deleted(store)?;
-    Ok(answer(&items, erased, study.map(|s| s.id), vec![]))
+    let search_index = super::search::purge_deleted(store);
+    Ok(answer(&items, erased, study.map(|s| s.id), vec![], search_index))
 }
 
 pub async fn erase_participant(
@@ -118,12 +123,18 @@ pub async fn erase_participant(
     }
     let erased = erase(store, &items, None, "participant_erased", &reason, actor)?;
     store.flush().await?;
-    super::search::purge_deleted(store)?;
+    let search_index = super::search::purge_deleted(store);
     let mentioned = matching(store, |e| names(&e.text, &wanted))?.into_iter().map(|e| e.id).take(LISTED).collect();
-    Ok(answer(&items, erased, None, mentioned))
+    Ok(answer(&items, erased, None, mentioned, search_index))
 }
 
-fn answer(items: &[Evidence], links: Vec<Link>, study: Option<StudyId>, mentioned: Vec<EvidenceId>) -> EvidenceErased {
+fn answer(
+    items: &[Evidence],
+    links: Vec<Link>,
+    study: Option<StudyId>,
+    mentioned: Vec<EvidenceId>,
+    search_index: Option<String>,
+) -> EvidenceErased {
     let mut by_target: BTreeMap<String, usize> = BTreeMap::new();
     for link in &links {
         *by_target.entry(link.target.clone()).or_default() += 1;
@@ -138,6 +149,7 @@ fn answer(items: &[Evidence], links: Vec<Link>, study: Option<StudyId>, mentione
         kept: "history keeps who erased which ids, when and why (under each EV id and on each objective and key \
                result that lost a link); not the text, the participant or the links' rationale"
             .into(),
+        search_index,
     }
 }
 

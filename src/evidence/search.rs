@@ -13,6 +13,13 @@
 //! search first waits until the index reflects the generation sled had when the
 //! search began, so an answer is never older than the store, and only searches that
 //! come right after a write ever wait.
+//!
+//! Merges are ours too. tantivy merges segments on threads of its own by default; an
+//! erasure, which rewrites the segments that held its items, then raced a merge of
+//! the same segments, and the loser failed ("The segments that were merged could not
+//! be found in the SegmentManager") after sled had committed (issue #23). So tantivy
+//! never merges by itself ([`NoMergePolicy`]): the indexer runs the merges its
+//! default policy picks once the queue is empty, and an erasure waits for them.
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -22,6 +29,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::indexer::{DefaultMergePolicy, MergePolicy, NoMergePolicy};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
@@ -35,6 +43,8 @@ use crate::store::links::{links_of_evidence, target_exists};
 use crate::store::{Store, Table, Tx, TxError};
 
 const GENERATION: &str = "search_generation";
+/// Set in `meta` when an erasure could not rewrite the index: the next open rebuilds it.
+const STALE: &[u8] = b"search_stale";
 const WRITER_MEMORY: usize = 50_000_000;
 /// The value every linked item carries in `linked`, for the linked / unlinked filter.
 const ANY_LINK: &str = "*";
@@ -74,6 +84,9 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
+    /// Held by whoever merges segments (the indexer's merges, an erasure's rewrite,
+    /// a rebuild), so no two merges ever take the same segments.
+    merging: Mutex<()>,
     fields: Fields,
     queue: Mutex<Queue>,
     /// The generation the searchable index reflects, and its waiters.
@@ -150,13 +163,16 @@ fn open(store: &Store) -> Result<SearchIndex> {
         None => Index::create_in_ram(schema),
     };
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(failed)?;
-    let writer = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(failed)?;
+    let writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY).map_err(failed)?;
+    // Before any commit: a commit is where tantivy would start merges of its own.
+    writer.set_merge_policy(Box::new(NoMergePolicy));
     let current = generation(store)?;
     let search = SearchIndex {
         sequence: Mutex::new(()),
         index,
         reader,
         writer: Mutex::new(writer),
+        merging: Mutex::new(()),
         fields,
         queue: Mutex::new(Queue { upto: current, ..Default::default() }),
         indexed: Mutex::new(Indexed { generation: current, failed: None }),
@@ -164,8 +180,13 @@ fn open(store: &Store) -> Result<SearchIndex> {
     };
     let indexed: u64 =
         search.index.load_metas().map_err(failed)?.payload.and_then(|p| p.parse().ok()).unwrap_or(u64::MAX);
-    if indexed != current {
+    let stale = store.tree(Table::Meta).contains_key(STALE)?;
+    if indexed != current || stale {
         search.rebuild(store)?;
+        if stale {
+            store.transact(|tx| tx.remove(Table::Meta, STALE))?;
+            store.flush_blocking()?;
+        }
     }
     Ok(search)
 }
@@ -224,7 +245,12 @@ impl SearchIndex {
             writer.add_document(self.document(&evidence, &links)).map_err(tantivy_error)?;
         }
         commit(&mut writer, generation)?;
-        self.reader.reload().map_err(tantivy_error)
+        self.reader.reload().map_err(tantivy_error)?;
+        let mut indexed = self.indexed.lock().unwrap_or_else(|e| e.into_inner());
+        indexed.generation = indexed.generation.max(generation);
+        indexed.failed = None;
+        self.caught_up.notify_all();
+        Ok(())
     }
 
     fn reindex(&self, store: &Store, ids: impl Iterator<Item = EvidenceId>, generation: u64) -> Result<()> {
@@ -306,6 +332,10 @@ impl SearchIndex {
                 let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
                 if queue.ids.is_empty() && queue.upto <= self.generation_indexed() {
                     queue.running = false;
+                    drop(queue);
+                    // Searches no longer wait; a write that comes now starts another indexer,
+                    // whose commits tantivy takes beside a merge.
+                    self.merge_by_policy();
                     return;
                 }
                 (std::mem::take(&mut queue.ids), queue.upto)
@@ -329,6 +359,52 @@ impl SearchIndex {
                 return;
             }
         }
+    }
+
+    /// Runs the merges tantivy's default policy picks from the committed segments and
+    /// waits for them. A merge that fails leaves its segments as they were: merging
+    /// only keeps searches fast, so the next indexer tries again.
+    fn merge_by_policy(&self) {
+        let _merging = self.merging.lock().unwrap_or_else(|e| e.into_inner());
+        let merges: Vec<_> = {
+            let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+            let Ok(segments) = self.index.searchable_segment_metas() else { return };
+            DefaultMergePolicy::default()
+                .compute_merge_candidates(&segments)
+                .into_iter()
+                .map(|candidate| writer.merge(&candidate.0))
+                .collect()
+        };
+        if merges.is_empty() {
+            return;
+        }
+        // Waited for outside the writer's lock: the next indexer's commit need not wait.
+        let merged = merges.into_iter().map(|merge| merge.wait()).filter(Result::is_ok).count();
+        if merged > 0 {
+            let _ = self.reader.reload();
+        }
+    }
+
+    /// Rewrites the segments that hold deleted documents and removes the files of the
+    /// old ones. No merge runs meanwhile (the caller holds `merging`), and no commit
+    /// (it holds the writer), so the segments it reads are the ones it merges.
+    fn purge(&self) -> Result<()> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let with_deletes: Vec<_> = self
+            .index
+            .searchable_segment_metas()
+            .map_err(tantivy_error)?
+            .into_iter()
+            .filter(|meta| meta.has_deletes())
+            .map(|meta| meta.id())
+            .collect();
+        if !with_deletes.is_empty() {
+            writer.merge(&with_deletes).wait().map_err(tantivy_error)?;
+        }
+        // Searches let go of the old segments before their files are removed.
+        self.reader.reload().map_err(tantivy_error)?;
+        writer.garbage_collect_files().wait().map_err(tantivy_error)?;
+        Ok(())
     }
 
     /// Waits until the index reflects every write sled had acknowledged when called.
@@ -359,23 +435,45 @@ fn caught_up(store: &Store) -> Result<Arc<SearchIndex>> {
 /// files, so erased text leaves the disk now rather than at some later merge
 /// (tantivy only marks a deleted document). Costs a rewrite of those segments: for
 /// erasure, not for every edit.
-pub fn purge_deleted(store: &Store) -> Result<()> {
-    let search = caught_up(store)?;
-    let _sequence = search.sequence.lock().unwrap_or_else(|e| e.into_inner());
-    let mut writer = search.writer.lock().unwrap_or_else(|e| e.into_inner());
-    let with_deletes: Vec<_> = search
-        .index
-        .searchable_segment_metas()
-        .map_err(tantivy_error)?
-        .into_iter()
-        .filter(|meta| meta.has_deletes())
-        .map(|meta| meta.id())
-        .collect();
-    if !with_deletes.is_empty() {
-        writer.merge(&with_deletes).wait().map_err(tantivy_error)?;
-    }
-    writer.garbage_collect_files().wait().map_err(tantivy_error)?;
-    search.reader.reload().map_err(tantivy_error)
+///
+/// Called after sled has committed the erasure, so a failure here must not read as
+/// "not deleted": it answers what is left to do, not an error. The index is derived:
+/// when the rewrite fails it is rebuilt from sled, which drops every old segment (and
+/// the erased words with them). When that fails too, the next open rebuilds it, and
+/// the answer says where the words may still be.
+pub fn purge_deleted(store: &Store) -> Option<String> {
+    purge_or_rebuild(store, SearchIndex::purge)
+}
+
+fn purge_or_rebuild(store: &Store, purge: impl FnOnce(&SearchIndex) -> Result<()>) -> Option<String> {
+    let outcome = index_of(store).and_then(|search| {
+        let purged = search.wait_caught_up(store).and_then(|()| {
+            let _sequence = search.sequence.lock().unwrap_or_else(|e| e.into_inner());
+            let _merging = search.merging.lock().unwrap_or_else(|e| e.into_inner());
+            purge(&search)
+        });
+        purged.or_else(|failed| {
+            let _sequence = search.sequence.lock().unwrap_or_else(|e| e.into_inner());
+            let _merging = search.merging.lock().unwrap_or_else(|e| e.into_inner());
+            search.rebuild(store).map_err(|rebuild| {
+                Error::invalid(
+                    "search index",
+                    format!("{failed}; rebuilding it from the database failed too: {rebuild}"),
+                )
+            })
+        })
+    });
+    let failed = outcome.err()?;
+    let folder =
+        store.root().map_or_else(|| "the search index".into(), |root| root.join("search").display().to_string());
+    let marked = store.transact(|tx| tx.put_raw(Table::Meta, STALE, b"1")).and_then(|()| store.flush_blocking());
+    let when = match marked {
+        Ok(()) => "the next time grounded opens this database, or at once if that folder is deleted".to_string(),
+        Err(e) => format!("once that folder is deleted (marking it for a rebuild failed: {e})"),
+    };
+    Some(format!(
+        "the items are deleted, but {failed}; their words may stay in {folder} until the index is rebuilt: {when}"
+    ))
 }
 
 fn day_number(date: Date) -> i64 {
@@ -670,9 +768,105 @@ mod tests {
     use super::*;
     use crate::evidence::add::{AddEvidenceRequest, EvidenceInput, add_evidence};
     use crate::okr::Actor;
+    use std::path::Path;
 
     fn note(text: &str) -> EvidenceInput {
         serde_json::from_value(serde_json::json!({"kind": "observation", "text": text})).unwrap()
+    }
+
+    /// A store with items added in three calls (three segments), EV-2 then removed
+    /// from sled and from the index, but not purged. It shares its segment with EV-3
+    /// (a segment left with no document is dropped whole).
+    async fn store_with_a_deleted_item(dir: &Path) -> Store {
+        let store = Store::open(dir).unwrap();
+        let actor = Actor("t".into());
+        for words in [&["alpha"][..], &["bravo", "delta"], &["charlie"]] {
+            let items = words.iter().map(|word| note(&format!("the {word}word was seen"))).collect();
+            add_evidence(&store, AddEvidenceRequest { items }, &actor).await.unwrap();
+            // Indexed before the next write, so each call is a commit of its own.
+            index_of(&store).unwrap().wait_caught_up(&store).unwrap();
+        }
+        let bravo = EvidenceId(2);
+        change_and_index(&store, || {
+            store.transact(|tx| {
+                tx.remove(Table::Evidence, &bravo.key())?;
+                bump_generation(tx)
+            })?;
+            Ok(((), vec![bravo]))
+        })
+        .unwrap();
+        store.flush_blocking().unwrap();
+        index_of(&store).unwrap().wait_caught_up(&store).unwrap();
+        assert!(holds_deleted(&store), "the deleted item's words are still in its segment");
+        store
+    }
+
+    fn holds_deleted(store: &Store) -> bool {
+        let search = index_of(store).unwrap();
+        search.index.searchable_segment_metas().unwrap().iter().any(|meta| meta.has_deletes())
+    }
+
+    fn hits(store: &Store, query: &str) -> usize {
+        search(store, &SearchRequest { query: Some(query.into()), ..Default::default() }).unwrap().total
+    }
+
+    #[tokio::test]
+    async fn an_erasure_rewrites_the_segments_that_held_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_deleted_item(dir.path()).await;
+        assert_eq!(purge_deleted(&store), None);
+        assert!(!holds_deleted(&store));
+        assert_eq!((hits(&store, "bravoword"), hits(&store, "deltaword")), (0, 1));
+    }
+
+    #[tokio::test]
+    async fn when_the_rewrite_fails_the_index_is_rebuilt_and_the_words_still_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_deleted_item(dir.path()).await;
+        let failing = |_: &SearchIndex| Err(Error::invalid("search index", "the rewrite failed"));
+        assert_eq!(purge_or_rebuild(&store, failing), None, "rebuilt from sled, nothing is left to say");
+        assert!(!holds_deleted(&store));
+        assert_eq!((hits(&store, "alphaword"), hits(&store, "bravoword"), hits(&store, "charlieword")), (1, 0, 1));
+    }
+
+    #[tokio::test]
+    async fn when_the_rebuild_fails_too_the_answer_says_where_the_words_are_and_the_next_open_rebuilds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_deleted_item(dir.path()).await;
+        let folder = dir.path().join("search");
+        // The folder gone under the index: the rewrite and the rebuild both fail.
+        let failing = |_: &SearchIndex| {
+            std::fs::remove_dir_all(&folder).unwrap();
+            Err(Error::invalid("search index", "the rewrite failed"))
+        };
+        let left = purge_or_rebuild(&store, failing).expect("the answer says what is left");
+        assert!(
+            left.contains("the items are deleted")
+                && left.contains("the rewrite failed")
+                && left.contains(&folder.display().to_string())
+                && left.contains("the next time grounded opens this database"),
+            "{left}"
+        );
+        assert!(store.tree(Table::Meta).contains_key(STALE).unwrap());
+        drop(store);
+        settle();
+        let store = crate::store::reopen(dir.path()).unwrap();
+        assert_eq!((hits(&store, "alphaword"), hits(&store, "bravoword")), (1, 0));
+        assert!(!holds_deleted(&store));
+        assert!(!store.tree(Table::Meta).contains_key(STALE).unwrap(), "rebuilt once, not at every open");
+    }
+
+    #[tokio::test]
+    async fn an_index_marked_stale_is_rebuilt_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_deleted_item(dir.path()).await;
+        store.transact(|tx| tx.put_raw(Table::Meta, STALE, b"1")).unwrap();
+        store.flush_blocking().unwrap();
+        drop(store);
+        settle();
+        let store = crate::store::reopen(dir.path()).unwrap();
+        assert!(!holds_deleted(&store), "the rebuild dropped the segment that held the deleted item");
+        assert_eq!((hits(&store, "charlieword"), hits(&store, "deltaword")), (1, 1));
     }
 
     #[tokio::test]
