@@ -1062,6 +1062,7 @@ async fn http_client(url: &str, token: &str) -> anyhow::Result<rmcp::service::Ru
     use rmcp::ServiceExt;
     use rmcp::transport::StreamableHttpClientTransport;
     use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+    grounded::fetch::tls::install();
     let config = StreamableHttpClientTransportConfig::with_uri(url.to_string()).auth_header(token.to_string());
     Ok(().serve(StreamableHttpClientTransport::from_config(config)).await?)
 }

@@ -48,6 +48,8 @@ struct Server {
 
 impl Server {
     fn start(db: &Path) -> Server {
+        // The HTTP clients below (rmcp's and reqwest's) need the process's TLS provider.
+        grounded::fetch::tls::install();
         let mut child = Command::new(env!("CARGO_BIN_EXE_grounded"))
             .arg("--db")
             .arg(db)

@@ -14,6 +14,7 @@ pub mod address;
 pub mod allowlist;
 pub mod files;
 pub mod table;
+pub mod tls;
 pub mod tokens;
 
 use std::collections::BTreeMap;
@@ -234,6 +235,7 @@ impl Access {
         let mut redirects = 0;
         let mut response = loop {
             let pinned = self.admit(field, &first, &hop).await?;
+            tls::install();
             // Redirects are followed here, not by reqwest, so each hop is admitted.
             let mut builder = reqwest::Client::builder().timeout(timeout()).redirect(reqwest::redirect::Policy::none());
             if let Some((name, addresses)) = &pinned {
