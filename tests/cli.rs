@@ -100,6 +100,14 @@ fn demo_tells_the_story_end_to_end() {
     ] {
         assert!(text.contains(expected), "the demo did not print {expected:?}:\n{text}");
     }
+    // The report it wrote shows the chart written beside it, after the summary.
+    let folder = tmp.path().join("grounded-demo-report");
+    let report = std::fs::read_to_string(folder.join("report.md")).unwrap();
+    let (_, link) = report.split_once("the key result most in need of attention](").expect("the chart's image");
+    let png = &link[..link.find(')').unwrap()];
+    assert_eq!(png, "KR-2-chart.png", "the least progress of the two off track");
+    assert!(folder.join(png).exists() && folder.join("KR-2-chart.svg").exists());
+    assert!(report.find("## Summary").unwrap() < report.find("## O-1").unwrap(), "{report}");
 }
 
 /// Markdown as people write it: a byte-order mark, a title heading with the cycle

@@ -288,6 +288,7 @@ async fn the_report_chart_prompts_and_completions_reach_a_client() {
     // Brief: the same conclusion in a fraction of the bytes, no image, and how to
     // ask for the rest.
     let full_bytes = serde_json::to_string(&result).unwrap().len();
+    assert!(full_bytes < 64 * 1024, "explain answered {full_bytes} bytes with its chart");
     let mut brief_arguments = arguments.clone();
     brief_arguments["detail"] = json!("brief");
     let brief = client
@@ -311,20 +312,43 @@ async fn the_report_chart_prompts_and_completions_reach_a_client() {
     assert!(markdown.starts_with("# 2026-Q4 report"), "{markdown}");
     assert!(markdown.contains("## O-1 New customers reach lasting value in their first week"));
     assert!(
-        markdown.contains("| KR-1 | Raise week-1 to month-3 retention from 50% to 65% | 54 (49.09–58.83), n 399 |"),
+        markdown.contains(
+            "| KR-1 | Raise week-1 to month-3 retention from 50% to 65% | 54 (95% interval 49.09 to 58.83), n 399 |"
+        ),
         "{markdown}"
     );
     // KR-2 and KR-3 have no evidence linked; IND-1 was validated from the data.
     assert_eq!(report["objectives"][0]["health"]["unlinked_key_results"], json!(["KR-2", "KR-3"]));
     assert_eq!(report["objectives"][0]["health"]["unvalidated_indicators"], json!([]));
     assert!(markdown.contains("no evidence linked to KR-2, KR-3"));
-    assert_eq!(report["chart_key_result"], "KR-1");
+    // The summary comes first: of the two off track, KR-2 has made the least progress
+    // (0.25 against KR-1's 0.27), so it heads what needs attention and is charted.
+    assert!(markdown.find("## Summary").unwrap() < markdown.find("## O-1").unwrap(), "{markdown}");
+    assert!(markdown.contains("**Needs attention**\n\n- **KR-2** off track (O-1)"), "{markdown}");
+    let order: Vec<&str> = report["summary"]["needs_attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key_result"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["KR-2", "KR-1", "KR-3"]);
+    assert_eq!(report["chart_key_result"], "KR-2");
     let csv = report["csv"].as_str().unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "a header and three key results:\n{csv}");
     assert!(lines[0].starts_with("cycle,objective,key_result,statement,owner,metric,baseline,target,value"));
     assert!(lines[1].starts_with("2026-Q4,O-1,KR-1,"), "{}", lines[1]);
     assert!(lines[1].contains(",off_track,"), "{}", lines[1]);
+    let paged = client
+        .call_tool(
+            CallToolRequestParams::new("report")
+                .with_arguments(json!({"cycle": "2026-Q4", "as_of": "2026-11-23"}).as_object().unwrap().clone()),
+        )
+        .await
+        .unwrap();
+    let report_bytes = serde_json::to_string(&paged).unwrap().len();
+    assert!(paged.content.iter().any(|c| c.as_image().is_some()), "the report carries its chart");
+    assert!(report_bytes < 64 * 1024, "report answered {report_bytes} bytes with its chart");
     let message = err(&client, "report", json!({})).await;
     assert!(message.starts_with("cycle: is missing"), "{message}");
     let message = err(&client, "report", json!({"cycle": "2026-Q9"})).await;

@@ -174,7 +174,10 @@ async fn demo() -> anyhow::Result<()> {
         );
     }
     println!("\nDone. The report and the chart are in {}:", written.display());
-    println!("  report.md (the cycle for a review), scores.csv (for a spreadsheet), KR-1-chart.svg and .png.");
+    println!(
+        "  report.md (the cycle for a review, the chart shown in it), scores.csv (for a spreadsheet), and the chart"
+    );
+    println!("  of the key result most in need of attention as .svg and .png.");
     println!("The database was temporary; `grounded serve` keeps a real one (see README.md).");
     Ok(())
 }

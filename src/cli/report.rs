@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use grounded::report::{Report, ReportRequest, chart, report};
+use grounded::report::{Report, ReportRequest, chart, chart_file, report};
 use grounded::store::Store;
 
 #[derive(clap::Args)]
@@ -48,12 +48,13 @@ pub fn run(db: Option<PathBuf>, args: ReportArgs) -> anyhow::Result<ExitCode> {
 /// Writes the report, the scores and the chart into `folder`; returns the files.
 pub fn write(store: &Store, report: &Report, folder: &Path) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(folder).with_context(|| format!("cannot create the folder {}", folder.display()))?;
-    let mut files = vec![(folder.join("report.md"), report.markdown.clone().into_bytes())];
+    // The Markdown shows the chart from the PNG written beside it.
+    let mut files = vec![(folder.join("report.md"), report.markdown_beside_chart().into_bytes())];
     files.push((folder.join("scores.csv"), report.csv.clone().into_bytes()));
     if let Some(kr) = report.chart_key_result {
         let svg = chart::svg(&chart::chart_data(store, kr, report.as_of)?)?;
-        files.push((folder.join(format!("{kr}-chart.png")), chart::png(&svg)?));
-        files.push((folder.join(format!("{kr}-chart.svg")), svg.into_bytes()));
+        files.push((folder.join(chart_file(kr, "png")), chart::png(&svg)?));
+        files.push((folder.join(chart_file(kr, "svg")), svg.into_bytes()));
     }
     for (path, bytes) in &files {
         std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?;

@@ -130,13 +130,15 @@ pub fn print_scored(scored: &Scored) {
 
 pub fn print_objective(o: &ObjectiveScore) {
     outln!(
-        "{} {}: progress {:.2}, {}, grade {:.1} ({:?})",
+        "{} {}: progress {:.2}, {}, {}",
         o.objective,
         shorten(&o.title, 70),
         o.progress,
         o.status.name(),
-        o.grade,
-        o.grade_band
+        match (o.grade, o.grade_band) {
+            (Some(g), Some(b)) => format!("grade {g:.1} ({b:?})"),
+            _ => "not graded: no data yet".into(),
+        }
     );
     for k in &o.key_results {
         print_key_result(k);

@@ -14,23 +14,30 @@ use crate::model::KeyResultId;
 use crate::report::{self, Report, ReportRequest, chart};
 use crate::store::Store;
 
+/// What a tool answer charts: a key result as of a day, with the slip to shade when
+/// an explanation found one.
+struct ChartOf<'a> {
+    key_result: KeyResultId,
+    as_of: jiff::civil::Date,
+    slip: Option<&'a explain::MetricMove>,
+}
+
 /// The key result's chart as PNG, base64.
-pub(super) fn chart_png(store: &Store, key_result: KeyResultId, as_of: jiff::civil::Date) -> crate::Result<String> {
-    let svg = chart::svg(&chart::chart_data(store, key_result, as_of)?)?;
+fn chart_png(store: &Store, of: &ChartOf<'_>) -> crate::Result<String> {
+    let mut data = chart::chart_data(store, of.key_result, of.as_of)?;
+    data.slip = of.slip.map(chart::SlipWindow::of);
+    let svg = chart::svg(&data)?;
     Ok(BASE64_STANDARD.encode(chart::png(&svg)?))
 }
 
 /// Structured content, its text copy, and the chart when there is one to show.
-fn with_chart<T: Serialize>(
-    store: &Store,
-    value: &T,
-    chart: Option<(KeyResultId, jiff::civil::Date)>,
-) -> Result<CallToolResult, String> {
+fn with_chart<T: Serialize>(store: &Store, value: &T, chart: Option<ChartOf<'_>>) -> Result<CallToolResult, String> {
     let json = serde_json::to_value(value).map_err(|e| e.to_string())?;
     let mut result = CallToolResult::structured(json);
-    if let Some((kr, as_of)) = chart {
+    if let Some(of) = chart {
+        let kr = of.key_result;
         // A chart that cannot be drawn does not take the answer down with it.
-        match chart_png(store, kr, as_of) {
+        match chart_png(store, &of) {
             Ok(png) => result.content.push(ContentBlock::image(png, "image/png")),
             Err(e) => tracing::warn!(key_result = %kr, "chart not drawn: {e}"),
         }
@@ -69,12 +76,9 @@ impl GroundedServer {
         let answer = explain::explain(&self.store, request).map_err(failure)?;
         // The chart shows a slip; a move within noise is not drawn (the report draws
         // it), and a brief answer leaves it to the chart resource.
-        let chart = answer
-            .slip
-            .as_ref()
-            .filter(|_| answer.slipped && !brief)
-            .and_then(|s| s.key_result)
-            .map(|kr| (kr, answer.as_of));
+        let chart = answer.slip.as_ref().filter(|_| answer.slipped && !brief).and_then(|slip| {
+            slip.key_result.map(|key_result| ChartOf { key_result, as_of: answer.as_of, slip: Some(slip) })
+        });
         with_chart(&self.store, &answer, chart)
     }
 
@@ -99,7 +103,7 @@ impl GroundedServer {
             request.limit = Some(report::DEFAULT_PAGE);
         }
         let report = report::report(&self.store, request).map_err(failure)?;
-        let chart = report.chart_key_result.map(|kr| (kr, report.as_of));
+        let chart = report.chart_key_result.map(|key_result| ChartOf { key_result, as_of: report.as_of, slip: None });
         with_chart(&self.store, &report, chart)
     }
 }

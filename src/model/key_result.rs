@@ -59,6 +59,20 @@ pub enum Unit {
     Points,
 }
 
+impl Unit {
+    /// The unit in words: percent, USD, count, hours, score, points.
+    pub fn word(&self) -> String {
+        match self {
+            Unit::Percent => "percent".into(),
+            Unit::Currency { code } => code.clone(),
+            Unit::Count => "count".into(),
+            Unit::Duration { unit } => unit.clone(),
+            Unit::Score => "score".into(),
+            Unit::Points => "points".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ThresholdKind {

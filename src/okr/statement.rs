@@ -1152,8 +1152,8 @@ impl Reader {
         {
             self.unread.push(format!(
                 "the baseline and the target are in different units ({} and {}); give both in one unit",
-                unit_word(b),
-                unit_word(t)
+                b.word(),
+                t.word()
             ));
         }
         t.or(b).or_else(|| scale.map(|_| Unit::Score))
@@ -1385,17 +1385,6 @@ fn join_words(words: &[&Token]) -> String {
         phrase.push_str(&t.text);
     }
     phrase
-}
-
-fn unit_word(unit: &Unit) -> String {
-    match unit {
-        Unit::Percent => "percent".into(),
-        Unit::Currency { code } => code.clone(),
-        Unit::Count => "count".into(),
-        Unit::Duration { unit } => unit.clone(),
-        Unit::Score => "score".into(),
-        Unit::Points => "points".into(),
-    }
 }
 
 fn verb_direction(verb: &str) -> Option<Direction> {

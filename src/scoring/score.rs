@@ -153,8 +153,11 @@ pub struct ObjectiveScore {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_with_children: Option<f64>,
     pub status: PaceStatus,
-    pub grade: f64,
-    pub grade_band: GradeBand,
+    /// Absent while no key result has data (every one pending): silence is not graded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_band: Option<GradeBand>,
     pub key_results: Vec<KeyResultScore>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<ChildProgress>,
@@ -171,8 +174,11 @@ pub struct ObjectiveSummary {
     pub owner: Option<String>,
     pub progress: f64,
     pub status: PaceStatus,
-    pub grade: f64,
-    pub grade_band: GradeBand,
+    /// Absent while no key result has data (every one pending).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_band: Option<GradeBand>,
     pub key_results_by_status: BTreeMap<String, usize>,
 }
 
@@ -187,6 +193,57 @@ pub struct Attention {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<f64>,
     pub reason: String,
+}
+
+impl Attention {
+    /// The key result as a row of a "needs attention" list, when it is off track,
+    /// stale, pending, at risk or trending off track; with one line of why.
+    pub fn of(s: &KeyResultScore) -> Option<Attention> {
+        let needs =
+            matches!(s.status, PaceStatus::OffTrack | PaceStatus::Stale | PaceStatus::Pending | PaceStatus::AtRisk)
+                || s.trending_off_track;
+        let reason = match &s.forecast {
+            // The status says nothing is wrong yet; the forecast is the why.
+            Some(f) if s.trending_off_track && s.status == PaceStatus::OnTrack => format!(
+                "on track now, but the straight line through recent values ends the cycle at {}{}",
+                crate::explain::num(f.value_at_end),
+                f.progress_at_end.map(|p| format!(" (progress {})", crate::explain::num(p))).unwrap_or_default()
+            ),
+            _ => s.status_reason.clone(),
+        };
+        needs.then(|| Attention {
+            key_result: s.key_result,
+            objective: s.objective,
+            statement: s.statement.clone(),
+            status: s.status,
+            trending_off_track: s.trending_off_track,
+            progress: s.progress,
+            reason,
+        })
+    }
+
+    /// Worst first: off track, stale, at risk, trending off track, then pending
+    /// (no data yet is a gap to fill, not a miss); within a rank, the least progress.
+    pub fn rank(&self) -> (u8, f64) {
+        let rank = match self.status {
+            PaceStatus::OffTrack => 0,
+            PaceStatus::Stale => 1,
+            PaceStatus::AtRisk => 2,
+            _ if self.trending_off_track => 3,
+            PaceStatus::Pending => 4,
+            PaceStatus::OnTrack => 5,
+        };
+        (rank, self.progress.unwrap_or(0.0))
+    }
+
+    /// Sorts a list worst first (see [`Attention::rank`]).
+    pub fn sort(list: &mut [Attention]) {
+        list.sort_by(|a, b| {
+            let (ra, pa) = a.rank();
+            let (rb, pb) = b.rank();
+            ra.cmp(&rb).then(pa.total_cmp(&pb)).then(a.key_result.0.cmp(&b.key_result.0))
+        });
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -205,7 +262,7 @@ pub struct CycleScore {
     pub mean_progress: f64,
     /// This page of objectives.
     pub rows: Vec<ObjectiveSummary>,
-    /// Off-track, stale, pending and trending key results, worst first (at most 20).
+    /// Off-track, stale, at-risk, trending and pending key results, worst first (at most 20).
     pub attention: Vec<Attention>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
@@ -572,7 +629,8 @@ fn score_with_metric(
     })
 }
 
-fn current_value(p: &MeasurementPoint, percent: bool) -> CurrentValue {
+/// The value a score rests on, with its 95% interval (also each point of a chart).
+pub(crate) fn current_value(p: &MeasurementPoint, percent: bool) -> CurrentValue {
     let coverage = match (p.n, p.population) {
         (Some(n), Some(pop)) if pop > 0 => Some(round(n as f64 / pop as f64)),
         _ => None,
@@ -664,6 +722,18 @@ fn roll_up(objective: &Objective, scores: &[(f64, KeyResultScore)], options: Sco
     RollUp { weighted, weights, progress, status }
 }
 
+impl RollUp {
+    /// The grade of the rolled-up progress; none while every key result is pending,
+    /// since a pending key result counts as 0 only beside others that have data.
+    fn grade(&self) -> (Option<f64>, Option<GradeBand>) {
+        if self.status == PaceStatus::Pending {
+            return (None, None);
+        }
+        let (grade, band) = formula::grade(self.progress);
+        (Some(grade), Some(band))
+    }
+}
+
 pub fn score_objective(
     store: &Store,
     objective: &Objective,
@@ -674,7 +744,9 @@ pub fn score_objective(
     let rolled = roll_up(objective, &scores, options);
     let mut notes = vec![];
     let pending = scores.iter().filter(|(_, k)| k.status == PaceStatus::Pending).count();
-    if pending > 0 {
+    if pending > 0 && pending == scores.len() {
+        notes.push("no key result has data yet: not graded until one has".into());
+    } else if pending > 0 {
         notes.push(format!("{pending} key result(s) have no data yet and count as 0"));
     }
     let stale = scores.iter().filter(|(_, k)| k.status == PaceStatus::Stale).count();
@@ -692,7 +764,7 @@ pub fn score_objective(
                 / (rolled.weights + child_progress.len() as f64),
         )
     });
-    let (grade, grade_band) = formula::grade(rolled.progress);
+    let (grade, grade_band) = rolled.grade();
     Ok(ObjectiveScore {
         objective: objective.id,
         title: objective.title.clone(),
@@ -749,22 +821,10 @@ fn score_cycle(
             *summary.by_status.entry(s.status.name().to_string()).or_default() += 1;
             summary.key_results += 1;
             summary.trending_off_track += s.trending_off_track as usize;
-            if matches!(s.status, PaceStatus::OffTrack | PaceStatus::Stale | PaceStatus::Pending | PaceStatus::AtRisk)
-                || s.trending_off_track
-            {
-                summary.attention.push(Attention {
-                    key_result: s.key_result,
-                    objective: objective.id,
-                    statement: s.statement.clone(),
-                    status: s.status,
-                    trending_off_track: s.trending_off_track,
-                    progress: s.progress,
-                    reason: s.status_reason.clone(),
-                });
-            }
+            summary.attention.extend(Attention::of(s));
         }
         if objective.id.0 > after && summary.rows.len() <= limit {
-            let (grade, grade_band) = formula::grade(rolled.progress);
+            let (grade, grade_band) = rolled.grade();
             summary.rows.push(ObjectiveSummary {
                 objective: objective.id,
                 title: objective.title.clone(),
@@ -782,17 +842,7 @@ fn score_cycle(
         summary.next_cursor = summary.rows.last().map(|r| r.objective.to_string());
     }
     summary.mean_progress = if objectives.is_empty() { 0.0 } else { round(progress_sum / objectives.len() as f64) };
-    // Worst first: off track, stale, pending, at risk, then trending.
-    let rank = |a: &Attention| match a.status {
-        PaceStatus::OffTrack => 0,
-        PaceStatus::Stale => 1,
-        PaceStatus::Pending => 2,
-        PaceStatus::AtRisk => 3,
-        PaceStatus::OnTrack => 4,
-    };
-    summary
-        .attention
-        .sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.progress.unwrap_or(0.0).total_cmp(&b.progress.unwrap_or(0.0))));
+    Attention::sort(&mut summary.attention);
     summary.attention.truncate(20);
     Ok(summary)
 }
@@ -949,6 +999,62 @@ mod tests {
         .unwrap();
         assert_eq!((cycle.objectives, cycle.key_results, cycle.mean_progress), (1, 2, 0.75));
         assert_eq!(cycle.attention.len(), 1);
+    }
+
+    #[test]
+    fn an_objective_with_no_data_yet_is_not_graded_red() {
+        let store = Store::temporary().unwrap();
+        setup(
+            &store,
+            None,
+            &["Raise week-1 activation from 40% to 55%", "Cut time to first value from 9 days to 4 days"],
+        );
+        let objective = |as_of: &str| {
+            let request = ScoreRequest { subject: "O-1".into(), as_of: Some(as_of.into()), ..Default::default() };
+            score(&store, request).unwrap().objective.unwrap()
+        };
+        let silent = objective("2026-11-15");
+        assert_eq!(silent.status, PaceStatus::Pending);
+        assert_eq!((silent.grade, silent.grade_band), (None, None));
+        assert!(silent.notes.iter().any(|n| n.contains("not graded")), "{:?}", silent.notes);
+        let json = serde_json::to_value(&silent).unwrap();
+        assert!(json.get("grade").is_none() && json.get("grade_band").is_none(), "{json}");
+        // One key result with data: the other counts as 0 and the objective is graded.
+        record(&store, &[("KR-1", "2026-11-10", 47.5, None)]);
+        let half = objective("2026-11-15");
+        assert_eq!((half.grade, half.grade_band), (Some(0.3), Some(GradeBand::Red)));
+        let cycle = score(
+            &store,
+            ScoreRequest { subject: "2026-Q4".into(), as_of: Some("2026-10-02".into()), ..Default::default() },
+        )
+        .unwrap()
+        .cycle
+        .unwrap();
+        assert_eq!(cycle.rows[0].grade, None, "no measurement by Oct 2: {:?}", cycle.rows[0]);
+    }
+
+    #[test]
+    fn attention_puts_off_track_first_and_pending_last() {
+        let row = |id: u64, status: PaceStatus, trending: bool, progress: Option<f64>| Attention {
+            key_result: KeyResultId(id),
+            objective: ObjectiveId(1),
+            statement: String::new(),
+            status,
+            trending_off_track: trending,
+            progress,
+            reason: String::new(),
+        };
+        let mut list = vec![
+            row(1, PaceStatus::Pending, false, None),
+            row(2, PaceStatus::OnTrack, true, Some(0.5)),
+            row(3, PaceStatus::AtRisk, false, Some(0.4)),
+            row(4, PaceStatus::OffTrack, false, Some(0.2)),
+            row(5, PaceStatus::Stale, false, Some(0.3)),
+            row(6, PaceStatus::OffTrack, false, Some(0.1)),
+        ];
+        Attention::sort(&mut list);
+        let order: Vec<u64> = list.iter().map(|a| a.key_result.0).collect();
+        assert_eq!(order, [6, 4, 5, 3, 2, 1]);
     }
 
     #[test]
