@@ -50,7 +50,7 @@ fn erased_participant(import: usize) -> bool {
     import % 5 == ERASED
 }
 
-fn is_deleted(round: usize, import: usize, item: usize) -> bool {
+fn is_deleted(import: usize, item: usize) -> bool {
     SPREAD.contains(&(import, item)) || import == PAIR || (item == 1 && erased_participant(import))
 }
 
@@ -68,7 +68,7 @@ fn every_word(round: usize) -> String {
 fn kept(round: usize) -> Vec<String> {
     (1..=IMPORTS)
         .flat_map(|import| (0..2).map(move |item| (import, item)))
-        .filter(|&(import, item)| !is_deleted(round, import, item))
+        .filter(|&(import, item)| !is_deleted(import, item))
         .map(|(import, item)| id(round, import, item))
         .collect()
 }
