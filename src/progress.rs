@@ -95,8 +95,8 @@ impl<'a> Throttle<'a> {
         }
     }
 
-    /// Runs `work`, and while it runs passes on a commit heartbeat whenever no step
-    /// has been passed on for [`INTERVAL`].
+    /// Runs `work` (the writes, then the commit), and once the last write was passed
+    /// on, passes on a commit heartbeat whenever no step has been for [`INTERVAL`].
     pub fn beating<R>(&self, total: usize, work: impl FnOnce() -> R) -> R {
         let finished = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|scope| {
@@ -104,11 +104,14 @@ impl<'a> Throttle<'a> {
                 let mut beats = 0;
                 while !finished.load(std::sync::atomic::Ordering::Acquire) {
                     std::thread::park_timeout(INTERVAL / 4);
+                    // Only once every write was passed on: a beat's position is past
+                    // the writes', so an earlier one would silence them (a loaded
+                    // machine can be quiet for 100 ms before the first write).
                     let quiet = self
                         .last
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .is_none_or(|(_, at, _)| at.elapsed() >= INTERVAL);
+                        .is_none_or(|(_, at, position)| position >= 2 * total && at.elapsed() >= INTERVAL);
                     if quiet && !finished.load(std::sync::atomic::Ordering::Acquire) {
                         beats += 1;
                         self.step(Phase::Commit, beats, total);
@@ -126,6 +129,22 @@ impl<'a> Throttle<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_slow_start_of_the_writes_does_not_let_a_heartbeat_silence_them() {
+        let seen = Mutex::new(vec![]);
+        let report = |step: Step| seen.lock().unwrap().push(step.message());
+        let throttle = Throttle::new(&report, "items");
+        throttle.step(Phase::Validate, 30, 30);
+        throttle.beating(30, || {
+            std::thread::sleep(INTERVAL * 3);
+            throttle.step(Phase::Write, 30, 30);
+            std::thread::sleep(INTERVAL * 3);
+        });
+        let seen = seen.into_inner().unwrap();
+        assert!(seen.contains(&"wrote 30 of 30 items".to_string()), "{seen:?}");
+        assert!(seen.last().unwrap().starts_with("committing"), "the commit beats after the writes: {seen:?}");
+    }
 
     #[test]
     fn steps_are_passed_on_per_phase_and_interval_and_only_grow() {
