@@ -145,3 +145,45 @@ fn check_reads_markdown_as_people_write_it_and_points_at_lines() {
     let text_out = stdout(&grounded(&["check", &file]));
     assert!(text_out.contains("okrs.md:14: FAIL kr.outcome_not_output"), "{text_out}");
 }
+
+/// A person who types `grounded` in a terminal gets the help and a word on how an
+/// assistant starts it, not a server silently waiting for JSON. `script` (util-linux)
+/// gives the binary a real terminal as its input.
+#[test]
+fn grounded_with_no_command_in_a_terminal_prints_help_and_exits_0() {
+    let binary = env!("CARGO_BIN_EXE_grounded");
+    let output = Command::new("script")
+        .args(["--quiet", "--return", "--command", binary, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .output()
+        .expect("`script` (util-linux) runs; install util-linux to run this test");
+    // A terminal gets clap's colours: read the text without its escape sequences.
+    let text = stdout(&output)
+        .split('\x1b')
+        .enumerate()
+        .map(|(i, part)| if i == 0 { part } else { part.split_once('m').map_or(part, |(_, rest)| rest) })
+        .collect::<String>();
+    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    assert!(text.contains("Usage: grounded"), "{text}");
+    assert!(text.contains("With no command and its input not a terminal, grounded serves MCP over stdio"), "{text}");
+
+    // Piped, the same invocation is the stdio server: it answers an initialize.
+    use std::io::Write;
+    let db = tempfile::tempdir().unwrap();
+    let mut child = Command::new(binary)
+        .env("GROUNDED_DB", db.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let text = stdout(&output);
+    assert!(!text.contains("Usage:") && text.contains("\"serverInfo\""), "{text}");
+}
