@@ -82,9 +82,12 @@ async fn a_client_that_closes_its_input_after_the_last_request_gets_every_answer
     let calls: Vec<u64> = (1..=6).collect();
     for id in &calls {
         let (name, arguments) = if id % 2 == 1 {
-            ("draft_okr", json!({"objective": format!("Teams in region {id} reach value in week one"), "owner": "Ann Lee",
+            (
+                "draft_okr",
+                json!({"objective": format!("Teams in region {id} reach value in week one"), "owner": "Ann Lee",
                                  "cycle": "2026-Q4", "key_results": ["Raise week-1 retention from 50% to 65%",
-                                                                     "Lift onboarding CSAT from 3.9 to 4.3"]}))
+                                                                     "Lift onboarding CSAT from 3.9 to 4.3"]}),
+            )
         } else {
             ("list_okrs", json!({}))
         };

@@ -112,7 +112,7 @@ fn indicator_driver(store: &Store, indicator: &Indicator, track: &Track, slip: &
     // negative; unmeasured, its own words decide when they say which way it is good
     // (a first response time that rises is worse, whatever the satisfaction it leads).
     let measured = indicator.validation.as_ref().and_then(|v| v.r);
-    let worse = match (measured, crate::okr::checks::better_when(&metric.name.to_lowercase())) {
+    let worse = match (measured, crate::okr::vocabulary::better_when(&metric.name.to_lowercase())) {
         (Some(r), _) => match (track.worse(), r < 0.0) {
             (Worse::Lower, false) | (Worse::Higher, true) => Worse::Lower,
             _ => Worse::Higher,

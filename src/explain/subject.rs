@@ -319,6 +319,15 @@ pub fn similarity(query: &str, word: &str, fuzzy: bool) -> f64 {
     0.0
 }
 
+/// "net promoter score" → "nps"; "customer satisfaction" → "csat", the one common
+/// metric whose short form is not its initials.
+fn initials(words: &[String]) -> String {
+    if words == ["customer", "satisfaction"] {
+        return "csat".into();
+    }
+    words.iter().filter_map(|w| w.chars().next()).collect()
+}
+
 /// Something a question can name, with the words of its name.
 struct Named {
     kind: SubjectKind,
@@ -360,6 +369,9 @@ pub fn id_in(store: &Store, text: &str) -> Result<Option<Candidate>> {
 /// The workspace's names, read once per question.
 pub struct Vocabulary {
     named: Vec<Named>,
+    /// Initials of the runs of two to four words in the names, to their words: a
+    /// question may use the short form of a name written out ("nps").
+    spelled_out: HashMap<String, Vec<String>>,
     /// How many names each word appears in.
     frequency: HashMap<String, usize>,
 }
@@ -479,7 +491,41 @@ impl Vocabulary {
                 *frequency.entry(w.clone()).or_default() += 1;
             }
         }
-        Ok(Vocabulary { named, frequency })
+        let mut spelled_out: HashMap<String, Vec<String>> = HashMap::new();
+        for n in &named {
+            for run in 2..=4 {
+                for words in n.words.windows(run) {
+                    let short = initials(words);
+                    if short.len() >= 3 {
+                        spelled_out.entry(short).or_insert_with(|| words.to_vec());
+                    }
+                }
+            }
+        }
+        Ok(Vocabulary { named, spelled_out, frequency })
+    }
+
+    /// The question's words, plus the short form of a long name it spells out ("net
+    /// promoter score" → "nps") and the long form of a short one it uses ("nps" →
+    /// "net promoter score"), when a name of the workspace is written the other way.
+    fn with_abbreviations(&self, mut query: Vec<String>) -> Vec<String> {
+        let mut added = vec![];
+        for run in 2..=4 {
+            for words in query.windows(run) {
+                let short = initials(words);
+                if short.len() >= 3 && self.frequency.contains_key(&short) && !query.contains(&short) {
+                    added.push(short);
+                }
+            }
+        }
+        for word in &query {
+            if let Some(long) = self.spelled_out.get(word) {
+                added.extend(long.iter().filter(|w| !query.contains(w)).cloned());
+            }
+        }
+        query.extend(added);
+        query.dedup();
+        query
     }
 
     fn weight(&self, word: &str) -> f64 {
@@ -489,7 +535,7 @@ impl Vocabulary {
 
     /// Candidates for `text`, best first, one per thing they lead to.
     pub fn candidates(&self, text: &str, fuzzy: bool) -> Vec<Candidate> {
-        let query = content_words(text);
+        let query = self.with_abbreviations(content_words(text));
         // Each question word against each distinct name word once (thousands of names
         // share a few hundred words), weighted by how rare the name word is.
         let weighted: Vec<HashMap<&str, f64>> = query
@@ -504,15 +550,15 @@ impl Vocabulary {
                     .collect()
             })
             .collect();
-        // Per thing a name leads to: the best-scoring name (its index and score).
-        let mut best: HashMap<&str, (usize, f64)> = HashMap::new();
+        // Per name: its score and which question words it matched.
+        let mut scored: Vec<(usize, f64, Vec<usize>)> = vec![];
         for (i, named) in self.named.iter().enumerate() {
-            let (mut score, mut matched) = (0.0, 0usize);
-            for scores in &weighted {
+            let (mut score, mut matched) = (0.0, vec![]);
+            for (q, scores) in weighted.iter().enumerate() {
                 let hit = named.words.iter().filter_map(|w| scores.get(w.as_str())).copied().fold(0.0, f64::max);
                 if hit > 0.0 {
                     score += hit;
-                    matched += 1;
+                    matched.push(q);
                 }
             }
             if score == 0.0 {
@@ -520,7 +566,27 @@ impl Vocabulary {
             }
             // Of two names matching the same words, the one with fewer other words is
             // the closer (the metric "retention" over a long statement about it).
-            let score = score * (1.0 + matched as f64 / named.words.len().max(1) as f64) / 2.0;
+            let score = score * (1.0 + matched.len() as f64 / named.words.len().max(1) as f64) / 2.0;
+            scored.push((i, score, matched));
+        }
+        // "Why did churn slip?" names a metric when a metric carries those words: a
+        // journey stage of the same name is the wider subject, so it yields.
+        let metric_words: Vec<Vec<usize>> = scored
+            .iter()
+            .filter(|(i, _, _)| self.named[*i].kind == SubjectKind::Metric)
+            .map(|(_, _, m)| m.clone())
+            .collect();
+        for (i, score, matched) in &mut scored {
+            if self.named[*i].kind == SubjectKind::Stage
+                && metric_words.iter().any(|m| matched.iter().all(|q| m.contains(q)))
+            {
+                *score /= 2.0;
+            }
+        }
+        // Per thing a name leads to: the best-scoring name (its index and score).
+        let mut best: HashMap<&str, (usize, f64)> = HashMap::new();
+        for (i, score, _) in scored {
+            let named = &self.named[i];
             let score = (score * 1_000.0).round() / 1_000.0;
             match best.get(named.leads_to.as_str()) {
                 Some((_, b)) if *b >= score => {}

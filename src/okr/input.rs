@@ -344,7 +344,7 @@ fn infer_type(parsed: &ParsedStatement, direction: Option<Direction>, target: Op
     } else if target.is_none()
         && parsed.threshold.is_none()
         && parsed.relative_change.is_none()
-        && super::checks::is_output_verb(verb)
+        && super::vocabulary::is_output_verb(verb)
     {
         // "Launch the new flow": done or not done. Without an output verb ("Improve
         // onboarding") it is a metric key result missing its number, which must fail.

@@ -20,6 +20,7 @@ pub mod plan;
 pub mod query;
 pub mod statement;
 pub mod update;
+pub mod vocabulary;
 
 /// Who made a change, for the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]

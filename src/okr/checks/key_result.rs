@@ -1,0 +1,518 @@
+//! The key-result rules: measurable, baseline, relative target, outcome not output,
+//! activity proxy, direction, time bound, owner.
+
+use super::*;
+
+pub(super) fn kr_measurable(kr: &KeyResultPlan) -> Option<Finding> {
+    const RULE: &str = "kr.measurable";
+    Some(match kr.kr_type {
+        KrType::Milestone => {
+            Finding::warn(RULE, "a milestone (done or not done): allowed, but usually an output in disguise")
+                .ask("What number would tell you the milestone helped a customer? Measure that instead.")
+        }
+        KrType::Baseline if kr.metric_name.is_some() || kr.metric_id.is_some() => {
+            Finding::pass(RULE, "establishes the baseline of a new metric this cycle")
+        }
+        _ if kr.target.is_none() && kr.threshold.is_none() && kr.relative_change.is_none() => {
+            Finding::fail(RULE, "has no target number: it cannot be measured")
+                .ask("Which number will show this happened, and what value is success?")
+                .suggest("Write it as verb + metric + from X to Y, such as \"Raise week-1 retention from 50% to 65%\"")
+        }
+        _ if kr.metric_name.is_none() && kr.metric_id.is_none() => {
+            Finding::warn(RULE, "has a number but no metric could be read").ask("What exactly is measured?")
+        }
+        _ => Finding::pass(RULE, "has a metric and a target"),
+    })
+}
+
+pub(super) fn kr_baseline_known(kr: &KeyResultPlan) -> Option<Finding> {
+    const RULE: &str = "kr.baseline_known";
+    if matches!(kr.kr_type, KrType::Milestone | KrType::Baseline) {
+        return None;
+    }
+    Some(match kr.baseline {
+        Some(b) => Finding::pass(RULE, format!("baseline {}", with_unit(b, kr.unit.as_ref()))),
+        None => Finding::warn(RULE, "no baseline: a target means little without today's value")
+            .ask("What is the value today? If nobody knows, make establishing it the first step.")
+            .suggest("Add \"from <today's value>\" to the statement, or record a measurement of the metric"),
+    })
+}
+
+pub(super) fn kr_relative_target(kr: &KeyResultPlan) -> Option<Finding> {
+    const RULE: &str = "kr.relative_target";
+    let change = kr.relative_change.as_ref()?;
+    let verb = if change.direction == Direction::Decrease { "Reduce" } else { "Raise" };
+    let metric = kr.metric_name.clone().unwrap_or_else(|| "the metric".into());
+    Some(match (kr.baseline, kr.target) {
+        (Some(_), Some(_)) => Finding::pass(RULE, "relative change given with absolute baseline and target"),
+        (Some(b), None) => {
+            let sign = if change.direction == Direction::Decrease { -1.0 } else { 1.0 };
+            let t = if change.percent { b * (1.0 + sign * change.amount / 100.0) } else { b + sign * change.amount };
+            Finding::warn(RULE, "relative target: state it as an absolute number so progress is unambiguous").suggest(
+                format!(
+                    "{verb} {metric} from {} to {}",
+                    with_unit(b, kr.unit.as_ref()),
+                    with_unit(t, kr.unit.as_ref())
+                ),
+            )
+        }
+        _ => Finding::fail(
+            RULE,
+            format!(
+                "\"{}{}\" cannot be computed without a baseline",
+                fmt_num(change.amount),
+                if change.percent { "%" } else { "" }
+            ),
+        )
+        .ask(format!("What is {metric} today?"))
+        .suggest(format!(
+            "{verb} {metric} from <today's value> to <today's value {} {}{}>",
+            if change.direction == Direction::Decrease { "minus" } else { "plus" },
+            fmt_num(change.amount),
+            if change.percent { "%" } else { "" }
+        )),
+    })
+}
+
+pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
+    const RULE: &str = "kr.outcome_not_output";
+    let parsed = &kr.parsed;
+    // "Enroll 100% of support staff in the refunds training": a share of the team's
+    // own people doing something is an input, however it is phrased.
+    if let Some(share) = &parsed.share
+        && let Some(who) = first_phrase_of(&share.population.to_lowercase(), INTERNAL_PEOPLE)
+    {
+        let done = share.condition.as_deref().unwrap_or("doing this");
+        return Some(
+            Finding::warn(RULE, format!("counts your own {who} {done}: that is an input, not an outcome"))
+                .ask(format!("Once the {} are {done}, what should customers notice?", share.population))
+                .suggest(format!(
+                    "Keep \"{}\" as an initiative and measure what customers get once the {} are {done}, from X to Y",
+                    kr.statement.trim(),
+                    share.population
+                )),
+        );
+    }
+    let work = parsed.work.as_ref();
+    let verb = work.filter(|w| w.form == WorkForm::Imperative).map(|w| w.said.as_str());
+    // "Ship 90% of orders within 2 days": a share of the customers' orders, tickets or
+    // applications meeting a condition is what they get, whatever the verb; a share of
+    // the team's own work ("ship 100% of roadmap features") is still output.
+    // A share with no standard to meet ("migrate 80% of customers to the new billing
+    // system") is a project's completion: the verb decides, as for any statement.
+    let standard = |condition: &str| {
+        first_phrase_of(
+            condition,
+            &["within", "under", "below", "less than", "on time", "same day", "first", "without"],
+        )
+        .is_some()
+    };
+    if let Some(share) = &parsed.share
+        && (verb.is_none() || share.condition.as_deref().is_some_and(standard))
+        && first_phrase_of(&share.population, OUTPUT_NOUNS).is_none()
+        && first_phrase_of(&share.population, &["feature", "release", "project", "task", "story", "epic"]).is_none()
+    {
+        return Some(Finding::pass(RULE, format!("measures the share of {} that meet a condition", share.population)));
+    }
+    // "Write an article that gets 150+ reads": what the audience does is the outcome,
+    // even though the article is ours.
+    if let Some(audience) = &parsed.audience {
+        return Some(Finding::pass(RULE, format!("counts what an audience does (\"{audience}\"), an outcome")));
+    }
+    let what = match work {
+        Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Capability, said }) => {
+            return Some(capability_question(kr, said));
+        }
+        Some(WorkDone { form: WorkForm::Imperative, said, .. }) => format!("\"{said}\" names work done"),
+        Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said }) => {
+            format!("says a piece of work is done (\"{said}\")")
+        }
+        Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Thing, said }) => {
+            format!("names a deliverable (\"{said}\"), not a change")
+        }
+        // Our people's effort in an end state ("team members are trained") is the
+        // activity rule's to say.
+        Some(WorkDone { kind: Work::Effort, .. }) => {
+            return Some(Finding::pass(RULE, "names effort, not a deliverable"));
+        }
+        None => match counted_output(kr) {
+            Some(noun) => format!("counts {noun}s produced"),
+            None => return Some(own_code(kr).unwrap_or_else(|| Finding::pass(RULE, "measures an outcome"))),
+        },
+    };
+    Some(Finding::fail(RULE, format!("{what}: that is an output (an initiative), not an outcome"))
+        .ask("Could you hit this without actually helping a customer? What should change for customers when it is done?")
+        .suggest(outcome_rewrite(kr)))
+}
+
+/// "Twelve blog posts", "Four new integrations": a count going up of things the team
+/// makes. A count per member of the audience ("posts per member") is their behaviour.
+fn counted_output(kr: &KeyResultPlan) -> Option<&'static str> {
+    // Fewer meetings or calls is not work produced: only a count going up is output.
+    let counts = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
+    let text = metric_text(kr);
+    let per_audience = spaced(&text).split(" per ").skip(1).any(|after| first_phrase_of(after, AUDIENCE).is_some());
+    counts.then(|| first_phrase_of(&counted_words(kr), OUTPUT_NOUNS)).flatten().filter(|_| !per_audience)
+}
+
+/// What a key result counts: the head of its metric ("organic sessions" of "organic
+/// sessions to /guides/", "case studies" of "number of case studies published") and
+/// the words after each of its numbers ("900 peer reviews", "8 meetups").
+fn counted_words(kr: &KeyResultPlan) -> String {
+    const PREPOSITIONS: &[&str] = &[
+        "to", "for", "on", "about", "in", "from", "with", "at", "per", "via", "through", "across", "into", "by", "of",
+    ];
+    let head = |text: &str| -> String {
+        let w = words(text);
+        let w: &[String] = match w.as_slice() {
+            [first, of, rest @ ..] if matches!(first.as_str(), "number" | "count" | "amount") && of == "of" => rest,
+            all => all,
+        };
+        w.iter().take_while(|x| !PREPOSITIONS.contains(&x.as_str())).cloned().collect::<Vec<_>>().join(" ")
+    };
+    let mut counted = vec![head(&metric_text(kr))];
+    let core: Vec<&str> = kr.parsed.core.split_whitespace().collect();
+    for (i, word) in core.iter().enumerate() {
+        if word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            counted.push(head(&core[i + 1..core.len().min(i + 5)].join(" ")));
+        }
+    }
+    counted.join(" | ")
+}
+
+/// "Raise test coverage to 70%", "Decrease UI libraries in use from 4 to 1": a
+/// measure of the team's own code. It can matter to customers (fewer defects, faster
+/// pages) or not at all; the check asks which.
+fn own_code(kr: &KeyResultPlan) -> Option<Finding> {
+    let measure = first_phrase_of(&kr.parsed.core, CODE_MEASURES)?;
+    Some(
+        Finding::warn(
+            "kr.outcome_not_output",
+            format!("measures your own code (\"{measure}\"): an engineering output unless customers feel it"),
+        )
+        .ask(format!(
+            "What would customers notice when {measure} moves: fewer defects, faster pages, quicker fixes? Measure that, and keep this as the work."
+        )),
+    )
+}
+
+/// "Users can export to CSV" reads two ways; the check says both and asks.
+fn capability_question(kr: &KeyResultPlan, said: &str) -> Finding {
+    let core = kr.parsed.core.trim_end_matches('.');
+    let who = said.trim_end_matches(" can").trim_end_matches(" will");
+    Finding::warn(
+        "kr.outcome_not_output",
+        format!(
+            "\"{core}\" reads two ways: as a capability to build (an output, done once it ships) or as what {who} achieve (an outcome, measured by how many of them do it)"
+        ),
+    )
+    .ask(format!(
+        "Which do you mean? If it is the outcome, how many of {who} should do it, and how many do today?"
+    ))
+    .suggest(format!(
+        "If it is the outcome: \"Raise the share of {who} who {} from X% to Y%\"; if it is the capability, keep it as an initiative",
+        core.split_once(&format!("{said} ")).map_or(core, |(_, rest)| rest)
+    ))
+}
+
+/// A rewrite for an output key result, built from its own words: keep the work as
+/// an initiative and measure what it is for. The numbers are left as X and Y: only
+/// the team knows today's value.
+pub(super) fn outcome_rewrite(kr: &KeyResultPlan) -> String {
+    let object = work_object(&kr.statement);
+    let has = |words: &[&str]| words.iter().any(|w| has_phrase(&spaced(&object), w));
+    let outcome = if has(&[
+        "help",
+        "article",
+        "articles",
+        "guide",
+        "guides",
+        "faq",
+        "doc",
+        "docs",
+        "tutorial",
+        "tutorials",
+        "center",
+        "centre",
+    ]) {
+        format!("Raise the share of support questions answered by the {object} without a ticket from X% to Y%")
+    } else if has(&[
+        "call",
+        "calls",
+        "meeting",
+        "meetings",
+        "interview",
+        "interviews",
+        "demo",
+        "demos",
+        "visit",
+        "visits",
+    ]) {
+        format!("Raise the share of customers reached by the {object} who renew or expand from X% to Y%")
+    } else if has(&[
+        "webinar",
+        "webinars",
+        "workshop",
+        "workshops",
+        "training",
+        "course",
+        "courses",
+        "session",
+        "sessions",
+    ]) {
+        format!("Raise the share of attendees of the {object} who do what it teaches within 30 days from X% to Y%")
+    } else if has(&[
+        "post",
+        "posts",
+        "blog",
+        "video",
+        "videos",
+        "newsletter",
+        "email",
+        "emails",
+        "campaign",
+        "campaigns",
+        "placement",
+        "placements",
+        "podcast",
+        "press",
+    ]) {
+        format!("Raise the share of people reached by the {object} who sign up or reply from X% to Y%")
+    } else {
+        format!("Raise the share of customers who use the {object} every week from X% to Y%")
+    };
+    format!(
+        "Keep \"{}\" as an initiative (add_initiative) and measure what it should change for customers, such as \"{outcome}\"",
+        kr.statement
+    )
+}
+
+/// What a piece of work makes, from the statement: "Publish 20 help articles by
+/// December" → "help articles".
+pub(super) fn work_object(statement: &str) -> String {
+    let cut = [" by ", " before ", " in q", " this quarter", " within "]
+        .iter()
+        .filter_map(|w| statement.to_lowercase().find(w))
+        .min()
+        .unwrap_or(statement.len());
+    let words: Vec<&str> = statement[..cut].split_whitespace().skip(1).collect();
+    let object: Vec<&str> = words
+        .into_iter()
+        .skip_while(|w| {
+            w.chars().any(|c| c.is_ascii_digit())
+                || matches!(w.to_lowercase().as_str(), "a" | "an" | "the" | "our" | "new")
+        })
+        .collect();
+    if object.is_empty() { "work".to_string() } else { object.join(" ") }
+}
+
+pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
+    const RULE: &str = "kr.not_activity_proxy";
+    let parsed = &kr.parsed;
+    let text = parsed.core.to_lowercase();
+    // Our own people's effort, however it is written: "Host 4 Q&A sessions", "All
+    // team members are trained", "900 peer reviews", "85% of merge requests reviewed
+    // within 24 hours". An audience counted as the result ("a talk that reaches 40+
+    // developers") is an outcome and never gets here.
+    if parsed.audience.is_none()
+        && let Some(effort) = effort_in(kr)
+    {
+        return Some(
+            Finding::fail(RULE, format!("{effort}: that is effort by your own people, not what customers get"))
+                .ask("If this were done in full, what would customers notice? Measure that, and keep this as the plan to get there.")
+                .suggest(format!(
+                    "Keep \"{}\" as an initiative and measure what it is for: the change customers or the business see once it is done, from X to Y",
+                    parsed.core.trim_end_matches('.')
+                )),
+        );
+    }
+    // A count of tickets worked is effort; a share answered within a time, or the
+    // time itself, is what the customer gets and is not flagged.
+    let counts_tickets = parsed.share.is_none()
+        && matches!(kr.unit, None | Some(Unit::Count))
+        && matches!(parsed.verb.as_deref(), Some("close" | "resolve" | "answer" | "handle"));
+    let quoted = first_phrase_of(&text, ACTIVITY_PROXIES).map(str::to_string).or_else(|| {
+        // The statement's own words, from the verb to the tickets: "close 600 tickets".
+        let words: Vec<&str> = parsed.core.split_whitespace().collect();
+        let last = words.iter().position(|w| w.to_lowercase().starts_with("ticket"))?;
+        counts_tickets.then(|| words[..=last].join(" ").to_lowercase())
+    });
+    let Some(proxy) = quoted else {
+        // "Cut first response time to 2 hours": the wait customers feel, or the team's
+        // speed? Both readings are common; the check asks.
+        let of_software =
+            first_phrase_of(&text, &["api", "service", "services", "server", "endpoint", "page", "query"]);
+        if let Some(wait) = first_phrase_of(&text, WAIT_TIMES).filter(|_| of_software.is_none()) {
+            return Some(
+                Finding::warn(RULE, format!("\"{wait}\" can be read as the wait customers feel (an outcome) or as your team's speed (effort)"))
+                    .ask(format!("Is {wait} what customers complain about, or how busy the team is? If customers, pair it with whether they got what they needed (resolved on first contact, reopen rate)."))
+            );
+        }
+        return Some(Finding::pass(RULE, "not an activity measure"));
+    };
+    let has = |w: &str| contains_phrase(&proxy, w);
+    let instead = if has("hours") {
+        "what those hours are for: the result customers or the business see when the work is done".to_string()
+    } else if has("emails") {
+        "what the emails are for: the share of recipients who reply or take the step they ask for".to_string()
+    } else {
+        let work = ["ticket", "chat", "call", "contact"]
+            .into_iter()
+            .find(|w| has(w) || has(&format!("{w}s")))
+            .map_or("conversations".to_string(), |w| format!("{w}s"));
+        format!(
+            "what customers get from the {work}: the share resolved on first contact, the reopen rate, or the share answered within a time they expect"
+        )
+    };
+    Some(
+        Finding::fail(RULE, format!("\"{proxy}\" measures effort, not the quality customers get"))
+            .ask("If this number moved, would customers be better off? What would they notice?")
+            .suggest(format!("Measure {instead}, from X% to Y%")),
+    )
+}
+
+/// The effort a key result counts, in words a finding can quote.
+fn effort_in(kr: &KeyResultPlan) -> Option<String> {
+    let parsed = &kr.parsed;
+    if let Some(WorkDone { kind: Work::Effort, said, .. }) = &parsed.work {
+        return Some(format!("\"{said}\" names effort"));
+    }
+    // A share of our own work items done to a standard: the team's pace.
+    if let Some(share) = &parsed.share
+        && let Some(item) = first_phrase_of(&share.population.to_lowercase(), INTERNAL_ITEMS)
+    {
+        return Some(format!("counts {item} handled on time"));
+    }
+    // Effort counted going up: reviews, talks, meetups, events attended.
+    let counts = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
+    let noun = first_phrase_of(&counted_words(kr), EFFORT_NOUNS).filter(|_| counts && kr.target.is_some())?;
+    Some(format!("counts {noun}"))
+}
+
+pub(super) fn kr_direction_consistent(kr: &KeyResultPlan) -> Option<Finding> {
+    const RULE: &str = RULE_DIRECTION;
+    let (baseline, target) = (kr.baseline, kr.target);
+    let metric = kr.metric_name.clone().unwrap_or_else(|| "the metric".into());
+    if let (Some(b), Some(t)) = (baseline, target) {
+        if b == t && kr.kr_type != KrType::Maintain {
+            return Some(
+                Finding::fail(RULE, "target equals baseline: nothing is asked to change")
+                    .ask("Is this a number to keep (a maintain key result) or to move?"),
+            );
+        }
+        let disagree = match kr.direction {
+            Some(Direction::Increase) => t < b,
+            Some(Direction::Decrease) => t > b,
+            _ => false,
+        };
+        if disagree {
+            return Some(direction_mismatch(kr, &metric, b, t));
+        }
+    }
+    if kr.unit == Some(Unit::Percent)
+        && first_phrase_of(&metric_text(kr), RATIOS_ABOVE_100).is_none()
+        && let Some(v) = [baseline, target].into_iter().flatten().find(|v| *v > 100.0)
+    {
+        return Some(
+            Finding::fail(RULE, format!("{}% is above 100%", fmt_num(v)))
+                .ask("Is this a share (at most 100%) or a growth rate? Say which."),
+        );
+    }
+    if let Some(scale) = kr.scale
+        && let Some(v) = [baseline, target].into_iter().flatten().find(|v| *v < scale.min || *v > scale.max)
+    {
+        return Some(Finding::fail(
+            RULE,
+            format!("{} is outside the {}..{} scale", fmt_num(v), fmt_num(scale.min), fmt_num(scale.max)),
+        ));
+    }
+    if baseline.is_none() || target.is_none() {
+        return None;
+    }
+    Some(Finding::pass(RULE, "direction and numbers agree"))
+}
+
+/// The verb says one way and the numbers the other. Which is wrong depends on which
+/// way the metric is good: "Increase payment success rate from 97% to 95%" has its
+/// numbers wrong, not its verb. When the metric's words do not say, both readings
+/// are offered and the question asks.
+pub(super) fn direction_mismatch(kr: &KeyResultPlan, metric: &str, b: f64, t: f64) -> Finding {
+    let (b_text, t_text) = (with_unit(b, kr.unit.as_ref()), with_unit(t, kr.unit.as_ref()));
+    let says = if kr.direction == Some(Direction::Increase) { "increase" } else { "decrease" };
+    let side = if t < b { "below" } else { "above" };
+    let better_higher = first_phrase_of(metric, BETTER_HIGHER).is_some();
+    let better_lower = first_phrase_of(metric, BETTER_LOWER).is_some();
+    let verb_right = match kr.direction {
+        Some(Direction::Increase) => better_higher && !better_lower,
+        _ => better_lower && !better_higher,
+    };
+    let verb_wrong = match kr.direction {
+        Some(Direction::Increase) => better_lower && !better_higher,
+        _ => better_higher && !better_lower,
+    };
+    let reason = format!("says {says}, but the target {} is {side} the baseline {}", fmt_num(t), fmt_num(b));
+    let (keep_verb, flip_verb) =
+        if kr.direction == Some(Direction::Increase) { ("Raise", "Reduce") } else { ("Reduce", "Raise") };
+    let numbers_fixed =
+        format!("{keep_verb} {metric} from {b_text} to <a target {} {b_text}>", if t < b { "above" } else { "below" });
+    let verb_fixed = format!("{flip_verb} {metric} from {b_text} to {t_text}");
+    if verb_right {
+        Finding::fail(
+            RULE_DIRECTION,
+            format!(
+                "{reason}; more {metric} is {}, so the numbers look wrong",
+                if kr.direction == Some(Direction::Increase) { "better" } else { "worse" }
+            ),
+        )
+        .ask(format!(
+            "Is {b_text} today's value? Then the target must be {} it. Or were the two numbers swapped?",
+            if t < b { "above" } else { "below" }
+        ))
+        .suggest(numbers_fixed)
+    } else if verb_wrong {
+        Finding::fail(
+            RULE_DIRECTION,
+            format!(
+                "{reason}; less {metric} is {}, so the verb looks wrong",
+                if kr.direction == Some(Direction::Increase) { "better" } else { "worse" }
+            ),
+        )
+        .suggest(verb_fixed)
+    } else {
+        Finding::fail(RULE_DIRECTION, reason)
+            .ask(format!("Which is wrong: the verb, or the numbers? Is a higher {metric} better or worse?"))
+            .suggest(format!("If the numbers are right: \"{verb_fixed}\"; if the verb is: \"{numbers_fixed}\""))
+    }
+}
+
+pub(super) const RULE_DIRECTION: &str = "kr.direction_consistent";
+
+pub(super) fn kr_time_bound(kr: &KeyResultPlan, plan: &ObjectivePlan) -> Option<Finding> {
+    const RULE: &str = "kr.time_bound";
+    Some(match (kr.due, &plan.cycle) {
+        (Some(due), Some(cycle)) if !cycle.contains(due) => {
+            Finding::warn(RULE, format!("due {due}, outside the cycle {cycle}"))
+                .ask("Is this key result really scored in this cycle?")
+        }
+        (Some(due), _) => Finding::pass(RULE, format!("due {due}")),
+        (None, Some(cycle)) => Finding::pass(RULE, format!("due at the end of {cycle} ({})", cycle.end())),
+        (None, None) => {
+            Finding::fail(RULE, "has no due date and the objective no cycle").ask("By when must this be reached?")
+        }
+    })
+}
+
+pub(super) fn kr_one_owner(kr: &KeyResultPlan, plan: &ObjectivePlan) -> Option<Finding> {
+    const RULE: &str = "kr.one_owner";
+    Some(match (kr.owner.as_deref(), plan.owner.as_deref()) {
+        (Some(owner), _) if looks_like_team(owner) => {
+            Finding::fail(RULE, format!("\"{owner}\" looks like a team; one person owns a key result"))
+                .ask("Which one person will report on this key result?")
+        }
+        (Some(owner), _) => Finding::pass(RULE, format!("owned by {owner}")),
+        (None, Some(owner)) if !looks_like_team(owner) => {
+            Finding::pass(RULE, format!("owned by the objective's owner, {owner}"))
+        }
+        _ => Finding::fail(RULE, "has no single owner").ask("Who will report on this key result at each check-in?"),
+    })
+}

@@ -1,0 +1,234 @@
+//! The word lists the rules match, each an example set from DOMAIN.md section 2, and
+//! the small text helpers that match them as whole words.
+
+use super::*;
+
+/// Output words that, anywhere in an objective, suggest a deliverable.
+pub(super) const OUTPUT_WORDS: &[&str] = &[
+    "launch",
+    "ship",
+    "release",
+    "feature",
+    "features",
+    "deliverable",
+    "roadmap",
+    "rollout",
+    "roll out",
+    "redesign",
+    "migration",
+    "mvp",
+    "v2",
+    "project",
+    "implementation",
+    "build",
+];
+
+/// Things produced or done, which a KR counts when it measures output (DOMAIN.md §2).
+pub(super) const OUTPUT_NOUNS: &[&str] = &[
+    "interview",
+    "placement",
+    "call",
+    "case study",
+    "guide",
+    "tutorial",
+    "course",
+    "podcast",
+    "press release",
+    "event",
+    "blog post",
+    "post",
+    "article",
+    "training",
+    "workshop",
+    "webinar",
+    "meeting",
+    "feature",
+    "release",
+    "campaign",
+    "email",
+    "newsletter",
+    "video",
+    "demo",
+    "story points",
+    "deploy",
+    "pull request",
+    "ticket closed",
+    "page",
+];
+
+/// Effort measures: they describe activity, not quality (DOMAIN.md §2).
+pub(super) const ACTIVITY_PROXIES: &[&str] = &[
+    "handle time",
+    "handling time",
+    "aht",
+    "tickets closed",
+    "ticket volume",
+    "tickets resolved",
+    "tickets answered",
+    "calls made",
+    "number of calls",
+    "calls per",
+    "hours worked",
+    "hours logged",
+    "emails sent",
+    "contacts handled",
+    "chats handled",
+    "utilization",
+    "utilisation",
+    "occupancy",
+    "tickets per agent",
+    "time-to-hire",
+    "time to hire",
+    "time to fill",
+    "turnaround",
+    "contacts per hour",
+];
+
+/// Effort our own people spend, counted (DOMAIN.md section 2, "activity proxy").
+pub(super) const EFFORT_NOUNS: &[&str] = &[
+    "reviews",
+    "peer reviews",
+    "talks",
+    "meetups",
+    "conference talks",
+    "events",
+    "check-ins",
+    "check-in calls",
+    "calls",
+    "meetings",
+    "visits",
+    "pair-programming sessions",
+    "hours",
+    "outreach",
+    "prospects",
+];
+
+/// Measures of the team's own code.
+pub(super) const CODE_MEASURES: &[&str] = &[
+    "test coverage",
+    "code coverage",
+    "codebase",
+    "libraries in use",
+    "lines of code",
+    "tech debt",
+    "technical debt",
+    "legacy code",
+    "legacy library",
+    "dependencies",
+    "story points",
+    "velocity",
+];
+
+/// Waits that are both what customers feel and how fast the team works.
+pub(super) const WAIT_TIMES: &[&str] = &[
+    "first response time",
+    "response time",
+    "reply time",
+    "queue wait",
+    "wait time",
+    "time to first response",
+    "resolution time",
+];
+
+/// Percentages that are ratios and may pass 100% (net revenue retention of 110%).
+pub(super) const RATIOS_ABOVE_100: &[&str] = &[
+    "net revenue retention",
+    "net dollar retention",
+    "nrr",
+    "ndr",
+    "growth",
+    "roi",
+    "return on",
+    "attainment",
+    "coverage",
+    "quota",
+    "yoy",
+    "year over year",
+];
+
+/// Respondent-biased satisfaction measures: fine as experience metrics, weak alone.
+pub(super) const SATISFACTION_METRICS: &[&str] = &["csat", "nps", "net promoter", "satisfaction"];
+
+/// Experience metrics (DOMAIN.md §1, "KR role").
+pub(super) const EXPERIENCE_METRICS: &[&str] = &[
+    "csat",
+    "nps",
+    "net promoter",
+    "satisfaction",
+    "sus",
+    "usability",
+    "experience score",
+    "very disappointed",
+    "effort score",
+    "ces",
+    "sentiment",
+    "confidence",
+    "delight",
+];
+
+pub(super) const JARGON: &[&str] = &[
+    "leverage",
+    "synergy",
+    "synergies",
+    "synergize",
+    "paradigm",
+    "holistic",
+    "best-in-class",
+    "world-class",
+    "operationalize",
+    "ideate",
+    "actionable insights",
+    "move the needle",
+    "bandwidth",
+    "low-hanging fruit",
+    "circle back",
+    "value-add",
+    "robust",
+    "seamless",
+    "next-gen",
+    "cutting-edge",
+    "disrupt",
+];
+
+/// Acronyms a general reader knows; others are jargon to a newcomer.
+pub(super) const KNOWN_ACRONYMS: &[&str] =
+    &["US", "UK", "EU", "AI", "API", "B2B", "B2C", "CEO", "IT", "HR", "Q1", "Q2", "Q3", "Q4"];
+
+pub(super) const TEAM_WORDS: &[&str] =
+    &["team", "squad", "group", "department", "dept", "guild", "crew", "committee", "org"];
+
+pub(super) fn starts_with_output_verb(text: &str) -> Option<&'static str> {
+    let w = words(text);
+    let first = w.first()?;
+    let two = w.iter().take(2).cloned().collect::<Vec<_>>().join(" ");
+    work_verb(&two).or_else(|| work_verb(first)).map(|(_, verb)| verb)
+}
+
+pub(super) fn looks_like_team(owner: &str) -> bool {
+    let w = words(owner);
+    w.iter().any(|w| TEAM_WORDS.contains(&w.as_str()))
+        || owner.contains(['&', ',', '/', '+'])
+        || w.iter().any(|w| w == "and")
+}
+
+pub(super) fn metric_text(kr: &KeyResultPlan) -> String {
+    kr.metric_name.clone().unwrap_or_else(|| kr.statement.clone())
+}
+
+pub(super) fn is_experience(kr: &KeyResultPlan) -> bool {
+    kr.role == Some(KrRole::Experience)
+        || (kr.role.is_none() && first_phrase_of(&metric_text(kr), EXPERIENCE_METRICS).is_some())
+}
+
+pub(super) fn fmt_num(x: f64) -> String {
+    let rounded = (x * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 { format!("{}", rounded as i64) } else { format!("{rounded}") }
+}
+
+pub(super) fn with_unit(x: f64, unit: Option<&Unit>) -> String {
+    match unit {
+        Some(Unit::Percent) => format!("{}%", fmt_num(x)),
+        Some(Unit::Currency { code }) if code == "USD" => format!("${}", fmt_num(x)),
+        _ => fmt_num(x),
+    }
+}

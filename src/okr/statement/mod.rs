@@ -1,0 +1,504 @@
+//! Reading a key result written in words: "Raise week-1 to month-3 retention from 50%
+//! to 65% by end of Q3" → verb, direction, metric, baseline, target, unit, due.
+//!
+//! People paste key results from slides and docs, so the reader accepts what they
+//! write: percentages, currencies and magnitudes ($5 million, €300k, 1.2M), thousands
+//! separators, number words ("two months"), negatives typed with "-", "–" or "−",
+//! scale hints ("(1–5 scale)"), thresholds ("under 2 hours") and time bounds ("by May
+//! 15", "within 30 days"). The one rule it never breaks: what it cannot read goes to
+//! `unread`, it is never guessed, because a wrong baseline silently scores a quarter.
+//!
+//! It works in three passes over a token list: tokenize (numbers with their units,
+//! words with their hyphens, so `week-1` stays a word), take out the scale hint and
+//! the time bound, then read the values around `from`/`to`/`by`/threshold words. The
+//! metric is the words before the first value, or after a lone number.
+
+mod reader;
+mod rewrite;
+mod tags;
+mod time_bound;
+mod tokens;
+mod units;
+mod work;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::vocabulary::*;
+use crate::model::{Direction, Scale, Threshold, ThresholdKind, Unit};
+use reader::*;
+pub use rewrite::renumber;
+use time_bound::*;
+use tokens::*;
+pub(crate) use units::MONTHS;
+use units::*;
+pub use work::{WorkDone, WorkForm};
+
+/// What was read from a key-result statement. Fields it could not read are `None`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ParsedStatement {
+    /// The leading verb, lowercased ("raise", "cut", "launch"), if it is one it knows.
+    pub verb: Option<String>,
+    pub direction: Option<Direction>,
+    /// The metric phrase, as written, without the numbers and time bound.
+    pub metric: Option<String>,
+    /// "from X".
+    pub baseline: Option<f64>,
+    /// "to Y", a threshold value, or a lone number.
+    pub target: Option<f64>,
+    pub unit: Option<Unit>,
+    /// "by 30%", "down 40%", "double", "halve".
+    pub relative_change: Option<RelativeChange>,
+    /// "under 2 hours", "at least 95%".
+    pub threshold: Option<Threshold>,
+    /// "(1–5 scale)", "out of 10".
+    pub scale: Option<Scale>,
+    pub due: Option<TimeBound>,
+    /// "Answer 95% of billing tickets within 24 hours": the target is a share of a
+    /// population meeting a condition, not a duration or a change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<Share>,
+    /// What could not be read, in words.
+    pub unread: Vec<String>,
+    /// The work it names when it names work (a deliverable or effort) rather than a
+    /// number to move: "Publish 3 guides", "Data lead hired", "SSO in place".
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub work: Option<WorkDone>,
+    /// What an audience does with the work, counted: "150+ reads", "reach 40+ developers".
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub audience: Option<String>,
+    /// The statement without the owner, priority and team tags around it ("`P1`
+    /// @maria -", "Sales:", "(ewd)"): what the checks read.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub core: String,
+}
+
+/// The population and the condition of a share target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Share {
+    /// "billing tickets", "staff".
+    pub population: String,
+    /// What each member has to meet, as written: "answered within 24 hours".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+}
+
+/// A change stated relative to today's value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RelativeChange {
+    pub amount: f64,
+    /// "by 30%" (true) or "by 5 points" (false).
+    pub percent: bool,
+    pub direction: Direction,
+}
+
+/// A time bound as written; turned into a date against the cycle by the caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TimeBound {
+    /// "by May 15", "by 15 May 2027", "by 2026-12-31".
+    Date {
+        month: u8,
+        day: u8,
+        year: Option<i16>,
+    },
+    /// "by end of Q3", "by Q4 2026".
+    QuarterEnd {
+        quarter: u8,
+        year: Option<i16>,
+    },
+    ThisQuarter,
+    ThisYear,
+    /// "by end of year", "by 2027".
+    YearEnd {
+        year: Option<i16>,
+    },
+    /// "within 30 days", "in two months" (a month counts 30 days, a week 7).
+    Within {
+        days: u32,
+    },
+}
+
+/// Reads a key-result statement. Never panics, never guesses.
+pub fn parse_statement(text: &str) -> ParsedStatement {
+    let core = tags::without_tags(text);
+    let mut unread = vec![];
+    let mut tokens = tokenize(&core, &mut unread);
+    attach_unit_words(&mut tokens);
+    let scale = take_scale(&mut tokens);
+    let share = share_at(&tokens).is_some();
+    let due = take_time_bound(&mut tokens, &mut unread, share);
+    let mut reader = Reader { tokens, used: vec![], unread };
+    reader.used = vec![false; reader.tokens.len()];
+    let mut parsed = reader.read(scale, due);
+    parsed.audience = work::audience_count(&core);
+    if parsed.audience.is_none() {
+        let counts = matches!(parsed.unit, None | Some(Unit::Count));
+        parsed.work = work::read_work(&core, parsed.verb.as_deref(), parsed.target.is_some(), counts);
+    }
+    parsed.direction = parsed.direction.or_else(|| unstated_direction(&parsed));
+    parsed.core = core;
+    parsed
+}
+
+/// The direction of a statement whose verb does not give one: a threshold's ("fewer
+/// than 3 incidents" goes down, "at least 5 customers" up), a relative change's
+/// ("outages cut by 40%"), or for a bare target ("Reach 1,500 active teams", "Average
+/// first response time of 2 hours") the way its metric is better, else up: a target
+/// named without a baseline is a level to reach.
+fn unstated_direction(parsed: &ParsedStatement) -> Option<Direction> {
+    if let Some(threshold) = &parsed.threshold {
+        return Some(match threshold.kind {
+            ThresholdKind::AtMost => Direction::Decrease,
+            ThresholdKind::AtLeast => Direction::Increase,
+        });
+    }
+    if let Some(change) = &parsed.relative_change {
+        return Some(change.direction);
+    }
+    parsed.target?;
+    let metric = parsed.metric.as_deref().unwrap_or(&parsed.core).to_lowercase();
+    better_when(&metric).or(match parsed.unit {
+        Some(Unit::Duration { .. }) => Some(Direction::Decrease),
+        _ => Some(Direction::Increase),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hold_with_a_count_is_an_activity_and_hold_at_a_level_is_maintain() {
+        let calls = parse_statement("Hold 20 customer calls");
+        assert_eq!((calls.direction, calls.target), (Some(Direction::Increase), Some(20.0)));
+        let level = parse_statement("Hold uptime at or above 99.9%");
+        assert_eq!(level.direction, Some(Direction::Maintain));
+    }
+
+    #[test]
+    fn a_moved_number_is_rewritten_where_it_is_written() {
+        let kr = "Raise week-1 activation from 50% to 65% by Dec 31";
+        assert_eq!(renumber(kr, 65.0, 62.0, true).unwrap(), "Raise week-1 activation from 50% to 62% by Dec 31");
+        assert_eq!(renumber(kr, 50.0, 48.5, false).unwrap(), "Raise week-1 activation from 48.5% to 65% by Dec 31");
+        assert_eq!(
+            renumber("Grow ARR from $1,200,000 to $1,500,000", 1_500_000.0, 1_750_000.0, true).unwrap(),
+            "Grow ARR from $1,200,000 to $1,750,000"
+        );
+        // Both ends equal: the target is the last one, the baseline the first.
+        assert_eq!(renumber("Hold NPS from 40 to 40", 40.0, 45.0, true).unwrap(), "Hold NPS from 40 to 45");
+        assert_eq!(renumber("Cut p95 latency below 300 ms", 250.0, 200.0, true), None);
+        // "Q4" is a name, not a number.
+        assert_eq!(renumber("Close 4 design partners in Q4", 4.0, 5.0, true).unwrap(), "Close 5 design partners in Q4");
+    }
+
+    #[test]
+    fn a_percentage_of_someone_after_the_verb_is_a_share_to_reach() {
+        let r = p("Answer 95% of billing tickets within 24 hours");
+        assert_eq!(
+            (r.target, r.unit.clone(), r.direction),
+            (Some(95.0), Some(Unit::Percent), Some(Direction::Increase))
+        );
+        assert_eq!(r.metric.as_deref(), Some("share of billing tickets answered within 24 hours"));
+        assert_eq!((r.threshold, r.due, r.relative_change), (None, None, None));
+        assert_eq!(
+            r.share,
+            Some(Share { population: "billing tickets".into(), condition: Some("answered within 24 hours".into()) })
+        );
+        let r = p("Enroll 100% of staff in the security training by end of Q3");
+        assert_eq!((r.verb.as_deref(), r.target, r.relative_change), (Some("enroll"), Some(100.0), None));
+        assert_eq!(r.metric.as_deref(), Some("share of staff enrolled in the security training"));
+        assert_eq!(r.due, Some(TimeBound::QuarterEnd { quarter: 3, year: None }));
+        assert_eq!(
+            p("Ship 90% of orders within 2 days").metric.as_deref(),
+            Some("share of orders shipped within 2 days")
+        );
+        assert_eq!(
+            p("Respond to 90% of chats in under 10 minutes").metric.as_deref(),
+            Some("share of chats responded to in under 10 minutes")
+        );
+        assert_eq!(
+            p("Get 60% of new teams to invite a colleague within 7 days").metric.as_deref(),
+            Some("share of new teams that invite a colleague within 7 days")
+        );
+        assert_eq!(
+            p("Reach 40% of revenue from self-serve").metric.as_deref(),
+            Some("share of revenue from self-serve")
+        );
+        let r = p("Answer 95% of tickets within a day, up from 80%");
+        assert_eq!((r.baseline, r.target), (Some(80.0), Some(95.0)));
+        let r = p("Keep 99% of payouts on time");
+        assert_eq!(r.direction, Some(Direction::Maintain));
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtLeast, value: 99.0 }));
+        assert!(p("Migrate 80% of").unread.iter().any(|u| u.contains("share needs")));
+    }
+
+    #[test]
+    fn a_percentage_after_a_value_word_or_a_decrease_verb_is_not_a_share() {
+        let r = p("Cut 20% of cloud spend");
+        assert_eq!(
+            r.relative_change,
+            Some(RelativeChange { amount: 20.0, percent: true, direction: Direction::Decrease })
+        );
+        assert_eq!((r.target, r.share, r.metric.as_deref()), (None, None, Some("cloud spend")));
+        let r = p("Grow self-serve to 40% of revenue");
+        assert_eq!((r.target, r.share), (Some(40.0), None));
+        let r = p("Raise the share of tickets answered within 24 hours from 80% to 95%");
+        assert_eq!((r.baseline, r.target, r.share), (Some(80.0), Some(95.0), None));
+    }
+
+    fn p(text: &str) -> ParsedStatement {
+        parse_statement(text)
+    }
+
+    fn values(text: &str) -> (Option<f64>, Option<f64>) {
+        let parsed = p(text);
+        (parsed.baseline, parsed.target)
+    }
+
+    fn currency(code: &str) -> Option<Unit> {
+        Some(Unit::Currency { code: code.into() })
+    }
+
+    fn duration(unit: &str) -> Option<Unit> {
+        Some(Unit::Duration { unit: unit.into() })
+    }
+
+    #[test]
+    fn from_x_to_y_and_the_metric_between_verb_and_values() {
+        let r = p("Raise week-1 to month-3 retention from 50% to 65%");
+        assert_eq!(r.verb.as_deref(), Some("raise"));
+        assert_eq!(r.direction, Some(Direction::Increase));
+        assert_eq!(r.metric.as_deref(), Some("week-1 to month-3 retention"));
+        assert_eq!((r.baseline, r.target, r.unit), (Some(50.0), Some(65.0), Some(Unit::Percent)));
+        assert!(r.unread.is_empty(), "{:?}", r.unread);
+        assert_eq!(values("Move activation 20% → 30%"), (Some(20.0), Some(30.0)));
+        assert_eq!(values("Move activation 20% -> 30%"), (Some(20.0), Some(30.0)));
+        assert_eq!(values("Raise activation to 30%"), (None, Some(30.0)));
+        assert_eq!(p("Raise activation from 20 to 30%").unit, Some(Unit::Percent));
+    }
+
+    #[test]
+    fn negatives_in_every_dash_and_ranges_that_are_not_negatives() {
+        assert_eq!(values("Lift the Evaluation experience score from −1.1 to –0.4"), (Some(-1.1), Some(-0.4)));
+        assert_eq!(values("Lift the score from -1.1 to +0.3"), (Some(-1.1), Some(0.3)));
+        assert_eq!(values("Lift the score from —2 to -1"), (Some(-2.0), Some(-1.0)));
+        let r = p("Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1");
+        assert_eq!(r.scale, Some(Scale { min: 1.0, max: 5.0 }));
+        assert_eq!((r.baseline, r.target, r.unit), (Some(3.3), Some(4.1), Some(Unit::Score)));
+        assert_eq!(r.metric.as_deref(), Some("onboarding satisfaction"));
+        assert_eq!(p("Lift the journey score (-2 to +2) from -1.1 to -0.4").scale, Some(Scale { min: -2.0, max: 2.0 }));
+        assert_eq!(p("Raise satisfaction on a 1 to 5 scale from 3.1 to 3.9").scale, Some(Scale { min: 1.0, max: 5.0 }));
+        assert_eq!(p("Raise satisfaction (1-7) from 4 to 5").scale, Some(Scale { min: 1.0, max: 7.0 }));
+        assert_eq!(p("Raise likelihood to recommend out of 10 from 6 to 8").scale, Some(Scale { min: 0.0, max: 10.0 }));
+    }
+
+    #[test]
+    fn currencies_magnitudes_and_separators() {
+        let r = p("Grow annual recurring revenue from $4.2 million to $5 million");
+        assert_eq!((r.baseline, r.target, r.unit), (Some(4_200_000.0), Some(5_000_000.0), currency("USD")));
+        assert_eq!(values("Lower cost per acquisition from $60,000 to $45,000"), (Some(60_000.0), Some(45_000.0)));
+        assert_eq!(p("Raise revenue from €300k to €450k").unit, currency("EUR"));
+        assert_eq!(values("Raise revenue from €300k to €450k"), (Some(300_000.0), Some(450_000.0)));
+        assert_eq!(values("Grow pipeline from £1.2M to £2.5bn"), (Some(1_200_000.0), Some(2_500_000_000.0)));
+        assert_eq!(p("Grow pipeline from USD 40,000 to USD 55,000").unit, currency("USD"));
+        assert_eq!(p("Grow pipeline from 40,000 EUR to 55,000 EUR").unit, currency("EUR"));
+        assert_eq!(values("Grow weekly active teams from 1.2k to 2k"), (Some(1200.0), Some(2000.0)));
+        assert_eq!(values("Reach 1,200,000 monthly readers"), (None, Some(1_200_000.0)));
+        assert_eq!(values("Raise retention from 65 percent to 70 percent"), (Some(65.0), Some(70.0)));
+        assert_eq!(values("Raise conversion from .5% to 1.5%"), (Some(0.5), Some(1.5)));
+    }
+
+    #[test]
+    fn durations_thresholds_and_number_words() {
+        let r = p("Cut median first response time from 9 hours to under 2 hours");
+        assert_eq!((r.baseline, r.target, r.unit.clone()), (Some(9.0), Some(2.0), duration("hours")));
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 2.0 }));
+        assert_eq!(r.direction, Some(Direction::Decrease));
+        let r = p("Keep uptime at or above 99.9%");
+        assert_eq!((r.direction, r.target), (Some(Direction::Maintain), Some(99.9)));
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtLeast, value: 99.9 }));
+        assert_eq!(r.metric.as_deref(), Some("uptime"));
+        let r = p("Resolve billing tickets in less than 24 hours");
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 24.0 }));
+        assert_eq!(r.unit, duration("hours"));
+        let r = p("Reduce time to first value from two weeks to 5 days");
+        assert_eq!((r.baseline, r.target), (Some(2.0), Some(5.0)));
+        assert!(r.unread.iter().any(|u| u.contains("different units")), "{:?}", r.unread);
+        assert_eq!(p("Reduce onboarding to twenty-five minutes").target, Some(25.0));
+        assert_eq!(p("Ship the release in two months").due, Some(TimeBound::Within { days: 60 }));
+        assert_eq!(p("Keep churn below 2%").threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 2.0 }));
+    }
+
+    #[test]
+    fn relative_changes() {
+        let rel = |text: &str| p(text).relative_change;
+        let change = |amount, percent, direction| Some(RelativeChange { amount, percent, direction });
+        assert_eq!(rel("Cut average handle time by 20%"), change(20.0, true, Direction::Decrease));
+        assert_eq!(rel("Increase activation by 30%"), change(30.0, true, Direction::Increase));
+        assert_eq!(rel("Reduce churn by 2 points"), change(2.0, false, Direction::Decrease));
+        assert_eq!(rel("Reduce churn by 2pp"), change(2.0, false, Direction::Decrease));
+        assert_eq!(
+            rel("Policy misses on refund contacts down 40% (from 18% to 11%)"),
+            change(40.0, true, Direction::Decrease)
+        );
+        assert_eq!(rel("Signups up 15%"), change(15.0, true, Direction::Increase));
+        assert_eq!(rel("Deliver a 20% reduction in refund contacts"), change(20.0, true, Direction::Decrease));
+        assert_eq!(rel("Double the number of active integrations"), change(100.0, true, Direction::Increase));
+        assert_eq!(rel("Halve time to first value"), change(50.0, true, Direction::Decrease));
+        assert_eq!(rel("Cut onboarding time in half"), change(50.0, true, Direction::Decrease));
+        let r = p("Policy misses on refund contacts down 40% (from 18% to 11%)");
+        assert_eq!((r.verb, r.baseline, r.target), (None, Some(18.0), Some(11.0)));
+        assert_eq!(r.metric.as_deref(), Some("Policy misses on refund contacts"));
+    }
+
+    #[test]
+    fn time_bounds() {
+        let due = |text: &str| p(text).due;
+        assert_eq!(due("Raise NPS from 20 to 30 by end of Q3"), Some(TimeBound::QuarterEnd { quarter: 3, year: None }));
+        assert_eq!(
+            due("Raise NPS from 20 to 30 by the end of Q3 2026"),
+            Some(TimeBound::QuarterEnd { quarter: 3, year: Some(2026) })
+        );
+        assert_eq!(due("Raise NPS from 20 to 30 in Q4"), Some(TimeBound::QuarterEnd { quarter: 4, year: None }));
+        assert_eq!(due("Raise NPS from 20 to 30 this quarter"), Some(TimeBound::ThisQuarter));
+        assert_eq!(due("Raise NPS from 20 to 30 by end of year"), Some(TimeBound::YearEnd { year: None }));
+        assert_eq!(due("Raise NPS from 20 to 30 by 2027"), Some(TimeBound::YearEnd { year: Some(2027) }));
+        assert_eq!(due("Raise NPS from 20 to 30 by May 15"), Some(TimeBound::Date { month: 5, day: 15, year: None }));
+        assert_eq!(due("Raise NPS from 20 to 30 by 15 May"), Some(TimeBound::Date { month: 5, day: 15, year: None }));
+        assert_eq!(
+            due("Raise NPS from 20 to 30 by May 15, 2027"),
+            Some(TimeBound::Date { month: 5, day: 15, year: Some(2027) })
+        );
+        assert_eq!(
+            due("Raise NPS from 20 to 30 by 2026-12-31"),
+            Some(TimeBound::Date { month: 12, day: 31, year: Some(2026) })
+        );
+        assert_eq!(due("Decrease abandonment from 38% to 30% within 60 days"), Some(TimeBound::Within { days: 60 }));
+        // Before the values, "within 7 days" belongs to the metric.
+        let r = p("Raise the share of new accounts that finish a first real project within 7 days from 40% to 60%");
+        assert_eq!(r.due, None);
+        assert_eq!(r.metric.as_deref(), Some("share of new accounts that finish a first real project within 7 days"));
+        // "by 2000 users" is a number, not a year.
+        assert_eq!(due("Grow weekly users by 2000 users"), None);
+        let r = p("Raise NPS from 20 to 30 by week 6");
+        assert!(r.due.is_none() && r.unread.iter().any(|u| u.contains("by week 6")), "{r:?}");
+        assert_eq!(r.metric.as_deref(), Some("NPS"));
+    }
+
+    #[test]
+    fn lone_numbers_outputs_and_verbs() {
+        let r = p("Close 600 tickets a week");
+        assert_eq!((r.verb.as_deref(), r.target, r.unit.clone()), (Some("close"), Some(600.0), Some(Unit::Count)));
+        assert_eq!(r.metric.as_deref(), Some("tickets a week"));
+        let r = p("Launch the new onboarding flow by end of Q2");
+        assert_eq!((r.verb.as_deref(), r.target), (Some("launch"), None));
+        assert_eq!(r.metric.as_deref(), Some("new onboarding flow"));
+        assert!(r.unread.iter().any(|u| u.contains("no number")));
+        assert_eq!(p("Roll out SSO to 40 enterprise workspaces").verb.as_deref(), Some("roll out"));
+        assert_eq!(
+            p("Increase churn from 5% to 3%").direction,
+            Some(Direction::Increase),
+            "the verb is kept; the check flags it"
+        );
+        assert_eq!(p("Achieve churn from 5% to 3%").direction, Some(Direction::Decrease));
+        assert_eq!(p("Churn is 3% or less").verb, None);
+    }
+
+    #[test]
+    fn numbers_glued_to_words_are_part_of_the_metric() {
+        for text in [
+            "Raise top-2-box satisfaction from 61% to 70%",
+            "Raise 7-day activation from 30% to 40%",
+            "Raise Q3 cohort retention from 30% to 40%",
+            "Cut p95 latency from 900 ms to 400 ms",
+            "Raise B2B win rate from 20% to 25%",
+        ] {
+            let r = p(text);
+            assert!(r.baseline.is_some() && r.target.is_some(), "{text}: {r:?}");
+            assert!(r.metric.as_deref().is_some_and(|m| m.chars().any(|c| c.is_ascii_digit())), "{text}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_said_not_guessed() {
+        let r = p("Raise NPS to 12ish");
+        assert_eq!(r.target, None);
+        assert!(r.unread.iter().any(|u| u.contains("12ish")), "{:?}", r.unread);
+        let r = p("Raise NPS from 1.2.3 to 4");
+        assert_eq!(r.baseline, None);
+        assert!(r.unread.iter().any(|u| u.contains("1.2.3")), "{:?}", r.unread);
+        let r = p("Cut load time to 5m");
+        assert_eq!(r.target, None);
+        assert!(r.unread.iter().any(|u| u.contains("minutes or millions")), "{:?}", r.unread);
+        let r = p("Improve the onboarding experience");
+        assert_eq!((r.baseline, r.target), (None, None));
+        assert!(r.unread.iter().any(|u| u.contains("no number")));
+        assert!(p("Raise NPS from a lot").unread.iter().any(|u| u.contains("\"from\" is not followed by a number")));
+    }
+
+    #[test]
+    fn never_panics_on_hostile_input() {
+        let long = "Raise retention from 50% to 65% ".repeat(3_300);
+        assert!(long.len() > 100_000);
+        let _ = parse_statement(&long);
+        for text in [
+            "",
+            " ",
+            "\u{0}\u{7}\u{1b}[31m",
+            "–",
+            "−−−",
+            "$",
+            "$ ",
+            "%",
+            "from",
+            "to",
+            "by",
+            "(",
+            "()",
+            "1–",
+            "–1",
+            "1,",
+            "1,00",
+            ".",
+            "..",
+            "1e400",
+            "99999999999999999999999999999999999999",
+            "by May",
+            "by 31",
+            "🙂 raise 😀 from 1 to 2 🙂",
+            "東京 from ١٢ to ٣٤",
+            "Raise x from 1.",
+            "out of",
+            "on a 1 to",
+            "(1–",
+            "1–5 scale",
+            "within",
+            "in half",
+            "a 20%",
+            "2026-13-45",
+            "by 2026-02-30",
+            "USD",
+            "5 million",
+            "twenty-",
+            "-twenty",
+        ] {
+            let _ = parse_statement(text);
+        }
+        let mut seed = 7u64;
+        let alphabet: Vec<char> =
+            "0123456789 .,-–−+$€%kKmMB()fromtoby→q3Q4 in within under at least\u{0}é".chars().collect();
+        for _ in 0..20_000 {
+            let text: String = (0..40)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    alphabet[(seed >> 33) as usize % alphabet.len()]
+                })
+                .collect();
+            let _ = parse_statement(&text);
+        }
+    }
+}

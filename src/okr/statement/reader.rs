@@ -1,0 +1,646 @@
+//! The last pass: values around "from", "to", "by" and threshold words, the leading
+//! verb, the metric phrase, and share targets ("95% of tickets within 24 hours").
+
+use super::*;
+
+pub(super) struct Reader {
+    pub(super) tokens: Vec<Token>,
+    /// Tokens consumed as values or value words, left out of the metric phrase.
+    pub(super) used: Vec<bool>,
+    pub(super) unread: Vec<String>,
+}
+
+impl Reader {
+    pub(super) fn number_at(&self, i: usize) -> Option<Number> {
+        self.tokens.get(i).and_then(Token::number).cloned()
+    }
+
+    pub(super) fn word_at(&self, i: usize) -> &str {
+        self.tokens.get(i).filter(|t| t.kind == Kind::Word).map_or("", |t| t.lower.as_str())
+    }
+
+    pub(super) fn mark(&mut self, range: std::ops::Range<usize>) {
+        for k in range {
+            if let Some(u) = self.used.get_mut(k) {
+                *u = true;
+            }
+        }
+    }
+
+    pub(super) fn read(mut self, scale: Option<Scale>, due: Option<TimeBound>) -> ParsedStatement {
+        let (verb, verb_len) = self.leading_verb();
+        self.mark(0..verb_len);
+        let mut direction = verb.as_deref().and_then(verb_direction);
+        // "Hold 20 customer calls": hold with a count of things right after it is an
+        // activity to do 20 times, not a level to keep.
+        if verb.as_deref() == Some("hold") && self.number_at(verb_len).is_some_and(|n| n.unit.is_none()) {
+            direction = Some(Direction::Increase);
+        }
+        if let Some(at) = share_at(&self.tokens) {
+            return self.read_share(at, verb, direction, scale, due);
+        }
+
+        let mut baseline = None;
+        let mut target = None;
+        let mut threshold = None;
+        let mut relative: Option<RelativeChange> = None;
+        let mut first_value: Option<usize> = None;
+        let mut metric_after = None;
+        let note_first = |i: usize, first: &mut Option<usize>| {
+            if first.is_none_or(|f| i < f) {
+                *first = Some(i);
+            }
+        };
+
+        // from X (to Y); "from current 40%", "from today's 38%", "from avg. 3 minutes"
+        if let Some(from) = (0..self.tokens.len()).find(|&i| self.word_at(i) == "from") {
+            match self.value_after(from + 1) {
+                Some((at, b)) => {
+                    baseline = Some(b);
+                    self.mark(from..at + 1);
+                    note_first(from, &mut first_value);
+                }
+                None => self.unread.push("\"from\" is not followed by a number".into()),
+            }
+        }
+        // The baseline written after the target: "(today: 90k)", "(current is 70k)",
+        // "currently 6 hours", "to 60% from today's 38%" (above), "(was 40%)".
+        if baseline.is_none()
+            && let Some((marker, at, b)) = (0..self.tokens.len()).find_map(|i| {
+                let marks = matches!(
+                    self.word_at(i),
+                    "today" | "today's" | "current" | "currently" | "was" | "baseline" | "now"
+                );
+                let after = if marks { self.value_after(i + 1) } else { None };
+                after.map(|(at, b)| (i, at, b))
+            })
+        {
+            baseline = Some(b);
+            self.mark(marker..at + 1);
+        }
+        // to Y, X → Y, to under Y
+        for i in 0..self.tokens.len() {
+            let lower = self.tokens[i].lower.clone();
+            if lower == "to" || lower == "→" {
+                let (at, kind) = match self.threshold_at(i + 1) {
+                    Some((len, kind)) => (i + 1 + len, Some(kind)),
+                    None => (i + 1, None),
+                };
+                if let Some(t) = self.number_at(at) {
+                    if lower == "→"
+                        && baseline.is_none()
+                        && let Some(b) = i.checked_sub(1).and_then(|p| self.number_at(p))
+                    {
+                        baseline = Some(b);
+                        self.mark(i - 1..i);
+                        note_first(i - 1, &mut first_value);
+                    }
+                    if let Some(kind) = kind {
+                        threshold = Some(Threshold { kind, value: t.value });
+                    }
+                    target = Some(t);
+                    self.mark(i..at + 1);
+                    note_first(i, &mut first_value);
+                    break;
+                }
+            }
+        }
+        // under / at least / at or above N
+        if target.is_none() {
+            for i in 0..self.tokens.len() {
+                if let Some((len, kind)) = self.threshold_at(i)
+                    && let Some(t) = self.number_at(i + len)
+                {
+                    threshold = Some(Threshold { kind, value: t.value });
+                    target = Some(t);
+                    self.mark(i..i + len + 1);
+                    note_first(i, &mut first_value);
+                    break;
+                }
+            }
+        }
+        // "Cut 20% of cloud spend": a decrease verb before "N% of" takes a share away.
+        if direction == Some(Direction::Decrease)
+            && let Some(n) = self.number_at(verb_len).filter(|n| n.unit == Some(Unit::Percent))
+            && self.word_at(verb_len + 1) == "of"
+        {
+            relative = Some(RelativeChange { amount: n.value.abs(), percent: true, direction: Direction::Decrease });
+            self.mark(verb_len..verb_len + 2);
+            note_first(verb_len, &mut first_value);
+            metric_after = Some(verb_len + 2);
+        }
+        // by N%, down N%, up N%, a N% reduction
+        for i in (0..self.tokens.len()).filter(|_| relative.is_none()) {
+            let w = self.word_at(i).to_string();
+            if let Some(n) = self.number_at(i + 1).filter(|_| matches!(w.as_str(), "by" | "down" | "up")) {
+                let dir = match w.as_str() {
+                    "down" => Some(Direction::Decrease),
+                    "up" => Some(Direction::Increase),
+                    _ => direction.filter(|d| *d != Direction::Maintain),
+                };
+                if let Some(dir) = dir {
+                    relative = Some(RelativeChange {
+                        amount: n.value.abs(),
+                        percent: n.unit == Some(Unit::Percent),
+                        direction: dir,
+                    });
+                    direction = direction.or(Some(dir));
+                    self.mark(i..i + 2);
+                    note_first(i, &mut first_value);
+                    break;
+                }
+            }
+            let change_noun = matches!(
+                self.word_at(i + 2),
+                "reduction" | "decrease" | "drop" | "cut" | "increase" | "lift" | "rise" | "improvement" | "uplift"
+            );
+            if let Some(n) = self
+                .number_at(i + 1)
+                .filter(|n| change_noun && n.unit == Some(Unit::Percent) && matches!(w.as_str(), "a" | "an"))
+            {
+                let dir = if matches!(self.word_at(i + 2), "reduction" | "decrease" | "drop" | "cut") {
+                    Direction::Decrease
+                } else {
+                    Direction::Increase
+                };
+                relative = Some(RelativeChange { amount: n.value, percent: true, direction: dir });
+                direction = direction.or(Some(dir));
+                self.mark(i..i + 3);
+                note_first(i, &mut first_value);
+                break;
+            }
+        }
+        // double, triple, halve, by half, in half
+        if relative.is_none() {
+            let factor = match verb.as_deref() {
+                Some("double") => Some((100.0, Direction::Increase)),
+                Some("triple") => Some((200.0, Direction::Increase)),
+                Some("halve") => Some((50.0, Direction::Decrease)),
+                _ => None,
+            };
+            let half = (0..self.tokens.len())
+                .find(|&i| matches!(self.word_at(i), "by" | "in") && self.word_at(i + 1) == "half");
+            if let Some((amount, dir)) = factor {
+                relative = Some(RelativeChange { amount, percent: true, direction: dir });
+            } else if let Some(i) = half {
+                relative = Some(RelativeChange { amount: 50.0, percent: true, direction: Direction::Decrease });
+                direction = direction.or(Some(Direction::Decrease));
+                self.mark(i..i + 2);
+                note_first(i, &mut first_value);
+            }
+        }
+        // A lone number: "Close 600 tickets a week", "Hire 4 engineers".
+        if target.is_none()
+            && baseline.is_none()
+            && relative.is_none()
+            && let Some(i) = (0..self.tokens.len()).find(|&i| !self.used[i] && self.number_at(i).is_some())
+        {
+            let n = self.number_at(i).unwrap_or_else(|| unreachable!());
+            let mut n = n;
+            if n.unit.is_none() && self.tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Word) {
+                n.unit = Some(Unit::Count);
+            }
+            target = Some(n);
+            self.mark(i..i + 1);
+            metric_after = Some(i + 1);
+            note_first(i, &mut first_value);
+        }
+
+        if baseline.is_none() && target.is_none() && relative.is_none() {
+            self.unread.push("no number found: a key result needs a target".into());
+        }
+        let unit = self.unit_of(baseline.as_ref(), target.as_ref(), scale.as_ref());
+        let direction = direction.or(match (&baseline, &target) {
+            (Some(b), Some(t)) if t.value > b.value => Some(Direction::Increase),
+            (Some(b), Some(t)) if t.value < b.value => Some(Direction::Decrease),
+            _ => None,
+        });
+        let metric = self.metric_phrase(verb_len, first_value, metric_after);
+        ParsedStatement {
+            verb,
+            direction,
+            metric,
+            baseline: baseline.map(|n| n.value),
+            target: target.map(|n| n.value),
+            unit,
+            relative_change: relative,
+            threshold,
+            scale,
+            due,
+            share: None,
+            unread: self.unread,
+            work: None,
+            audience: None,
+            core: String::new(),
+        }
+    }
+
+    /// The number at `i`, or after a few words that only say what kind of value it is
+    /// ("current", "today's", "an average of", "avg.", ":", "is"): its index and value.
+    pub(super) fn value_after(&self, i: usize) -> Option<(usize, Number)> {
+        const FILLER: &[&str] = &[
+            "current",
+            "currently",
+            "today",
+            "today's",
+            "todays",
+            "a",
+            "an",
+            "the",
+            "baseline",
+            "of",
+            "avg",
+            "average",
+            "about",
+            "around",
+            "approx",
+            "approximately",
+            "~",
+            ":",
+            ".",
+            "is",
+            "at",
+            "was",
+            "now",
+            "roughly",
+        ];
+        let mut k = i;
+        while k < i + 5 {
+            if let Some(n) = self.number_at(k) {
+                return Some((k, n));
+            }
+            if !self.tokens.get(k).is_some_and(|t| FILLER.contains(&t.lower.as_str())) {
+                return None;
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// The first word(s), if they are a verb it knows. A word that is as often a noun
+    /// ("review turnaround", "support tickets", "plan attainment") is a verb only
+    /// before what a verb takes: a number, an article, "our", "all", "every".
+    pub(super) fn leading_verb(&self) -> (Option<String>, usize) {
+        let first = self.word_at(0);
+        let two = format!("{first} {}", self.word_at(1));
+        if !self.word_at(1).is_empty() && is_known_verb(&two) {
+            return (Some(two), 2);
+        }
+        let takes_object = || {
+            self.number_at(1).is_some()
+                || matches!(
+                    self.word_at(1),
+                    "a" | "an"
+                        | "the"
+                        | "our"
+                        | "all"
+                        | "every"
+                        | "each"
+                        | "one"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                        | "more"
+                        | "new"
+                        | "at"
+                        | "weekly"
+                        | "monthly"
+                        | "quarterly"
+                        | "regular"
+                )
+        };
+        let noun_too = NOUN_OR_VERB.contains(&first);
+        if is_known_verb(first) && first != "up" && (!noun_too || takes_object()) {
+            return (Some(first.to_string()), 1);
+        }
+        (None, 0)
+    }
+
+    /// "under", "below", "less than", "at most", "no more than", "at or below" →
+    /// AtMost; "above", "over", "at least", "more than", "at or above" → AtLeast.
+    /// Returns how many tokens the phrase takes.
+    pub(super) fn threshold_at(&self, i: usize) -> Option<(usize, ThresholdKind)> {
+        let w = |k: usize| self.word_at(i + k);
+        let sym = self.tokens.get(i).map(|t| t.lower.as_str()).unwrap_or("");
+        match (w(0), w(1), w(2)) {
+            ("at", "or", "below") | ("at", "or", "under") => Some((3, ThresholdKind::AtMost)),
+            ("at", "or", "above") | ("at", "or", "over") => Some((3, ThresholdKind::AtLeast)),
+            ("no", "more", "than") | ("not", "more", "than") => Some((3, ThresholdKind::AtMost)),
+            ("no", "less", "than") | ("not", "less", "than") => Some((3, ThresholdKind::AtLeast)),
+            ("less", "than", _) | ("fewer", "than", _) | ("at", "most", _) => Some((2, ThresholdKind::AtMost)),
+            ("more", "than", _) | ("at", "least", _) | ("greater", "than", _) => Some((2, ThresholdKind::AtLeast)),
+            ("under", _, _) | ("below", _, _) | ("within", _, _) => Some((1, ThresholdKind::AtMost)),
+            ("above", _, _) | ("over", _, _) => Some((1, ThresholdKind::AtLeast)),
+            _ => match sym {
+                "<" | "≤" => Some((1, ThresholdKind::AtMost)),
+                ">" | "≥" => Some((1, ThresholdKind::AtLeast)),
+                _ => None,
+            },
+        }
+    }
+
+    /// The unit of the key result: the target's, else the baseline's; a scale means a score.
+    pub(super) fn unit_of(
+        &mut self,
+        baseline: Option<&Number>,
+        target: Option<&Number>,
+        scale: Option<&Scale>,
+    ) -> Option<Unit> {
+        let (b, t) = (baseline.and_then(|n| n.unit.clone()), target.and_then(|n| n.unit.clone()));
+        if let (Some(b), Some(t)) = (&b, &t)
+            && b != t
+        {
+            self.unread.push(format!(
+                "the baseline and the target are in different units ({} and {}); give both in one unit",
+                b.word(),
+                t.word()
+            ));
+        }
+        t.or(b).or_else(|| scale.map(|_| Unit::Score))
+    }
+
+    /// The words before the first value, or after a lone number, without verb,
+    /// articles, parentheses and dangling prepositions.
+    pub(super) fn metric_phrase(
+        &self,
+        verb_len: usize,
+        first_value: Option<usize>,
+        after: Option<usize>,
+    ) -> Option<String> {
+        let collect = |range: std::ops::Range<usize>| -> Vec<&Token> {
+            range.filter(|&k| !self.used.get(k).copied().unwrap_or(true)).filter_map(|k| self.tokens.get(k)).collect()
+        };
+        let end = first_value.unwrap_or(self.tokens.len());
+        let mut words = collect(verb_len..end);
+        if words.iter().all(|t| t.kind == Kind::Symbol)
+            && let Some(start) = after
+        {
+            let stop = (start..self.tokens.len())
+                .find(|&k| self.tokens[k].lower == "(" || self.used[k])
+                .unwrap_or(self.tokens.len());
+            words = collect(start..stop);
+        }
+        // Cut at an opening parenthesis or a clause break: the metric is one phrase.
+        if let Some(cut) = words.iter().position(|t| matches!(t.lower.as_str(), "(" | ";" | ":")) {
+            words.truncate(cut);
+        }
+        const LEADING: &[&str] = &["the", "a", "an", "our", "their", "its", "of", "that", "is"];
+        const TRAILING: &[&str] =
+            &["from", "to", "by", "of", "at", "in", "on", "for", "and", "with", "is", "be", "are", "the", "a"];
+        while words.first().is_some_and(|t| LEADING.contains(&t.lower.as_str()) || t.kind == Kind::Symbol) {
+            words.remove(0);
+        }
+        while words.last().is_some_and(|t| TRAILING.contains(&t.lower.as_str()) || t.kind == Kind::Symbol) {
+            words.pop();
+        }
+        let phrase = join_words(&words);
+        (!phrase.is_empty()).then_some(phrase)
+    }
+
+    /// "Answer 95% of billing tickets within 24 hours" → target 95%, metric "share of
+    /// billing tickets answered within 24 hours"; ", up from 80%" gives the baseline.
+    pub(super) fn read_share(
+        mut self,
+        at: usize,
+        verb: Option<String>,
+        direction: Option<Direction>,
+        scale: Option<Scale>,
+        due: Option<TimeBound>,
+    ) -> ParsedStatement {
+        // share_at only accepts words before the number: they are the verb phrase, known or not.
+        let verb_phrase = self.tokens[..at].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
+        let verb = verb.or_else(|| Some(self.tokens[0].lower.clone()));
+        let target = self.number_at(at).map(|n| n.value);
+        self.mark(0..at + 2);
+        let len = self.tokens.len();
+        let mut baseline = None;
+        if let Some(from) = (at + 2..len).find(|&i| self.word_at(i) == "from" && self.number_at(i + 1).is_some()) {
+            baseline = self.number_at(from + 1).map(|n| n.value);
+            let start = if matches!(self.word_at(from - 1), "up" | "down") { from - 1 } else { from };
+            self.mark(start..from + 2);
+        }
+        let end = (at + 2..len)
+            .find(|&k| self.used[k] || matches!(self.tokens[k].lower.as_str(), "(" | ";" | ":" | ","))
+            .unwrap_or(len);
+        let mut words: Vec<&Token> = self.tokens[at + 2..end].iter().collect();
+        while words.first().is_some_and(|t| matches!(t.lower.as_str(), "the" | "all" | "our" | "their")) {
+            words.remove(0);
+        }
+        while words.last().is_some_and(|t| t.kind == Kind::Symbol || matches!(t.lower.as_str(), "and" | "by")) {
+            words.pop();
+        }
+        let mut split = words
+            .iter()
+            .position(|t| t.number().is_some() || CONDITION_WORDS.contains(&t.lower.as_str()))
+            .unwrap_or(words.len());
+        // "Make 95% of transfers arrive": after a causative verb the people or things
+        // end at the first plural, and what they do follows.
+        if CAUSATIVE_VERBS.contains(&verb_phrase.as_str())
+            && let Some(plural) = words[..split].iter().position(|t| {
+                t.lower.len() > 3 && t.lower.ends_with('s') && !t.lower.ends_with("ss") && !t.lower.ends_with("us")
+            })
+        {
+            split = plural + 1;
+        }
+        let population = join_words(&words[..split]);
+        let rest = join_words(&words[split..]);
+        let condition = match participle(&verb_phrase) {
+            Some(done) if rest.is_empty() => Some(done),
+            Some(done) => Some(format!("{done} {rest}")),
+            // "Get 60% of new teams to invite a colleague" → "that invite a colleague".
+            // "Make 95% of transfers arrive within 1 minute" → "that arrive within 1 minute".
+            None if !rest.is_empty() && CAUSATIVE_VERBS.contains(&verb_phrase.as_str()) => {
+                match rest.strip_prefix("to ") {
+                    Some(action) => Some(format!("that {action}")),
+                    None if !CONDITION_WORDS.contains(&rest.split(' ').next().unwrap_or("")) => {
+                        Some(format!("that {rest}"))
+                    }
+                    None => Some(rest),
+                }
+            }
+            None => (!rest.is_empty()).then_some(rest),
+        };
+        let mut unread = self.unread;
+        if population.is_empty() {
+            unread.push("a share needs who it is a share of: \"95% of billing tickets\"".into());
+        }
+        let metric =
+            std::iter::once(format!("share of {population}")).chain(condition.clone()).collect::<Vec<_>>().join(" ");
+        let keeps = direction == Some(Direction::Maintain);
+        ParsedStatement {
+            verb,
+            direction: Some(if keeps { Direction::Maintain } else { Direction::Increase }),
+            metric: (!population.is_empty()).then_some(metric),
+            baseline,
+            target,
+            unit: Some(Unit::Percent),
+            relative_change: None,
+            threshold: keeps.then(|| Threshold { kind: ThresholdKind::AtLeast, value: target.unwrap_or_default() }),
+            scale,
+            due,
+            share: (!population.is_empty()).then_some(Share { population, condition }),
+            unread,
+            work: None,
+            audience: None,
+            core: String::new(),
+        }
+    }
+}
+
+/// Words that lead a statement as a noun as often as a verb.
+const NOUN_OR_VERB: &[&str] = &[
+    "support",
+    "plan",
+    "review",
+    "track",
+    "map",
+    "post",
+    "test",
+    "call",
+    "email",
+    "demo",
+    "share",
+    "sign",
+    "close",
+    "answer",
+    "host",
+    "start",
+    "open",
+    "source",
+    "audit",
+    "release",
+    "design",
+    "build",
+    "merge",
+    "port",
+    "end",
+    "coach",
+    "mentor",
+    "train",
+    "interview",
+    "contact",
+    "meet",
+];
+
+/// Words that end a share's population and begin what each member must meet.
+pub(super) const CONDITION_WORDS: &[&str] = &[
+    "to", "in", "within", "under", "below", "on", "at", "for", "by", "with", "before", "after", "inside", "into",
+    "onto", "through", "that", "who", "which", "from", "during", "over", "without", "via", "using", "per",
+];
+
+/// Verbs whose share is of people made to do something ("get 60% of teams to invite").
+pub(super) const CAUSATIVE_VERBS: &[&str] =
+    &["get", "have", "help", "bring", "enable", "encourage", "convince", "make"];
+
+/// "Answer 95% of tickets", "Enroll 100% of staff", "Respond to 90% of chats": a
+/// percentage of someone right after the verb is a share to reach. A decrease verb
+/// ("cut 20% of cloud spend") takes a share away instead, and after "to", "from" or a
+/// threshold word the percentage is a plain value.
+pub(super) fn share_at(tokens: &[Token]) -> Option<usize> {
+    let at = tokens.iter().position(|t| t.number().is_some())?;
+    // 120% of the quota is an attainment, not a share.
+    let percent = tokens[at].number().is_some_and(|n| n.unit == Some(Unit::Percent) && n.value <= 100.0);
+    if !percent || !tokens.get(at + 1).is_some_and(|t| t.is("of")) {
+        return None;
+    }
+    let before: Vec<&str> = tokens[..at].iter().map(|t| t.lower.as_str()).collect();
+    let words = tokens[..at].iter().all(|t| t.kind == Kind::Word);
+    let verb_like = |w: &str| !DECREASE_VERBS.contains(&w) && !VALUE_WORDS.contains(&w);
+    let ok = words
+        && match before.as_slice() {
+            [verb] => verb_like(verb),
+            [verb, "to"] => matches!(*verb, "respond" | "reply" | "get" | "talk" | "speak" | "reach" | "write"),
+            _ => false,
+        };
+    ok.then_some(at)
+}
+
+/// Words that make the number after them a value, not a share.
+pub(super) const VALUE_WORDS: &[&str] =
+    &["to", "from", "by", "under", "below", "above", "over", "within", "about", "around"];
+
+/// "answer" → "answered", "respond to" → "responded to"; none for verbs that only
+/// say to reach or keep a level ("reach", "keep") or make others act ("get").
+pub(super) fn participle(verb_phrase: &str) -> Option<String> {
+    const LEVEL: &[&str] = &["reach", "hit", "achieve", "attain", "get to", "reach to"];
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("send", "sent"),
+        ("pay", "paid"),
+        ("win", "won"),
+        ("take", "taken"),
+        ("give", "given"),
+        ("buy", "bought"),
+        ("meet", "met"),
+        ("run", "run"),
+        ("set", "set"),
+        ("put", "put"),
+        ("see", "seen"),
+        ("build", "built"),
+        ("sell", "sold"),
+        ("find", "found"),
+        ("lead", "led"),
+        ("teach", "taught"),
+        ("write", "written"),
+        ("read", "read"),
+        ("do", "done"),
+        ("grow", "grown"),
+    ];
+    if LEVEL.contains(&verb_phrase) || CAUSATIVE_VERBS.contains(&verb_phrase) || MAINTAIN_VERBS.contains(&verb_phrase) {
+        return None;
+    }
+    let (verb, tail) = verb_phrase.split_once(' ').map_or((verb_phrase, ""), |(v, t)| (v, t));
+    if !verb.chars().all(|c| c.is_alphabetic() || c == '-') || verb.is_empty() {
+        return None;
+    }
+    let done = if let Some((_, d)) = IRREGULAR.iter().find(|(v, _)| *v == verb) {
+        (*d).to_string()
+    } else if verb.ends_with('e') {
+        format!("{verb}d")
+    } else if let Some(stem) = verb.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u'])) {
+        format!("{stem}ied")
+    } else if short_consonant_vowel_consonant(verb) {
+        format!("{verb}{}ed", verb.chars().last().unwrap_or_default())
+    } else {
+        format!("{verb}ed")
+    };
+    Some(if tail.is_empty() { done } else { format!("{done} {tail}") })
+}
+
+/// "ship", "plan", "chat": one short syllable ending consonant-vowel-consonant doubles its last letter.
+pub(super) fn short_consonant_vowel_consonant(verb: &str) -> bool {
+    let c: Vec<char> = verb.chars().collect();
+    let vowel = |ch: char| "aeiou".contains(ch);
+    c.len() >= 3
+        && c.len() <= 4
+        && !vowel(c[c.len() - 1])
+        && !"wxy".contains(c[c.len() - 1])
+        && vowel(c[c.len() - 2])
+        && !vowel(c[c.len() - 3])
+        && c.iter().filter(|ch| vowel(**ch)).count() == 1
+}
+
+/// Tokens back into text: no space before a comma, "%", "'s" or a closing parenthesis.
+pub(super) fn join_words(words: &[&Token]) -> String {
+    let mut phrase = String::new();
+    for t in words {
+        let glue = matches!(t.lower.as_str(), "," | "'s" | "%" | ")" | "." | "–");
+        if !phrase.is_empty() && !glue {
+            phrase.push(' ');
+        }
+        phrase.push_str(&t.text);
+    }
+    phrase
+}
+
+pub(super) fn verb_direction(verb: &str) -> Option<Direction> {
+    if INCREASE_VERBS.contains(&verb) {
+        Some(Direction::Increase)
+    } else if DECREASE_VERBS.contains(&verb) {
+        Some(Direction::Decrease)
+    } else if MAINTAIN_VERBS.contains(&verb) {
+        Some(Direction::Maintain)
+    } else {
+        None
+    }
+}

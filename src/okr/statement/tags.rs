@@ -1,0 +1,127 @@
+//! The tags teams write around a key result in their own files: priority marks
+//! (`` `P0` ``, `PX`), owners (`@maria`, `- @tomas`), team labels ("Sales:",
+//! "Account Management:"), bullets and numbering ("- ", "KR2:"), wrapping backticks
+//! or quotes, and status marks at the end ("(n)", "(ewd)", "(EOQ)", "(stretch goal)").
+//! They say who and how urgent, not what is measured, so the reader reads the
+//! statement without them. Parentheses that carry numbers ("(today: 90k)") stay.
+
+/// `text` without the tags around it; the text itself when nothing is a tag.
+pub(super) fn without_tags(text: &str) -> String {
+    let mut core = text.trim().to_string();
+    loop {
+        let before = core.clone();
+        core = strip_wrapping(&core);
+        core = strip_leading(&core);
+        core = strip_trailing(&core);
+        if core == before {
+            break;
+        }
+    }
+    if core.chars().any(char::is_alphanumeric) { core } else { text.trim().to_string() }
+}
+
+fn strip_wrapping(text: &str) -> String {
+    for (open, close) in [('`', '`'), ('"', '"'), ('“', '”'), ('\'', '\'')] {
+        if let Some(inner) = text.strip_prefix(open).and_then(|t| t.strip_suffix(close))
+            && !inner.contains(open)
+        {
+            return inner.trim().to_string();
+        }
+    }
+    text.to_string()
+}
+
+/// A priority mark: P0-P4 or PX, bare or in backticks.
+fn is_priority(word: &str) -> bool {
+    let w = word.trim_matches('`');
+    w.len() == 2 && w.starts_with('P') && w[1..].chars().all(|c| c.is_ascii_digit() || c == 'X')
+}
+
+fn strip_leading(text: &str) -> String {
+    let t = text.trim_start();
+    // Bullets and separators.
+    for mark in ["- ", "* ", "• ", "– ", "— ", ": "] {
+        if let Some(rest) = t.strip_prefix(mark) {
+            return rest.trim_start().to_string();
+        }
+    }
+    let first = t.split_whitespace().next().unwrap_or("");
+    let rest = || t[first.len()..].trim_start().to_string();
+    if is_priority(first) || (first.starts_with('@') && first.len() > 1) {
+        return rest();
+    }
+    // "KR1:", "KR 2.", "1.", "2)" numbering.
+    let numbering = first.trim_end_matches([':', '.', ')']);
+    if first.len() > numbering.len()
+        && (numbering.chars().all(|c| c.is_ascii_digit() || c == '.')
+            || numbering.strip_prefix("KR").is_some_and(|n| n.chars().all(|c| c.is_ascii_digit() || c == '.')))
+        && !numbering.is_empty()
+    {
+        return rest();
+    }
+    // "Sales: ...", "Account Management: ...", "CEO: ...": a label of at most three
+    // capitalised words before a colon, followed by words, not a number (a metric
+    // named before its value, "NPS: 45", stays).
+    if let Some((label, after)) = t.split_once(':') {
+        let words: Vec<&str> = label.split_whitespace().collect();
+        let capitalised = !words.is_empty()
+            && words.len() <= 3
+            && words.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || *w == "&" || *w == "and");
+        let after = after.trim_start();
+        if capitalised && after.chars().next().is_some_and(char::is_alphabetic) {
+            return after.to_string();
+        }
+    }
+    t.to_string()
+}
+
+fn strip_trailing(text: &str) -> String {
+    let t = text.trim_end().trim_end_matches(['.', ':', ';', ',']).trim_end();
+    // "- @tomas", "@maria".
+    if let Some(at) = t.rfind(" @")
+        && !t[at + 2..].contains(' ')
+    {
+        return t[..at].trim_end().trim_end_matches(['-', '–', '—']).trim_end().to_string();
+    }
+    // "(n)", "(ewd)", "(EOQ)", "(stretch goal)": short letters-only marks.
+    if let Some(inner) = t.strip_suffix(')').and_then(|s| s.rsplit_once('(')).map(|(_, inner)| inner) {
+        let mark = inner.len() <= 4 && inner.chars().all(char::is_alphabetic);
+        if mark || inner.eq_ignore_ascii_case("stretch goal") || inner.eq_ignore_ascii_case("stretch") {
+            return t[..t.len() - inner.len() - 2].trim_end().to_string();
+        }
+    }
+    t.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_priorities_labels_and_marks_are_taken_off() {
+        for (written, core) in [
+            ("`PX` @omar - Every ticket on the board gets triaged", "Every ticket on the board gets triaged"),
+            ("`Add 1 frontend developer (ewd)`", "Add 1 frontend developer"),
+            ("docs.example is finished and published - @ravi", "docs.example is finished and published"),
+            ("Legal: Data-residency policy fully implemented.", "Data-residency policy fully implemented"),
+            ("Account Management: Run half-year reviews", "Run half-year reviews"),
+            ("KR2: Raise NPS from 30 to 40", "Raise NPS from 30 to 40"),
+            ("- Windows nightly builds shipped (EOQ)", "Windows nightly builds shipped"),
+            ("Define node guidelines (stretch goal) (n)", "Define node guidelines"),
+        ] {
+            assert_eq!(without_tags(written), core, "{written}");
+        }
+    }
+
+    #[test]
+    fn what_carries_a_number_or_a_metric_stays() {
+        for written in [
+            "120k reads per 30 days of our digest (current is 70k)",
+            "NPS: 45 by year end",
+            "Grow ARR to $2M (today: $1.2M)",
+            "Cut p95 latency to 350ms",
+        ] {
+            assert_eq!(without_tags(written), written);
+        }
+    }
+}

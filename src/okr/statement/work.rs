@@ -1,0 +1,380 @@
+//! What a statement names when it names work rather than a changed number, in the
+//! forms teams write it (DOMAIN.md section 2): an imperative ("Publish 3 guides"),
+//! an end state ("Data team lead hired and onboarded", "The pricing page is live",
+//! "SSO in place", "There is a prototype of X"), a capability we build ("Users can
+//! export to CSV") or a bare deliverable ("Four new integrations", "Installer
+//! notarisation"). And what a statement counts when an audience acts on our work
+//! ("an article that gets 150+ reads"): that is an outcome even though we made the
+//! article.
+//!
+//! Matching is by lemma (see `okr::vocabulary`), so "published", "publishes" and
+//! "publish" are one verb; a past participle is a word whose lemma is a work verb
+//! and which is not the statement's first word.
+
+use super::super::vocabulary::{
+    AUDIENCE, INTERNAL_PEOPLE, LEVEL_VERBS, Work, first_phrase_of, is_irregular_past, lemma, verb_in, words, work_verb,
+};
+
+/// Work a statement names, and how it names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkDone {
+    pub kind: Work,
+    pub form: WorkForm,
+    /// The words that name the work, as a finding can quote them: "publish",
+    /// "hired and onboarded", "is live", "there is", "can".
+    pub said: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkForm {
+    /// "Publish 3 guides": the leading verb names work.
+    Imperative,
+    /// "X hired and onboarded", "X is live", "X in place", "There is a prototype of X".
+    EndState,
+    /// "Users can export to CSV": what people can do once we build it, which may be
+    /// either our feature (an output) or their achievement (an outcome).
+    Capability,
+    /// "Four new integrations", "FUSE mount": a deliverable with no verb at all.
+    Thing,
+}
+
+/// States that say a deliverable exists: "is live", "in place", "on trunk".
+const END_STATES: &[&str] = &[
+    "live",
+    "in place",
+    "on trunk",
+    "in production",
+    "generally available",
+    "available",
+    "done",
+    "complete",
+    "ready",
+    "on by default",
+    "in beta",
+    "ga",
+    "shipped",
+    "up and running",
+];
+
+/// Nouns of things teams build, write or set up.
+const DELIVERABLE_NOUNS: &[&str] = &[
+    "integration",
+    "playbook",
+    "camp",
+    "mount",
+    "notarisation",
+    "notarization",
+    "prototype",
+    "policy",
+    "process",
+    "framework",
+    "template",
+    "guide",
+    "guideline",
+    "guidelines",
+    "documentation",
+    "docs",
+    "dashboard",
+    "tool",
+    "tooling",
+    "feature",
+    "api",
+    "sdk",
+    "plugin",
+    "add-on",
+    "app",
+    "website",
+    "site",
+    "page",
+    "program",
+    "programme",
+    "roadmap",
+    "strategy",
+    "handbook",
+    "certification",
+    "attestation",
+    "compliance",
+    "branch",
+    "office",
+    "support",
+    "version",
+    "release",
+    "migration",
+    "rollout",
+    "redesign",
+    "system",
+    "library",
+    "report",
+    "plan",
+    "course",
+    "curriculum",
+    "tracker",
+    "board",
+    "map",
+    "repository",
+    "repo",
+    "build",
+    "builds",
+    "installer",
+    "backend",
+    "client",
+    "tests",
+    "ci",
+];
+
+/// What people learn from: finishing it is effort, not a deliverable.
+const LEARNING: &[&str] =
+    &["course", "tour", "training", "tutorial", "certification", "bootcamp", "curriculum", "module"];
+
+/// What a team wins rather than makes: "Add 25 firms" is customers won, "Add expansion
+/// pipeline" is business won.
+const WON: &[&str] = &[
+    "customer",
+    "customers",
+    "user",
+    "users",
+    "account",
+    "accounts",
+    "client",
+    "clients",
+    "firms",
+    "companies",
+    "buyers",
+    "merchants",
+    "subscribers",
+    "shoppers",
+    "logos",
+    "organisations",
+    "organizations",
+    "partners",
+    "paying",
+    "pipeline",
+    "revenue",
+    "arr",
+    "mrr",
+    "bookings",
+    "deals",
+];
+
+/// What an audience does with our work, counted: "150+ reads", "120 views".
+const AUDIENCE_ACTIONS: &[&str] = &[
+    "views",
+    "view",
+    "reads",
+    "read",
+    "downloads",
+    "installs",
+    "sign",
+    "signups",
+    "sign-ups",
+    "registrants",
+    "registrations",
+    "visits",
+    "visitors",
+    "plays",
+    "listens",
+    "clicks",
+    "replies",
+    "stars",
+    "subscribers",
+    "followers",
+    "impressions",
+    "readers",
+    "reached",
+    "attendees",
+    "mentions",
+    "uses",
+];
+
+/// Verbs that say an audience was won by the work: "a talk that reaches 40+ developers".
+const RESULT_VERBS: &[&str] = &[
+    "reach", "get", "pull", "attract", "draw", "win", "bring", "gain", "drive", "earn", "include", "involve", "engage",
+];
+
+/// What an audience does with our work, counted, when the statement says so: the
+/// words from the number on ("150+ reads", "400 registrants", "reach 150+ developers").
+pub(crate) fn audience_count(text: &str) -> Option<String> {
+    let w = words(text);
+    let number = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_digit());
+    for (i, word) in w.iter().enumerate() {
+        if !number(word) {
+            continue;
+        }
+        let after: Vec<&str> = w[i + 1..].iter().take(3).map(String::as_str).collect();
+        // "2,500+ reached", "150+ reads", "400 registrants", "120 views".
+        if let Some(action) = after.iter().take(2).find(|a| AUDIENCE_ACTIONS.contains(a)) {
+            return Some(format!("{word} {action}"));
+        }
+        // "reaches 40+ developers", "get 600 sign ups", "pulls in 40+ people".
+        let before: Vec<String> = w[..i].iter().rev().take(3).map(|b| lemma(b)).collect();
+        let result = before.iter().any(|b| RESULT_VERBS.iter().any(|r| lemma(r) == *b));
+        if result && after.iter().take(3).any(|a| AUDIENCE.contains(a) || AUDIENCE_ACTIONS.contains(a)) {
+            return Some(format!("{word} {}", after.join(" ")));
+        }
+    }
+    None
+}
+
+/// The work `text` names, given the leading verb the reader found, whether a target
+/// number was read and whether that number is a plain count.
+pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts: bool) -> Option<WorkDone> {
+    let w = words(text);
+    let mut w = w;
+    if let Some(verb) = verb {
+        // The object: the words after the verb, up to a preposition ("SSO for enterprise
+        // customers" is made for them, "80% of customers" are moved, not won).
+        let object: Vec<&str> = w
+            .iter()
+            .skip(1)
+            .take(5)
+            .map(String::as_str)
+            .take_while(|x| !matches!(*x, "for" | "of" | "to" | "with" | "in" | "on" | "across" | "at" | "from"))
+            .collect();
+        let own_people = first_phrase_of(&object.join(" "), INTERNAL_PEOPLE).is_some();
+        let learning = object.iter().any(|x| LEARNING.contains(x));
+        match work_verb(verb) {
+            // "Add 25 Global 2000 firms", "Add expansion pipeline": customers or
+            // business won, not work.
+            Some(_) if object.iter().any(|x| WON.contains(x)) && !matches!(verb, "hire" | "recruit" | "train") => {
+                return None;
+            }
+            // "Finish the Go tour", "Complete the security course": learning is effort.
+            Some((Work::Deliverable, _)) if learning && matches!(verb, "finish" | "complete") => {
+                return Some(WorkDone { kind: Work::Effort, form: WorkForm::Imperative, said: verb.to_string() });
+            }
+            Some((kind, _)) => return Some(WorkDone { kind, form: WorkForm::Imperative, said: verb.to_string() }),
+            // "Onboard 4 new designers": staff joined is a hire, an output.
+            None if verb == "onboard" && own_people => {
+                return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Imperative, said: verb.to_string() });
+            }
+            // "Achieve HIPAA compliance attestation", "Achieve 6/6 developers having
+            // completed the course": a level verb before an end state; read what follows.
+            None if LEVEL_VERBS.contains(&verb) => w = w.split_off(verb.split_whitespace().count().min(w.len())),
+            // "Increase new client NPS": a verb of direction moves a metric.
+            None => return None,
+        }
+    }
+    if w.is_empty() {
+        return None;
+    }
+    let spaced = format!(" {} ", w.join(" "));
+    // "There is a prototype of X", "There are 3 new integrations".
+    if (spaced.starts_with(" there is ") || spaced.starts_with(" there are ")) && !has_target {
+        let said = w[..2].join(" ");
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said });
+    }
+    // Participles of work verbs after the subject: "lead hired and onboarded", "policy
+    // drafted, reviewed, merged", "builds shipped", "reports added to the repo".
+    let participles: Vec<(usize, Work)> = w
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, word)| is_past(word))
+        .filter_map(|(i, word)| work_verb(word).map(|(kind, _)| (i, kind)))
+        .collect();
+    // With a target that is not a count ("15% of pipeline sourced at events") a
+    // participle describes the metric; with a count it may be the deliverable ("15
+    // adopter reports added").
+    if let Some(&(first, kind)) = participles.first().filter(|_| !has_target || counts) {
+        // "All content team members are trained", "6/6 developers having completed the
+        // course": our own people doing it is effort, whatever the verb; customers
+        // doing it ("users who completed onboarding") is their behaviour, not our work.
+        let own_people = first_phrase_of(&w[..first].join(" "), INTERNAL_PEOPLE).is_some();
+        if own_people || !audience_before(&w[..first]) {
+            let last = participles.last().map_or(first, |p| p.0);
+            let said = w[first..=last].join(" ");
+            let kind = if own_people {
+                Work::Effort
+            } else if participles.iter().any(|p| p.1 == Work::Deliverable) {
+                Work::Deliverable
+            } else {
+                kind
+            };
+            return Some(WorkDone { kind, form: WorkForm::EndState, said });
+        }
+    }
+    // "X is live", "SSO in place for every plan", "case-insensitive IDs are on by default".
+    if let Some(state) = END_STATES.iter().find(|s| spaced.contains(&format!(" {s} "))) {
+        let be = ["is", "are", "be", "goes", "go", "went"].iter().any(|b| spaced.contains(&format!(" {b} {state} ")));
+        if be || !has_target {
+            return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: (*state).to_string() });
+        }
+    }
+    // "We have full visibility into X", "We know our cost per meeting": a state of our
+    // own team, which the team reaches by doing work.
+    if !has_target
+        && w.first().is_some_and(|x| x == "we")
+        && w.get(1).is_some_and(|x| matches!(x.as_str(), "have" | "know"))
+    {
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[..2].join(" ") });
+    }
+    // "Users can choose not to announce every chunk", "We can measure the effect".
+    if !has_target && let Some(can) = w.iter().position(|x| x == "can" || x == "will") {
+        let said = w[..=can].join(" ");
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Capability, said });
+    }
+    // "Every module has tests", "Each key account has a written expansion plan".
+    if !has_target
+        && let Some(has) = w.iter().position(|x| x == "has" || x == "have" || x == "gets" || x == "get")
+        && (first_phrase_of(&w[has + 1..].join(" "), DELIVERABLE_NOUNS).is_some()
+            || w[has + 1..].iter().any(|x| x == "goal" || is_past(x)))
+    {
+        let said = w[has..].join(" ");
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said });
+    }
+    // A bare deliverable: no verb of any kind, no number, nobody acting.
+    let verbless = !(0..w.len()).any(|i| looks_like_verb(&w, i));
+    let audience = w.iter().any(|x| AUDIENCE.contains(&x.as_str()));
+    let deliverable =
+        first_phrase_of(&w.join(" "), DELIVERABLE_NOUNS).is_some() || w.iter().any(|x| x.ends_with("ation"));
+    if verbless && !audience && (!has_target || counts) && deliverable {
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Thing, said: w.join(" ") });
+    }
+    None
+}
+
+/// A past form: "-ed" or an irregular one the vocabulary knows.
+fn is_past(word: &str) -> bool {
+    (word.len() > 4 && word.ends_with("ed")) || is_irregular_past(word)
+}
+
+/// Customers or an audience named before the participle: "share of users who
+/// completed onboarding" is what they did, not our work.
+fn audience_before(words: &[String]) -> bool {
+    words.iter().any(|w| AUDIENCE.contains(&w.as_str()))
+}
+
+/// Whether `words[i]` is a verb: a form of be/have/can, a verb the vocabulary knows,
+/// or an "-ing" form that is not a noun after a preposition ("a playbook for
+/// presenting"). A word that is also a deliverable noun ("build", "release") is not.
+fn looks_like_verb(words: &[String], i: usize) -> bool {
+    let word = words[i].as_str();
+    if first_phrase_of(word, DELIVERABLE_NOUNS).is_some() {
+        return false;
+    }
+    if word.ends_with("ing") {
+        let after_preposition = i > 0
+            && matches!(
+                words[i - 1].as_str(),
+                "for" | "of" | "by" | "in" | "on" | "with" | "without" | "about" | "from" | "at"
+            );
+        return !after_preposition;
+    }
+    matches!(
+        word,
+        "is" | "are"
+            | "be"
+            | "was"
+            | "were"
+            | "has"
+            | "have"
+            | "had"
+            | "can"
+            | "will"
+            | "should"
+            | "must"
+            | "do"
+            | "does"
+    ) || verb_in(LEVEL_VERBS, word).is_some()
+        || work_verb(word).is_some()
+}

@@ -1,0 +1,539 @@
+//! The words the statement reader and the checks share, in one place so that the
+//! two cannot drift apart: verbs by what they say (a direction, a level to reach, a
+//! deliverable, effort), which way a metric is better, and whole-word matching.
+//!
+//! Verbs are matched by their lemma: the English Snowball stemmer (`frostem`, the one
+//! tantivy already uses for search) folds "launches", "launched" and "launching" into
+//! "launch", and a short table adds the irregular past forms ("built", "written",
+//! "held") a stemmer cannot know. Lists hold base forms only.
+
+use std::sync::LazyLock;
+
+use crate::model::Direction;
+
+pub(crate) const INCREASE_VERBS: &[&str] = &[
+    "increase",
+    "raise",
+    "grow",
+    "lift",
+    "improve",
+    "boost",
+    "expand",
+    "double",
+    "triple",
+    "accelerate",
+    "maximize",
+    "maximise",
+    "strengthen",
+    "widen",
+    "gain",
+    "up",
+];
+pub(crate) const DECREASE_VERBS: &[&str] = &[
+    "reduce",
+    "cut",
+    "decrease",
+    "lower",
+    "shrink",
+    "halve",
+    "drop",
+    "eliminate",
+    "minimize",
+    "minimise",
+    "shorten",
+    "lessen",
+    "slash",
+    "trim",
+    "bring down",
+    "drive down",
+];
+pub(crate) const MAINTAIN_VERBS: &[&str] = &["maintain", "keep", "sustain", "stay", "hold", "protect", "preserve"];
+/// Verbs that say nothing about direction or about work; the numbers do.
+pub(crate) const LEVEL_VERBS: &[&str] = &[
+    "achieve",
+    "reach",
+    "hit",
+    "get to",
+    "get",
+    "attain",
+    "win",
+    "convert",
+    "establish",
+    "measure",
+    "benchmark",
+    "make",
+    "close",
+    "resolve",
+    "answer",
+    "handle",
+    "respond",
+    "secure",
+    "land",
+    "book",
+    "generate",
+    "acquire",
+    "onboard",
+    "sign",
+    "have",
+    "see",
+    "ensure",
+    "enable",
+    "help",
+    "end",
+    "finish with",
+    "end with",
+    "grow to",
+];
+
+/// Verbs whose object is a deliverable: the work is done when the thing exists
+/// (DOMAIN.md section 2, "outcome, not output").
+pub(crate) const DELIVER_VERBS: &[&str] = &[
+    "launch",
+    "ship",
+    "build",
+    "release",
+    "implement",
+    "migrate",
+    "redesign",
+    "create",
+    "complete",
+    "deliver",
+    "publish",
+    "write",
+    "roll out",
+    "rollout",
+    "develop",
+    "deploy",
+    "rebuild",
+    "refactor",
+    "design",
+    "introduce",
+    "hire",
+    "recruit",
+    "set up",
+    "integrate",
+    "add",
+    "finish",
+    "define",
+    "draft",
+    "document",
+    "write down",
+    "finalize",
+    "finalise",
+    "prototype",
+    "rewrite",
+    "refresh",
+    "automate",
+    "instrument",
+    "deprecate",
+    "replace",
+    "upgrade",
+    "produce",
+    "translate",
+    "hand over",
+    "bring over",
+    "identify",
+    "agree",
+    "put in place",
+    "install",
+    "configure",
+    "standardize",
+    "standardise",
+    "consolidate",
+    "merge",
+    "port",
+    "open",
+    "start",
+    "begin",
+    "kick off",
+    "spin up",
+    "stand up",
+    "formalize",
+    "formalise",
+    "map",
+    "track",
+    "support",
+    "expose",
+    "adopt",
+];
+
+/// Verbs whose object is effort: our own people doing something, counted or on time
+/// (DOMAIN.md section 2, "not an activity proxy").
+pub(crate) const EFFORT_VERBS: &[&str] = &[
+    "run",
+    "hold",
+    "host",
+    "conduct",
+    "organize",
+    "organise",
+    "attend",
+    "present",
+    "give",
+    "speak",
+    "pitch",
+    "hand out",
+    "visit",
+    "call",
+    "meet",
+    "review",
+    "triage",
+    "train",
+    "participate",
+    "take part",
+    "refine",
+    "spotlight",
+    "promote",
+    "applaud",
+    "source",
+    "send",
+    "post",
+    "interview",
+    "contact",
+    "reach out",
+    "email",
+    "tweet",
+    "share",
+    "demo",
+    "audit",
+    "test",
+    "check in",
+    "sponsor",
+    "exhibit",
+    "mentor",
+    "coach",
+    "plan",
+];
+
+/// Irregular past forms a stemmer cannot fold into their verb.
+const IRREGULAR_PAST: &[(&str, &str)] = &[
+    ("built", "build"),
+    ("rebuilt", "rebuild"),
+    ("written", "write"),
+    ("wrote", "write"),
+    ("rewritten", "rewrite"),
+    ("done", "do"),
+    ("did", "do"),
+    ("held", "hold"),
+    ("given", "give"),
+    ("gave", "give"),
+    ("sent", "send"),
+    ("ran", "run"),
+    ("made", "make"),
+    ("led", "lead"),
+    ("taken", "take"),
+    ("took", "take"),
+    ("begun", "begin"),
+    ("began", "begin"),
+    ("spoken", "speak"),
+    ("spoke", "speak"),
+    ("brought", "bring"),
+    ("taught", "teach"),
+    ("sold", "sell"),
+    ("met", "meet"),
+    ("found", "find"),
+    ("drawn", "draw"),
+    ("shown", "show"),
+    ("kept", "keep"),
+    ("won", "win"),
+    ("set", "set"),
+    ("put", "put"),
+    ("drafted", "draft"),
+    ("stood", "stand"),
+    ("spun", "spin"),
+];
+
+static STEMMER: LazyLock<frostem::Stemmer> = LazyLock::new(|| frostem::Stemmer::new(frostem::Algorithm::English));
+
+/// A word's lemma for matching: "launched" → "launch", "built" → "build", "hires" → "hire".
+pub(crate) fn lemma(word: &str) -> String {
+    let lower = word.to_lowercase();
+    if let Some((_, base)) = IRREGULAR_PAST.iter().find(|(past, _)| *past == lower) {
+        return STEMMER.stem(base).into_owned();
+    }
+    STEMMER.stem(&lower).into_owned()
+}
+
+/// "built", "written", "held": a past form no "-ed" ending shows.
+pub(crate) fn is_irregular_past(word: &str) -> bool {
+    IRREGULAR_PAST.iter().any(|(past, _)| *past == word)
+}
+
+/// The verb of `list` whose lemma `phrase` has ("rolled out" → "roll out"), each word
+/// folded on its own.
+pub(crate) fn verb_in(list: &[&'static str], phrase: &str) -> Option<&'static str> {
+    let lemmas: Vec<String> = phrase.split_whitespace().map(lemma).collect();
+    list.iter().copied().find(|verb| {
+        let verb_lemmas: Vec<String> = verb.split_whitespace().map(lemma).collect();
+        verb_lemmas == lemmas
+    })
+}
+
+/// What a verb says about the work behind a key result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// A deliverable: "launch", "publish", "hire".
+    Deliverable,
+    /// Effort: "run", "attend", "review".
+    Effort,
+}
+
+/// The kind of work a verb (one or two words, any inflection) names, with its base form.
+pub(crate) fn work_verb(phrase: &str) -> Option<(Work, &'static str)> {
+    verb_in(EFFORT_VERBS, phrase)
+        .map(|v| (Work::Effort, v))
+        .or_else(|| verb_in(DELIVER_VERBS, phrase).map(|v| (Work::Deliverable, v)))
+}
+
+/// A verb that names work (a deliverable or effort) rather than a changed state.
+pub fn is_output_verb(verb: &str) -> bool {
+    work_verb(verb).is_some()
+}
+
+/// A verb the reader knows as the first word(s) of a statement.
+/// Exact base forms only: a statement leads with an imperative ("Publish"), and an
+/// inflected first word ("Training services in 40% of deals") is a noun or a subject.
+pub(crate) fn is_known_verb(phrase: &str) -> bool {
+    [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS]
+        .iter()
+        .any(|list| list.contains(&phrase))
+}
+
+/// The team's own people: a share of them doing something is an input.
+pub(crate) const INTERNAL_PEOPLE: &[&str] = &[
+    "staff",
+    "employees",
+    "employee",
+    "agents",
+    "engineers",
+    "reps",
+    "team members",
+    "managers",
+    "colleagues",
+    "our team",
+    "designers",
+    "analysts",
+    "maintainers",
+    "recruiters",
+    "squads",
+    "leads",
+    "team leads",
+    "developers",
+    "salespeople",
+    "account executives",
+];
+
+/// People whose actions are the outcome (customers, users, an audience).
+pub(crate) const AUDIENCE: &[&str] = &[
+    "customer",
+    "customers",
+    "user",
+    "users",
+    "developer",
+    "developers",
+    "people",
+    "members",
+    "teams",
+    "accounts",
+    "clients",
+    "buyer",
+    "buyers",
+    "visitor",
+    "visitors",
+    "reader",
+    "readers",
+    "subscriber",
+    "subscribers",
+    "listener",
+    "listeners",
+    "players",
+    "merchant",
+    "merchants",
+    "maker",
+    "makers",
+    "builders",
+    "contributor",
+    "contributors",
+    "adopter",
+    "adopters",
+    "shopper",
+    "shoppers",
+    "student",
+    "students",
+    "learner",
+    "learners",
+    "patient",
+    "patients",
+    "hosts",
+    "operators",
+    "partners",
+    "companies",
+    "firms",
+    "organisations",
+    "organizations",
+    "anyone",
+    "everyone",
+    "engineer",
+    "engineers",
+];
+
+/// Our own work items: a share of them done on time is the team's pace, not what
+/// customers get ("85% of merge requests reviewed within 24 hours").
+pub(crate) const INTERNAL_ITEMS: &[&str] = &[
+    "merge request",
+    "merge requests",
+    "pull request",
+    "pull requests",
+    "prs",
+    "builds",
+    "deployments",
+    "deploys",
+    "bugs",
+    "code reviews",
+    "story points",
+    "sprints",
+    "milestones",
+    "escalations",
+    "kickoff calls",
+    "setup sessions",
+    "checks",
+    "tasks",
+    "action items",
+];
+
+// ---------------------------------------------------------------- matching
+
+pub(crate) fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The text as its lowercase words between single spaces, for whole-word matching.
+pub(crate) fn spaced(text: &str) -> String {
+    format!(" {} ", words(text).join(" "))
+}
+
+/// Whole-word (or whole-phrase, or plural) match in a [`spaced`] text, so "post"
+/// does not match "postpone". Phrases are lowercase words with single spaces.
+pub(crate) fn has_phrase(spaced_text: &str, phrase: &str) -> bool {
+    let mut from = 0;
+    while let Some(found) = spaced_text[from..].find(phrase) {
+        let at = from + found;
+        let after = &spaced_text[at + phrase.len()..];
+        if spaced_text[..at].ends_with(' ') && (after.starts_with(' ') || after.starts_with("s ")) {
+            return true;
+        }
+        // Phrases are ASCII, so the byte after a match start is a char boundary.
+        from = at + 1;
+    }
+    false
+}
+
+pub(crate) fn contains_phrase(text: &str, phrase: &str) -> bool {
+    has_phrase(&spaced(text), phrase)
+}
+
+pub(crate) fn first_phrase_of<'a>(text: &str, list: &[&'a str]) -> Option<&'a str> {
+    let text = spaced(text);
+    list.iter().copied().find(|p| has_phrase(&text, p))
+}
+
+/// Metric words for which more is better, and for which less is: they decide which
+/// way a bare target points and which part of a key result whose verb and numbers
+/// disagree is the likely mistake.
+pub(crate) const BETTER_HIGHER: &[&str] = &[
+    "success",
+    "retention",
+    "satisfaction",
+    "csat",
+    "nps",
+    "conversion",
+    "activation",
+    "adoption",
+    "accuracy",
+    "adherence",
+    "uptime",
+    "availability",
+    "resolution",
+    "engagement",
+    "revenue",
+    "arr",
+    "mrr",
+];
+pub(crate) const BETTER_LOWER: &[&str] = &[
+    "churn",
+    "error",
+    "errors",
+    "failure",
+    "failures",
+    "latency",
+    "time",
+    "cost",
+    "costs",
+    "defect",
+    "defects",
+    "complaint",
+    "complaints",
+    "dispute",
+    "disputes",
+    "bug",
+    "bugs",
+    "incident",
+    "incidents",
+    "refund",
+    "refunds",
+    "backlog",
+    "wait",
+    "downtime",
+    "abandonment",
+    "misses",
+    "reopened",
+    "reopen",
+    "escalated",
+    "escalations",
+    "late",
+    "overdue",
+    "abandoned",
+    "churned",
+    "failed",
+    "missed",
+    "breaches",
+    "breached",
+];
+/// Which way a metric is good, when its words say so unambiguously ("failure rate",
+/// "first response time" → decrease; "success rate", "retention" → increase).
+///
+/// A share of cases meeting a standard ("share of billing answers that follow the
+/// current policy", "% of orders shipped on time") is better higher unless its words
+/// say the cases went wrong ("share of tickets reopened").
+pub fn better_when(metric: &str) -> Option<Direction> {
+    // "full time maintainers", "real-time alerts": not a time to shorten.
+    let mut metric = spaced(metric);
+    for not_a_duration in [" full time ", " full-time ", " part time ", " part-time ", " real time ", " real-time "] {
+        metric = metric.replace(not_a_duration, " ");
+    }
+    if has_phrase(&metric, "on time") {
+        return Some(Direction::Increase);
+    }
+    let metric = metric.as_str();
+    match (first_phrase_of(metric, BETTER_HIGHER).is_some(), first_phrase_of(metric, BETTER_LOWER).is_some()) {
+        (true, false) => Some(Direction::Increase),
+        (false, true) => Some(Direction::Decrease),
+        (false, false) if is_share(metric) => Some(Direction::Increase),
+        _ => None,
+    }
+}
+
+/// "share of X", "% of X", "percent of X", "proportion of X".
+fn is_share(metric: &str) -> bool {
+    let w = words(metric);
+    let of = w.iter().position(|x| x == "of");
+    let lead = metric.trim_start().starts_with('%') || metric.trim_start().starts_with("% of");
+    lead || of.is_some_and(|at| {
+        at <= 2
+            && w[..at]
+                .iter()
+                .any(|x| matches!(x.as_str(), "share" | "percent" | "percentage" | "proportion" | "fraction"))
+    })
+}
