@@ -286,8 +286,14 @@ impl Reader {
         if !self.word_at(1).is_empty() && is_known_verb(&two) {
             return (Some(two), 2);
         }
+        // "Plan, run and report on ...", "Post notes for all meetings": a list of
+        // verbs, or a noun followed by who or what it is for.
+        let listed = matches!(self.tokens.get(1).map(|t| t.lower.as_str()), Some("," | "&" | "and" | "/"));
+        let object_for = matches!(self.word_at(2), "for" | "on" | "with" | "about");
         let takes_object = || {
-            self.number_at(1).is_some()
+            listed
+                || object_for
+                || self.number_at(1).is_some()
                 || matches!(
                     self.word_at(1),
                     "a" | "an"

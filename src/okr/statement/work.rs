@@ -116,6 +116,7 @@ const DELIVERABLE_NOUNS: &[&str] = &[
     "build",
     "builds",
     "installer",
+    "implementation",
     "backend",
     "client",
     "tests",
@@ -235,7 +236,10 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
         match work_verb(verb) {
             // "Add 25 Global 2000 firms", "Add expansion pipeline": customers or
             // business won, not work.
-            Some(_) if object.iter().any(|x| WON.contains(x)) && !matches!(verb, "hire" | "recruit" | "train") => {
+            Some(_)
+                if object.last().is_some_and(|head| WON.contains(head))
+                    && !matches!(verb, "hire" | "recruit" | "train") =>
+            {
                 return None;
             }
             // "Finish the Go tour", "Complete the security course": learning is effort.
@@ -300,13 +304,15 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
             return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: (*state).to_string() });
         }
     }
-    // "We have full visibility into X", "We know our cost per meeting": a state of our
-    // own team, which the team reaches by doing work.
-    if !has_target
-        && w.first().is_some_and(|x| x == "we")
-        && w.get(1).is_some_and(|x| matches!(x.as_str(), "have" | "know"))
-    {
-        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[..2].join(" ") });
+    // "We have full visibility into X", "The team has a clear view of Y": a state of
+    // our own team, which the team reaches by doing work.
+    let ours = match w.as_slice() {
+        [we, verb, ..] if we == "we" => Some((2, verb.as_str())),
+        [the, team, verb, ..] if matches!(the.as_str(), "the" | "our") && team == "team" => Some((3, verb.as_str())),
+        _ => None,
+    };
+    if !has_target && let Some((len, _)) = ours.filter(|(_, v)| matches!(*v, "have" | "has" | "know" | "knows")) {
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[..len].join(" ") });
     }
     // "Users can choose not to announce every chunk", "We can measure the effect".
     if !has_target && let Some(can) = w.iter().position(|x| x == "can" || x == "will") {
@@ -325,8 +331,7 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
     // A bare deliverable: no verb of any kind, no number, nobody acting.
     let verbless = !(0..w.len()).any(|i| looks_like_verb(&w, i));
     let audience = w.iter().any(|x| AUDIENCE.contains(&x.as_str()));
-    let deliverable =
-        first_phrase_of(&w.join(" "), DELIVERABLE_NOUNS).is_some() || w.iter().any(|x| x.ends_with("ation"));
+    let deliverable = first_phrase_of(&w.join(" "), DELIVERABLE_NOUNS).is_some();
     if verbless && !audience && (!has_target || counts) && deliverable {
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Thing, said: w.join(" ") });
     }
@@ -338,10 +343,14 @@ fn is_past(word: &str) -> bool {
     (word.len() > 4 && word.ends_with("ed")) || is_irregular_past(word)
 }
 
-/// Customers or an audience named before the participle: "share of users who
-/// completed onboarding" is what they did, not our work.
+/// Customers or an audience doing what the participle says: "users who completed
+/// onboarding", "share of new teams activated". An audience word that only modifies a
+/// noun ("adopter reports added") is not who did it.
 fn audience_before(words: &[String]) -> bool {
-    words.iter().any(|w| AUDIENCE.contains(&w.as_str()))
+    words.iter().enumerate().any(|(i, w)| {
+        AUDIENCE.contains(&w.as_str())
+            && words.get(i + 1).is_none_or(|next| matches!(next.as_str(), "who" | "that" | "which" | "having"))
+    })
 }
 
 /// Whether `words[i]` is a verb: a form of be/have/can, a verb the vocabulary knows,
@@ -360,6 +369,18 @@ fn looks_like_verb(words: &[String], i: usize) -> bool {
             );
         return !after_preposition;
     }
+    // "by end of Q3": a time bound, not the verb "end".
+    if i > 0 && matches!(words[i - 1].as_str(), "by" | "the" | "year" | "quarter" | "month") {
+        return false;
+    }
+    // A verb as written: its base form or an inflection of it. The stem alone would
+    // make "standard" a form of "standardize".
+    let inflected = |verb: &str| {
+        word == verb
+            || [format!("{verb}s"), format!("{verb}es"), format!("{verb}d"), format!("{verb}ed")]
+                .iter()
+                .any(|f| f == word)
+    };
     matches!(
         word,
         "is" | "are"
@@ -375,6 +396,6 @@ fn looks_like_verb(words: &[String], i: usize) -> bool {
             | "must"
             | "do"
             | "does"
-    ) || verb_in(LEVEL_VERBS, word).is_some()
-        || work_verb(word).is_some()
+    ) || verb_in(LEVEL_VERBS, word).is_some_and(inflected)
+        || work_verb(word).is_some_and(|(_, verb)| inflected(verb) || is_past(word))
 }
