@@ -501,4 +501,62 @@ mod tests {
             let _ = parse_statement(&text);
         }
     }
+
+    #[test]
+    fn baselines_written_after_the_target_are_read() {
+        for (text, baseline, target) in [
+            ("Lift conversion to 60% from today's 38%", 38.0, 60.0),
+            ("Increase integration test coverage to 70 % from current 40 %", 40.0, 70.0),
+            ("120k reads per 30 days of our digest (current is 70k)", 70_000.0, 120_000.0),
+            ("10k+ weekly active users (today: 6k)", 6_000.0, 10_000.0),
+        ] {
+            let r = p(text);
+            assert_eq!((r.baseline, r.target), (Some(baseline), Some(target)), "{text}");
+        }
+    }
+
+    #[test]
+    fn multiples_thresholds_and_bare_targets_have_a_direction() {
+        let leads = p("Grow qualified leads 3x");
+        assert_eq!(leads.direction, Some(Direction::Increase));
+        assert_eq!(leads.relative_change.map(|c| c.amount), Some(200.0));
+        let faster = p("Make the export 2x faster");
+        assert_eq!(faster.relative_change.map(|c| (c.amount, c.direction)), Some((50.0, Direction::Decrease)));
+        assert_eq!(p("New bookings triple year over year").direction, Some(Direction::Increase));
+        assert_eq!(p("Fewer than 3 sev-1 incidents per quarter").direction, Some(Direction::Decrease));
+        assert_eq!(p("At least 5 customers use the export API").direction, Some(Direction::Increase));
+        assert_eq!(p("Reach 1,500 active teams").direction, Some(Direction::Increase));
+        assert_eq!(p("Average first response time of 2 hours").direction, Some(Direction::Decrease));
+        assert_eq!(p("Onboard 3 new full time maintainers").direction, Some(Direction::Increase));
+    }
+
+    #[test]
+    fn work_is_read_in_every_form_teams_write_it() {
+        use crate::okr::vocabulary::Work;
+        for (text, kind, form) in [
+            ("Publish 10 blog posts", Work::Deliverable, WorkForm::Imperative),
+            ("Data team lead hired and onboarded", Work::Deliverable, WorkForm::EndState),
+            ("The new pricing page is live", Work::Deliverable, WorkForm::EndState),
+            ("SSO in place for every plan", Work::Deliverable, WorkForm::EndState),
+            ("`PX` - There is a prototype of delta sync for the daemon", Work::Deliverable, WorkForm::EndState),
+            ("Installer notarisation", Work::Deliverable, WorkForm::Thing),
+            ("Users can choose not to announce every chunk", Work::Deliverable, WorkForm::Capability),
+            ("Host five live workshops", Work::Effort, WorkForm::Imperative),
+            ("All content team members are trained on the new guide", Work::Effort, WorkForm::EndState),
+            ("Finish the Go tour (n)", Work::Effort, WorkForm::Imperative),
+        ] {
+            let work = p(text).work.unwrap_or_else(|| panic!("{text}: no work read"));
+            assert_eq!((work.kind, work.form), (kind, form), "{text}");
+        }
+        // What customers or an audience do is not our work.
+        for text in [
+            "Write an article about the talk that gets 150+ reads",
+            "Add 25 Global 2000 firms",
+            "Raise week-1 retention from 50% to 65%",
+            "Share of users who completed onboarding from 40% to 60%",
+        ] {
+            assert_eq!(p(text).work, None, "{text}");
+        }
+        assert_eq!(p("Write an article and get 120 views").audience.as_deref(), Some("120 views"));
+    }
 }

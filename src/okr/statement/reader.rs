@@ -63,6 +63,8 @@ impl Reader {
                 None => self.unread.push("\"from\" is not followed by a number".into()),
             }
         }
+        // A baseline said aside leaves the target to be read as a lone number.
+        let mut baseline_aside = false;
         // The baseline written after the target: "(today: 90k)", "(current is 70k)",
         // "currently 6 hours", "to 60% from today's 38%" (above), "(was 40%)".
         if baseline.is_none()
@@ -76,6 +78,7 @@ impl Reader {
             })
         {
             baseline = Some(b);
+            baseline_aside = true;
             self.mark(marker..at + 1);
         }
         // to Y, X → Y, to under Y
@@ -182,6 +185,24 @@ impl Reader {
                 .find(|&i| matches!(self.word_at(i), "by" | "in") && self.word_at(i + 1) == "half");
             if let Some((amount, dir)) = factor {
                 relative = Some(RelativeChange { amount, percent: true, direction: dir });
+            } else if let Some((i, times)) = (0..self.tokens.len()).find_map(|i| self.multiplier_at(i).map(|m| (i, m)))
+            {
+                // "grow qualified leads 3x", "new bookings triple", "2x faster": a
+                // multiple of today's value; faster, fewer or cheaper divides it.
+                let smaller =
+                    matches!(self.word_at(i + 1), "faster" | "quicker" | "fewer" | "less" | "smaller" | "cheaper");
+                let dir = if smaller || direction == Some(Direction::Decrease) {
+                    Direction::Decrease
+                } else {
+                    Direction::Increase
+                };
+                let amount =
+                    if dir == Direction::Decrease { (1.0 - 1.0 / times) * 100.0 } else { (times - 1.0) * 100.0 };
+                relative =
+                    Some(RelativeChange { amount: (amount * 100.0).round() / 100.0, percent: true, direction: dir });
+                direction = direction.filter(|d| *d != Direction::Maintain).or(Some(dir));
+                self.mark(i..i + 1);
+                note_first(i, &mut first_value);
             } else if let Some(i) = half {
                 relative = Some(RelativeChange { amount: 50.0, percent: true, direction: Direction::Decrease });
                 direction = direction.or(Some(Direction::Decrease));
@@ -191,7 +212,7 @@ impl Reader {
         }
         // A lone number: "Close 600 tickets a week", "Hire 4 engineers".
         if target.is_none()
-            && baseline.is_none()
+            && (baseline.is_none() || baseline_aside)
             && relative.is_none()
             && let Some(i) = (0..self.tokens.len()).find(|&i| !self.used[i] && self.number_at(i).is_some())
         {
@@ -275,6 +296,20 @@ impl Reader {
             k += 1;
         }
         None
+    }
+
+    /// "3x", "1.5x", "10X", or "double", "triple", "quadruple" written after the
+    /// metric: how many times today's value.
+    pub(super) fn multiplier_at(&self, i: usize) -> Option<f64> {
+        let word = self.word_at(i);
+        match word {
+            "double" | "doubles" | "doubled" => return Some(2.0),
+            "triple" | "triples" | "tripled" => return Some(3.0),
+            "quadruple" | "quadruples" | "quadrupled" => return Some(4.0),
+            _ => {}
+        }
+        let times: f64 = word.strip_suffix('x')?.parse().ok()?;
+        (times > 1.0 && times.is_finite()).then_some(times)
     }
 
     /// The first word(s), if they are a verb it knows. A word that is as often a noun
