@@ -314,6 +314,17 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
     // team members are trained", "900 peer reviews", "85% of merge requests reviewed
     // within 24 hours". An audience counted as the result ("a talk that reaches 40+
     // developers") is an outcome and never gets here.
+    if let (Some(audience), Some(WorkDone { kind: Work::Effort, said, .. })) = (&parsed.audience, &parsed.work) {
+        return Some(
+            Finding::warn(
+                RULE,
+                format!("reads two ways: \"{audience}\" reached (an outcome) or \"{said}\" done that many times (effort)"),
+            )
+            .ask(format!(
+                "Is the point that {audience} were reached by your people, or that they did something afterwards? If the latter, count what they did (signed up, came back, used it)."
+            )),
+        );
+    }
     if parsed.audience.is_none()
         && let Some(effort) = effort_in(kr)
     {

@@ -135,10 +135,20 @@ pub fn parse_statement(text: &str) -> ParsedStatement {
     reader.used = vec![false; reader.tokens.len()];
     let mut parsed = reader.read(scale, due);
     parsed.audience = work::audience_count(&core);
-    if parsed.audience.is_none() {
-        let counts = matches!(parsed.unit, None | Some(Unit::Count));
-        parsed.work = work::read_work(&core, parsed.verb.as_deref(), parsed.target.is_some(), counts);
-    }
+    let counts = matches!(parsed.unit, None | Some(Unit::Count));
+    let work = work::read_work(&core, parsed.verb.as_deref(), parsed.target.is_some(), counts);
+    // An audience counted makes it an outcome, unless the audience is only who our
+    // effort went to ("pitch to 25 attendees"): then both readings stay, and the
+    // check asks which is meant.
+    parsed.work = match (&parsed.audience, work) {
+        (None, work) => work,
+        (Some(_), Some(work))
+            if work.kind == Work::Effort && work.form == WorkForm::Imperative && work::counted_as_recipients(&core) =>
+        {
+            Some(work)
+        }
+        (Some(_), _) => None,
+    };
     parsed.direction = parsed.direction.or_else(|| unstated_direction(&parsed));
     parsed.core = core;
     parsed

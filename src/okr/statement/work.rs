@@ -209,11 +209,22 @@ pub(crate) fn audience_count(text: &str) -> Option<String> {
         // "reaches 40+ developers", "get 600 sign ups", "pulls in 40+ people".
         let before: Vec<String> = w[..i].iter().rev().take(3).map(|b| lemma(b)).collect();
         let result = before.iter().any(|b| RESULT_VERBS.iter().any(|r| lemma(r) == *b));
-        if result && after.iter().take(3).any(|a| AUDIENCE.contains(a) || AUDIENCE_ACTIONS.contains(a)) {
+        // "hand out the guide to 800 people": people our effort reaches.
+        let to = w[..i].iter().rev().take(3).any(|b| b == "to");
+        if (result || to) && after.iter().take(3).any(|a| AUDIENCE.contains(a) || AUDIENCE_ACTIONS.contains(a)) {
             return Some(format!("{word} {}", after.join(" ")));
         }
     }
     None
+}
+
+/// People counted as those our effort goes to ("pitch the toolkit to more than 25
+/// attendees"), not as what they did with it: the statement reads both ways.
+pub(super) fn counted_as_recipients(text: &str) -> bool {
+    let w = words(text);
+    w.iter().enumerate().any(|(i, word)| {
+        word.chars().next().is_some_and(|c| c.is_ascii_digit()) && w[..i].iter().rev().take(3).any(|b| b == "to")
+    })
 }
 
 /// The work `text` names, given the leading verb the reader found, whether a target
