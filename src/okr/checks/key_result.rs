@@ -366,14 +366,17 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
         "what those hours are for: the result customers or the business see when the work is done".to_string()
     } else if has("emails") {
         "what the emails are for: the share of recipients who reply or take the step they ask for".to_string()
-    } else {
-        let work = ["ticket", "chat", "call", "contact"]
-            .into_iter()
-            .find(|w| has(w) || has(&format!("{w}s")))
-            .map_or("conversations".to_string(), |w| format!("{w}s"));
+    } else if let Some(work) =
+        ["ticket", "chat", "call", "contact"].into_iter().find(|w| has(w) || has(&format!("{w}s")))
+    {
         format!(
-            "what customers get from the {work}: the share resolved on first contact, the reopen rate, or the share answered within a time they expect"
+            "what customers get from the {work}s: the share resolved on first contact, the reopen rate, or the share answered within a time they expect"
         )
+    } else if ["handle", "handling", "aht", "agent", "utilization", "utilisation", "occupancy"].iter().any(|w| has(w)) {
+        "what customers get from those conversations: the share resolved on first contact, the reopen rate, or the share answered within a time they expect".to_string()
+    } else {
+        // Hiring speed, turnaround, a schedule kept: the team's pace, said in its own words.
+        format!("what \"{proxy}\" is for: the change customers or the business see once the work is done")
     };
     Some(
         Finding::fail(RULE, format!("\"{proxy}\" measures effort, not the quality customers get"))

@@ -81,6 +81,10 @@ pub(super) const ACTIVITY_PROXIES: &[&str] = &[
     "time to hire",
     "time to fill",
     "turnaround",
+    "on schedule",
+    "planned date",
+    "planned dates",
+    "release milestones",
     "contacts per hour",
 ];
 
