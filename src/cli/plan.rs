@@ -86,11 +86,13 @@ fn parse_unit(text: &str) -> Result<Unit, String> {
             serde_json::from_value(serde_json::json!({ "kind": lower })).map_err(|e| e.to_string())
         }
         Some(("currency", code)) if code.len() == 3 => Ok(Unit::Currency { code: code.to_uppercase() }),
-        Some(("duration", unit)) if ["seconds", "minutes", "hours", "days", "weeks", "months"].contains(&unit) => {
+        Some(("duration", unit))
+            if ["milliseconds", "seconds", "minutes", "hours", "days", "weeks", "months"].contains(&unit) =>
+        {
             Ok(Unit::Duration { unit: unit.to_string() })
         }
         _ => Err(format!(
-            "{text:?} is not a unit; use percent, count, score, points, currency:USD (an ISO code) or duration:hours (seconds, minutes, hours, days, weeks, months)"
+            "{text:?} is not a unit; use percent, count, score, points, currency:USD (an ISO code) or duration:hours (milliseconds, seconds, minutes, hours, days, weeks, months)"
         )),
     }
 }

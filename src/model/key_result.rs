@@ -49,7 +49,7 @@ pub enum Unit {
         code: String,
     },
     Count,
-    /// seconds, minutes, hours, days, weeks or months.
+    /// milliseconds, seconds, minutes, hours, days, weeks or months.
     Duration {
         unit: String,
     },

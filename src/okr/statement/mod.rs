@@ -538,6 +538,11 @@ mod tests {
         assert_eq!(p("Reach 1,500 active teams").direction, Some(Direction::Increase));
         assert_eq!(p("Average first response time of 2 hours").direction, Some(Direction::Decrease));
         assert_eq!(p("Onboard 3 new full time maintainers").direction, Some(Direction::Increase));
+        assert_eq!(p("P1/P2 outages cut by 40%").direction, Some(Direction::Decrease));
+        let latency = p("Decrease avg. response time across API services from 400ms to 120ms");
+        assert_eq!((latency.baseline, latency.target), (Some(400.0), Some(120.0)));
+        assert_eq!(latency.unit, Some(Unit::Duration { unit: "milliseconds".into() }));
+        assert_eq!((p("Host five live workshops").target, p("Four new integrations").target), (Some(5.0), Some(4.0)));
     }
 
     #[test]

@@ -139,7 +139,13 @@ impl Reader {
                 let dir = match w.as_str() {
                     "down" => Some(Direction::Decrease),
                     "up" => Some(Direction::Increase),
-                    _ => direction.filter(|d| *d != Direction::Maintain),
+                    // "P1/P2 outages cut by 40%": the verb before "by" says which way.
+                    _ => direction.filter(|d| *d != Direction::Maintain).or_else(|| {
+                        let before = i.checked_sub(1).map(|b| self.word_at(b)).unwrap_or("");
+                        verb_in(DECREASE_VERBS, before)
+                            .map(|_| Direction::Decrease)
+                            .or_else(|| verb_in(INCREASE_VERBS, before).map(|_| Direction::Increase))
+                    }),
                 };
                 if let Some(dir) = dir {
                     relative = Some(RelativeChange {

@@ -212,11 +212,12 @@ impl Tokenizer<'_> {
                 return self.glued_word(start, i);
             }
             "pp" | "pts" if suffix_ends => unit = Some(Unit::Points),
-            "h" | "hr" | "hrs" | "d" | "s" | "min" | "mins" if suffix_ends => {
+            "h" | "hr" | "hrs" | "d" | "s" | "sec" | "secs" | "min" | "mins" | "ms" if suffix_ends => {
                 let canonical = match suffix.as_str() {
                     "h" | "hr" | "hrs" => "hours",
                     "d" => "days",
-                    "s" => "seconds",
+                    "s" | "sec" | "secs" => "seconds",
+                    "ms" => "milliseconds",
                     _ => "minutes",
                 };
                 unit = Some(Unit::Duration { unit: canonical.into() });

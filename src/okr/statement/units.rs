@@ -55,6 +55,9 @@ pub(super) const NUMBER_WORDS: &[(&str, f64)] = &[
 pub(super) const DURATIONS: &[(&str, &str, f64)] = &[
     ("second", "seconds", 0.0),
     ("seconds", "seconds", 0.0),
+    ("ms", "milliseconds", 0.0),
+    ("millisecond", "milliseconds", 0.0),
+    ("milliseconds", "milliseconds", 0.0),
     ("sec", "seconds", 0.0),
     ("secs", "seconds", 0.0),
     ("minute", "minutes", 0.0),
@@ -108,8 +111,15 @@ pub(super) fn attach_unit_words(tokens: &mut Vec<Token>) {
             let next = tokens.get(i + 1).map(|t| t.lower.as_str()).unwrap_or("");
             let prev = if i > 0 { tokens[i - 1].lower.as_str() } else { "" };
             let duration_follows = DURATIONS.iter().any(|(w, _, _)| *w == next);
-            let value_position =
-                matches!(prev, "from" | "to" | "under" | "below" | "within" | "in" | "than" | "least" | "most");
+            // "Host five live workshops", "Four new integrations", "Bring over the two
+            // most-used sections": a count right after the verb, or opening the statement.
+            let counted = tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Word)
+                && (i == 0
+                    || is_known_verb(prev)
+                    || (prev == "the" && i >= 2 && is_known_verb(&tokens[i - 2].lower))
+                    || (i >= 2 && is_known_verb(&format!("{} {prev}", tokens[i - 2].lower))));
+            let value_position = counted
+                || matches!(prev, "from" | "to" | "under" | "below" | "within" | "in" | "than" | "least" | "most");
             if duration_follows || value_position || next == "percent" {
                 token.kind = Kind::Number(Number { value, unit: None, signed: false, plain_integer: true });
             }
