@@ -264,11 +264,18 @@ pub(crate) fn is_irregular_past(word: &str) -> bool {
 /// folded on its own.
 pub(crate) fn verb_in(list: &[&'static str], phrase: &str) -> Option<&'static str> {
     let lemmas: Vec<String> = phrase.split_whitespace().map(lemma).collect();
-    list.iter().copied().find(|verb| {
-        let verb_lemmas: Vec<String> = verb.split_whitespace().map(lemma).collect();
-        verb_lemmas == lemmas
-    })
+    list.iter().copied().find(|verb| VERB_LEMMAS.get(verb).is_some_and(|l| *l == lemmas))
 }
+
+/// The lemmas of every listed verb, stemmed once: statements are read word by word
+/// against these lists, and a large OKR file has thousands of words.
+static VERB_LEMMAS: LazyLock<std::collections::HashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
+    [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS]
+        .iter()
+        .flat_map(|list| list.iter())
+        .map(|verb| (*verb, verb.split_whitespace().map(lemma).collect()))
+        .collect()
+});
 
 /// What a verb says about the work behind a key result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
