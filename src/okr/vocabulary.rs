@@ -547,11 +547,11 @@ pub fn better_when(metric: &str) -> Option<Direction> {
 fn is_share(metric: &str) -> bool {
     let w = words(metric);
     let of = w.iter().position(|x| x == "of");
-    let lead = metric.trim_start().starts_with('%') || metric.trim_start().starts_with("% of");
-    lead || of.is_some_and(|at| {
-        at <= 2
-            && w[..at]
-                .iter()
-                .any(|x| matches!(x.as_str(), "share" | "percent" | "percentage" | "proportion" | "fraction"))
-    })
+    metric.trim_start().starts_with('%')
+        || of.is_some_and(|at| {
+            at <= 2
+                && w[..at]
+                    .iter()
+                    .any(|x| matches!(x.as_str(), "share" | "percent" | "percentage" | "proportion" | "fraction"))
+        })
 }

@@ -192,13 +192,23 @@ const RESULT_VERBS: &[&str] = &[
     "reach", "get", "pull", "attract", "draw", "win", "bring", "gain", "drive", "earn", "include", "involve", "engage",
 ];
 
+static RESULT_LEMMAS: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| RESULT_VERBS.iter().map(|r| lemma(r)).collect());
+
+/// A number at `i` of `w`, and whether "to" stands in the three words before it
+/// ("to more than 25 attendees").
+fn number_after_to(w: &[String], i: usize) -> (bool, bool) {
+    let number = w[i].chars().next().is_some_and(|c| c.is_ascii_digit());
+    (number, w[..i].iter().rev().take(3).any(|b| b == "to"))
+}
+
 /// What an audience does with our work, counted, when the statement says so: the
 /// words from the number on ("150+ reads", "400 registrants", "reach 150+ developers").
 pub(crate) fn audience_count(text: &str) -> Option<String> {
     let w = words(text);
-    let number = |s: &str| s.chars().next().is_some_and(|c| c.is_ascii_digit());
     for (i, word) in w.iter().enumerate() {
-        if !number(word) {
+        let (number, to) = number_after_to(&w, i);
+        if !number {
             continue;
         }
         let after: Vec<&str> = w[i + 1..].iter().take(3).map(String::as_str).collect();
@@ -208,9 +218,8 @@ pub(crate) fn audience_count(text: &str) -> Option<String> {
         }
         // "reaches 40+ developers", "get 600 sign ups", "pulls in 40+ people".
         let before: Vec<String> = w[..i].iter().rev().take(3).map(|b| lemma(b)).collect();
-        let result = before.iter().any(|b| RESULT_VERBS.iter().any(|r| lemma(r) == *b));
-        // "hand out the guide to 800 people": people our effort reaches.
-        let to = w[..i].iter().rev().take(3).any(|b| b == "to");
+        let result = before.iter().any(|b| RESULT_LEMMAS.contains(b));
+        // "hand out the guide to 800 people" (`to`): people our effort reaches.
         if (result || to) && after.iter().take(3).any(|a| AUDIENCE.contains(a) || AUDIENCE_ACTIONS.contains(a)) {
             return Some(format!("{word} {}", after.join(" ")));
         }
@@ -222,16 +231,13 @@ pub(crate) fn audience_count(text: &str) -> Option<String> {
 /// attendees"), not as what they did with it: the statement reads both ways.
 pub(super) fn counted_as_recipients(text: &str) -> bool {
     let w = words(text);
-    w.iter().enumerate().any(|(i, word)| {
-        word.chars().next().is_some_and(|c| c.is_ascii_digit()) && w[..i].iter().rev().take(3).any(|b| b == "to")
-    })
+    (0..w.len()).any(|i| number_after_to(&w, i) == (true, true))
 }
 
 /// The work `text` names, given the leading verb the reader found, whether a target
 /// number was read and whether that number is a plain count.
 pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts: bool) -> Option<WorkDone> {
-    let w = words(text);
-    let mut w = w;
+    let mut w = words(text);
     if let Some(verb) = verb {
         // The object: the words after the verb, up to a preposition ("SSO for enterprise
         // customers" is made for them, "80% of customers" are moved, not won).
