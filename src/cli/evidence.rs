@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use grounded::evidence::import::{
-    CsvMapping, ImportDefaults, ImportFormat, ImportRequest, TranscriptHeader, import_evidence,
+    CsvMapping, ImportDefaults, ImportFormat, ImportRequest, QuestionSpec, ResponsesRead, SpecType, TranscriptHeader,
+    WaveBy, import_evidence,
 };
 use grounded::evidence::link::{LinkRequest, link_evidence};
 use grounded::evidence::search::{SearchRequest, search};
@@ -21,7 +22,7 @@ pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub struct ImportArgs {
     /// A path or an http(s) URL
     pub file: String,
-    /// csv, tsv, spreadsheet, jsonl, survey-csv, vtt, srt, markdown or text [default: from the file name]
+    /// csv, tsv, spreadsheet, jsonl, survey-csv, survey-responses, json, vtt, srt, markdown or text [default: from the file name]
     #[arg(long, value_parser = parse_format)]
     pub format: Option<ImportFormat>,
     /// Which column holds which field, for tables whose headers are not the field
@@ -43,6 +44,57 @@ pub struct ImportArgs {
     /// Observation date (YYYY-MM-DD) of every item that has none
     #[arg(long)]
     pub observed_at: Option<String>,
+    /// Survey responses: how to read a question the answers cannot decide, by its id
+    /// or column: --question Q5=scale:1-5, --question D=nps, --question H=skip
+    /// (scale:MIN-MAX, nps, single-choice, multiple-choice, ranking, yes-no, open-ended, skip)
+    #[arg(long = "question", value_name = "ID=TYPE", value_parser = parse_question)]
+    pub questions: Vec<QuestionSpec>,
+    /// Survey responses: waves by week, month, quarter or none [default: month when the
+    /// responses span more than 31 days]
+    #[arg(long, value_parser = parse_wave_by)]
+    pub wave_by: Option<WaveBy>,
+    /// Read and check the file and print what would be imported, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Transcripts: a speaker whose turns are questions, not evidence (repeatable)
+    /// [default: Interviewer, Moderator, Researcher, Facilitator, Host, Q, else the
+    /// speaker who asks most of the questions]
+    #[arg(long = "interviewer", value_name = "NAME")]
+    pub interviewers: Vec<String>,
+    /// Print the full result as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+const QUESTION_TYPES: &str = "scale:MIN-MAX, nps, single-choice, multiple-choice, ranking, yes-no, open-ended or skip";
+
+/// `Q5=scale:1-5` into a question's reading.
+fn parse_question(text: &str) -> Result<QuestionSpec, String> {
+    let (question, kind) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("{text:?} is not ID=TYPE; such as Q5=scale:1-5 or D=open-ended"))?;
+    let (kind, bounds) = kind.split_once(':').unwrap_or((kind, ""));
+    let read_as: SpecType =
+        serde_json::from_value(serde_json::Value::String(kind.trim().to_lowercase().replace('-', "_")))
+            .map_err(|_| format!("{kind:?} is not a question type; use {QUESTION_TYPES}"))?;
+    let (scale_min, scale_max) = if bounds.is_empty() {
+        (None, None)
+    } else {
+        let (low, high) = bounds
+            .split_once('-')
+            .and_then(|(l, h)| Some((l.trim().parse::<i32>().ok()?, h.trim().parse::<i32>().ok()?)))
+            .ok_or_else(|| format!("{bounds:?} is not MIN-MAX; such as scale:1-5"))?;
+        (Some(low), Some(high))
+    };
+    if read_as == SpecType::Scale && scale_min.is_none() {
+        return Err(format!("{text:?}: a scale needs its points, such as {question}=scale:1-5"));
+    }
+    Ok(QuestionSpec { question: question.trim().to_string(), read_as, scale_min, scale_max })
+}
+
+fn parse_wave_by(text: &str) -> Result<WaveBy, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_lowercase()))
+        .map_err(|_| format!("{text:?} is not a wave length; use week, month, quarter or none"))
 }
 
 fn parse_format(text: &str) -> Result<ImportFormat, String> {
@@ -82,6 +134,10 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         sheet: args.table.sheet,
         date_format: args.table.date_format,
         row_level: args.row_level,
+        questions: args.questions,
+        interviewers: args.interviewers,
+        wave_by: args.wave_by,
+        dry_run: args.dry_run,
         defaults: Some(ImportDefaults {
             segment: args.segment,
             study: args.study,
@@ -93,17 +149,37 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
     let report = runtime()?
         .block_on(import_evidence(&store, &access, request, &super::actor(), &super::show_progress))
         .map_err(super::in_cli_terms)?;
-    outln!(
-        "{}: {} read as {:?}; {} created, {} updated, {} unchanged, {} duplicates, {} skipped",
-        report.source,
-        report.read,
-        report.format,
-        report.added.created,
-        report.added.updated,
-        report.added.unchanged,
-        report.added.duplicates,
-        report.skipped_count.max(report.skipped.len())
-    );
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(exit_of(report.read, report.responses.as_ref()));
+    }
+    if report.dry_run {
+        outln!(
+            "{}: {} read as {:?}; dry run, nothing written; {} would be skipped",
+            report.source,
+            report.read,
+            report.format,
+            report.skipped_count.max(report.skipped.len())
+        );
+    } else {
+        outln!(
+            "{}: {} read as {:?}; {} created, {} updated, {} unchanged, {} duplicates, {} skipped",
+            report.source,
+            report.read,
+            report.format,
+            report.added.created,
+            report.added.updated,
+            report.added.unchanged,
+            report.added.duplicates,
+            report.skipped_count.max(report.skipped.len())
+        );
+    }
+    if let Some(read) = &report.responses {
+        print_responses(read);
+    }
+    if let Some(read) = &report.transcript {
+        outln!("  read as {}; {} (--interviewer NAME says who asked)", read.shape, read.rule);
+    }
     if let Some(sheet) = &report.sheet {
         outln!("  {}", sheet_words(sheet));
     }
@@ -122,7 +198,55 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
     for note in &report.added.tag_notes {
         outln!("  note: {note}");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_of(report.read, report.responses.as_ref()))
+}
+
+/// Exit 1 when a response export gave nothing to import because every question
+/// it has is unclear or skipped: the command did not do its job.
+fn exit_of(read: usize, responses: Option<&ResponsesRead>) -> ExitCode {
+    if read == 0 && responses.is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// What each question of a response export was read as, one line each, and the
+/// flag that settles an unclear one.
+fn print_responses(read: &ResponsesRead) {
+    let by =
+        |name: &Option<String>, what: &str| name.as_ref().map(|c| format!(", {what} from {c:?}")).unwrap_or_default();
+    outln!(
+        "  recognised {}: {} respondents{}{}{}",
+        read.export,
+        read.respondents,
+        by(&read.respondent_id, "ids"),
+        by(&read.date, "dates"),
+        by(&read.segment, "segments")
+    );
+    if read.waves.is_empty() {
+        outln!("  one wave (--wave-by week, month or quarter cuts waves by date)");
+    } else {
+        outln!("  waves by {:?}: {}", read.wave_by, read.waves.join(", "));
+    }
+    for q in &read.questions {
+        outln!("  {:<8} {:<16} n={:<4} items={:<3} {}", q.question, q.read_as, q.answered, q.items, q.text);
+        if !q.could_be.is_empty() {
+            let flags: Vec<String> =
+                q.could_be.iter().map(|c| format!("--question {}={}", q.question, as_flag(c))).collect();
+            outln!("           not imported: {}; settle it with {}", q.because, flags.join(" or "));
+        }
+    }
+    if !read.segment_columns.is_empty() && read.segment.is_none() {
+        outln!(
+            "  respondent columns {}: --map segment=COLUMN splits results by one",
+            read.segment_columns.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    if !read.left_out.is_empty() {
+        outln!("  left out (about the response, not answers): {}", read.left_out.join(", "));
+    }
+}
+
+/// `scale 1-5` → `scale:1-5`, `single_choice` → `single-choice`.
+fn as_flag(reading: &str) -> String {
+    reading.replace(' ', ":").replace('_', "-").replace("nps:0-10", "nps")
 }
 
 /// The sheet an import read, in flag words: `read sheet "Highlights" (other sheets:

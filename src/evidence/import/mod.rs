@@ -28,12 +28,15 @@ use crate::progress::{Phase, Throttle};
 use crate::store::Store;
 use crate::validate;
 
+mod responses;
 mod survey;
 mod transcript;
+mod vendors;
 
+pub use responses::{QuestionRead, QuestionSpec, ResponsesRead, SpecType, WaveBy};
 use survey::survey_rows;
-pub use transcript::TranscriptHeader;
-use transcript::{cues, read_header, turns};
+pub use transcript::{TranscriptHeader, TranscriptRead};
+use transcript::{cues, docx_text, gong, read_header, turns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -50,6 +53,15 @@ pub enum ImportFormat {
     /// question_type, scale_min, scale_max, answer, count, segment (as CSV, TSV or
     /// a spreadsheet: found by these columns).
     SurveyCsv,
+    /// One row per respondent and a column (or several) per question, as survey
+    /// tools export responses: Qualtrics, SurveyMonkey, Typeform and Google Forms
+    /// exports are recognised by their columns; any other such table with this format.
+    SurveyResponses,
+    /// A tool's JSON export, recognised by its shape: Qualtrics or Typeform
+    /// responses, a Gong call transcript.
+    Json,
+    /// A Word transcript (Teams, Otter, Rev): its paragraphs read as text.
+    Docx,
     Vtt,
     Srt,
     Markdown,
@@ -160,6 +172,17 @@ pub struct ImportRequest {
     /// Import the good rows and report each skipped row, instead of refusing the file.
     #[serde(default)]
     pub row_level: bool,
+    /// Survey responses: how questions are read where the answers cannot tell (the
+    /// answer lists what each question was read as, and what an unclear one could be).
+    #[serde(default)]
+    pub questions: Vec<QuestionSpec>,
+    /// Survey responses: cut waves by week, month or quarter, or none. Default: by
+    /// month when the responses span more than 31 days, else one wave.
+    #[serde(default)]
+    pub wave_by: Option<WaveBy>,
+    /// Read, check and report what would be imported, without writing.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -198,6 +221,15 @@ pub struct ImportReport {
     /// left a field unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<TranscriptHeader>,
+    /// Transcripts: the layout read, and whose turns were left out by which rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<TranscriptRead>,
+    /// Survey responses: the export recognised and what each question was read as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responses: Option<ResponsesRead>,
+    /// Nothing was written: `read` items were read and checked, `skipped` would be skipped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
 }
 
 /// Items and skipped rows an import answer lists; the counts cover the rest.
@@ -246,10 +278,15 @@ impl Origin {
     }
 
     fn record_id(&self, line: usize) -> String {
+        self.key(&format!("L{line}"))
+    }
+
+    /// The record id of a place in this file (`L12`, `Q5/2026-10`).
+    fn key(&self, place: &str) -> String {
         use sha2::{Digest, Sha256};
         let digest = Sha256::digest(self.identity.as_bytes());
         let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}@{hash}#L{line}", self.file_name())
+        format!("{}@{hash}#{place}", self.file_name())
     }
 
     /// The id releases before this one gave a turn: the path as given and the turn's
@@ -302,8 +339,10 @@ pub async fn import_evidence(
     let origin = Origin { identity, given: name.clone(), is_url: request.url.is_some() };
     let mut sheet = None;
     let mut header = None;
+    let mut responses = None;
+    let mut transcript = None;
     let table_kind = match format {
-        ImportFormat::Csv | ImportFormat::SurveyCsv => Some(TableKind::Csv),
+        ImportFormat::Csv | ImportFormat::SurveyCsv | ImportFormat::SurveyResponses => Some(TableKind::Csv),
         ImportFormat::Tsv => Some(TableKind::Tsv),
         ImportFormat::Spreadsheet => Some(TableKind::Spreadsheet),
         _ => None,
@@ -315,12 +354,35 @@ pub async fn import_evidence(
             // A survey export is known by its columns, whatever the file's kind.
             let survey = format == ImportFormat::SurveyCsv
                 || (request.format.is_none() && has_columns(&table, &["question_type", "count"]));
+            let mapping = request.mapping.clone().unwrap_or_default();
+            let exported = (!survey)
+                .then(|| {
+                    let generic = format == ImportFormat::SurveyResponses;
+                    vendors::from_table(&table, &mapping, request.date_format, generic)
+                })
+                .flatten();
             if survey {
                 format = ImportFormat::SurveyCsv;
                 survey_rows(&table)
+            } else if let Some(sheet) = exported {
+                format = ImportFormat::SurveyResponses;
+                let sheet = sheet.map_err(|why| export_error(&name, why))?;
+                let (rows, read) = read_responses(sheet, &request, &mapping, file_ref.as_deref(), &origin);
+                responses = Some(read);
+                rows
             } else {
                 csv_rows(&table, request.mapping.clone().unwrap_or_default(), request.date_format)?
             }
+        }
+        None if format == ImportFormat::Docx => {
+            let text = docx_text(&bytes).map_err(|why| Error::invalid(field, format!("{name} {why}")))?;
+            let read = read_header(&text, request.date_format);
+            read.check(&name, &defaults)?;
+            read.fill(&mut defaults);
+            let (rows, asked) = turns(&text, &read, &request.interviewers, &defaults, file_ref.as_deref(), &origin);
+            header = Some(read).filter(|h| !h.lines.is_empty());
+            transcript = Some(asked);
+            rows
         }
         None => {
             let text = String::from_utf8(bytes).map_err(|e| {
@@ -334,21 +396,57 @@ pub async fn import_evidence(
             })?;
             match format {
                 ImportFormat::Vtt | ImportFormat::Srt => {
-                    cues(&text, format, &request.interviewers, file_ref.as_deref(), &origin)
+                    let (rows, read) = cues(&text, format, &request.interviewers, file_ref.as_deref(), &origin);
+                    transcript = Some(read);
+                    rows
                 }
                 ImportFormat::Markdown | ImportFormat::Text => {
                     let read = read_header(&text, request.date_format);
                     read.check(&name, &defaults)?;
                     read.fill(&mut defaults);
-                    let rows = turns(&text, &read, &request.interviewers, &defaults, file_ref.as_deref(), &origin);
+                    let (rows, asked) =
+                        turns(&text, &read, &request.interviewers, &defaults, file_ref.as_deref(), &origin);
                     header = Some(read).filter(|h| !h.lines.is_empty());
+                    transcript = Some(asked);
                     rows
+                }
+                ImportFormat::Json => {
+                    let json: serde_json::Value =
+                        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+                            Error::invalid(
+                                field,
+                                format!(
+                                    "{name} is not JSON: {} (line {}, column {})",
+                                    validate::json_reason(&e),
+                                    e.line(),
+                                    e.column()
+                                ),
+                            )
+                        })?;
+                    let mapping = request.mapping.clone().unwrap_or_default();
+                    if let Some((rows, read)) = gong(&json, &request.interviewers, file_ref.as_deref(), &origin) {
+                        transcript = Some(read);
+                        rows
+                    } else if let Some(sheet) = vendors::from_json(&json, &mapping) {
+                        let sheet = sheet.map_err(|why| export_error(&name, why))?;
+                        let (rows, read) = read_responses(sheet, &request, &mapping, file_ref.as_deref(), &origin);
+                        responses = Some(read);
+                        rows
+                    } else {
+                        return Err(Error::invalid(
+                            field,
+                            format!(
+                                "{name} is JSON of no export grounded knows ({}, or a Gong call transcript); evidence items one per line are format jsonl",
+                                vendors::KNOWN
+                            ),
+                        ));
+                    }
                 }
                 _ => jsonl(&text),
             }
         }
     };
-    if rows.is_empty() {
+    if rows.is_empty() && responses.is_none() {
         return Err(Error::invalid("path", format!("{name} holds no evidence in the {format:?} format")));
     }
     let total = rows.len();
@@ -378,7 +476,7 @@ pub async fn import_evidence(
         }
         progress.step(Phase::Validate, done + 1, total);
     }
-    let added = if plans.is_empty() {
+    let added = if plans.is_empty() || request.dry_run {
         AddedEvidence { items: vec![], created: 0, duplicates: 0, updated: 0, unchanged: 0, tag_notes: vec![] }
     } else {
         progress.beating(total, || store_plans(store, &plans, actor, &|n| progress.step(Phase::Write, n, total)))?
@@ -388,6 +486,9 @@ pub async fn import_evidence(
     let mut report = ImportReport::new(name, format, total, added, skipped);
     report.sheet = sheet;
     report.header = header;
+    report.responses = responses;
+    report.transcript = transcript;
+    report.dry_run = request.dry_run;
     Ok(report)
 }
 
@@ -417,6 +518,9 @@ impl ImportReport {
             skipped_count,
             sheet: None,
             header: None,
+            responses: None,
+            transcript: None,
+            dry_run: false,
         }
     }
 }
@@ -433,6 +537,38 @@ fn other_sheets(sheet: Option<&SheetRead>) -> String {
     }
 }
 
+/// A response export that cannot be read: a mapping the export does not have is the
+/// request's field; anything else is the file's.
+fn export_error(name: &str, why: String) -> Error {
+    match why.split_once(": ") {
+        Some((field, message)) if field.starts_with("mapping.") => Error::invalid(field, message),
+        _ => Error::invalid(name, format!("{why}; nothing was imported")),
+    }
+}
+
+/// Reads a recognised response export with what the request says about it.
+fn read_responses(
+    sheet: responses::Sheet,
+    request: &ImportRequest,
+    mapping: &CsvMapping,
+    file: Option<&str>,
+    origin: &Origin,
+) -> (Vec<Row>, ResponsesRead) {
+    let segment = mapping
+        .segment
+        .as_ref()
+        .and_then(|wanted| sheet.attributes.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted.trim())))
+        .cloned();
+    let asked = responses::Asked {
+        specs: &request.questions,
+        wave_by: request.wave_by,
+        segment: segment.as_ref().map(|(_, column)| *column),
+        segment_name: segment.map(|(name, _)| name),
+        file,
+    };
+    responses::responses(sheet, &asked, origin)
+}
+
 fn has_columns(table: &Tabular, names: &[&str]) -> bool {
     names.iter().all(|n| table.headers.iter().any(|h| h.eq_ignore_ascii_case(n)))
 }
@@ -442,6 +578,10 @@ fn format_of(name: &str) -> Result<ImportFormat> {
     let lower = lower.split(['?', '#']).next().unwrap_or("");
     Ok(if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
         ImportFormat::Jsonl
+    } else if lower.ends_with(".json") {
+        ImportFormat::Json
+    } else if lower.ends_with(".docx") {
+        ImportFormat::Docx
     } else if let Some(kind) = TableKind::of_name(lower) {
         match kind {
             TableKind::Csv => ImportFormat::Csv,
@@ -460,7 +600,7 @@ fn format_of(name: &str) -> Result<ImportFormat> {
         return Err(Error::invalid(
             "format",
             format!(
-                "cannot tell the format of {name}; give format: csv, tsv, spreadsheet, jsonl, survey_csv, vtt, srt, markdown or text"
+                "cannot tell the format of {name}; give format: csv, tsv, spreadsheet, jsonl, survey_csv, survey_responses, json, docx, vtt, srt, markdown or text"
             ),
         ));
     })

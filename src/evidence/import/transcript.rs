@@ -68,6 +68,7 @@ pub(super) fn speaker_line(line: &str) -> Option<(String, String)> {
         (name.trim().to_string(), after.trim().to_string())
     };
     let plausible = !speaker.is_empty()
+        && !speaker.contains(',')
         && speaker.chars().count() <= 40
         && speaker.split_whitespace().count() <= 4
         && !speaker.contains("http");
@@ -210,6 +211,18 @@ pub(super) fn read_header(text: &str, dates: Option<DateOrder>) -> TranscriptHea
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
             continue;
         }
+        if heading(trimmed).is_some() {
+            break; // the first turn
+        }
+        // A date alone on its line (Meet's "Mar 3, 2026", Teams' "March 3, 2026, 3:02PM").
+        if header.observed_at.is_none()
+            && let Some(day) = standalone_date(trimmed, dates)
+        {
+            header.lines.push(number);
+            header.observed_at = Some(day.to_string());
+            header.value_lines.push(("observed_at", number));
+            continue;
+        }
         let Some(pairs) = header_pairs(line) else {
             if speaker_line(line).is_some() {
                 break; // the first turn
@@ -256,6 +269,13 @@ pub(super) fn read_header(text: &str, dates: Option<DateOrder>) -> TranscriptHea
     header
 }
 
+/// A line that is a date and nothing else, perhaps with the time after a comma.
+fn standalone_date(line: &str, dates: Option<DateOrder>) -> Option<jiff::civil::Date> {
+    let line = line.trim_start_matches('\u{feff}').trim();
+    let day = line.rsplit_once(", ").filter(|(_, time)| time.contains(':')).map_or(line, |(day, _)| day);
+    header_date(day, dates).ok()
+}
+
 /// A header's date: any form [`crate::clock::parse_day`] reads, or `October 14, 2026`.
 fn header_date(value: &str, dates: Option<DateOrder>) -> std::result::Result<jiff::civil::Date, String> {
     crate::clock::parse_day("observed_at", value, dates).or_else(|e| {
@@ -266,10 +286,14 @@ fn header_date(value: &str, dates: Option<DateOrder>) -> std::result::Result<jif
     })
 }
 
-/// Markdown and plain-text transcripts: a turn starts with `Speaker:`; following
-/// lines belong to it until the next speaker. The header's lines are no turns; its
-/// interviewers' turns are left out too. `defaults` (the request's, then the
-/// header's) names the participant of turns labelled with a role only.
+/// Markdown and plain-text transcripts: a turn starts with `Speaker:`, or with a
+/// heading line naming the speaker and a time (`[Priya Raman] 15:02:16` as Zoom saves
+/// it, `Priya Raman  0:04` as Otter and Teams write it); following lines belong to it
+/// until the next speaker. Lines that are only a time (Meet's markers) are no words of
+/// anyone's, and a closing line (`Transcription ended after ...`, `Transcribed by
+/// https://otter.ai`) ends the transcript. The header's lines are no turns. Who asked
+/// is found by [`who_asked`]; `defaults` (the request's, then the header's) names the
+/// participant of turns labelled with a role only.
 pub(super) fn turns(
     text: &str,
     header: &TranscriptHeader,
@@ -277,7 +301,7 @@ pub(super) fn turns(
     defaults: &ImportDefaults,
     file: Option<&str>,
     origin: &Origin,
-) -> Vec<Row> {
+) -> (Vec<Row>, TranscriptRead) {
     struct Turn {
         speaker: String,
         first: usize,
@@ -285,15 +309,29 @@ pub(super) fn turns(
         text: String,
     }
     let mut list: Vec<Turn> = vec![];
+    let mut headings = 0;
     for (i, line) in text.lines().enumerate() {
         let number = i + 1;
         if header.lines.contains(&number) {
             continue;
         }
-        if let Some((speaker, rest)) = speaker_line(line) {
+        let trimmed = line.trim().trim_start_matches('\u{feff}');
+        if is_closing(trimmed) {
+            break;
+        }
+        if is_time(trimmed) {
+            continue;
+        }
+        if let Some(speaker) = heading(trimmed) {
+            headings += 1;
+            // Zoom saves a turn in pieces, each under its own heading: one turn.
+            match list.last_mut() {
+                Some(turn) if turn.speaker == speaker && !turn.text.is_empty() && turn.last + 2 >= number => {}
+                _ => list.push(Turn { speaker, first: number, last: number, text: String::new() }),
+            }
+        } else if let Some((speaker, rest)) = speaker_line(line) {
             list.push(Turn { speaker, first: number, last: number, text: rest });
         } else if let Some(turn) = list.last_mut() {
-            let trimmed = line.trim();
             if trimmed.starts_with('#') {
                 continue;
             }
@@ -306,12 +344,16 @@ pub(super) fn turns(
             }
         }
     }
-    let asked = |speaker: &str| {
+    let named = |speaker: &str| {
         is_interviewer(speaker, interviewers)
             || header.interviewers.iter().any(|i| i.eq_ignore_ascii_case(speaker.trim()))
     };
-    list.into_iter()
-        .filter(|t| !asked(&t.speaker) && !t.text.trim().is_empty())
+    let mut read =
+        who_asked(list.iter().map(|t| (t.speaker.as_str(), t.text.as_str())), named, !interviewers.is_empty());
+    read.shape = if headings > 0 { "speaker and time headings" } else { "Speaker: text lines" }.into();
+    let rows = list
+        .into_iter()
+        .filter(|t| !read.interviewers.contains(&t.speaker) && !t.text.trim().is_empty())
         .map(|t| {
             let participant = match &defaults.participant {
                 Some(named) if PARTICIPANT_ROLES.contains(&t.speaker.trim().to_lowercase().as_str()) => named.clone(),
@@ -339,7 +381,113 @@ pub(super) fn turns(
                 former_record_id: origin.former_record_id(&format!("#L{}-{}", t.first, t.last)),
             }
         })
-        .collect()
+        .collect();
+    (rows, read)
+}
+
+/// How a transcript was read, and whose turns were left out and why.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TranscriptRead {
+    /// The layout recognised: Speaker: text lines, speaker and time headings, cues,
+    /// a Gong call.
+    pub shape: String,
+    /// Speakers whose turns are not evidence.
+    pub interviewers: Vec<String>,
+    /// How they were found; the request's `interviewers` overrides it.
+    pub rule: String,
+}
+
+/// Who asked: the speakers named as interviewers (by the request, the header, or the
+/// roles Interviewer, Moderator, Researcher, Facilitator, Host, Q); when nobody is,
+/// the speaker whose turns hold most of the questions, at least two of them and at
+/// least twice anyone else's. When neither finds one, every turn is kept and the
+/// answer says so.
+pub(super) fn who_asked<'a>(
+    turns: impl Iterator<Item = (&'a str, &'a str)>,
+    named: impl Fn(&str) -> bool,
+    request_named: bool,
+) -> TranscriptRead {
+    let mut questions: Vec<(String, usize)> = vec![];
+    let mut left_out: Vec<String> = vec![];
+    for (speaker, text) in turns {
+        if named(speaker) {
+            if !left_out.iter().any(|s| s == speaker) {
+                left_out.push(speaker.to_string());
+            }
+            continue;
+        }
+        let asks = usize::from(text.contains('?'));
+        match questions.iter_mut().find(|(s, _)| s == speaker) {
+            Some((_, n)) => *n += asks,
+            None => questions.push((speaker.to_string(), asks)),
+        }
+    }
+    if !left_out.is_empty() {
+        let by = if request_named { "named in the request's interviewers" } else { "named as interviewer" };
+        return TranscriptRead {
+            shape: String::new(),
+            rule: format!("{}: {by}", left_out.join(", ")),
+            interviewers: left_out,
+        };
+    }
+    let total: usize = questions.iter().map(|(_, n)| n).sum();
+    let mut ranked = questions.clone();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1));
+    match ranked.as_slice() {
+        [(top, asked), rest @ ..] if !rest.is_empty() && *asked >= 2 && rest.iter().all(|(_, n)| asked >= &(2 * n)) => {
+            TranscriptRead {
+                shape: String::new(),
+                rule: format!(
+                    "{top}'s turns hold {asked} of the {total} that ask a question: taken as the interviewer"
+                ),
+                interviewers: vec![top.clone()],
+            }
+        }
+        _ => TranscriptRead {
+            shape: String::new(),
+            rule: "no speaker is named as interviewer and none asks most of the questions: every turn is kept".into(),
+            interviewers: vec![],
+        },
+    }
+}
+
+/// A heading that names a turn's speaker and when it began: `[Priya Raman] 15:02:16`,
+/// `Priya Raman  0:04`, `Priya Raman   1:02:03`.
+fn heading(line: &str) -> Option<String> {
+    let (name, time) = if let Some(rest) = line.strip_prefix('[') {
+        let (name, time) = rest.split_once(']')?;
+        (name.trim(), time.trim())
+    } else {
+        let (name, time) = line.rsplit_once(char::is_whitespace)?;
+        (name.trim(), time.trim())
+    };
+    // A name's words are capitalised (Priya Raman, Speaker 2, P3): "until 11:30"
+    // ending a line of someone's words is no heading.
+    let capitalised =
+        name.split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()));
+    let plausible = !name.is_empty()
+        && capitalised
+        && name.split_whitespace().count() <= 5
+        && !name.contains(':')
+        && !name.ends_with(['.', '?', '!', ',']);
+    (plausible && is_time(time)).then(|| name.to_string())
+}
+
+/// `0:04`, `15:02:16`, `00:01:12`, `1:02:03.500`: a time and nothing else.
+fn is_time(text: &str) -> bool {
+    let text = text.split('.').next().unwrap_or(text);
+    let parts: Vec<&str> = text.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// The line a tool writes after the last turn.
+fn is_closing(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    ["transcription ended after", "meeting ended after", "transcribed by https://otter.ai"]
+        .iter()
+        .any(|c| lower.starts_with(c))
+        || lower.ends_with(" stopped transcription")
 }
 
 /// WebVTT and SRT: cues with times; the speaker from `<v Name>` or `Name:`.
@@ -350,7 +498,7 @@ pub(super) fn cues(
     interviewers: &[String],
     file: Option<&str>,
     origin: &Origin,
-) -> Vec<Row> {
+) -> (Vec<Row>, TranscriptRead) {
     struct Turn {
         speaker: String,
         line: usize,
@@ -398,8 +546,13 @@ pub(super) fn cues(
             _ => list.push(Turn { speaker, line: cue_line, start, end, text: said.trim().to_string() }),
         }
     }
-    list.into_iter()
-        .filter(|t| !t.speaker.is_empty() && !is_interviewer(&t.speaker, interviewers) && !t.text.is_empty())
+    let named = |speaker: &str| is_interviewer(speaker, interviewers);
+    let speaking = list.iter().filter(|t| !t.speaker.is_empty()).map(|t| (t.speaker.as_str(), t.text.as_str()));
+    let mut read = who_asked(speaking, named, !interviewers.is_empty());
+    read.shape = "cues".into();
+    let rows = list
+        .into_iter()
+        .filter(|t| !t.speaker.is_empty() && !read.interviewers.contains(&t.speaker) && !t.text.is_empty())
         .map(|t| Row {
             line: t.line,
             item: Ok(EvidenceInput {
@@ -421,7 +574,8 @@ pub(super) fn cues(
             }),
             former_record_id: origin.former_record_id(&format!("@{}", t.start)),
         })
-        .collect()
+        .collect();
+    (rows, read)
 }
 
 /// `01:05.000` → `00:01:05.000`.
@@ -443,6 +597,163 @@ fn strip_tags(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A DOCX file's text: one line per paragraph, a line break inside one as a new line
+/// (Teams puts the speaker, the time and each sentence on lines of one paragraph).
+pub(super) fn docx_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    use quick_xml::events::Event;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("is not a DOCX file (a zip archive): {e}"))?;
+    let mut xml = String::new();
+    {
+        use std::io::Read;
+        let mut part = archive
+            .by_name("word/document.xml")
+            .map_err(|_| "is no Word document: it has no word/document.xml".to_string())?;
+        // A transcript of hours is a few MB of XML; a larger part is no transcript.
+        part.by_ref()
+            .take(64 << 20)
+            .read_to_string(&mut xml)
+            .map_err(|e| format!("word/document.xml cannot be read: {e}"))?;
+    }
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut text = String::new();
+    let mut in_text = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.name().0 == "w:t" => in_text = true,
+            Ok(Event::End(e)) if e.name().0 == "w:t" => in_text = false,
+            Ok(Event::End(e)) if e.name().0 == "w:p" => text.push('\n'),
+            Ok(Event::Empty(e)) if e.name().0 == "w:br" => text.push('\n'),
+            Ok(Event::Empty(e)) if e.name().0 == "w:tab" => text.push(' '),
+            Ok(Event::Text(t)) if in_text => text.push_str(&t.xml10_content()),
+            // &amp; &lt; &#8217; between text events.
+            Ok(Event::GeneralRef(r)) if in_text => {
+                let entity = format!("&{};", r.xml10_content());
+                text.push_str(&quick_xml::escape::unescape(&entity).unwrap_or_default());
+            }
+            Ok(Event::Eof) => break,
+            Err(e) => {
+                return Err(format!("word/document.xml is not well-formed at byte {}: {e}", reader.buffer_position()));
+            }
+            _ => {}
+        }
+    }
+    Ok(text)
+}
+
+/// A Gong call transcript (its API's `callTranscripts`: monologues of one speaker id,
+/// each of sentences with start and end in milliseconds). Speakers are named, and the
+/// team's own people (affiliation Internal) left out, when the file also holds the
+/// call's `parties` (from Gong's calls API, as `calls[].parties` beside
+/// `callTranscripts`); otherwise they are their speaker ids and [`who_asked`] decides.
+pub(super) fn gong(
+    json: &serde_json::Value,
+    interviewers: &[String],
+    file: Option<&str>,
+    origin: &Origin,
+) -> Option<(Vec<Row>, TranscriptRead)> {
+    use serde_json::Value;
+    let calls = json.get("callTranscripts")?.as_array()?;
+    let parties: Vec<&Value> = json
+        .get("calls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("parties").and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let party = |speaker: &str| parties.iter().find(|p| p.get("speakerId").and_then(Value::as_str) == Some(speaker));
+    let name_of = |speaker: &str| {
+        party(speaker)
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .map(String::from)
+            .unwrap_or_else(|| format!("speaker {speaker}"))
+    };
+    let internal: Vec<String> = parties
+        .iter()
+        .filter(|p| p.get("affiliation").and_then(Value::as_str) == Some("Internal"))
+        .filter_map(|p| p.get("speakerId").and_then(Value::as_str))
+        .map(name_of)
+        .collect();
+    struct Turn {
+        speaker: String,
+        call: String,
+        index: usize,
+        start: u64,
+        end: u64,
+        text: String,
+    }
+    let mut list: Vec<Turn> = vec![];
+    for call in calls {
+        let call_id = call.get("callId").and_then(Value::as_str).unwrap_or("call").to_string();
+        for (index, monologue) in call.get("transcript").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let speaker = name_of(monologue.get("speakerId").and_then(Value::as_str).unwrap_or(""));
+            let sentences: Vec<&Value> =
+                monologue.get("sentences").and_then(Value::as_array).into_iter().flatten().collect();
+            let said: Vec<&str> = sentences.iter().filter_map(|s| s.get("text").and_then(Value::as_str)).collect();
+            let time = |s: Option<&&Value>, key: &str| s.and_then(|s| s.get(key)).and_then(Value::as_u64).unwrap_or(0);
+            let (start, end) = (time(sentences.first(), "start"), time(sentences.last(), "end"));
+            match list.last_mut() {
+                // Gong starts a new monologue at a topic change: one speaker's words stay one turn.
+                Some(turn) if turn.speaker == speaker && turn.call == call_id => {
+                    turn.text.push(' ');
+                    turn.text.push_str(&said.join(" "));
+                    turn.end = end;
+                }
+                _ => list.push(Turn {
+                    speaker,
+                    call: call_id.clone(),
+                    index: index + 1,
+                    start,
+                    end,
+                    text: said.join(" "),
+                }),
+            }
+        }
+    }
+    let by_gong = interviewers.is_empty() && !internal.is_empty();
+    let named = |speaker: &str| {
+        if by_gong { internal.iter().any(|i| i == speaker) } else { is_interviewer(speaker, interviewers) }
+    };
+    let mut read =
+        who_asked(list.iter().map(|t| (t.speaker.as_str(), t.text.as_str())), named, !interviewers.is_empty());
+    if by_gong {
+        read.rule =
+            format!("{}: the call's own team (affiliation Internal in its parties)", read.interviewers.join(", "));
+    }
+    read.shape = "a Gong call transcript".into();
+    let clock =
+        |ms: u64| format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    let rows = list
+        .into_iter()
+        .filter(|t| !read.interviewers.contains(&t.speaker) && !t.text.trim().is_empty())
+        .map(|t| {
+            Row::new(
+                t.index,
+                Ok(EvidenceInput {
+                    kind: EvidenceKind::Interview,
+                    text: t.text,
+                    participant: Some(t.speaker),
+                    segment: None,
+                    study: None,
+                    observed_at: None,
+                    source: Some(Source {
+                        file: file.map(String::from),
+                        record_id: Some(origin.key(&format!("{}/{}", t.call, t.start))),
+                        timecode: Some([clock(t.start), clock(t.end)]),
+                        ..Default::default()
+                    }),
+                    tags: vec![],
+                    survey: None,
+                    record_id: None,
+                }),
+            )
+        })
+        .collect();
+    Some((rows, read))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::items;
@@ -458,7 +769,7 @@ mod tests {
         let mut defaults = defaults;
         header.fill(&mut defaults);
         let rows = turns(text, &header, &[], &defaults, Some("p3.md"), &origin("/research/p3.md"));
-        (header, items(rows))
+        (header, items(rows.0))
     }
 
     #[test]
@@ -542,7 +853,7 @@ mod tests {
     #[test]
     fn vtt_and_srt_cues_merge_per_speaker_with_time_ranges() {
         let vtt = "WEBVTT\n\n00:01:05.000 --> 00:01:12.500\n<v Interviewer>What happened next?\n\n00:01:13.000 --> 00:01:20.000\n<v P6>I invited two teammates.\n\n00:01:20.000 --> 00:01:25.000\n<v P6>That changed everything.\n";
-        let turns = items(cues(vtt, ImportFormat::Vtt, &[], Some("p6.vtt"), &origin("/research/p6.vtt")));
+        let turns = items(cues(vtt, ImportFormat::Vtt, &[], Some("p6.vtt"), &origin("/research/p6.vtt")).0);
         assert_eq!(turns.len(), 1);
         assert_eq!(turns[0].text, "I invited two teammates. That changed everything.");
         assert_eq!(
@@ -550,7 +861,7 @@ mod tests {
             Some(["00:01:13.000".to_string(), "00:01:25.000".to_string()])
         );
         let srt = "1\n00:00:01,000 --> 00:00:04,000\nModerator: Tell me about setup.\n\n2\n00:00:05,000 --> 00:00:09,500\nDana: The CSV import kept failing.\n";
-        let turns = items(cues(srt, ImportFormat::Srt, &[], None, &origin("/research/dana.srt")));
+        let turns = items(cues(srt, ImportFormat::Srt, &[], None, &origin("/research/dana.srt")).0);
         assert_eq!(turns.len(), 1);
         assert_eq!(
             (turns[0].participant.as_deref(), turns[0].text.as_str()),
@@ -560,5 +871,28 @@ mod tests {
             turns[0].source.as_ref().unwrap().timecode,
             Some(["00:00:05.000".to_string(), "00:00:09.500".to_string()])
         );
+    }
+
+    #[test]
+    fn headings_time_markers_and_closing_lines_are_no_words_of_anyone() {
+        let zoom = "[Priya Raman] 15:02:16\nHow did the first week go?\n\n[Marcus Delgado] 15:02:25\nSure.\n\n[Marcus Delgado] 15:02:32\nI worked until about 11:30 on it.\n\n[Priya Raman] 15:02:40\nAnd then?\n";
+        let (_, turns) = read_turns(zoom, ImportDefaults::default());
+        assert_eq!(turns.len(), 1, "Priya asks, Marcus's two pieces are one turn");
+        assert_eq!(turns[0].text, "Sure. I worked until about 11:30 on it.");
+        assert_eq!(turns[0].participant.as_deref(), Some("Marcus Delgado"));
+        let meet = "\u{feff}Mar 3, 2026\nOnboarding - Transcript\n00:00:00\n\nPriya Raman: Why?\nMarcus Delgado: Because.\n00:01:12\nMarcus Delgado: And more.\nPriya Raman: Anything else?\nTranscription ended after 00:02:51\nThis editable transcript was computer generated.\n";
+        let (header, turns) = read_turns(meet, ImportDefaults::default());
+        assert_eq!(header.observed_at.as_deref(), Some("2026-03-03"));
+        assert_eq!(turns.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), ["Because.", "And more."]);
+    }
+
+    #[test]
+    fn the_speaker_who_asks_most_is_the_interviewer_only_when_clearly_so() {
+        let asked = |turns: &[(&str, &str)]| who_asked(turns.iter().copied(), |_| false, false);
+        let clear = asked(&[("Ann", "Why?"), ("Bo", "Because."), ("Ann", "And then?"), ("Bo", "I left. Why not?")]);
+        assert_eq!(clear.interviewers, ["Ann"]);
+        assert!(clear.rule.contains("2 of the 3"), "{}", clear.rule);
+        let even = asked(&[("Ann", "Why?"), ("Bo", "How?"), ("Ann", "When?"), ("Bo", "Where?")]);
+        assert!(even.interviewers.is_empty() && even.rule.contains("every turn is kept"), "{}", even.rule);
     }
 }

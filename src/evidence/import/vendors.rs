@@ -1,0 +1,648 @@
+//! The shapes survey tools export responses in, recognised and read into one
+//! [`Sheet`] of questions and respondents, which [`super::responses`] reads alike:
+//!
+//! - **Qualtrics CSV**: three header rows: export tags (Q1, Q5_1), question text
+//!   (`text - option` for the columns of one question), and `{"ImportId":"QID5_1"}`.
+//!   Columns whose ImportId is no question are the response's facts (StartDate,
+//!   IPAddress) or embedded data (respondent attributes). `QIDn_NPS_GROUP` is derived
+//!   from the NPS answer and left out; `_TEXT` columns are text entries.
+//! - **Qualtrics JSON** (the response export API): `responses[].values` by ImportId,
+//!   `labels` for choice text, `displayedValues` for the points shown.
+//! - **SurveyMonkey** (CSV or XLSX, "all individual responses"): Respondent ID,
+//!   Collector ID, dates, then questions; a question's extra columns have an empty
+//!   first header, and a second header row names each column's option ("Response",
+//!   "Open-Ended Response" or the option's text).
+//! - **Typeform CSV**: `#` (the response token), the questions, hidden fields, then
+//!   Response Type, Start Date (UTC), Submit Date (UTC), Network ID, Tags, Ending.
+//!   Older exports give a multiple-choice question one column per option, headed by
+//!   the option alone.
+//! - **Typeform JSON** (the responses API): `items[].answers[]` with the field's type.
+//! - **Google Forms** (CSV from Forms or Sheets): Timestamp, then one column per
+//!   question; grid rows as `question [row]`; checkboxes joined with `, ` or `;`.
+//!
+//! Any other table with one row per respondent is read with `format:
+//! survey_responses`, every column a question but the mapped ones.
+
+use std::collections::BTreeMap;
+
+use super::CsvMapping;
+use super::responses::{Declared, Part, Question, Respondent, Sheet, read_days};
+use crate::clock::DateOrder;
+use crate::fetch::table::Tabular;
+use crate::model::QuestionType;
+
+/// One column as the export heads it.
+struct Column {
+    header: String,
+    /// The question's text (Qualtrics' and SurveyMonkey's rows; the header elsewhere).
+    text: String,
+    /// Qualtrics' ImportId, SurveyMonkey's option row.
+    detail: String,
+    /// What a JSON export declares about the column's question.
+    declared: Option<Declared>,
+}
+
+/// What each column is.
+#[derive(Clone, PartialEq)]
+enum Role {
+    /// About the response (dates, IP address): left out.
+    Fact,
+    /// The respondent's id.
+    Id,
+    /// The response's date.
+    Date,
+    /// Describes the respondent: a segment to split by.
+    Attribute,
+    /// Part of the question with this key, holding this option.
+    Answer { key: String, option: Option<String> },
+}
+
+/// The vendors whose exports are recognised, for messages.
+pub(super) const KNOWN: &str =
+    "Qualtrics (CSV, JSON), SurveyMonkey (CSV, XLSX), Typeform (CSV, JSON), Google Forms (CSV)";
+
+const QUALTRICS_FACTS: &[&str] = &[
+    "startdate",
+    "enddate",
+    "status",
+    "ipaddress",
+    "progress",
+    "duration",
+    "finished",
+    "recipientlastname",
+    "recipientfirstname",
+    "recipientemail",
+    "externaldatareference",
+    "locationlatitude",
+    "locationlongitude",
+    "distributionchannel",
+    "userlanguage",
+];
+
+const TIMESTAMP_HEADERS: &[&str] =
+    &["timestamp", "marca temporal", "horodateur", "zeitstempel", "carimbo de data/hora", "informazioni cronologiche"];
+
+/// A response export recognised from its table, or None when it is no export known.
+pub(super) fn from_table(
+    table: &Tabular,
+    mapping: &CsvMapping,
+    dates: Option<DateOrder>,
+    generic: bool,
+) -> Option<std::result::Result<Sheet, String>> {
+    let headers = &table.headers;
+    let has = |name: &str| headers.iter().any(|h| h.eq_ignore_ascii_case(name));
+    let row = |i: usize| table.rows.get(i).and_then(|r| r.cells.as_ref().ok());
+    let (export, columns, skip): (&str, Vec<Column>, usize) = if row(1)
+        .is_some_and(|cells| cells.iter().filter(|c| c.starts_with("{\"ImportId\"")).count() * 2 > cells.len())
+    {
+        let texts = row(0)?;
+        let ids = row(1)?;
+        let columns = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Column {
+                header: h.clone(),
+                text: texts.get(i).cloned().unwrap_or_default(),
+                detail: ids
+                    .get(i)
+                    .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
+                    .and_then(|v| v.get("ImportId").and_then(|i| i.as_str()).map(String::from))
+                    .unwrap_or_default(),
+                declared: None,
+            })
+            .collect();
+        ("Qualtrics CSV (three header rows)", columns, 2)
+    } else if has("Respondent ID") && has("Collector ID") {
+        let options = row(0)?;
+        let columns = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Column {
+                header: h.clone(),
+                text: h.clone(),
+                detail: options.get(i).cloned().unwrap_or_default(),
+                declared: None,
+            })
+            .collect();
+        ("SurveyMonkey (a second header row of options)", columns, 1)
+    } else if headers.first().is_some_and(|h| h == "#") && (has("Submit Date (UTC)") || has("Network ID")) {
+        ("Typeform CSV", plain(headers), 0)
+    } else if headers.first().is_some_and(|h| TIMESTAMP_HEADERS.contains(&h.to_lowercase().as_str())) {
+        ("Google Forms CSV", plain(headers), 0)
+    } else if generic {
+        ("a table of responses, one row per respondent", plain(headers), 0)
+    } else {
+        return None;
+    };
+    let roles = match export {
+        e if e.starts_with("Qualtrics") => qualtrics_roles(&columns),
+        e if e.starts_with("SurveyMonkey") => surveymonkey_roles(&columns),
+        e if e.starts_with("Typeform") => typeform_roles(&columns, table),
+        e if e.starts_with("Google") => google_roles(&columns),
+        _ => generic_roles(&columns),
+    };
+    let mut rows: Vec<(usize, Vec<String>)> =
+        table.rows.iter().skip(skip).filter_map(|r| r.cells.as_ref().ok().map(|c| (r.line, c.clone()))).collect();
+    // A response not submitted (Typeform's partial ones) is dated when it started.
+    let position = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    if let (Some(submitted), Some(started)) = (position("Submit Date (UTC)"), position("Start Date (UTC)")) {
+        for (_, cells) in &mut rows {
+            if cells.get(submitted).is_some_and(|c| c.is_empty()) {
+                cells[submitted] = cells.get(started).cloned().unwrap_or_default();
+            }
+        }
+    }
+    if let Some(bad) = table.rows.iter().skip(skip).find(|r| r.cells.is_err()) {
+        return Some(Err(format!("line {}: {}", bad.line, bad.cells.as_ref().err().cloned().unwrap_or_default())));
+    }
+    Some(sheet(export.to_string(), &columns, roles, rows, mapping, dates))
+}
+
+fn plain(headers: &[String]) -> Vec<Column> {
+    headers
+        .iter()
+        .map(|h| Column { header: h.clone(), text: h.clone(), detail: String::new(), declared: None })
+        .collect()
+}
+
+/// Spreadsheet column letters: 0 → A, 26 → AA.
+pub(super) fn letter(mut i: usize) -> String {
+    let mut out = vec![];
+    loop {
+        out.push((b'A' + (i % 26) as u8) as char);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.iter().rev().collect()
+}
+
+fn qualtrics_roles(columns: &[Column]) -> Vec<Role> {
+    columns
+        .iter()
+        .map(|c| {
+            let id = c.detail.as_str();
+            let lower = id.to_lowercase();
+            if lower == "_recordid" || c.header.eq_ignore_ascii_case("ResponseId") {
+                Role::Id
+            } else if lower == "recordeddate" {
+                Role::Date
+            } else if QUALTRICS_FACTS.contains(&lower.as_str()) || lower.ends_with("_nps_group") {
+                Role::Fact
+            } else if id.starts_with("QID") {
+                // QID5_1 and QID5_2 are parts of QID5; QID7_TEXT and QID4_4_TEXT are
+                // text entries, questions of their own.
+                let text_entry = id.ends_with("_TEXT");
+                let base = if text_entry { id.to_string() } else { strip_part(id) };
+                let option = (!text_entry && base != id).then(|| after_dash(&c.text));
+                Role::Answer { key: base, option }
+            } else {
+                Role::Attribute
+            }
+        })
+        .collect()
+}
+
+/// `QID5_1` → `QID5`; `Q5` → `Q5`.
+fn strip_part(id: &str) -> String {
+    match id.rsplit_once('_') {
+        Some((base, part)) if !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()) => base.to_string(),
+        _ => id.to_string(),
+    }
+}
+
+/// `Please rank these. - Speed` → `Speed`.
+fn after_dash(text: &str) -> String {
+    text.rsplit_once(" - ").map_or(text, |(_, option)| option).trim().to_string()
+}
+
+fn surveymonkey_roles(columns: &[Column]) -> Vec<Role> {
+    let mut roles = vec![];
+    let mut key = String::new();
+    for (i, c) in columns.iter().enumerate() {
+        let header = c.header.to_lowercase();
+        let role = match header.as_str() {
+            "respondent id" => Role::Id,
+            "end date" => Role::Date,
+            "collector id" | "start date" | "ip address" | "email address" | "first name" | "last name" => Role::Fact,
+            h if h.starts_with("custom data") => Role::Attribute,
+            _ => {
+                if !c.header.is_empty() {
+                    key = letter(i);
+                }
+                let detail = c.detail.trim();
+                let option = (!detail.is_empty()
+                    && !detail.eq_ignore_ascii_case("Response")
+                    && !detail.eq_ignore_ascii_case("Open-Ended Response"))
+                .then(|| detail.to_string());
+                // "Other (please specify)" holds words, not a tick: a question of its own.
+                if option.as_deref().is_some_and(|o| o.to_lowercase().starts_with("other (please specify)")) {
+                    Role::Answer { key: format!("{key}:other"), option: None }
+                } else {
+                    Role::Answer { key: key.clone(), option }
+                }
+            }
+        };
+        roles.push(role);
+    }
+    roles
+}
+
+fn typeform_roles(columns: &[Column], table: &Tabular) -> Vec<Role> {
+    let facts = ["response type", "start date (utc)", "stage date (utc)", "network id", "tags", "ending"];
+    // Older exports: a multiple-choice question as a run of columns, each headed by
+    // its option and holding it when chosen.
+    let ticks = |i: usize| {
+        let mut filled = 0;
+        let all = table.rows.iter().filter_map(|r| r.cells.as_ref().ok()).all(|cells| {
+            let cell = cells.get(i).map(String::as_str).unwrap_or("");
+            filled += usize::from(!cell.is_empty());
+            cell.is_empty() || cell == columns[i].header
+        });
+        all && filled > 0
+    };
+    let mut roles: Vec<Role> = vec![];
+    let mut i = 0;
+    while i < columns.len() {
+        let header = columns[i].header.to_lowercase();
+        let role = match header.as_str() {
+            "#" => Role::Id,
+            "submit date (utc)" => Role::Date,
+            h if facts.contains(&h) => Role::Fact,
+            _ => Role::Answer { key: letter(i), option: None },
+        };
+        if matches!(role, Role::Answer { .. }) && ticks(i) && i + 1 < columns.len() && ticks(i + 1) {
+            let key = letter(i);
+            while i < columns.len() && ticks(i) {
+                roles.push(Role::Answer { key: key.clone(), option: Some(columns[i].header.clone()) });
+                i += 1;
+            }
+            continue;
+        }
+        roles.push(role);
+        i += 1;
+    }
+    roles
+}
+
+fn google_roles(columns: &[Column]) -> Vec<Role> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let header = c.header.to_lowercase();
+            if i == 0 {
+                Role::Date
+            } else if header == "email address" || header == "score" || header == "email" {
+                Role::Fact
+            } else if let Some((question, row)) = grid_row(&c.header) {
+                Role::Answer { key: format!("grid:{question}"), option: Some(row) }
+            } else {
+                Role::Answer { key: letter(i), option: None }
+            }
+        })
+        .collect()
+}
+
+/// `How much do you agree? [Reliable]` → (`How much do you agree?`, `Reliable`).
+fn grid_row(header: &str) -> Option<(String, String)> {
+    let inner = header.strip_suffix(']')?;
+    let (question, row) = inner.rsplit_once(" [")?;
+    Some((question.trim().to_string(), row.trim().to_string()))
+}
+
+fn generic_roles(columns: &[Column]) -> Vec<Role> {
+    columns.iter().enumerate().map(|(i, _)| Role::Answer { key: letter(i), option: None }).collect()
+}
+
+/// Builds the sheet: questions from the roles, respondents from the rows; the
+/// request's mapping names the id, date and segment columns where it gives them.
+fn sheet(
+    export: String,
+    columns: &[Column],
+    mut roles: Vec<Role>,
+    rows: Vec<(usize, Vec<String>)>,
+    mapping: &CsvMapping,
+    dates: Option<DateOrder>,
+) -> std::result::Result<Sheet, String> {
+    let find = |field: &str, wanted: &Option<String>| -> std::result::Result<Option<usize>, String> {
+        match wanted {
+            None => Ok(None),
+            Some(w) => {
+                columns.iter().position(|c| c.header.eq_ignore_ascii_case(w.trim())).map(Some).ok_or_else(|| {
+                    format!("mapping.{field}: the export has no column {:?} among its {}", w.trim(), columns.len())
+                })
+            }
+        }
+    };
+    if let Some(i) = find("participant", &mapping.participant)? {
+        roles.iter_mut().for_each(|r| {
+            if *r == Role::Id {
+                *r = Role::Fact
+            }
+        });
+        roles[i] = Role::Id;
+    }
+    if let Some(i) = find("observed_at", &mapping.observed_at)? {
+        roles.iter_mut().for_each(|r| {
+            if *r == Role::Date {
+                *r = Role::Fact
+            }
+        });
+        roles[i] = Role::Date;
+    }
+    if let Some(i) = find("segment", &mapping.segment)? {
+        roles[i] = Role::Attribute;
+    }
+    let id_column = roles.iter().position(|r| *r == Role::Id);
+    let date_column = roles.iter().position(|r| *r == Role::Date);
+    let date_cells: Vec<Option<&str>> = rows
+        .iter()
+        .map(|(_, cells)| date_column.and_then(|c| cells.get(c)).map(String::as_str).filter(|c| !c.is_empty()))
+        .collect();
+    let days = read_days(&date_cells, dates).map_err(|why| {
+        let column = date_column.map(|c| columns[c].header.clone()).unwrap_or_default();
+        format!("column {column:?}: {why}")
+    })?;
+    let respondents = rows
+        .into_iter()
+        .zip(days)
+        .enumerate()
+        .map(|(i, ((line, cells), date))| Respondent {
+            line,
+            id: id_column
+                .and_then(|c| cells.get(c))
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .unwrap_or_else(|| format!("row {}", i + 1)),
+            date,
+            cells,
+        })
+        .collect();
+    let mut questions: Vec<Question> = vec![];
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, role) in roles.iter().enumerate() {
+        let Role::Answer { key, option } = role else { continue };
+        let column = &columns[i];
+        match index.get(key) {
+            Some(&q) => questions[q].parts.push(Part { column: i, option: option.clone() }),
+            None => {
+                index.insert(key.clone(), questions.len());
+                let (id, mut text) = question_names(&export, key, column, i, option.is_some());
+                // SurveyMonkey's "Other (please specify)" column: the question's text, and which part.
+                if let Some(base) = key.strip_suffix(":other") {
+                    let asked = index.get(base).map(|q| questions[*q].text.clone()).unwrap_or_default();
+                    text = format!("{asked} - Other (please specify)");
+                }
+                let declared = column.declared.clone().unwrap_or_else(|| Declared {
+                    kind: (column.detail.eq_ignore_ascii_case("Open-Ended Response")
+                        || column.detail.ends_with("_TEXT"))
+                    .then_some(QuestionType::OpenEnded),
+                    ..Default::default()
+                });
+                questions.push(Question {
+                    id,
+                    text,
+                    parts: vec![Part { column: i, option: option.clone() }],
+                    declared,
+                });
+            }
+        }
+    }
+    for q in &mut questions {
+        // One column of a question is no option of it: it holds the answers.
+        if q.parts.len() == 1 {
+            q.parts[0].option = None;
+        }
+        // Older Typeform exports head an option's column with the option alone: the
+        // question's own words are not in the file.
+        if export.starts_with("Typeform") && q.parts.len() > 1 {
+            q.text = q.parts.iter().filter_map(|p| p.option.clone()).collect::<Vec<_>>().join(" / ");
+        }
+    }
+    let left_out =
+        columns.iter().zip(&roles).filter(|(_, r)| **r == Role::Fact).map(|(c, _)| c.header.clone()).collect();
+    Ok(Sheet {
+        export,
+        questions,
+        respondents,
+        left_out,
+        attributes: columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| roles[*i] == Role::Attribute)
+            .map(|(i, c)| (c.header.clone(), i))
+            .collect(),
+        id_column: id_column.map(|c| columns[c].header.clone()),
+        date_column: date_column.map(|c| columns[c].header.clone()),
+    })
+}
+
+/// A question's id and text from its first column (`i`).
+fn question_names(export: &str, key: &str, column: &Column, i: usize, parts: bool) -> (String, String) {
+    if export.starts_with("Qualtrics") {
+        let id = if parts { strip_part(&column.header) } else { column.header.clone() };
+        // The JSON export carries no question text: the question is its id.
+        let text = if column.text == column.header {
+            id.clone()
+        } else if parts {
+            column.text.rsplit_once(" - ").map_or(column.text.as_str(), |(q, _)| q).to_string()
+        } else {
+            column.text.clone()
+        };
+        return (id, text);
+    }
+    match key.strip_prefix("grid:") {
+        Some(question) => (letter(i), question.to_string()),
+        // JSON exports name their fields (Typeform's refs); tables have letters.
+        None if export.contains("JSON") => (column.header.clone(), column.text.clone()),
+        None => (letter(i), column.text.clone()),
+    }
+}
+
+/// Several choices of one JSON answer in one cell, apart: choice text may hold commas.
+const LIST: &str = "\n";
+
+/// A response export in JSON (Qualtrics' response export, Typeform's responses API),
+/// or None when the JSON is neither.
+pub(super) fn from_json(json: &serde_json::Value, mapping: &CsvMapping) -> Option<std::result::Result<Sheet, String>> {
+    use serde_json::Value;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(String::from).unwrap_or_else(|| i.to_string()))
+            .collect::<Vec<_>>()
+            .join(LIST),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    // Columns in the order keys first appear; each response's cells by column.
+    let mut columns: Vec<Column> = vec![];
+    let mut at: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rows: Vec<(usize, Vec<(usize, String)>)> = vec![];
+    let mut column = |key: &str, declared: Option<Declared>, columns: &mut Vec<Column>| -> usize {
+        let i = *at.entry(key.to_string()).or_insert_with(|| {
+            columns.push(Column {
+                header: key.to_string(),
+                text: key.to_string(),
+                detail: key.to_string(),
+                declared: None,
+            });
+            columns.len() - 1
+        });
+        // A field answered with one choice in one response and several in another
+        // is a multiple-choice question.
+        let known = &mut columns[i].declared;
+        match (known.as_ref().and_then(|d| d.kind), declared) {
+            (Some(QuestionType::MultipleChoice), _) | (_, None) => {}
+            (_, Some(d)) => *known = Some(d),
+        }
+        i
+    };
+    let export;
+    let roles: Vec<Role>;
+    if let Some(responses) = json.get("responses").and_then(Value::as_array) {
+        export = "Qualtrics JSON (response export)";
+        for (i, response) in responses.iter().enumerate() {
+            let values = response.get("values").and_then(Value::as_object)?;
+            let labels = response.get("labels").and_then(Value::as_object);
+            let shown = response.get("displayedValues").and_then(Value::as_object);
+            let mut cells = vec![];
+            for (key, value) in values {
+                let label = labels.and_then(|l| l.get(key));
+                // Points shown, for a question answered in numbers without labels (NPS 0-10).
+                let declared = match (label, shown.and_then(|s| s.get(key)).and_then(Value::as_array)) {
+                    (None, Some(points)) if !value.is_array() => {
+                        let points: Vec<i64> = points.iter().filter_map(Value::as_i64).collect();
+                        let (low, high) = (points.iter().min().copied(), points.iter().max().copied());
+                        match (low, high) {
+                            (Some(l), Some(h))
+                                if points.len() as i64 == h - l + 1 && h - l >= 4 && !key.contains('_') =>
+                            {
+                                Some(Declared {
+                                    kind: Some(QuestionType::Scale),
+                                    scale: Some((l as i32, h as i32)),
+                                    ..Default::default()
+                                })
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ if value.is_array() => Some(Declared {
+                        kind: Some(QuestionType::MultipleChoice),
+                        separator: Some(LIST),
+                        ..Default::default()
+                    }),
+                    _ => None,
+                };
+                let c = column(key, declared, &mut columns);
+                cells.push((c, text(label.unwrap_or(value))));
+            }
+            rows.push((i + 1, cells));
+        }
+        roles = qualtrics_roles(&columns);
+    } else if let Some(items) = json.get("items").and_then(Value::as_array) {
+        export = "Typeform JSON (responses API)";
+        let mut facts = vec![];
+        for (i, item) in items.iter().enumerate() {
+            let mut cells = vec![];
+            let id = item.get("response_id").or_else(|| item.get("token")).map(text).unwrap_or_default();
+            cells.push((column("response_id", None, &mut columns), id));
+            let when = item.get("submitted_at").or_else(|| item.get("landed_at")).map(text).unwrap_or_default();
+            cells.push((column("submitted_at", None, &mut columns), when));
+            for (key, value) in item.get("hidden").and_then(Value::as_object).into_iter().flatten() {
+                cells.push((column(&format!("hidden:{key}"), None, &mut columns), text(value)));
+            }
+            for answer in item.get("answers").and_then(Value::as_array).into_iter().flatten() {
+                let field = answer.get("field");
+                let field_type = field.and_then(|f| f.get("type")).and_then(Value::as_str).unwrap_or("");
+                let key = field
+                    .and_then(|f| f.get("ref").or_else(|| f.get("id")))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let answer_type = answer.get("type").and_then(Value::as_str).unwrap_or("");
+                let value = match answer_type {
+                    "choice" => answer.get("choice").and_then(|c| c.get("label").or_else(|| c.get("other"))).map(text),
+                    "choices" => answer.get("choices").map(|c| {
+                        let mut chosen: Vec<String> = c
+                            .get("labels")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|l| l.as_str().map(String::from))
+                            .collect();
+                        chosen.extend(c.get("other").and_then(Value::as_str).map(String::from));
+                        chosen.join(LIST)
+                    }),
+                    "boolean" => {
+                        answer.get("boolean").and_then(Value::as_bool).map(|b| if b { "yes" } else { "no" }.to_string())
+                    }
+                    "number" | "text" => answer.get(answer_type).map(text),
+                    // Contact details, dates, files and payments are no evidence to keep.
+                    _ => {
+                        facts.push(key.clone());
+                        None
+                    }
+                };
+                let declared = Declared {
+                    kind: match field_type {
+                        "nps" | "opinion_scale" | "rating" => Some(QuestionType::Scale),
+                        "yes_no" | "legal" => Some(QuestionType::YesNo),
+                        "short_text" | "long_text" => Some(QuestionType::OpenEnded),
+                        "ranking" => Some(QuestionType::Ranking),
+                        "multiple_choice" | "picture_choice" if answer_type == "choices" => {
+                            Some(QuestionType::MultipleChoice)
+                        }
+                        "multiple_choice" | "picture_choice" | "dropdown" => Some(QuestionType::SingleChoice),
+                        _ => None,
+                    },
+                    scale: (field_type == "nps").then_some((0, 10)),
+                    separator: (answer_type == "choices").then_some(LIST),
+                    choices: vec![],
+                };
+                if let Some(value) = value {
+                    cells.push((column(&key, Some(declared), &mut columns), value));
+                }
+            }
+            rows.push((i + 1, cells));
+        }
+        roles = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c.header.as_str() {
+                "response_id" => Role::Id,
+                "submitted_at" => Role::Date,
+                h if h.starts_with("hidden:") => Role::Attribute,
+                h if facts.iter().any(|f| f == h) => Role::Fact,
+                _ => Role::Answer { key: letter(i), option: None },
+            })
+            .collect();
+    } else {
+        return None;
+    }
+    // A question whose declared kind differs between responses (Typeform's "choice"
+    // and "choices" of one field) keeps the first.
+    let width = columns.len();
+    let rows = rows
+        .into_iter()
+        .map(|(line, cells)| {
+            let mut full = vec![String::new(); width];
+            for (c, v) in cells {
+                full[c] = v;
+            }
+            (line, full)
+        })
+        .collect();
+    let mut roles = roles;
+    for (i, c) in columns.iter().enumerate() {
+        if let Role::Answer { key, .. } = &mut roles[i]
+            && export.starts_with("Typeform")
+        {
+            *key = c.header.clone();
+        }
+    }
+    Some(sheet(export.to_string(), &columns, roles, rows, mapping, None))
+}
