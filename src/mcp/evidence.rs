@@ -34,15 +34,14 @@ impl GroundedServer {
     }
 
     /// Import research from a file path (under the server's import roots) or an http(s)
-    /// URL (host on its allowlist): CSV (with a column mapping),
-    /// JSONL (one add_evidence item per line), a per-question survey export CSV, or a
-    /// transcript (WebVTT, SRT, Markdown, text) split into speaker turns that keep their
-    /// line or time ranges (interviewer turns left out). All or nothing per file unless
-    /// row_level is true, which imports the good rows and reports each skipped row.
-    /// Re-importing the same file updates its items (a transcript turn is matched by
-    /// its file and line, whatever the defaults) and counts the unchanged ones apart;
-    /// a transcript's header lines (Study:, Date:, Participant:) fill the defaults left
-    /// unset, and a spreadsheet's answer names the sheet read and the others. Sends
+    /// URL (host on its allowlist): a table with a column mapping, JSONL of add_evidence
+    /// items, survey responses as Qualtrics, SurveyMonkey, Typeform or Google Forms
+    /// export them (each question's type read from the answers: the answer lists the
+    /// readings, and asks about unclear ones, settled with questions), or a transcript
+    /// (VTT, SRT, Markdown, text, DOCX, Gong JSON) split into speaker turns that keep
+    /// their line or time ranges, the interviewer's turns left out. All or nothing per
+    /// file unless row_level; dry_run writes nothing. Re-importing updates the same
+    /// items instead of adding them again. Sends
     /// progress notifications when the request carries a progress token.
     #[tool(
         output_schema = output::<ImportReport>(),

@@ -955,3 +955,74 @@ pub(super) fn read_days(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question(text: &str) -> Question {
+        Question {
+            id: "Q1".into(),
+            text: text.into(),
+            parts: vec![Part { column: 0, option: None }],
+            declared: Declared::default(),
+        }
+    }
+
+    fn reading(text: &str, answers: &[&str]) -> Reading {
+        read_single(&question(text), answers).0
+    }
+
+    #[test]
+    fn scales_are_read_from_their_ends_and_asked_about_when_an_end_is_missing() {
+        let scale = |min, max| Reading::Scale { min, max, labels: vec![] };
+        assert_eq!(reading("How easy?", &["2", "5", "4", "3"]), scale(1, 5), "a 5 ends a 1-5 scale");
+        assert_eq!(reading("How likely are you to recommend us?", &["3", "9", "10"]), scale(0, 10));
+        assert_eq!(reading("Rate it", &["0", "7", "10"]), scale(0, 10), "a 0 starts 0-10");
+        // 1..10 without a 0 and without the NPS question's words: 1-10 or 0-10?
+        let Reading::Unclear { could_be, .. } = reading("Rate it", &["1", "6", "10"]) else { panic!() };
+        assert_eq!(could_be, ["scale 1-10", "nps 0-10"]);
+        // Codes 1..4: choices written as numbers, or a scale nobody topped.
+        let Reading::Unclear { could_be, why } = reading("Which feature?", &["1", "2", "4", "3"]) else { panic!() };
+        assert_eq!(could_be[0], "single_choice", "{why}");
+        let Reading::Unclear { could_be, .. } = reading("Team size?", &["3", "40", "12"]) else { panic!() };
+        assert_eq!(could_be, ["open_ended", "skip"], "amounts are none of the six types");
+    }
+
+    #[test]
+    fn label_ladders_and_numbered_labels_become_points() {
+        let Reading::Scale { min, max, labels } =
+            reading("Agree?", &["Strongly agree", "Somewhat agree", "Neither agree nor disagree", "Strongly agree"])
+        else {
+            panic!()
+        };
+        assert_eq!((min, max), (1, 5), "Qualtrics' five-point ladder, not a seven-point one");
+        assert!(labels.contains(&("Somewhat agree".to_string(), 4)), "{labels:?}");
+        let Reading::Scale { min, max, labels } =
+            reading("Likely?", &["0 - Not at all likely", "10 - Extremely likely", "7"])
+        else {
+            panic!()
+        };
+        assert_eq!((min, max), (0, 10));
+        assert_eq!(strip_point(&labels[0].0), "Not at all likely");
+    }
+
+    #[test]
+    fn choices_in_one_cell_are_several_answers_or_a_ranking() {
+        let Reading::MultipleChoice { options, separator } =
+            reading("Platforms?", &["Web, macOS", "Web", "macOS, iOS", "iOS", "Web, iOS"])
+        else {
+            panic!()
+        };
+        assert_eq!((options.len(), separator), (3, Some(", ")));
+        let ranking =
+            reading("Rank", &["Speed,Price,Integrations", "Price,Speed,Integrations", "Speed,Integrations,Price"]);
+        assert!(matches!(ranking, Reading::Ranking { separator: Some(","), .. }), "{ranking:?}");
+        // Words with commas that do not recur are someone's sentence, not choices.
+        let open =
+            reading("Why?", &["Too pricey, honestly", "Slow, and it crashed", "Fine", "Love it, thanks", "Meh, ok"]);
+        assert_eq!(open, Reading::OpenEnded);
+        assert_eq!(reading("Contacted support?", &["1", "0", "0"]), Reading::YesNo);
+        assert_eq!(reading("Plan?", &["Team", "Free", "Team", "Free", "Enterprise", "Team"]), Reading::SingleChoice);
+    }
+}
