@@ -43,6 +43,9 @@ fn route(path: &str, authorization: Option<&str>, times_seen: usize) -> Option<S
         "/flaky.json" => reply("200 OK", json, r#"{"satisfaction": 3.9}"#),
         "/login" => reply("200 OK", "text/html; charset=utf-8", "<!doctype html><title>Sign in</title>"),
         "/silent.json" => return None,
+        "/nps.csv" if authorization != Some("Bearer survey-secret") => reply("401 Unauthorized", "text/plain", "no token"),
+        // A survey that keeps running: its first twelve responses, then all sixteen.
+        "/nps.csv" => reply("200 OK", "text/csv", &survey_export(if times_seen == 1 { 12 } else { 16 })),
         "/api/v1/query_range" | "/api/v1/query" if authorization != Some("Bearer secret-token") => {
             reply("401 Unauthorized", json, r#"{"status": "error", "errorType": "unauthorized", "error": "no token"}"#)
         }
@@ -60,6 +63,19 @@ fn route(path: &str, authorization: Option<&str>, times_seen: usize) -> Option<S
         ),
         _ => reply("404 Not Found", "text/plain", "no such path"),
     })
+}
+
+/// The Qualtrics export of tests/exports with its first `responses` responses: each
+/// starts a line with its date (an answer's quoted newline does not).
+fn survey_export(responses: usize) -> String {
+    let text =
+        std::fs::read_to_string(format!("{}/tests/exports/qualtrics_choice_text.csv", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    let starts: Vec<usize> = text.match_indices("\n2026-").map(|(i, _)| i + 1).collect();
+    match starts.get(responses) {
+        Some(end) => text[..*end].to_string(),
+        None => text,
+    }
 }
 
 async fn http_server() -> (String, Arc<Mutex<Seen>>) {
@@ -107,7 +123,12 @@ async fn start(db: &std::path::Path) -> Client {
     connect_env(
         db,
         (),
-        &[("GROUNDED_ALLOWED_HOSTS", "127.0.0.1"), ("PROM_TOKEN", "secret-token"), ("GROUNDED_FETCH_ATTEMPTS", "2")],
+        &[
+            ("GROUNDED_ALLOWED_HOSTS", "127.0.0.1"),
+            ("PROM_TOKEN", "secret-token"),
+            ("SURVEY_TOKEN", "survey-secret"),
+            ("GROUNDED_FETCH_ATTEMPTS", "2"),
+        ],
     )
     .await
 }
@@ -335,5 +356,68 @@ async fn bad_sources_are_refused_by_field_and_nothing_is_attached() {
     assert!(error.contains("400 is not a percentage"), "{error}");
     let kr = ok(&client, "score", json!({"subject": "KR-1"})).await["key_result"].clone();
     assert_eq!(kr["status"], "pending", "{kr}");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_survey_that_keeps_running_is_pulled_again_and_updated_never_duplicated() {
+    let (base, seen) = http_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = start(dir.path()).await;
+    let url = format!("{base}/nps.csv");
+    let refused = err(&client, "sync_sources", json!({"attach_feeds": [{"url": url, "token_env": "HOME"}]})).await;
+    assert!(refused.contains("attach_feeds[0].token_env: HOME does not match"), "{refused}");
+
+    // Twelve responses: September's eight and four of October, month by month.
+    let first = ok(
+        &client,
+        "sync_sources",
+        json!({"attach_feeds": [{"url": url, "token_env": "SURVEY_TOKEN", "study": "Always-on NPS"}]}),
+    )
+    .await;
+    assert_eq!(first["attached_feeds"], json!(["FEED-1"]), "{first}");
+    let pull = &first["feed_pulls"][0];
+    assert_eq!((pull["ok"].as_bool(), pull["created"].as_u64()), (Some(true), Some(20)), "{first}");
+    assert_eq!(first["failed"], 0);
+    assert!(seen.lock().unwrap().authorization.iter().any(|a| a == "Bearer survey-secret"));
+    let october = |found: &Value| {
+        found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["evidence"]["survey"]["wave"] == "2026-10")
+            .cloned()
+            .unwrap()
+    };
+    let before = october(&ok(&client, "search_evidence", json!({"query": "recommend", "kind": "survey"})).await);
+    assert_eq!(before["evidence"]["survey"]["n"], 4, "{before}");
+
+    // All sixteen: October's results are updated in place, two new answers added.
+    let second = ok(&client, "sync_sources", json!({})).await;
+    let pull = &second["feed_pulls"][0];
+    assert_eq!(
+        (pull["created"].as_u64(), pull["updated"].as_u64(), pull["unchanged"].as_u64()),
+        (Some(2), Some(6), Some(14)),
+        "{second}"
+    );
+    let after = october(&ok(&client, "search_evidence", json!({"query": "recommend", "kind": "survey"})).await);
+    assert_eq!(
+        (after["id"].clone(), after["evidence"]["survey"]["n"].clone()),
+        (before["id"].clone(), json!(7)),
+        "{after}"
+    );
+    assert_eq!(after["evidence"]["study"], before["evidence"]["study"]);
+    // Pulled once more with nothing new: nothing changes.
+    let third = ok(&client, "sync_sources", json!({"feeds": ["FEED-1"]})).await;
+    assert_eq!(
+        (third["feed_pulls"][0]["created"].as_u64(), third["feed_pulls"][0]["updated"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(third["pulls"].as_array().unwrap().is_empty(), "only the feed named: {third}");
+    let listed = ok(&client, "sync_sources", json!({"pull": false})).await;
+    assert_eq!(listed["feeds"][0]["last_pull"]["read"], 22, "{listed}");
+    assert!(!listed.to_string().contains("survey-secret"), "the token is never stored or answered");
+    let removed = ok(&client, "sync_sources", json!({"detach_feeds": ["FEED-1"], "pull": false})).await;
+    assert_eq!(removed["detached_feeds"], json!(["FEED-1"]));
     client.cancel().await.unwrap();
 }

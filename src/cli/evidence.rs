@@ -61,6 +61,10 @@ pub struct ImportArgs {
     /// speaker who asks most of the questions]
     #[arg(long = "interviewer", value_name = "NAME")]
     pub interviewers: Vec<String>,
+    /// A URL's bearer token: the environment variable holding it (its name, such as
+    /// SURVEY_TOKEN; it must match GROUNDED_TOKEN_VARS, default *_TOKEN)
+    #[arg(long)]
+    pub token_env: Option<String>,
     /// Print the full result as JSON
     #[arg(long)]
     pub json: bool,
@@ -69,7 +73,7 @@ pub struct ImportArgs {
 const QUESTION_TYPES: &str = "scale:MIN-MAX, nps, single-choice, multiple-choice, ranking, yes-no, open-ended or skip";
 
 /// `Q5=scale:1-5` into a question's reading.
-fn parse_question(text: &str) -> Result<QuestionSpec, String> {
+pub(super) fn parse_question(text: &str) -> Result<QuestionSpec, String> {
     let (question, kind) = text
         .rsplit_once('=')
         .ok_or_else(|| format!("{text:?} is not ID=TYPE; such as Q5=scale:1-5 or D=open-ended"))?;
@@ -92,12 +96,12 @@ fn parse_question(text: &str) -> Result<QuestionSpec, String> {
     Ok(QuestionSpec { question: question.trim().to_string(), read_as, scale_min, scale_max })
 }
 
-fn parse_wave_by(text: &str) -> Result<WaveBy, String> {
+pub(super) fn parse_wave_by(text: &str) -> Result<WaveBy, String> {
     serde_json::from_value(serde_json::Value::String(text.to_lowercase()))
         .map_err(|_| format!("{text:?} is not a wave length; use week, month, quarter or none"))
 }
 
-fn parse_format(text: &str) -> Result<ImportFormat, String> {
+pub(super) fn parse_format(text: &str) -> Result<ImportFormat, String> {
     serde_json::from_value(serde_json::Value::String(text.to_lowercase().replace('-', "_"))).map_err(|_| {
         format!("{text:?} is not a format; use csv, tsv, spreadsheet, jsonl, survey-csv, vtt, srt, markdown or text")
     })
@@ -105,7 +109,7 @@ fn parse_format(text: &str) -> Result<ImportFormat, String> {
 
 /// `text=Highlight,participant=Name` into a column mapping; a field it does not know
 /// is named with the ones it does.
-fn parse_mapping(text: &str) -> Result<CsvMapping, String> {
+pub(super) fn parse_mapping(text: &str) -> Result<CsvMapping, String> {
     let mut fields = serde_json::Map::new();
     for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (field, column) = pair
@@ -136,6 +140,7 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         row_level: args.row_level,
         questions: args.questions,
         interviewers: args.interviewers,
+        token_env: args.token_env,
         wave_by: args.wave_by,
         dry_run: args.dry_run,
         defaults: Some(ImportDefaults {

@@ -116,7 +116,7 @@ pub fn in_cli_terms(error: Error) -> anyhow::Error {
             format!("--map {name}=COLUMN")
         } else if let Some(name) = field.strip_prefix("defaults.") {
             format!("--{}", name.replace('_', "-"))
-        } else if ["format", "sheet", "date_format", "metric"].contains(&field) {
+        } else if ["format", "sheet", "date_format", "metric", "token_env", "wave_by"].contains(&field) {
             format!("--{}", field.replace('_', "-"))
         } else {
             field.to_string()

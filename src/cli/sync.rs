@@ -1,19 +1,23 @@
-//! `grounded sync`: pull every metric source, for cron; attach, list and remove them
-//! from a terminal. Exits 1 when a pull failed, so a cron job can alert.
+//! `grounded sync`: pull every metric source and research feed, for cron; attach,
+//! list and remove them from a terminal. Exits 1 when a pull failed, so a cron job
+//! can alert.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use grounded::model::{SourceId, SourceKind};
+use grounded::evidence::import::{CsvMapping, ImportFormat, QuestionSpec, WaveBy};
+use grounded::model::{FeedId, SourceId, SourceKind};
+use grounded::sources::feeds::FeedInput;
 use grounded::sources::{ALLOWED_HOSTS_ENV, SourceInput, SyncRequest, Synced, sync_sources};
 
-use super::evidence::runtime;
+use super::evidence::{parse_format, parse_mapping, parse_question, parse_wave_by, runtime};
 
 /// The flags of `grounded sync`.
 #[derive(clap::Args)]
 pub struct SyncArgs {
-    /// Pull only these sources (SRC-2 ...) [default: all]
-    sources: Vec<SourceId>,
+    /// Pull only these sources and feeds (SRC-2, FEED-1 ...) [default: all]
+    #[arg(value_parser = parse_target)]
+    targets: Vec<Target>,
     /// List the sources and pull nothing
     #[arg(long)]
     list: bool,
@@ -53,13 +57,59 @@ pub struct SyncArgs {
     /// Hours between history points [default: 24]
     #[arg(long)]
     step_hours: Option<u32>,
+    /// Attach a research feed: a survey tool's export at this URL, imported as
+    /// evidence at every sync (with --format, --map, --question, --wave-by, --study,
+    /// --token-env)
+    #[arg(long, value_name = "URL", conflicts_with_all = ["add_json", "add_prometheus"])]
+    add_export: Option<String>,
+    /// The feed's format, as `grounded import evidence --format` [default: from the URL]
+    #[arg(long, value_parser = parse_format, requires = "add_export")]
+    format: Option<ImportFormat>,
+    /// The feed's columns, as `grounded import evidence --map` (segment=plan splits results)
+    #[arg(long, value_parser = parse_mapping, requires = "add_export")]
+    map: Option<CsvMapping>,
+    /// How the feed reads an unclear question: Q5=scale:1-5 (repeatable)
+    #[arg(long = "question", value_name = "ID=TYPE", value_parser = parse_question, requires = "add_export")]
+    questions: Vec<QuestionSpec>,
+    /// The feed's waves: week, month, quarter or none
+    #[arg(long, value_parser = parse_wave_by, requires = "add_export")]
+    wave_by: Option<WaveBy>,
+    /// The study of the feed's items
+    #[arg(long, requires = "add_export")]
+    study: Option<String>,
+    /// Remove a research feed (repeatable); its evidence stays
+    #[arg(long = "remove-export", value_name = "FEED")]
+    remove_export: Vec<FeedId>,
     /// Print the full result as JSON
     #[arg(long)]
     json: bool,
 }
 
+/// A source or a feed to pull.
+#[derive(Clone)]
+enum Target {
+    Source(SourceId),
+    Feed(FeedId),
+}
+
+fn parse_target(text: &str) -> Result<Target, String> {
+    text.parse::<SourceId>()
+        .map(Target::Source)
+        .or_else(|_| text.parse::<FeedId>().map(Target::Feed))
+        .map_err(|_| format!("{text:?} is neither a source (SRC-2) nor a feed (FEED-1)"))
+}
+
 pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let (path, store) = super::open(db)?;
+    let feed = args.add_export.map(|url| FeedInput {
+        url,
+        format: args.format,
+        mapping: args.map,
+        questions: args.questions,
+        wave_by: args.wave_by,
+        study: args.study,
+        token_env: args.token_env.clone(),
+    });
     let attach = args.add_json.or(args.add_prometheus).map(|url| SourceInput {
         metric: args.metric.unwrap_or_default(),
         url,
@@ -70,13 +120,20 @@ pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
         token_env: args.token_env,
         multiply: args.multiply,
     });
+    let sources: Vec<SourceId> =
+        args.targets.iter().filter_map(|t| if let Target::Source(id) = t { Some(*id) } else { None }).collect();
+    let feeds: Vec<FeedId> =
+        args.targets.iter().filter_map(|t| if let Target::Feed(id) = t { Some(*id) } else { None }).collect();
     let request = SyncRequest {
         attach: attach.into_iter().collect(),
         detach: args.remove,
-        sources: (!args.sources.is_empty()).then_some(args.sources),
+        sources: (!sources.is_empty()).then_some(sources),
+        feeds: (!feeds.is_empty()).then_some(feeds),
         pull: !args.list,
         from: args.from,
         step_hours: args.step_hours,
+        attach_feeds: feed.into_iter().collect(),
+        detach_feeds: args.remove_export,
     };
     let access = super::access(&path);
     let synced = runtime()?.block_on(sync_sources(&store, request, &super::actor(), &access)).map_err(in_flags)?;
@@ -92,7 +149,10 @@ pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
 /// (one source is attached at a time here), `detach` is --remove.
 fn in_flags(error: grounded::error::Error) -> anyhow::Error {
     use grounded::error::Error;
-    let local = |field: String| field.strip_prefix("attach[0].").map(str::to_string).unwrap_or(field);
+    let local = |field: String| {
+        let field = field.strip_prefix("attach[0].").map(str::to_string).unwrap_or(field);
+        field.strip_prefix("attach_feeds[0].").map(str::to_string).unwrap_or(field)
+    };
     let error = match error {
         Error::Invalid { field, message } => Error::Invalid { field: local(field), message },
         Error::NotFound { field, id, hint } => Error::NotFound { field: local(field), id, hint },
@@ -101,15 +161,20 @@ fn in_flags(error: grounded::error::Error) -> anyhow::Error {
     super::in_flags(
         error,
         &[
-            ("url", "URL (of --add-json or --add-prometheus)"),
+            ("url", "URL (of --add-json, --add-prometheus or --add-export)"),
             ("attach", "--add-json/--add-prometheus"),
             ("detach", "--remove"),
+            ("detach_feeds", "--remove-export"),
             ("sources", "SRC"),
+            ("feeds", "FEED"),
         ],
-        &[(
-            "{metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus",
-            "--add-json URL --pointer /data/value --metric M-1, or --add-prometheus URL --query 'PROMQL' --metric M-1",
-        )],
+        &[
+            (
+                "{metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus",
+                "--add-json URL --pointer /data/value --metric M-1, or --add-prometheus URL --query 'PROMQL' --metric M-1",
+            ),
+            ("a research export with attach_feeds", "a research export with --add-export URL"),
+        ],
     )
 }
 
@@ -119,6 +184,35 @@ fn print(synced: &Synced) {
     }
     for id in &synced.detached {
         outln!("Removed {id} (its measurements stay).");
+    }
+    for id in &synced.attached_feeds {
+        outln!("Attached {id}.");
+    }
+    for id in &synced.detached_feeds {
+        outln!("Removed {id} (its evidence stays).");
+    }
+    for pull in &synced.feed_pulls {
+        match &pull.error {
+            Some(error) => outln!("  FAILED {:<7} {error}", pull.feed.to_string()),
+            None => {
+                let unclear = if pull.unclear.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; not imported, unclear: {} (--question ID=TYPE on the feed settles it)",
+                        pull.unclear.join(", ")
+                    )
+                };
+                outln!(
+                    "  ok     {:<7} {} items read: {} created, {} updated, {} unchanged{unclear}",
+                    pull.feed.to_string(),
+                    pull.read,
+                    pull.created,
+                    pull.updated,
+                    pull.unchanged
+                );
+            }
+        }
     }
     for pull in &synced.pulls {
         match (&pull.error, &pull.latest) {
@@ -141,11 +235,24 @@ fn print(synced: &Synced) {
             }
         }
     }
-    if !synced.pulls.is_empty() {
-        outln!("{} values stored; {} of {} pulls failed.", synced.recorded, synced.failed, synced.pulls.len());
+    if !synced.pulls.is_empty() || !synced.feed_pulls.is_empty() {
+        outln!(
+            "{} values stored; {} of {} pulls failed.",
+            synced.recorded,
+            synced.failed,
+            synced.pulls.len() + synced.feed_pulls.len()
+        );
         return;
     }
-    if synced.sources.is_empty() {
+    for feed in &synced.feeds {
+        let last = match &feed.last_pull {
+            Some(p) if p.ok => format!("last pulled {} ({} items)", p.at.strftime("%Y-%m-%d %H:%M"), p.read),
+            Some(p) => format!("last pull FAILED {}", p.at.strftime("%Y-%m-%d %H:%M")),
+            None => "never pulled".to_string(),
+        };
+        outln!("{:<7} export {}; {last}", feed.id.to_string(), feed.url);
+    }
+    if synced.sources.is_empty() && synced.feeds.is_empty() {
         outln!("No sources are attached. Attach one: grounded sync --add-json URL --pointer /data/value --metric M-1");
     }
     for source in &synced.sources {

@@ -112,6 +112,48 @@ impl Access {
         self.roots.caller() == Caller::Cli
     }
 
+    /// Checks a token variable a source or an import names: a variable's name (never
+    /// the token itself), one the server's patterns allow, and a URL that does not send
+    /// it unencrypted over a network. Errors name `field`.
+    pub fn check_token_env(&self, field: &str, name: &str, url: &url::Url) -> Result<()> {
+        let a_name = !name.is_empty()
+            && name.len() <= 100
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit());
+        if !a_name {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{:?} is not an environment variable name; give the variable's name (such as PROM_TOKEN), never the token",
+                    crate::validate::truncate(name, 20)
+                ),
+            ));
+        }
+        self.token_vars.check(field, name)?;
+        if url.scheme() == "http" && !is_loopback(url) {
+            return Err(Error::invalid(
+                field,
+                format!("a token would travel unencrypted to {}; use an https:// URL", url.host_str().unwrap_or("")),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The bearer token variable `name` holds. The name is checked against the
+    /// patterns again: what names it may have been stored before the rule, or the
+    /// configuration may have changed since.
+    pub fn bearer(&self, field: &str, name: &str) -> Result<String> {
+        self.token_vars.check(field, name)?;
+        self.token(name).map(|value| value.trim().to_string()).ok_or_else(|| {
+            Error::invalid(
+                field,
+                format!(
+                    "{name} is not set in the environment of this grounded process; set it where the server or `grounded sync` runs"
+                ),
+            )
+        })
+    }
+
     /// The value of token variable `name`, as the settings had it.
     pub fn token(&self, name: &str) -> Option<&str> {
         self.tokens.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
@@ -364,5 +406,15 @@ struct Failure {
 impl Failure {
     fn fatal(error: Error) -> Failure {
         Failure { error, transient: false }
+    }
+}
+
+/// A URL to this machine: a token sent there in the clear crosses no network.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }

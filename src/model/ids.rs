@@ -130,6 +130,8 @@ typed_id!(/// A link from evidence to what it grounds: `LNK-9`.
     LinkId, "LNK", "link", "a");
 typed_id!(/// A metric source pulled over HTTP (a JSON endpoint or a Prometheus query): `SRC-2`.
     SourceId, "SRC", "source", "a");
+typed_id!(/// A research feed: a survey tool's export at a URL, pulled into evidence: `FEED-1`.
+    FeedId, "FEED", "feed", "a");
 
 /// Any id an OKR tool may be handed where several kinds are accepted
 /// (`update_okr` and `get_okr` take an objective or a key result).

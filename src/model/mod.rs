@@ -21,8 +21,8 @@ pub use evidence::{
 };
 pub use history::{AuditEntry, FieldChange};
 pub use ids::{
-    EvidenceId, IdParseError, IndicatorId, InitiativeId, KeyResultId, LinkId, MetricId, ObjectiveId, OkrId, SourceId,
-    StudyId,
+    EvidenceId, FeedId, IdParseError, IndicatorId, InitiativeId, KeyResultId, LinkId, MetricId, ObjectiveId, OkrId,
+    SourceId, StudyId,
 };
 pub use indicator::{Indicator, IndicatorStatus, Initiative, ValidationSummary};
 pub use key_result::{Direction, KeyResult, KrRole, KrType, Scale, Threshold, ThresholdKind, Unit};

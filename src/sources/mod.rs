@@ -12,6 +12,7 @@
 //! checks of every fetch, and the patterns a token variable's name must match. Tokens
 //! are read from the environment variable a source names, never stored.
 
+pub mod feeds;
 pub mod pull;
 
 use jiff::Timestamp;
@@ -21,11 +22,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use crate::fetch::{ALLOWED_HOSTS_ENV, Access, Allowlist};
-use crate::model::{MetricId, MetricSource, PullOutcome, SourceId, SourceKind};
+use crate::model::{FeedId, MetricId, MetricSource, PullOutcome, SourceId, SourceKind};
 use crate::okr::Actor;
 use crate::scoring::measurements::{self, MeasurementInput};
 use crate::store::{Store, Table};
 use crate::validate;
+use feeds::{EvidenceFeed, FeedInput, FeedPull};
 
 /// Points a Prometheus range pull may ask for (Prometheus itself stops at 11,000).
 const MAX_RANGE_POINTS: i64 = 10_000;
@@ -97,11 +99,33 @@ pub struct SyncRequest {
     /// Hours between points of a history pull (default 24).
     #[serde(default)]
     pub step_hours: Option<u32>,
+    /// Research feeds to attach, at most 100: a survey tool's export at a URL, pulled
+    /// into evidence at every sync (a feed with the same URL is updated instead).
+    #[serde(default)]
+    #[schemars(length(max = MAX_ATTACH))]
+    pub attach_feeds: Vec<FeedInput>,
+    /// Feeds to remove (their evidence stays).
+    #[serde(default)]
+    pub detach_feeds: Vec<FeedId>,
+    /// Which feeds to pull. With neither sources nor feeds, everything attached is
+    /// pulled; with one of them, only what it lists.
+    #[serde(default)]
+    pub feeds: Option<Vec<FeedId>>,
 }
 
 impl Default for SyncRequest {
     fn default() -> Self {
-        SyncRequest { attach: vec![], detach: vec![], sources: None, pull: true, from: None, step_hours: None }
+        SyncRequest {
+            attach: vec![],
+            detach: vec![],
+            sources: None,
+            pull: true,
+            from: None,
+            step_hours: None,
+            attach_feeds: vec![],
+            detach_feeds: vec![],
+            feeds: None,
+        }
     }
 }
 
@@ -116,8 +140,18 @@ pub struct Synced {
     pub pulls: Vec<Pull>,
     /// Values stored, over all pulls.
     pub recorded: usize,
-    /// Pulls that failed.
+    /// Pulls that failed, of sources and feeds.
     pub failed: usize,
+    /// Every research feed attached after this call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feeds: Vec<EvidenceFeed>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attached_feeds: Vec<FeedId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detached_feeds: Vec<FeedId>,
+    /// One entry per feed pulled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feed_pulls: Vec<FeedPull>,
     /// The hosts sources may reach (from GROUNDED_ALLOWED_HOSTS).
     pub allowed_hosts: Vec<String>,
 }
@@ -174,9 +208,52 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
             ));
         }
     }
+    if request.attach_feeds.len() > MAX_ATTACH {
+        return Err(Error::invalid(
+            "attach_feeds",
+            format!("has {} feeds; at most {MAX_ATTACH} are attached per call", request.attach_feeds.len()),
+        ));
+    }
+    let planned_feeds = request
+        .attach_feeds
+        .iter()
+        .enumerate()
+        .map(|(i, input)| feeds::plan(&format!("attach_feeds[{i}]"), input, access, actor, now))
+        .collect::<Result<Vec<_>>>()?;
     let existing = list(store)?;
     known(&existing, "detach", &request.detach)?;
     known(&existing, "sources", request.sources.as_deref().unwrap_or_default())?;
+    let existing_feeds = feeds::list(store)?;
+    for (field, ids) in [("detach_feeds", &request.detach_feeds), ("feeds", request.feeds.as_ref().unwrap_or(&vec![]))]
+    {
+        if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !existing_feeds.iter().any(|f| f.id == **id)) {
+            return Err(Error::not_found(format!("{field}[{i}]"), id, "sync_sources with pull: false lists the feeds"));
+        }
+    }
+    let attached_feeds = store.transact(|tx| {
+        for id in &request.detach_feeds {
+            tx.remove(Table::Feeds, &id.key())?;
+        }
+        let mut ids = vec![];
+        for planned in &planned_feeds {
+            let same = existing_feeds.iter().find(|f| !request.detach_feeds.contains(&f.id) && f.url == planned.url);
+            let feed = match same {
+                Some(old) => EvidenceFeed {
+                    id: old.id,
+                    created_by: old.created_by.clone(),
+                    created_at: old.created_at,
+                    last_pull: old.last_pull.clone(),
+                    ..planned.clone()
+                },
+                None => EvidenceFeed { id: FeedId(tx.next_id(FeedId::PREFIX)?), ..planned.clone() },
+            };
+            tx.put(Table::Feeds, &feed.id.key(), &feed)?;
+            if !ids.contains(&feed.id) {
+                ids.push(feed.id);
+            }
+        }
+        Ok(ids)
+    })?;
     let attached = store.transact(|tx| {
         for id in &request.detach {
             tx.remove(Table::Sources, &id.key())?;
@@ -205,19 +282,29 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
         Ok(ids)
     })?;
     let mut pulls = vec![];
+    let mut feed_pulls = vec![];
     if request.pull {
-        let all = list(store)?;
+        let everything = request.sources.is_none() && request.feeds.is_none();
         let chosen: Vec<MetricSource> = match &request.sources {
-            Some(ids) => all.into_iter().filter(|s| ids.contains(&s.id)).collect(),
-            None => all,
+            Some(ids) => list(store)?.into_iter().filter(|s| ids.contains(&s.id)).collect(),
+            None if everything => list(store)?,
+            None => vec![],
         };
-        if chosen.is_empty() {
+        let chosen_feeds: Vec<EvidenceFeed> = match &request.feeds {
+            Some(ids) => feeds::list(store)?.into_iter().filter(|f| ids.contains(&f.id)).collect(),
+            None if everything => feeds::list(store)?,
+            None => vec![],
+        };
+        if chosen.is_empty() && chosen_feeds.is_empty() {
             return Err(Error::invalid(
                 "attach",
-                "no sources are attached; attach one: {metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus",
+                "no sources are attached; attach one: {metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus, or a research export with attach_feeds",
             ));
         }
-        pulls = pull_all(store, chosen, actor, access, now, range).await?;
+        if !chosen.is_empty() {
+            pulls = pull_all(store, chosen, actor, access, now, range).await?;
+        }
+        feed_pulls = feeds::pull(store, &chosen_feeds, actor, access, now).await?;
     }
     store.flush().await?;
     Ok(Synced {
@@ -225,8 +312,12 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
         attached,
         detached: request.detach.clone(),
         recorded: pulls.iter().map(|p| p.recorded).sum(),
-        failed: pulls.iter().filter(|p| !p.ok).count(),
+        failed: pulls.iter().filter(|p| !p.ok).count() + feed_pulls.iter().filter(|p| !p.ok).count(),
         pulls,
+        feeds: feeds::list(store)?,
+        attached_feeds,
+        detached_feeds: request.detach_feeds.clone(),
+        feed_pulls,
         allowed_hosts: access.hosts.entries().to_vec(),
     })
 }
@@ -330,29 +421,7 @@ fn plan_source(store: &Store, at: &str, input: &SourceInput, access: &Access) ->
     };
     let token_env = match &input.token_env {
         Some(name) => {
-            let ok = !name.is_empty()
-                && name.len() <= 100
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit());
-            if !ok {
-                return Err(Error::invalid(
-                    f("token_env"),
-                    format!(
-                        "{:?} is not an environment variable name; give the variable's name (such as PROM_TOKEN), never the token",
-                        validate::truncate(name, 20)
-                    ),
-                ));
-            }
-            access.token_vars.check(&f("token_env"), name)?;
-            if url.scheme() == "http" && !is_loopback(&url) {
-                return Err(Error::invalid(
-                    f("token_env"),
-                    format!(
-                        "a token would travel unencrypted to {}; use an https:// URL",
-                        url.host_str().unwrap_or("")
-                    ),
-                ));
-            }
+            access.check_token_env(&f("token_env"), name, &url)?;
             Some(name.clone())
         }
         None => None,
@@ -376,15 +445,6 @@ fn plan_source(store: &Store, at: &str, input: &SourceInput, access: &Access) ->
         created_at: Timestamp::UNIX_EPOCH,
         last_pull: None,
     })
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 /// Fetches every chosen source at once, then stores each one's values.
@@ -448,19 +508,7 @@ async fn pull_all(
 /// checked against the patterns again: the source may have been attached before the
 /// rule, or the configuration may have changed since.
 fn token(source: &MetricSource, access: &Access) -> Result<Option<String>> {
-    match &source.token_env {
-        Some(name) => match access.token_vars.check("token_env", name).map(|_| access.token(name)) {
-            Err(refused) => Err(refused),
-            Ok(Some(value)) => Ok(Some(value.trim().to_string())),
-            _ => Err(Error::invalid(
-                "token_env",
-                format!(
-                    "{name} is not set in the environment of this grounded process; set it where the server or `grounded sync` runs"
-                ),
-            )),
-        },
-        None => Ok(None),
-    }
+    source.token_env.as_deref().map(|name| access.bearer("token_env", name)).transpose()
 }
 
 /// Stores one source's samples through the measurement checks; a failure anywhere

@@ -81,11 +81,14 @@ pub enum Table {
     /// Source id → a metric source pulled over HTTP (`sources`).
     Sources,
     /// Lowercased token name → the token's record with its SHA-256, never the token
-    /// (`access`). Last, so the trees before it keep their indexes.
+    /// (`access`).
     Tokens,
+    /// Feed id → a research feed pulled into evidence (`sources::feeds`). Last, so the
+    /// trees before it keep their indexes.
+    Feeds,
 }
 
-const TABLES: [(Table, &str); 22] = [
+const TABLES: [(Table, &str); 23] = [
     (Table::Meta, "meta"),
     (Table::Objectives, "objectives"),
     (Table::KeyResults, "key_results"),
@@ -108,6 +111,7 @@ const TABLES: [(Table, &str); 22] = [
     (Table::Measurements, "measurements"),
     (Table::Sources, "sources"),
     (Table::Tokens, "tokens"),
+    (Table::Feeds, "feeds"),
 ];
 
 /// The open database. Cheap to clone: sled handles are reference counted.

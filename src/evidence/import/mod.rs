@@ -69,7 +69,7 @@ pub enum ImportFormat {
 }
 
 /// Which CSV column holds which field; each defaults to the field's own name.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CsvMapping {
     #[serde(default)]
@@ -183,6 +183,10 @@ pub struct ImportRequest {
     /// Read, check and report what would be imported, without writing.
     #[serde(default)]
     pub dry_run: bool,
+    /// url: the environment variable (its name, such as SURVEY_TOKEN) holding a bearer
+    /// token for the URL; it must match the server's GROUNDED_TOKEN_VARS patterns.
+    #[serde(default)]
+    pub token_env: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -311,13 +315,25 @@ pub async fn import_evidence(
     if let Some(defaults) = &request.defaults {
         defaults.check()?;
     }
+    if request.path.is_some() && request.token_env.is_some() {
+        return Err(Error::invalid("token_env", "applies to a url; a local file needs no token"));
+    }
     let (name, identity, bytes) = match (&request.path, &request.url) {
         (Some(path), None) => {
             let (real, bytes) = access.read_file_resolved("path", path)?;
             (path.clone(), real.to_string_lossy().into_owned(), bytes)
         }
         (None, Some(url)) => {
-            let bytes = access.get("url", url, "a research file (CSV, JSONL, VTT, SRT, Markdown, text)", None).await?;
+            let bearer = match &request.token_env {
+                Some(name) => {
+                    let parsed = url.parse::<url::Url>().map_err(|e| Error::invalid("url", e.to_string()))?;
+                    access.check_token_env("token_env", name, &parsed)?;
+                    Some(access.bearer("token_env", name)?)
+                }
+                None => None,
+            };
+            let what = "a research file (a table, a survey tool's export, JSONL, a transcript)";
+            let bytes = access.get("url", url, what, bearer.as_deref()).await?;
             (url.clone(), url.split('#').next().unwrap_or(url).to_string(), bytes)
         }
         (Some(_), Some(_)) => return Err(Error::invalid("url", "give path or url, not both")),

@@ -97,7 +97,7 @@ pub enum WaveBy {
 }
 
 /// The request's reading of one question, winning over what the answers suggest.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionSpec {
     /// The question's id as the answer lists it (Q5, a column letter), its column
@@ -112,7 +112,7 @@ pub struct QuestionSpec {
     pub scale_max: Option<i32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpecType {
     Scale,
