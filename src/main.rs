@@ -101,11 +101,12 @@ enum Command {
     /// The cycle (or objective) report in Markdown; --out writes it with the scores
     /// as CSV and a chart into a folder
     Report(cli::report::ReportArgs),
-    /// Pull every metric source (for cron); exits 1 when a pull failed
+    /// Pull every metric source and research feed (for cron); exits 1 when a pull failed
     ///
     /// Hosts must be on GROUNDED_ALLOWED_HOSTS; tokens are read from the environment
-    /// variable a source names. Attach a source with --add-json or --add-prometheus.
-    Sync(cli::sync::SyncArgs),
+    /// variable a source names. Attach a source with --add-json or --add-prometheus, a
+    /// survey export's URL with --add-export.
+    Sync(Box<cli::sync::SyncArgs>),
     /// OKRs as code: apply a YAML or Markdown file, list the objectives, show one
     Okr {
         #[command(subcommand)]
@@ -295,7 +296,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Score { subject, as_of, json } => cli::score::run(cli.db, subject, as_of, json),
         Command::Explain(args) => cli::explain::run(cli.db, args),
         Command::Report(args) => cli::report::run(cli.db, args),
-        Command::Sync(args) => cli::sync::run(cli.db, args),
+        Command::Sync(args) => cli::sync::run(cli.db, *args),
         Command::Measurements { action } => cli::measurements::run(cli.db, action),
         Command::Evidence { action } => cli::erase::run(cli.db, action),
         Command::Tag { action: TagAction::List } => cli::evidence::tag_list(cli.db),

@@ -1,4 +1,4 @@
-//! Research as survey and meeting tools export it (`tests/exports/`, each file shaped
+//! Research as survey and meeting tools export it (`examples/exports/`, each file shaped
 //! after its vendor's documented export; SOURCES.md there cites the pages), imported
 //! through the MCP client and the CLI. Statistics are checked against the hand count
 //! in SOURCES.md: NPS on 0-10 (promoters 9-10 minus detractors 0-6) and the top-2-box
@@ -12,7 +12,7 @@ use common::{Client, connect, err, ok};
 use serde_json::{Value, json};
 
 fn sample(name: &str) -> String {
-    format!("{}/tests/exports/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/examples/exports/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// What each question of an import was read as, by its id.
@@ -165,6 +165,14 @@ async fn transcripts_from_six_tools_keep_the_customers_turns_and_say_who_asked()
     assert!(report["transcript"]["rule"].as_str().unwrap().contains("8 of the 8"), "{report}");
     let found = ok(&client, "search_evidence", json!({"query": "data mapping screen"})).await;
     assert_eq!(found["hits"][0]["evidence"]["source"]["timecode"][0], "00:00:54.673", "{found}");
+    client.cancel().await.unwrap();
+    // With the call's parties beside the transcript, speakers have names and the
+    // team's own side (Internal) asked.
+    let (_dir, client, report) = imported("gong_call_with_parties.json", json!({})).await;
+    assert_eq!(report["transcript"]["interviewers"], json!(["Priya Raman"]), "{report}");
+    assert!(report["transcript"]["rule"].as_str().unwrap().contains("Internal"), "{report}");
+    let found = ok(&client, "search_evidence", json!({"query": "data mapping screen"})).await;
+    assert_eq!(found["hits"][0]["evidence"]["participant"], "Marcus Delgado", "{found}");
     client.cancel().await.unwrap();
 }
 

@@ -65,11 +65,11 @@ fn route(path: &str, authorization: Option<&str>, times_seen: usize) -> Option<S
     })
 }
 
-/// The Qualtrics export of tests/exports with its first `responses` responses: each
+/// The Qualtrics export of examples/exports with its first `responses` responses: each
 /// starts a line with its date (an answer's quoted newline does not).
 fn survey_export(responses: usize) -> String {
     let text =
-        std::fs::read_to_string(format!("{}/tests/exports/qualtrics_choice_text.csv", env!("CARGO_MANIFEST_DIR")))
+        std::fs::read_to_string(format!("{}/examples/exports/qualtrics_choice_text.csv", env!("CARGO_MANIFEST_DIR")))
             .unwrap();
     let starts: Vec<usize> = text.match_indices("\n2026-").map(|(i, _)| i + 1).collect();
     match starts.get(responses) {

@@ -149,7 +149,6 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
             observed_at: args.observed_at,
             ..Default::default()
         }),
-        ..Default::default()
     };
     let report = runtime()?
         .block_on(import_evidence(&store, &access, request, &super::actor(), &super::show_progress))

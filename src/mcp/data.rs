@@ -88,8 +88,10 @@ impl GroundedServer {
     /// server's GROUNDED_TOKEN_VARS, default *_TOKEN) and never stored. Each
     /// pulled value becomes a measurement with its source; a failing source (timeout
     /// after retries, an HTML page, a value outside the metric's scale) is reported and
-    /// stores nothing, the others still land. pull: false only attaches/detaches and
-    /// lists the sources.
+    /// stores nothing, the others still land. attach_feeds keeps a survey export's URL
+    /// (read as import_evidence reads it) and imports it again at every sync, updating
+    /// its results instead of adding them twice. pull: false only attaches/detaches and
+    /// lists.
     #[tool(
         output_schema = output::<Synced>(),
         input_schema = input::<SyncRequest>(),

@@ -432,7 +432,7 @@ pub(super) fn who_asked<'a>(
     }
     let total: usize = questions.iter().map(|(_, n)| n).sum();
     let mut ranked = questions.clone();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1));
+    ranked.sort_by_key(|(_, asked)| std::cmp::Reverse(*asked));
     match ranked.as_slice() {
         [(top, asked), rest @ ..] if !rest.is_empty() && *asked >= 2 && rest.iter().all(|(_, n)| asked >= &(2 * n)) => {
             TranscriptRead {
