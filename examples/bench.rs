@@ -21,6 +21,10 @@
 //!   three linked as explaining KR-1), `explain` by subject id and by a question in
 //!   words, in the core and over stdio (p50, p95).
 //!
+//! - surveys: a Qualtrics-shaped response export (20,000 respondents over six months,
+//!   seven questions of the six types plus NPS) imported through the core's
+//!   `import_evidence`, five runs into fresh stores: respondents and items per second.
+//!
 //! - sizes: the bytes of each tool's answer (the whole JSON-RPC line) for a typical
 //!   call on the example workspace (examples/okrs.yaml, its research and measurements).
 //!
@@ -47,7 +51,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use grounded::evidence::import::{ImportRequest, import_evidence};
+use grounded::evidence::import::{CsvMapping, ImportRequest, import_evidence};
 use grounded::evidence::link::{LinkRequest, link_evidence};
 use grounded::explain::ExplainRequest;
 use grounded::fetch::{Access, Caller, ImportRoots};
@@ -87,6 +91,9 @@ fn main() -> anyhow::Result<()> {
     }
     if runs("sizes") {
         sizes(&binary, dir)?;
+    }
+    if runs("surveys") {
+        surveys(dir)?;
     }
     if runs("writes") {
         writes(&binary, dir)?;
@@ -1167,6 +1174,92 @@ fn median_f(v: &[f64]) -> f64 {
     let mut sorted = v.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted[sorted.len() / 2]
+}
+
+const RESPONDENTS: usize = 20_000;
+
+/// A Qualtrics export: three header rows, then one row per respondent.
+fn write_survey_export(path: &Path) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
+    let mut text = String::from("StartDate,RecordedDate,ResponseId,Q1,Q2,Q3,Q4,Q5_1,Q5_2,Q5_3,Q6,Q7_TEXT,plan\n");
+    text.push_str("Start Date,Recorded Date,Response ID,How likely are you to recommend us?,Easy to use?,Which feature do you use most?,Which platforms? (Select all),Rank - Speed,Rank - Integrations,Rank - Price,Did you contact support?,What should we improve?,plan\n");
+    let ids = [
+        "startDate",
+        "recordedDate",
+        "_recordId",
+        "QID1",
+        "QID2",
+        "QID3",
+        "QID4",
+        "QID5_1",
+        "QID5_2",
+        "QID5_3",
+        "QID6",
+        "QID7_TEXT",
+        "plan",
+    ];
+    let row: Vec<String> = ids.iter().map(|id| format!("\"{{\"\"ImportId\"\":\"\"{id}\"\"}}\"")).collect();
+    text.push_str(&row.join(","));
+    text.push('\n');
+    let ladder =
+        ["Strongly disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree", "Strongly agree"];
+    let features = ["Search", "Templates", "Sharing", "Offline mode"];
+    let platforms = ["Web", "Web,macOS", "iOS,Android", "Windows", "Web,Windows,iOS"];
+    let ranks = ["1,2,3", "2,3,1", "3,1,2"];
+    for i in 0..RESPONDENTS {
+        let day = format!("2026-{:02}-{:02} 10:00:00", 4 + i % 6, 1 + i % 28);
+        let improve =
+            if i % 3 == 0 { format!("\"Respondent {i} wants faster sync, and fewer clicks\"") } else { String::new() };
+        let _ = writeln!(
+            text,
+            "{day},{day},R_{i:08},{},{},{},\"{}\",{},{},{},{},{improve},{}",
+            (i * 7) % 11,
+            ladder[(i * 3) % 5],
+            features[i % 4],
+            platforms[i % 5],
+            ranks[i % 3],
+            if i % 2 == 0 { "Yes" } else { "No" },
+            ["Free", "Team", "Enterprise"][i % 3]
+        );
+    }
+    std::fs::write(path, text)?;
+    Ok(())
+}
+
+/// Imports a Qualtrics-shaped export of RESPONDENTS rows into fresh stores, five times.
+fn surveys(dir: &Path) -> anyhow::Result<()> {
+    let file = dir.join("surveys").join("qualtrics.csv");
+    std::fs::create_dir_all(file.parent().unwrap())?;
+    write_survey_export(&file)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let actor = Actor("bench".into());
+    let mut seconds = vec![];
+    let mut items = 0;
+    for run in 0..5 {
+        let store = Store::open(&dir.join(format!("surveys-db-{run}")))?;
+        let t = Instant::now();
+        let request = ImportRequest {
+            path: Some(file.display().to_string()),
+            mapping: Some(CsvMapping { segment: Some("plan".into()), ..Default::default() }),
+            ..Default::default()
+        };
+        let report = runtime.block_on(import_evidence(&store, &bench_access(dir), request, &actor, &|_| {}))?;
+        seconds.push(t.elapsed().as_secs_f64());
+        items = report.added.created;
+        let unclear = report.responses.iter().flat_map(|r| &r.questions).filter(|q| !q.could_be.is_empty()).count();
+        anyhow::ensure!(unclear == 0, "{unclear} questions unclear");
+        grounded::evidence::search::settle();
+    }
+    let median = median_f(&seconds);
+    println!(
+        "import_evidence of a Qualtrics export, {RESPONDENTS} respondents x 7 questions (6 months, 3 plans): median {median:.2} s over {} runs ({:.2}-{:.2}) = {:.0} respondents/s, {items} items ({:.0} items/s)",
+        seconds.len(),
+        seconds.iter().copied().fold(f64::INFINITY, f64::min),
+        seconds.iter().copied().fold(0.0, f64::max),
+        RESPONDENTS as f64 / median,
+        items as f64 / median
+    );
+    Ok(())
 }
 
 /// The benchmark reads the files it wrote under its own folder.

@@ -39,6 +39,8 @@ pub(super) struct Sheet {
     /// The columns the respondent's id and the response's date were read from.
     pub id_column: Option<String>,
     pub date_column: Option<String>,
+    /// How the answer names each column: its letter, or a JSON export's field.
+    pub column_names: Vec<String>,
 }
 
 /// One question and the columns that hold its answers.
@@ -67,6 +69,8 @@ pub(super) struct Declared {
     pub choices: Vec<String>,
     /// The export separates several choices in one cell with this (Qualtrics: ",").
     pub separator: Option<&'static str>,
+    /// The lowest and highest whole number answered to the questions of its battery.
+    pub battery: Option<(i32, i32)>,
 }
 
 pub(super) struct Respondent {
@@ -138,6 +142,9 @@ pub struct QuestionRead {
     pub read_as: String,
     /// How the reading was found: declared by the export, from the answers, or given.
     pub because: String,
+    /// The columns it was read from, by letter (A, B, ... AA) as a spreadsheet names
+    /// them; JSON exports by field.
+    pub columns: Vec<String>,
     /// Respondents who answered it, over all waves.
     pub answered: u32,
     /// Items made from it (results per wave and segment, or one per open answer).
@@ -180,7 +187,11 @@ enum Reading {
         max: i32,
         labels: Vec<(String, i32)>,
     },
-    SingleChoice,
+    /// `options` the answers that recur; any other answer is a write-in, counted as
+    /// "Other". Empty: every answer is an option.
+    SingleChoice {
+        options: Vec<String>,
+    },
     MultipleChoice {
         options: Vec<String>,
         separator: Option<&'static str>,
@@ -205,7 +216,7 @@ impl Reading {
         match self {
             Reading::Scale { min: 0, max: 10, .. } => "nps 0-10".into(),
             Reading::Scale { min, max, .. } => format!("scale {min}-{max}"),
-            Reading::SingleChoice => "single_choice".into(),
+            Reading::SingleChoice { .. } => "single_choice".into(),
             Reading::MultipleChoice { .. } => "multiple_choice".into(),
             Reading::Ranking { .. } => "ranking".into(),
             Reading::YesNo => "yes_no".into(),
@@ -258,6 +269,17 @@ const NEUTRAL: &[&str] = &["neutral", "neither", "neither agree or disagree"];
 
 const YES: &[&str] = &["yes", "y", "true", "1"];
 const NO: &[&str] = &["no", "n", "false", "0"];
+
+/// Write-ins of a choice question: answers that do not recur, counted together.
+const OTHER: &str = "Other (written in)";
+
+/// Words by which a question says several answers may be chosen.
+fn says_check_all(question: &Question) -> bool {
+    let text = question.text.to_lowercase();
+    ["check all", "select all", "all that apply", "select as many", "choose all", "tick all", "mark all"]
+        .iter()
+        .any(|w| text.contains(w))
+}
 
 /// At most this many distinct answers make a choice question.
 const MAX_CHOICES: usize = 15;
@@ -361,7 +383,7 @@ fn read_single(question: &Question, answers: &[&str]) -> (Reading, String) {
             return (reading, "declared by the export".into());
         }
         Some(QuestionType::SingleChoice) if distinct.iter().all(|a| leading_point(a).is_none()) => {
-            return (Reading::SingleChoice, "declared by the export".into());
+            return (Reading::SingleChoice { options: vec![] }, "declared by the export".into());
         }
         _ => {}
     }
@@ -379,9 +401,24 @@ fn read_single(question: &Question, answers: &[&str]) -> (Reading, String) {
         let labels: Vec<(String, i32)> = distinct.iter().filter_map(|a| Some((a.clone(), leading_point(a)?))).collect();
         let words = labels.iter().any(|(a, p)| a.trim() != p.to_string());
         let labels = if words { labels } else { vec![] };
+        // Both ends written with their words ("1 (Never)", "10 (Always)"): those are the ends.
+        let labelled = |point: i32| labels.iter().any(|(a, p)| *p == point && a.trim() != point.to_string());
+        if labelled(low) && labelled(high) && high - low >= 2 {
+            return (
+                Reading::Scale { min: low, max: high, labels },
+                "from the answers: both ends carry their labels".into(),
+            );
+        }
+        // A question of a battery (MARS3_1, MARS4_1 ...; a grid's rows) shares its scale.
+        let (low, high, because) = match question.declared.battery {
+            Some((l, h)) if (l, h) != (low, high) => {
+                (low.min(l), high.max(h), "from the answers to it and the questions of its battery".to_string())
+            }
+            _ => (low, high, from_answers),
+        };
         return match scale_bounds(question, low, high) {
-            Ok((min, max)) => (Reading::Scale { min, max, labels }, from_answers),
-            Err((could_be, why)) => (Reading::Unclear { could_be, why }, from_answers),
+            Ok((min, max)) => (Reading::Scale { min, max, labels }, because),
+            Err((could_be, why)) => (Reading::Unclear { could_be, why }, because),
         };
     }
     if let Some((steps, labels)) = ladder_of(&distinct) {
@@ -391,10 +428,22 @@ fn read_single(question: &Question, answers: &[&str]) -> (Reading, String) {
         return (reading, from_answers);
     }
     let n = answers.len();
-    let longest = distinct.iter().map(|a| a.chars().count()).max().unwrap_or(0);
-    let repeated = n >= 2 * distinct.len();
-    if distinct.len() <= MAX_CHOICES && repeated && longest <= 80 {
-        return (Reading::SingleChoice, from_answers);
+    // Options recur; a write-in ("Other: ...", typed into the same column) does not.
+    let mut times: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in answers {
+        *times.entry(a).or_default() += 1;
+    }
+    let options: Vec<String> = times.iter().filter(|(_, t)| **t >= 2).map(|(a, _)| a.to_string()).collect();
+    let covered = times.iter().filter(|(_, t)| **t >= 2).map(|(_, t)| t).sum::<usize>();
+    let longest = options.iter().map(|a| a.chars().count()).max().unwrap_or(0);
+    if (2..=MAX_CHOICES).contains(&options.len()) && covered * 10 >= n * 7 && longest <= 80 {
+        let options = if options.len() == distinct.len() { vec![] } else { options };
+        let because = if options.is_empty() {
+            from_answers
+        } else {
+            "from the answers: the ones that recur are its options, the rest write-ins counted as Other".into()
+        };
+        return (Reading::SingleChoice { options }, because);
     }
     let mean_words = answers.iter().map(|a| a.split_whitespace().count()).sum::<usize>() as f64 / n as f64;
     if distinct.len() * 4 >= n * 3 || mean_words >= 6.0 {
@@ -423,14 +472,26 @@ fn multiple_in_one_cell(question: &Question, answers: &[&str]) -> Option<Reading
         for part in split.iter().flatten() {
             *counts.entry(part.as_str()).or_default() += 1;
         }
-        let recurring = counts.values().all(|c| *c >= 2) || !question.declared.choices.is_empty();
-        let short = counts.keys().all(|p| p.chars().count() <= 60 && !p.ends_with('.'));
-        if counts.len() <= MAX_CHOICES && recurring && short {
-            let options: Vec<String> = counts.keys().map(|k| k.to_string()).collect();
+        // Options recur; write-ins among them ("Other: ...") do not. The question's
+        // own words ("check all that apply") say it is one even when few recur.
+        let total: usize = counts.values().sum();
+        let recurring: Vec<&str> = counts.iter().filter(|(_, c)| **c >= 2).map(|(p, _)| *p).collect();
+        let covered: usize = counts.iter().filter(|(_, c)| **c >= 2).map(|(_, c)| c).sum();
+        let check_all = says_check_all(question);
+        let enough =
+            !question.declared.choices.is_empty() || covered * 10 >= total * 8 || (check_all && covered * 2 >= total);
+        let short = recurring.iter().all(|p| p.chars().count() <= 60 && !p.ends_with('.'));
+        let most = if check_all { 3 * MAX_CHOICES } else { MAX_CHOICES };
+        if recurring.len() <= most && !recurring.is_empty() && enough && short {
+            let mut options: Vec<String> = recurring.iter().map(|k| k.to_string()).collect();
+            if recurring.len() < counts.len() && question.declared.choices.is_empty() {
+                options.push(OTHER.to_string());
+            }
             // Every respondent listing every option, in orders that differ: a ranking.
-            let all = split.iter().all(|parts| {
-                parts.len() == options.len() && parts.iter().collect::<BTreeSet<_>>().len() == options.len()
-            });
+            let all = recurring.len() == counts.len()
+                && split.iter().all(|parts| {
+                    parts.len() == options.len() && parts.iter().collect::<BTreeSet<_>>().len() == options.len()
+                });
             let orders: BTreeSet<&Vec<String>> = split.iter().collect();
             if all && options.len() > 1 && orders.len() > 1 {
                 let first = split[0].clone();
@@ -460,6 +521,20 @@ fn split_choices(cell: &str, separator: &str, declared: &[String]) -> Vec<String
     cell.split(separator).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
 }
 
+/// A cell of an option's column: Some(true) when the option was chosen (the cell holds
+/// the option, 1, Yes, Selected), Some(false) when it says it was not (0, No), None
+/// when it holds something else (a grid's answer).
+fn tick(cell: &str, option: &str) -> Option<bool> {
+    let lower = cell.trim().to_lowercase();
+    if lower == option.trim().to_lowercase()
+        || ["1", "yes", "y", "selected", "checked", "true"].contains(&lower.as_str())
+    {
+        Some(true)
+    } else {
+        ["0", "no", "n", "not selected", "unchecked", "false"].contains(&lower.as_str()).then_some(false)
+    }
+}
+
 /// Reads a question of several columns: options ticked (multiple choice), ranks
 /// (ranking), or rows of a grid (each read as a question of its own, by the caller).
 fn read_parts(question: &Question, respondents: &[Respondent]) -> Option<(Reading, String)> {
@@ -482,12 +557,7 @@ fn read_parts(question: &Question, respondents: &[Respondent]) -> Option<(Readin
     }
     let ticked = question.parts.iter().enumerate().all(|(i, part)| {
         let option = part.option.as_deref().unwrap_or("");
-        cells.iter().filter_map(|row| row[i]).all(|c| {
-            c.eq_ignore_ascii_case(option)
-                || c == "1"
-                || c.eq_ignore_ascii_case("yes")
-                || c.eq_ignore_ascii_case("selected")
-        })
+        cells.iter().filter_map(|row| row[i]).all(|c| tick(c, option).is_some())
     });
     if ticked || question.declared.kind == Some(QuestionType::MultipleChoice) {
         let options = question.parts.iter().map(|p| p.option.clone().unwrap_or_default()).collect();
@@ -532,7 +602,9 @@ pub(super) fn responses(sheet: Sheet, asked: &Asked, origin: &Origin) -> (Vec<Ro
     let segment_of = |r: &Respondent| asked.segment.and_then(|c| r.answer(c)).map(str::to_string);
     let mut rows = vec![];
     let mut reads = vec![];
-    for question in expand(&sheet.questions, &sheet.respondents) {
+    let mut questions = expand(&sheet.questions, &sheet.respondents);
+    batteries(&mut questions, &sheet.respondents);
+    for question in questions {
         let spec = asked.specs.iter().find(|s| {
             let wanted = s.question.trim();
             wanted.eq_ignore_ascii_case(&question.id) || wanted.eq_ignore_ascii_case(question.text.trim())
@@ -543,6 +615,11 @@ pub(super) fn responses(sheet: Sheet, asked: &Asked, origin: &Origin) -> (Vec<Ro
             text: crate::validate::truncate(&question.text, 80),
             read_as: reading.name(),
             because,
+            columns: question
+                .parts
+                .iter()
+                .map(|p| sheet.column_names.get(p.column).cloned().unwrap_or_default())
+                .collect(),
             answered: 0,
             items: 0,
             could_be: vec![],
@@ -572,27 +649,99 @@ pub(super) fn responses(sheet: Sheet, asked: &Asked, origin: &Origin) -> (Vec<Ro
     (rows, read)
 }
 
-/// Grid questions (rows of one scale across several columns) as one question per row.
+/// The stem a battery's questions share: `MARS3_1` → `MARS`, a grid row `D_2` of
+/// `Agree? - Reliable` → its question's text. None for ids that say nothing of a
+/// battery (Q5, letters, QID7).
+fn battery_stem(question: &Question) -> Option<String> {
+    if let Some((asked, _)) = question.text.rsplit_once(" - ")
+        && question.id.contains('_')
+    {
+        return Some(format!("text:{asked}"));
+    }
+    // A tool's code before the question (`likert0[time1can]. In an average month ...`).
+    if let Some((code, _)) = question.text.split_once(['[', ' '])
+        && question.text.starts_with(code)
+        && code.len() >= 2
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && question.text[code.len()..].starts_with('[')
+    {
+        return Some(format!("code:{code}"));
+    }
+    let stem = question.id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
+    let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
+    (stem.len() >= 2 && !["QID", "Q"].contains(&stem)).then(|| stem.to_string())
+}
+
+/// Neighbouring questions answered in whole numbers that share a stem are a battery
+/// (items of one instrument): each learns the range answered over all of them, so an
+/// item nobody answered 7 on still reads as the battery's 1-7.
+fn batteries(questions: &mut [Question], respondents: &[Respondent]) {
+    let range = |q: &Question| -> Option<(i32, i32)> {
+        if q.parts.len() != 1 {
+            return None;
+        }
+        let points: Option<Vec<i32>> =
+            respondents.iter().filter_map(|r| r.answer(q.parts[0].column)).map(leading_point).collect();
+        let points = points.filter(|p| !p.is_empty())?;
+        Some((*points.iter().min()?, *points.iter().max()?))
+    };
+    let ranges: Vec<Option<(i32, i32)>> = questions.iter().map(range).collect();
+    let stems: Vec<Option<String>> = questions.iter().map(battery_stem).collect();
+    let mut start = 0;
+    while start < questions.len() {
+        let mut end = start + 1;
+        while end < questions.len() && stems[start].is_some() && stems[end] == stems[start] && ranges[end].is_some() {
+            end += 1;
+        }
+        if end - start >= 2 && ranges[start].is_some() {
+            let low = ranges[start..end].iter().flatten().map(|r| r.0).min();
+            let high = ranges[start..end].iter().flatten().map(|r| r.1).max();
+            if let (Some(low), Some(high)) = (low, high) {
+                for q in &mut questions[start..end] {
+                    q.declared.battery = Some((low, high));
+                }
+            }
+        }
+        start = end;
+    }
+}
+
+/// Grid questions (rows of one scale across several columns) as one question per row;
+/// among option columns ticked Yes or No, a column of words (an "Other" write-in) as a
+/// question of its own.
 fn expand(questions: &[Question], respondents: &[Respondent]) -> Vec<Question> {
+    let part_of = |question: &Question, i: usize, part: &Part| {
+        let option = part.option.clone().unwrap_or_else(|| format!("{}", i + 1));
+        Question {
+            id: format!("{}_{}", question.id, i + 1),
+            text: format!("{} - {option}", question.text),
+            parts: vec![Part { column: part.column, option: None }],
+            declared: question.declared.clone(),
+        }
+    };
+    let copy = |question: &Question, parts: Vec<&Part>| Question {
+        id: question.id.clone(),
+        text: question.text.clone(),
+        parts: parts.into_iter().map(|p| Part { column: p.column, option: p.option.clone() }).collect(),
+        declared: question.declared.clone(),
+    };
     let mut out = vec![];
     for question in questions {
-        if question.parts.len() > 1 && read_parts(question, respondents).is_none() {
-            for (i, part) in question.parts.iter().enumerate() {
-                let option = part.option.clone().unwrap_or_else(|| format!("{}", i + 1));
-                out.push(Question {
-                    id: format!("{}_{}", question.id, i + 1),
-                    text: format!("{} - {option}", question.text),
-                    parts: vec![Part { column: part.column, option: None }],
-                    declared: question.declared.clone(),
-                });
-            }
+        if question.parts.len() < 2 || read_parts(question, respondents).is_some() {
+            out.push(copy(question, question.parts.iter().collect()));
+            continue;
+        }
+        let ticks = |part: &Part| {
+            let option = part.option.as_deref().unwrap_or("");
+            let mut answered = respondents.iter().filter_map(|r| r.answer(part.column)).peekable();
+            answered.peek().is_some() && answered.all(|c| tick(c, option).is_some())
+        };
+        let (ticked, words): (Vec<_>, Vec<_>) = question.parts.iter().enumerate().partition(|(_, p)| ticks(p));
+        if ticked.len() >= 2 && words.len() * 4 <= question.parts.len() {
+            out.push(copy(question, ticked.iter().map(|(_, p)| *p).collect()));
+            out.extend(words.into_iter().map(|(i, p)| part_of(question, i, p)));
         } else {
-            out.push(Question {
-                id: question.id.clone(),
-                text: question.text.clone(),
-                parts: question.parts.iter().map(|p| Part { column: p.column, option: p.option.clone() }).collect(),
-                declared: question.declared.clone(),
-            });
+            out.extend(question.parts.iter().enumerate().map(|(i, p)| part_of(question, i, p)));
         }
     }
     out
@@ -607,7 +756,7 @@ fn read(question: &Question, respondents: &[Respondent], spec: Option<&QuestionS
             SpecType::Skip => Reading::Skip,
             SpecType::OpenEnded => Reading::OpenEnded,
             SpecType::YesNo => Reading::YesNo,
-            SpecType::SingleChoice => Reading::SingleChoice,
+            SpecType::SingleChoice => Reading::SingleChoice { options: vec![] },
             SpecType::Ranking if question.parts.len() > 1 => Reading::Ranking {
                 options: question.parts.iter().map(|p| p.option.clone().unwrap_or_default()).collect(),
                 separator: None,
@@ -790,10 +939,11 @@ fn result(question: &Question, reading: &Reading, members: &[&Respondent], wave:
             }
             empty_result(QuestionType::YesNo)
         }
-        Reading::SingleChoice => {
+        Reading::SingleChoice { options } => {
             for r in members {
                 if let Some(answer) = r.answer(column) {
-                    count(answer.to_string());
+                    let listed = options.is_empty() || options.iter().any(|o| o == answer);
+                    count(if listed { answer.to_string() } else { OTHER.to_string() });
                 }
             }
             empty_result(QuestionType::SingleChoice)
@@ -805,12 +955,26 @@ fn result(question: &Question, reading: &Reading, members: &[&Respondent], wave:
                     None => question
                         .parts
                         .iter()
-                        .filter(|p| r.answer(p.column).is_some())
+                        .filter(|p| {
+                            let option = p.option.as_deref().unwrap_or("");
+                            r.answer(p.column).is_some_and(|c| tick(c, option) != Some(false))
+                        })
                         .map(|p| p.option.clone().unwrap_or_default())
                         .collect(),
-                    Some(sep) => r.answer(column).map(|c| split_choices(c, sep, options)).unwrap_or_default(),
+                    Some(sep) => r
+                        .answer(column)
+                        .map(|c| split_choices(c, sep, options))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(
+                            |part| if options.is_empty() || options.contains(&part) { part } else { OTHER.to_string() },
+                        )
+                        .collect::<BTreeSet<String>>()
+                        .into_iter()
+                        .collect(),
                 };
-                if !chosen.is_empty() {
+                // Who saw the options counts, even choosing none ("No" in every column).
+                if !chosen.is_empty() || question.parts.iter().any(|p| r.answer(p.column).is_some()) {
                     n += 1;
                 }
                 for c in chosen {
@@ -1023,6 +1187,7 @@ mod tests {
             reading("Why?", &["Too pricey, honestly", "Slow, and it crashed", "Fine", "Love it, thanks", "Meh, ok"]);
         assert_eq!(open, Reading::OpenEnded);
         assert_eq!(reading("Contacted support?", &["1", "0", "0"]), Reading::YesNo);
-        assert_eq!(reading("Plan?", &["Team", "Free", "Team", "Free", "Enterprise", "Team"]), Reading::SingleChoice);
+        let plan = reading("Plan?", &["Team", "Free", "Team", "Free", "Enterprise", "Enterprise", "Team", "Our own"]);
+        assert_eq!(plan, Reading::SingleChoice { options: vec!["Enterprise".into(), "Free".into(), "Team".into()] });
     }
 }

@@ -312,8 +312,33 @@ fn grid_row(header: &str) -> Option<(String, String)> {
     Some((question.trim().to_string(), row.trim().to_string()))
 }
 
+/// Any table: `question [option]` headers (LimeSurvey, SurveyGizmo and other tools
+/// write a grid or an option that way, often after a code: `q13[2]. Question [Option]`)
+/// are parts of one question; every other column is a question of its own.
 fn generic_roles(columns: &[Column]) -> Vec<Role> {
-    columns.iter().enumerate().map(|(i, _)| Role::Answer { key: letter(i), option: None }).collect()
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match grid_row(without_code(&c.header)) {
+            Some((question, option)) if !option.is_empty() => {
+                Role::Answer { key: format!("grid:{question}"), option: Some(option) }
+            }
+            _ => Role::Answer { key: letter(i), option: None },
+        })
+        .collect()
+}
+
+/// `currentEmp13[2]. In which disciplines...` → `In which disciplines...`: the code a
+/// tool puts before each column's question, which differs between a question's parts.
+fn without_code(header: &str) -> &str {
+    match header.split_once(". ") {
+        Some((code, rest))
+            if !code.is_empty() && !code.contains(' ') && code.chars().any(|c| c.is_ascii_alphabetic()) =>
+        {
+            rest
+        }
+        _ => header,
+    }
 }
 
 /// Builds the sheet: questions from the roles, respondents from the rows; the
@@ -390,6 +415,11 @@ fn sheet(
             None => {
                 index.insert(key.clone(), questions.len());
                 let (id, mut text) = question_names(&export, key, column, i, option.is_some());
+                // A column without a header still holds answers to something: it is
+                // named by its place, not left out or refused.
+                if text.trim().is_empty() {
+                    text = format!("column {}", letter(i));
+                }
                 // SurveyMonkey's "Other (please specify)" column: the question's text, and which part.
                 if let Some(base) = key.strip_suffix(":other") {
                     let asked = index.get(base).map(|q| questions[*q].text.clone()).unwrap_or_default();
@@ -423,8 +453,14 @@ fn sheet(
     }
     let left_out =
         columns.iter().zip(&roles).filter(|(_, r)| **r == Role::Fact).map(|(c, _)| c.header.clone()).collect();
+    let column_names = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if export.contains("JSON") { c.header.clone() } else { letter(i) })
+        .collect();
     Ok(Sheet {
         export,
+        column_names,
         questions,
         respondents,
         left_out,
@@ -602,6 +638,7 @@ pub(super) fn from_json(json: &serde_json::Value, mapping: &CsvMapping) -> Optio
                     scale: (field_type == "nps").then_some((0, 10)),
                     separator: (answer_type == "choices").then_some(LIST),
                     choices: vec![],
+                    battery: None,
                 };
                 if let Some(value) = value {
                     cells.push((column(&key, Some(declared), &mut columns), value));
