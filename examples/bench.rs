@@ -1212,7 +1212,7 @@ fn write_survey_export(path: &Path) -> anyhow::Result<()> {
             if i % 3 == 0 { format!("\"Respondent {i} wants faster sync, and fewer clicks\"") } else { String::new() };
         let _ = writeln!(
             text,
-            "{day},{day},R_{i:08},{},{},{},\"{}\",{},{},{},{},{improve},{}",
+            "{day},{day},R_{i:08},{},{},{},\"{}\",{},{},{improve},{}",
             (i * 7) % 11,
             ladder[(i * 3) % 5],
             features[i % 4],

@@ -260,6 +260,11 @@ fn letter(mut i: usize) -> String {
     out.iter().rev().collect()
 }
 
+/// A column's index from its letters: A → 0, AA → 26.
+fn index_of(letters: &str) -> usize {
+    letters.bytes().fold(0, |n, b| n * 26 + usize::from(b - b'A') + 1) - 1
+}
+
 /// (right, asked, wrong, nobody answered) over the labelled question columns of one part.
 async fn reading_rates(part: &str) -> (usize, usize, usize, usize) {
     let root = format!("{}/tests/labelled/exports", env!("CARGO_MANIFEST_DIR"));
@@ -272,13 +277,17 @@ async fn reading_rates(part: &str) -> (usize, usize, usize, usize) {
         if !std::path::Path::new(&path).exists() {
             continue;
         }
-        let arguments = json!({"path": path, "format": "survey_responses", "dry_run": true});
+        let arguments = json!({"path": path, "format": "survey_responses", "dry_run": true, "all_questions": true});
         let answer = common::call(&client, "import_evidence", arguments).await;
         let report = answer.structured_content.clone().unwrap_or_default();
         let mut read: std::collections::HashMap<String, String> = Default::default();
         for q in report["responses"]["questions"].as_array().into_iter().flatten() {
-            for column in q["columns"].as_array().unwrap() {
-                read.insert(column.as_str().unwrap().to_string(), q["read_as"].as_str().unwrap().to_string());
+            for range in q["columns"].as_array().unwrap() {
+                let range = range.as_str().unwrap();
+                let (first, last) = range.split_once(':').unwrap_or((range, range));
+                for i in index_of(first)..=index_of(last) {
+                    read.insert(letter(i), q["read_as"].as_str().unwrap().to_string());
+                }
             }
         }
         let family =

@@ -56,6 +56,9 @@ pub struct ImportArgs {
     /// Read and check the file and print what would be imported, writing nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Survey responses: list every question read [default: the unclear ones and 40 others]
+    #[arg(long)]
+    pub all_questions: bool,
     /// Transcripts: a speaker whose turns are questions, not evidence (repeatable)
     /// [default: Interviewer, Moderator, Researcher, Facilitator, Host, Q, else the
     /// speaker who asks most of the questions]
@@ -143,6 +146,7 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
         token_env: args.token_env,
         wave_by: args.wave_by,
         dry_run: args.dry_run,
+        all_questions: args.all_questions,
         defaults: Some(ImportDefaults {
             segment: args.segment,
             study: args.study,
@@ -236,6 +240,9 @@ fn print_responses(read: &ResponsesRead) {
                 q.could_be.iter().map(|c| format!("--question {}={}", q.question, as_flag(c))).collect();
             outln!("           not imported: {}; settle it with {}", q.because, flags.join(" or "));
         }
+    }
+    if read.questions_not_listed > 0 {
+        outln!("  ... and {} more questions (--all-questions lists them)", read.questions_not_listed);
     }
     if !read.segment_columns.is_empty() && read.segment.is_none() {
         outln!(

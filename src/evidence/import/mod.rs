@@ -183,6 +183,10 @@ pub struct ImportRequest {
     /// Read, check and report what would be imported, without writing.
     #[serde(default)]
     pub dry_run: bool,
+    /// Survey responses: list every question read (the answer lists the unclear ones
+    /// and the first 40 others).
+    #[serde(default)]
+    pub all_questions: bool,
     /// url: the environment variable (its name, such as SURVEY_TOKEN) holding a bearer
     /// token for the URL; it must match the server's GROUNDED_TOKEN_VARS patterns.
     #[serde(default)]
@@ -581,6 +585,7 @@ fn read_responses(
         segment: segment.as_ref().map(|(_, column)| *column),
         segment_name: segment.map(|(name, _)| name),
         file,
+        all_questions: request.all_questions,
     };
     responses::responses(sheet, &asked, origin)
 }

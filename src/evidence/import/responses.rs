@@ -135,15 +135,15 @@ pub enum SpecType {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuestionRead {
     pub question: String,
-    /// The question's text, cut at 80 characters.
+    /// The question's text, cut at 60 characters.
     pub text: String,
     /// scale 1-5, nps 0-10, single_choice, multiple_choice, ranking, yes_no,
     /// open_ended, skipped, or unclear (see ask).
     pub read_as: String,
     /// How the reading was found: declared by the export, from the answers, or given.
     pub because: String,
-    /// The columns it was read from, by letter (A, B, ... AA) as a spreadsheet names
-    /// them; JSON exports by field.
+    /// The columns it was read from, by letter as a spreadsheet names them (`R`, or
+    /// `R:CD` for R through CD); JSON exports by field.
     pub columns: Vec<String>,
     /// Respondents who answered it, over all waves.
     pub answered: u32,
@@ -172,7 +172,10 @@ pub struct ResponsesRead {
     pub segment_columns: Vec<String>,
     pub wave_by: WaveBy,
     pub waves: Vec<String>,
+    /// Every unclear question, and the others up to 40 (all with all_questions).
     pub questions: Vec<QuestionRead>,
+    #[serde(default, skip_serializing_if = "crate::model::is_zero")]
+    pub questions_not_listed: usize,
     /// Columns about the response rather than its answers, not imported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<String>,
@@ -590,6 +593,31 @@ pub(super) struct Asked<'a> {
     pub segment: Option<usize>,
     pub segment_name: Option<String>,
     pub file: Option<&'a str>,
+    pub all_questions: bool,
+}
+
+/// Questions an answer lists besides the unclear ones, unless asked for all.
+const LISTED_QUESTIONS: usize = 40;
+
+/// A question's columns as a spreadsheet names ranges: `R`, `R:CD` for R through CD.
+fn column_ranges(parts: &[Part], names: &[String]) -> Vec<String> {
+    let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+    let mut out: Vec<String> = vec![];
+    let mut run: Option<(usize, usize)> = None;
+    for part in parts {
+        run = match run {
+            Some((start, end)) if part.column == end + 1 => Some((start, part.column)),
+            Some((start, end)) => {
+                out.push(if start == end { name(start) } else { format!("{}:{}", name(start), name(end)) });
+                Some((part.column, part.column))
+            }
+            None => Some((part.column, part.column)),
+        };
+    }
+    if let Some((start, end)) = run {
+        out.push(if start == end { name(start) } else { format!("{}:{}", name(start), name(end)) });
+    }
+    out
 }
 
 /// Reads every question and makes the items.
@@ -601,7 +629,7 @@ pub(super) fn responses(sheet: Sheet, asked: &Asked, origin: &Origin) -> (Vec<Ro
     let waves: BTreeSet<String> = days.iter().filter_map(|d| wave_of(*d, wave_by)).collect();
     let segment_of = |r: &Respondent| asked.segment.and_then(|c| r.answer(c)).map(str::to_string);
     let mut rows = vec![];
-    let mut reads = vec![];
+    let mut reads: Vec<QuestionRead> = vec![];
     let mut questions = expand(&sheet.questions, &sheet.respondents);
     batteries(&mut questions, &sheet.respondents);
     for question in questions {
@@ -612,14 +640,10 @@ pub(super) fn responses(sheet: Sheet, asked: &Asked, origin: &Origin) -> (Vec<Ro
         let (reading, because) = read(&question, &sheet.respondents, spec);
         let mut read = QuestionRead {
             question: question.id.clone(),
-            text: crate::validate::truncate(&question.text, 80),
+            text: crate::validate::truncate(&question.text, 60),
             read_as: reading.name(),
             because,
-            columns: question
-                .parts
-                .iter()
-                .map(|p| sheet.column_names.get(p.column).cloned().unwrap_or_default())
-                .collect(),
+            columns: column_ranges(&question.parts, &sheet.column_names),
             answered: 0,
             items: 0,
             could_be: vec![],
@@ -634,7 +658,17 @@ pub(super) fn responses(sheet: Sheet, asked: &Asked, origin: &Origin) -> (Vec<Ro
         rows.extend(made.rows);
         reads.push(read);
     }
+    // The unclear questions are always listed: they need an answer. The others up to
+    // LISTED_QUESTIONS, unless the request asks for all.
+    let total = reads.len();
+    let mut others = 0;
+    reads.retain(|q| {
+        let keep = !q.could_be.is_empty() || asked.all_questions || others < LISTED_QUESTIONS;
+        others += usize::from(q.could_be.is_empty());
+        keep
+    });
     let read = ResponsesRead {
+        questions_not_listed: total - reads.len(),
         export: sheet.export,
         respondents: sheet.respondents.len(),
         respondent_id: sheet.id_column,
