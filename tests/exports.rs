@@ -313,18 +313,18 @@ async fn reading_rates(part: &str) -> (usize, usize, usize, usize) {
 }
 
 /// The question types of exports other people published (tests/labelled/exports:
-/// a Typeform, a Qualtrics, two Google Forms, a SurveyGizmo and a LimeSurvey export
-/// to tune on; a SurveyMonkey and a Microsoft Forms export held out), labelled by hand
-/// before any rule saw them. RATES.md has the figures; these are their floors.
+/// eight exports of six tools to tune on; five more, of four tools, from five other
+/// repositories, held out and never tuned on), labelled by hand before any rule saw
+/// them. RATES.md has the figures; these are their floors.
 #[tokio::test]
 async fn question_types_are_read_right_on_exports_other_people_published() {
     let (right, asked, wrong, empty) = reading_rates("tuning").await;
     let answered = (right + asked + wrong) as f64;
     println!("tuning: {right} right, {asked} asked, {wrong} wrong, {empty} nobody answered");
-    assert!(right as f64 / answered >= 0.89, "tuning: {right} of {answered} read right");
-    assert!(wrong as f64 / answered <= 0.07, "tuning: {wrong} of {answered} read wrong");
+    assert!(right as f64 / answered >= 0.88, "tuning: {right} of {answered} read right");
+    assert!(wrong as f64 / answered <= 0.085, "tuning: {wrong} of {answered} read wrong");
     let (right, asked, wrong, empty) = reading_rates("holdout").await;
     let answered = (right + asked + wrong) as f64;
     println!("holdout: {right} right, {asked} asked, {wrong} wrong, {empty} nobody answered");
-    assert!(right as f64 / answered >= 0.16, "holdout: {right} of {answered} read right");
+    assert!(right as f64 / answered >= 0.49, "holdout: {right} of {answered} read right");
 }

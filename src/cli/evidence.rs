@@ -182,6 +182,9 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
             report.skipped_count.max(report.skipped.len())
         );
     }
+    if let Some(encoding) = &report.encoding {
+        outln!("  not UTF-8: read as {encoding}; check its accented letters");
+    }
     if let Some(read) = &report.responses {
         print_responses(read);
     }
@@ -252,6 +255,9 @@ fn print_responses(read: &ResponsesRead) {
     }
     if !read.left_out.is_empty() {
         outln!("  left out (about the response, not answers): {}", read.left_out.join(", "));
+    }
+    for note in &read.notes {
+        outln!("  note: {note}; --map observed_at=COLUMN names another");
     }
 }
 

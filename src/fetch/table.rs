@@ -47,6 +47,8 @@ pub struct Tabular {
     pub rows: Vec<TableRow>,
     /// Spreadsheets: which sheet was read, and the others there are.
     pub sheet: Option<SheetRead>,
+    /// The encoding a text table was read in when it was not UTF-8.
+    pub encoding: Option<&'static str>,
 }
 
 /// The sheet of a workbook an import read, so its answer can say so: a workbook's
@@ -88,15 +90,8 @@ pub fn read_table(field: &str, name: &str, bytes: Vec<u8>, kind: TableKind, shee
 }
 
 fn delimited(field: &str, name: &str, bytes: &[u8], delimiter: u8) -> Result<Tabular> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::invalid(
-            field,
-            format!(
-                "{name} is not UTF-8 text (invalid byte at offset {}); save or export it as UTF-8",
-                e.valid_up_to()
-            ),
-        )
-    })?;
+    let (text, encoding) = decode(field, name, bytes)?;
+    let text: &str = &text;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = reader
@@ -117,7 +112,32 @@ fn delimited(field: &str, name: &str, bytes: &[u8], delimiter: u8) -> Result<Tab
                 .map_err(|e| validate::csv_reason(&e)),
         })
         .collect();
-    Ok(Tabular { headers, rows, sheet: None })
+    Ok(Tabular { headers, rows, sheet: None, encoding })
+}
+
+/// The table's text: UTF-8, or else Windows-1252, which Excel on Windows writes a
+/// "CSV" in and which survey tools export by default on many machines. A file with
+/// bytes that are text in neither (NULs, the code points Windows-1252 leaves
+/// undefined) is refused: it is no text table.
+fn decode<'a>(field: &str, name: &str, bytes: &'a [u8]) -> Result<(std::borrow::Cow<'a, str>, Option<&'static str>)> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((std::borrow::Cow::Borrowed(text), None)),
+        Err(e) => {
+            let undefined = [0x81u8, 0x8d, 0x8f, 0x90, 0x9d];
+            let text_like = !bytes.iter().any(|b| *b == 0 || undefined.contains(b));
+            if !text_like {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "{name} is not UTF-8 text (invalid byte at offset {}) nor Windows-1252; save or export it as UTF-8",
+                        e.valid_up_to()
+                    ),
+                ));
+            }
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            Ok((text, Some("Windows-1252")))
+        }
+    }
 }
 
 fn spreadsheet(field: &str, name: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Tabular> {
@@ -153,7 +173,12 @@ fn spreadsheet(field: &str, name: &str, bytes: Vec<u8>, sheet: Option<&str>) -> 
         .map(|(line, cells)| TableRow { line, cells: Ok(cells.iter().map(cell_text).collect()) })
         .collect();
     let others = names.iter().filter(|n| **n != chosen).cloned().collect();
-    Ok(Tabular { headers, rows, sheet: Some(SheetRead { read: chosen, others, chosen: sheet.is_some() }) })
+    Ok(Tabular {
+        headers,
+        rows,
+        sheet: Some(SheetRead { read: chosen, others, chosen: sheet.is_some() }),
+        encoding: None,
+    })
 }
 
 /// A cell as the text a person sees in it.
@@ -182,6 +207,17 @@ mod tests {
         assert_eq!(TableKind::of_name("https://x.example/export.xlsx?dl=1"), Some(TableKind::Spreadsheet));
         assert_eq!(TableKind::of_name("survey.ods"), Some(TableKind::Spreadsheet));
         assert_eq!(TableKind::of_name("notes.txt"), None);
+    }
+
+    #[test]
+    fn a_table_that_is_not_utf8_is_read_as_windows_1252_unless_it_is_no_text() {
+        let excel = b"text,participant\nCaf\xe9 was closed \x96 again,P1\n".to_vec();
+        let table = read_table("path", "t.csv", excel, TableKind::Csv, None).unwrap();
+        assert_eq!(table.encoding, Some("Windows-1252"));
+        assert_eq!(table.rows[0].get(Some(0)), Some("Caf\u{e9} was closed \u{2013} again"));
+        let binary = b"text\n\x00\x81\xff".to_vec();
+        let err = read_table("path", "t.csv", binary, TableKind::Csv, None).err().unwrap().to_string();
+        assert!(err.contains("is not UTF-8 text (invalid byte at offset 6) nor Windows-1252"), "{err}");
     }
 
     #[test]

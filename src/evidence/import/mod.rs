@@ -235,6 +235,10 @@ pub struct ImportReport {
     /// Survey responses: the export recognised and what each question was read as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<ResponsesRead>,
+    /// A table that was not UTF-8, read in this encoding (Windows-1252, Excel's on
+    /// Windows): check its accented letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
     /// Nothing was written: `read` items were read and checked, `skipped` would be skipped.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dry_run: bool,
@@ -361,6 +365,7 @@ pub async fn import_evidence(
     let mut header = None;
     let mut responses = None;
     let mut transcript = None;
+    let mut encoding = None;
     let table_kind = match format {
         ImportFormat::Csv | ImportFormat::SurveyCsv | ImportFormat::SurveyResponses => Some(TableKind::Csv),
         ImportFormat::Tsv => Some(TableKind::Tsv),
@@ -371,6 +376,7 @@ pub async fn import_evidence(
         Some(kind) => {
             let table = read_table(field, &name, bytes, kind, request.sheet.as_deref())?;
             sheet = table.sheet.clone();
+            encoding = table.encoding.map(String::from);
             // A survey export is known by its columns, whatever the file's kind.
             let survey = format == ImportFormat::SurveyCsv
                 || (request.format.is_none() && has_columns(&table, &["question_type", "count"]));
@@ -508,6 +514,7 @@ pub async fn import_evidence(
     report.header = header;
     report.responses = responses;
     report.transcript = transcript;
+    report.encoding = encoding;
     report.dry_run = request.dry_run;
     Ok(report)
 }
@@ -540,6 +547,7 @@ impl ImportReport {
             header: None,
             responses: None,
             transcript: None,
+            encoding: None,
             dry_run: false,
         }
     }

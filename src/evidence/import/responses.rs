@@ -41,6 +41,8 @@ pub(super) struct Sheet {
     pub date_column: Option<String>,
     /// How the answer names each column: its letter, or a JSON export's field.
     pub column_names: Vec<String>,
+    /// What could not be read and what was done instead.
+    pub notes: Vec<String>,
 }
 
 /// One question and the columns that hold its answers.
@@ -176,6 +178,9 @@ pub struct ResponsesRead {
     pub questions: Vec<QuestionRead>,
     #[serde(default, skip_serializing_if = "crate::model::is_zero")]
     pub questions_not_listed: usize,
+    /// What could not be read, and what was done instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// Columns about the response rather than its answers, not imported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left_out: Vec<String>,
@@ -679,6 +684,7 @@ pub(super) fn responses(sheet: Sheet, asked: &Asked, origin: &Origin) -> (Vec<Ro
         waves: waves.into_iter().collect(),
         questions: reads,
         left_out: sheet.left_out,
+        notes: sheet.notes,
     };
     (rows, read)
 }

@@ -112,7 +112,7 @@ pub(super) fn from_table(
             })
             .collect();
         ("Qualtrics CSV (three header rows)", columns, 2)
-    } else if has("Respondent ID") && has("Collector ID") {
+    } else if (has("Respondent ID") && has("Collector ID")) || row(0).is_some_and(|cells| options_row(cells)) {
         let options = row(0)?;
         let columns = headers
             .iter()
@@ -156,6 +156,14 @@ pub(super) fn from_table(
         return Some(Err(format!("line {}: {}", bad.line, bad.cells.as_ref().err().cloned().unwrap_or_default())));
     }
     Some(sheet(export.to_string(), &columns, roles, rows, mapping, dates))
+}
+
+/// SurveyMonkey's second header row: "Response" over each single-column question,
+/// "Open-Ended Response" over each open one, an option's text over each option column.
+/// Known by those words even when a publisher removed the id and date columns.
+fn options_row(cells: &[String]) -> bool {
+    let count = |word: &str| cells.iter().filter(|c| c.as_str() == word).count();
+    count("Open-Ended Response") >= 1 || count("Response") >= 2
 }
 
 fn plain(headers: &[String]) -> Vec<Column> {
@@ -386,10 +394,25 @@ fn sheet(
         .iter()
         .map(|(_, cells)| date_column.and_then(|c| cells.get(c)).map(String::as_str).filter(|c| !c.is_empty()))
         .collect();
-    let days = read_days(&date_cells, dates).map_err(|why| {
-        let column = date_column.map(|c| columns[c].header.clone()).unwrap_or_default();
-        format!("column {column:?}: {why}")
-    })?;
+    let mut notes = vec![];
+    let mut date_column = date_column;
+    let days = match read_days(&date_cells, dates) {
+        Ok(days) => days,
+        Err(why) => {
+            let column = date_column.map(|c| columns[c].header.clone()).unwrap_or_default();
+            // The request named the column: its dates must read. The export's own date
+            // column that does not read (a publisher's Excel serial numbers) leaves the
+            // responses undated, in one wave, and the answer says why.
+            if mapping.observed_at.is_some() {
+                return Err(format!("column {column:?}: {why}"));
+            }
+            notes.push(format!(
+                "column {column:?} was not read as the responses' dates ({why}); they are one wave, undated"
+            ));
+            date_column = None;
+            vec![None; date_cells.len()]
+        }
+    };
     let respondents = rows
         .into_iter()
         .zip(days)
@@ -460,6 +483,7 @@ fn sheet(
         .collect();
     Ok(Sheet {
         export,
+        notes,
         column_names,
         questions,
         respondents,
