@@ -328,3 +328,38 @@ async fn question_types_are_read_right_on_exports_other_people_published() {
     println!("holdout: {right} right, {asked} asked, {wrong} wrong, {empty} nobody answered");
     assert!(right as f64 / answered >= 0.49, "holdout: {right} of {answered} read right");
 }
+
+#[test]
+fn every_sample_imports_through_the_cli_and_says_what_it_recognised() {
+    let samples = [
+        ("qualtrics_choice_text.csv", "recognised Qualtrics CSV (three header rows): 16 respondents"),
+        ("qualtrics.json", "recognised Qualtrics JSON (response export): 5 respondents"),
+        ("surveymonkey.csv", "recognised SurveyMonkey (a second header row of options): 16 respondents"),
+        ("surveymonkey.xlsx", "recognised SurveyMonkey (a second header row of options): 16 respondents"),
+        ("typeform.csv", "recognised Typeform CSV: 16 respondents"),
+        ("typeform_legacy.csv", "recognised Typeform CSV: 15 respondents"),
+        ("typeform_responses.json", "recognised Typeform JSON (responses API): 15 respondents"),
+        ("google_forms.csv", "recognised Google Forms CSV: 16 respondents"),
+        ("google_forms_download.csv", "recognised Google Forms CSV: 16 respondents"),
+        ("zoom.vtt", "read as cues; Priya Raman"),
+        ("teams.vtt", "read as cues; Priya Raman"),
+        ("zoom_transcript.txt", "read as speaker and time headings; Priya Raman"),
+        ("otter.txt", "read as speaker and time headings; Priya Raman"),
+        ("meet_transcript.txt", "read as Speaker: text lines; Priya Raman"),
+        ("teams_transcript.docx", "read as speaker and time headings; Priya Raman"),
+        ("gong_call_with_parties.json", "read as a Gong call transcript; Priya Raman: the call's own team"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (file, said) in samples {
+        let db = dir.path().join(file);
+        let output = Command::new(env!("CARGO_BIN_EXE_grounded"))
+            .args(["--db", db.to_str().unwrap(), "import", "evidence", &sample(file)])
+            .env("GROUNDED_TZ", "UTC")
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{file}: {out}");
+        assert!(out.contains(said), "{file}: {out}");
+        assert!(!out.contains(" 0 created"), "{file}: {out}");
+    }
+}
