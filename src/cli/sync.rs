@@ -203,8 +203,10 @@ fn print(synced: &Synced) {
                         pull.unclear.join(", ")
                     )
                 };
+                let duplicates =
+                    if pull.duplicates > 0 { format!(", {} duplicates", pull.duplicates) } else { String::new() };
                 outln!(
-                    "  ok     {:<7} {} items read: {} created, {} updated, {} unchanged{unclear}",
+                    "  ok     {:<7} {} items read: {} created, {} updated, {} unchanged{duplicates}{unclear}",
                     pull.feed.to_string(),
                     pull.read,
                     pull.created,

@@ -78,8 +78,11 @@ pub struct FeedPull {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-    /// Questions not imported because the answers cannot tell their type (give the
-    /// feed's questions to settle them).
+    /// Items already stored from elsewhere with the same content (not stored twice).
+    #[serde(default, skip_serializing_if = "crate::model::is_zero")]
+    pub duplicates: usize,
+    /// Questions not imported because the answers cannot tell their type (attach the
+    /// feed's URL again with questions to settle them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unclear: Vec<String>,
     /// Why the pull failed: nothing of the feed was stored.
@@ -165,6 +168,7 @@ pub(super) async fn pull(
                 created: report.added.created,
                 updated: report.added.updated,
                 unchanged: report.added.unchanged,
+                duplicates: report.added.duplicates,
                 unclear: report
                     .responses
                     .iter()
@@ -180,6 +184,7 @@ pub(super) async fn pull(
                 created: 0,
                 updated: 0,
                 unchanged: 0,
+                duplicates: 0,
                 unclear: vec![],
                 error: Some(e.to_string()),
             },
