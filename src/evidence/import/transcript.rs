@@ -361,28 +361,37 @@ pub(super) fn turns(
             };
             Row {
                 line: t.first,
-                item: Ok(EvidenceInput {
-                    kind: EvidenceKind::Interview,
-                    text: t.text,
-                    participant: Some(participant),
-                    segment: None,
-                    study: None,
-                    observed_at: None,
-                    source: Some(Source {
+                item: Ok(said(
+                    t.text,
+                    participant,
+                    Source {
                         file: file.map(String::from),
                         lines: Some([t.first as u32, t.last as u32]),
                         record_id: Some(origin.record_id(t.first)),
                         ..Default::default()
-                    }),
-                    tags: vec![],
-                    survey: None,
-                    record_id: None,
-                }),
+                    },
+                )),
                 former_record_id: origin.former_record_id(&format!("#L{}-{}", t.first, t.last)),
             }
         })
         .collect();
     (rows, read)
+}
+
+/// One turn as evidence: what a participant said, and where in the file.
+fn said(text: String, participant: String, source: Source) -> EvidenceInput {
+    EvidenceInput {
+        kind: EvidenceKind::Interview,
+        text,
+        participant: Some(participant),
+        segment: None,
+        study: None,
+        observed_at: None,
+        source: Some(source),
+        tags: vec![],
+        survey: None,
+        record_id: None,
+    }
 }
 
 /// How a transcript was read, and whose turns were left out and why.
@@ -555,23 +564,16 @@ pub(super) fn cues(
         .filter(|t| !t.speaker.is_empty() && !read.interviewers.contains(&t.speaker) && !t.text.is_empty())
         .map(|t| Row {
             line: t.line,
-            item: Ok(EvidenceInput {
-                kind: EvidenceKind::Interview,
-                text: t.text,
-                participant: Some(t.speaker),
-                segment: None,
-                study: None,
-                observed_at: None,
-                source: Some(Source {
+            item: Ok(said(
+                t.text,
+                t.speaker,
+                Source {
                     file: file.map(String::from),
                     record_id: Some(origin.record_id(t.line)),
                     timecode: Some([normalize_timecode(&t.start), normalize_timecode(&t.end)]),
                     ..Default::default()
-                }),
-                tags: vec![],
-                survey: None,
-                record_id: None,
-            }),
+                },
+            )),
             former_record_id: origin.former_record_id(&format!("@{}", t.start)),
         })
         .collect();
@@ -731,23 +733,16 @@ pub(super) fn gong(
         .map(|t| {
             Row::new(
                 t.index,
-                Ok(EvidenceInput {
-                    kind: EvidenceKind::Interview,
-                    text: t.text,
-                    participant: Some(t.speaker),
-                    segment: None,
-                    study: None,
-                    observed_at: None,
-                    source: Some(Source {
+                Ok(said(
+                    t.text,
+                    t.speaker,
+                    Source {
                         file: file.map(String::from),
                         record_id: Some(origin.key(&format!("{}/{}", t.call, t.start))),
                         timecode: Some([clock(t.start), clock(t.end)]),
                         ..Default::default()
-                    }),
-                    tags: vec![],
-                    survey: None,
-                    record_id: None,
-                }),
+                    },
+                )),
             )
         })
         .collect();
