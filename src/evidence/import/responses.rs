@@ -67,8 +67,6 @@ pub(super) struct Part {
 pub(super) struct Declared {
     pub kind: Option<QuestionType>,
     pub scale: Option<(i32, i32)>,
-    /// Choices in the export's order.
-    pub choices: Vec<String>,
     /// The export separates several choices in one cell with this (Qualtrics: ",").
     pub separator: Option<&'static str>,
     /// The lowest and highest whole number answered to the questions of its battery.
@@ -377,7 +375,7 @@ fn read_single(question: &Question, answers: &[&str]) -> (Reading, String) {
         Some(QuestionType::YesNo) => return (Reading::YesNo, "declared by the export".into()),
         Some(QuestionType::MultipleChoice) => {
             return (
-                Reading::MultipleChoice { options: declared.choices.clone(), separator: declared.separator },
+                Reading::MultipleChoice { options: vec![], separator: declared.separator },
                 "declared by the export".into(),
             );
         }
@@ -467,12 +465,11 @@ fn read_single(question: &Question, answers: &[&str]) -> (Reading, String) {
 }
 
 /// Several choices in one cell (Google Forms' "A, B", Qualtrics' "A,B"): the cells
-/// split into parts that recur, or into the export's declared choices.
+/// split into parts that recur.
 fn multiple_in_one_cell(question: &Question, answers: &[&str]) -> Option<Reading> {
     let separators = question.declared.separator.into_iter().chain([", ", ";", ","]);
     for separator in separators {
-        let split: Vec<Vec<String>> =
-            answers.iter().map(|a| split_choices(a, separator, &question.declared.choices)).collect();
+        let split: Vec<Vec<String>> = answers.iter().map(|a| split_choices(a, separator, &[])).collect();
         if !split.iter().any(|parts| parts.len() > 1) {
             continue;
         }
@@ -486,13 +483,12 @@ fn multiple_in_one_cell(question: &Question, answers: &[&str]) -> Option<Reading
         let recurring: Vec<&str> = counts.iter().filter(|(_, c)| **c >= 2).map(|(p, _)| *p).collect();
         let covered: usize = counts.iter().filter(|(_, c)| **c >= 2).map(|(_, c)| c).sum();
         let check_all = says_check_all(question);
-        let enough =
-            !question.declared.choices.is_empty() || covered * 10 >= total * 8 || (check_all && covered * 2 >= total);
+        let enough = covered * 10 >= total * 8 || (check_all && covered * 2 >= total);
         let short = recurring.iter().all(|p| p.chars().count() <= 60 && !p.ends_with('.'));
         let most = if check_all { 3 * MAX_CHOICES } else { MAX_CHOICES };
         if recurring.len() <= most && !recurring.is_empty() && enough && short {
             let mut options: Vec<String> = recurring.iter().map(|k| k.to_string()).collect();
-            if recurring.len() < counts.len() && question.declared.choices.is_empty() {
+            if recurring.len() < counts.len() {
                 options.push(OTHER.to_string());
             }
             // Every respondent listing every option, in orders that differ: a ranking.
@@ -511,11 +507,11 @@ fn multiple_in_one_cell(question: &Question, answers: &[&str]) -> Option<Reading
     None
 }
 
-/// A cell's choices: the declared choices found in it (they may hold the separator
+/// A cell's choices: the known options found in it (they may hold the separator
 /// themselves), or its parts.
-fn split_choices(cell: &str, separator: &str, declared: &[String]) -> Vec<String> {
-    if !declared.is_empty() {
-        let found: Vec<String> = declared
+fn split_choices(cell: &str, separator: &str, known: &[String]) -> Vec<String> {
+    if !known.is_empty() {
+        let found: Vec<String> = known
             .iter()
             .filter(|choice| {
                 cell.split(separator).any(|p| p.trim() == choice.as_str()) || cell.trim() == choice.as_str()

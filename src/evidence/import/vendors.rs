@@ -661,7 +661,6 @@ pub(super) fn from_json(json: &serde_json::Value, mapping: &CsvMapping) -> Optio
                     },
                     scale: (field_type == "nps").then_some((0, 10)),
                     separator: (answer_type == "choices").then_some(LIST),
-                    choices: vec![],
                     battery: None,
                 };
                 if let Some(value) = value {
