@@ -23,28 +23,33 @@ use crate::okr::Actor;
 use crate::store::{Store, Table};
 use crate::validate;
 
-/// A research export to pull into evidence at every sync.
+/// A research export to pull into evidence at every sync. Its reading options are
+/// import_evidence's, checked as there; the tool's schema only names them, so the
+/// definitions are not listed twice in every chat turn.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedInput {
-    /// The export's URL (a Qualtrics, SurveyMonkey, Typeform or Google Forms export, or
-    /// any file import_evidence reads); its host must be on the allowlist.
+    /// The export's URL (host on the allowlist).
     pub url: String,
-    /// As import_evidence's format; read from the URL's file name when left out.
+    /// As import_evidence's.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub format: Option<ImportFormat>,
-    /// As import_evidence's mapping (segment: the column to split results by).
+    /// As import_evidence's.
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub mapping: Option<CsvMapping>,
-    /// As import_evidence's questions: how unclear questions are read.
+    /// As import_evidence's.
     #[serde(default)]
+    #[schemars(with = "Vec<serde_json::Map<String, serde_json::Value>>")]
     pub questions: Vec<QuestionSpec>,
+    /// As import_evidence's (default month).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub wave_by: Option<WaveBy>,
-    /// The study every item belongs to.
     #[serde(default)]
     pub study: Option<String>,
-    /// The environment variable holding a bearer token for the URL (its name).
+    /// The environment variable holding a bearer token (its name).
     #[serde(default)]
     pub token_env: Option<String>,
 }

@@ -99,16 +99,15 @@ pub struct SyncRequest {
     /// Hours between points of a history pull (default 24).
     #[serde(default)]
     pub step_hours: Option<u32>,
-    /// Research feeds to attach, at most 100: a survey tool's export at a URL, pulled
-    /// into evidence at every sync (a feed with the same URL is updated instead).
+    /// Survey exports at a URL to import at every sync, at most 100 (the same URL
+    /// updates its feed).
     #[serde(default)]
     #[schemars(length(max = MAX_ATTACH))]
     pub attach_feeds: Vec<FeedInput>,
     /// Feeds to remove (their evidence stays).
     #[serde(default)]
     pub detach_feeds: Vec<FeedId>,
-    /// Which feeds to pull. With neither sources nor feeds, everything attached is
-    /// pulled; with one of them, only what it lists.
+    /// Which feeds to pull; with neither this nor sources, all.
     #[serde(default)]
     pub feeds: Option<Vec<FeedId>>,
 }

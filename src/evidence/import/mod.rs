@@ -53,14 +53,12 @@ pub enum ImportFormat {
     /// question_type, scale_min, scale_max, answer, count, segment (as CSV, TSV or
     /// a spreadsheet: found by these columns).
     SurveyCsv,
-    /// One row per respondent and a column (or several) per question, as survey
-    /// tools export responses: Qualtrics, SurveyMonkey, Typeform and Google Forms
-    /// exports are recognised by their columns; any other such table with this format.
+    /// One row per respondent (Qualtrics, SurveyMonkey, Typeform, Google Forms are
+    /// recognised without it).
     SurveyResponses,
-    /// A tool's JSON export, recognised by its shape: Qualtrics or Typeform
-    /// responses, a Gong call transcript.
+    /// Qualtrics or Typeform responses, a Gong call transcript.
     Json,
-    /// A Word transcript (Teams, Otter, Rev): its paragraphs read as text.
+    /// A Word transcript.
     Docx,
     Vtt,
     Srt,
@@ -172,23 +170,20 @@ pub struct ImportRequest {
     /// Import the good rows and report each skipped row, instead of refusing the file.
     #[serde(default)]
     pub row_level: bool,
-    /// Survey responses: how questions are read where the answers cannot tell (the
-    /// answer lists what each question was read as, and what an unclear one could be).
+    /// Survey responses: how to read questions the answer calls unclear.
     #[serde(default)]
     pub questions: Vec<QuestionSpec>,
-    /// Survey responses: cut waves by week, month or quarter, or none. Default: by
-    /// month when the responses span more than 31 days, else one wave.
+    /// Survey responses: waves (default month if they span over 31 days, else none).
     #[serde(default)]
     pub wave_by: Option<WaveBy>,
-    /// Read, check and report what would be imported, without writing.
+    /// Read and check, write nothing.
     #[serde(default)]
     pub dry_run: bool,
-    /// Survey responses: list every question read (the answer lists the unclear ones
-    /// and the first 40 others).
+    /// Survey responses: list every question (default: unclear ones and 40 others).
     #[serde(default)]
     pub all_questions: bool,
-    /// url: the environment variable (its name, such as SURVEY_TOKEN) holding a bearer
-    /// token for the URL; it must match the server's GROUNDED_TOKEN_VARS patterns.
+    /// url: the environment variable holding a bearer token (its name, matching
+    /// GROUNDED_TOKEN_VARS).
     #[serde(default)]
     pub token_env: Option<String>,
 }

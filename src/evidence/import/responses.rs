@@ -89,27 +89,23 @@ impl Respondent {
     }
 }
 
-/// How waves are cut from the responses' dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WaveBy {
     Week,
     Month,
     Quarter,
-    /// All responses are one wave.
     None,
 }
 
-/// The request's reading of one question, winning over what the answers suggest.
+/// How to read one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionSpec {
-    /// The question's id as the answer lists it (Q5, a column letter), its column
-    /// header or its text.
+    /// Its id as the answer lists it (Q5, a letter), or its text.
     pub question: String,
     #[serde(rename = "type")]
     pub read_as: SpecType,
-    /// Scale: the lowest and highest point.
     #[serde(default)]
     pub scale_min: Option<i32>,
     #[serde(default)]
@@ -120,14 +116,12 @@ pub struct QuestionSpec {
 #[serde(rename_all = "snake_case")]
 pub enum SpecType {
     Scale,
-    /// A 0-10 scale read for NPS.
     Nps,
     SingleChoice,
     MultipleChoice,
     Ranking,
     YesNo,
     OpenEnded,
-    /// Not imported.
     Skip,
 }
 
