@@ -164,7 +164,7 @@ pub struct ImportRequest {
     #[serde(default)]
     pub defaults: Option<ImportDefaults>,
     /// Transcripts: speaker names whose turns are not evidence (default: Interviewer,
-    /// Moderator, Researcher, Facilitator, Q).
+    /// Moderator, Researcher, Facilitator, Host, Q; else the speaker who asks most).
     #[serde(default)]
     pub interviewers: Vec<String>,
     /// Import the good rows and report each skipped row, instead of refusing the file.
@@ -395,33 +395,28 @@ pub async fn import_evidence(
                 csv_rows(&table, request.mapping.clone().unwrap_or_default(), request.date_format)?
             }
         }
-        None if format == ImportFormat::Docx => {
-            let text = docx_text(&bytes).map_err(|why| Error::invalid(field, format!("{name} {why}")))?;
-            let read = read_header(&text, request.date_format);
-            read.check(&name, &defaults)?;
-            read.fill(&mut defaults);
-            let (rows, asked) = turns(&text, &read, &request.interviewers, &defaults, file_ref.as_deref(), &origin);
-            header = Some(read).filter(|h| !h.lines.is_empty());
-            transcript = Some(asked);
-            rows
-        }
         None => {
-            let text = String::from_utf8(bytes).map_err(|e| {
-                Error::invalid(
-                    field,
-                    format!(
-                        "{name} is not UTF-8 text (invalid byte at offset {}); save or export it as UTF-8",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )
-            })?;
+            // A Word transcript is its paragraphs' text, read as a text transcript.
+            let text = if format == ImportFormat::Docx {
+                docx_text(&bytes).map_err(|why| Error::invalid(field, format!("{name} {why}")))?
+            } else {
+                String::from_utf8(bytes).map_err(|e| {
+                    Error::invalid(
+                        field,
+                        format!(
+                            "{name} is not UTF-8 text (invalid byte at offset {}); save or export it as UTF-8",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                })?
+            };
             match format {
                 ImportFormat::Vtt | ImportFormat::Srt => {
                     let (rows, read) = cues(&text, format, &request.interviewers, file_ref.as_deref(), &origin);
                     transcript = Some(read);
                     rows
                 }
-                ImportFormat::Markdown | ImportFormat::Text => {
+                ImportFormat::Markdown | ImportFormat::Text | ImportFormat::Docx => {
                     let read = read_header(&text, request.date_format);
                     read.check(&name, &defaults)?;
                     read.fill(&mut defaults);

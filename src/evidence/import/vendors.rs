@@ -671,13 +671,13 @@ pub(super) fn from_json(json: &serde_json::Value, mapping: &CsvMapping) -> Optio
         }
         roles = columns
             .iter()
-            .enumerate()
-            .map(|(i, c)| match c.header.as_str() {
+            .map(|c| match c.header.as_str() {
                 "response_id" => Role::Id,
                 "submitted_at" => Role::Date,
                 h if h.starts_with("hidden:") => Role::Attribute,
                 h if facts.iter().any(|f| f == h) => Role::Fact,
-                _ => Role::Answer { key: letter(i), option: None },
+                // Each field is a question of its own, keyed by its ref.
+                h => Role::Answer { key: h.to_string(), option: None },
             })
             .collect();
     } else {
@@ -696,13 +696,5 @@ pub(super) fn from_json(json: &serde_json::Value, mapping: &CsvMapping) -> Optio
             (line, full)
         })
         .collect();
-    let mut roles = roles;
-    for (i, c) in columns.iter().enumerate() {
-        if let Role::Answer { key, .. } = &mut roles[i]
-            && export.starts_with("Typeform")
-        {
-            *key = c.header.clone();
-        }
-    }
     Some(sheet(export.to_string(), &columns, roles, rows, mapping, None))
 }
