@@ -11,6 +11,8 @@
 //! Nothing here knows HTTP or MCP: the HTTP layer hands in the bearer string and gets
 //! back an [`Identity`] (or nothing); the tools read the identity's name as the actor.
 
+pub mod oauth;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -158,19 +158,21 @@ impl GroundedServer {
         context.extensions.get::<http::request::Parts>()?.extensions.get::<Identity>().cloned()
     }
 
+    /// Whether the tool named `name` only reads (None: no such tool). A read-only
+    /// caller calls only the tools annotated read-only: anything else (or a tool
+    /// without the annotation) could change the store.
+    pub fn is_read_only_tool(name: &str) -> Option<bool> {
+        Self::routers().0.get(name).map(tool_reads_only)
+    }
+
     /// Why `identity` may not call `tool`, as a tool error naming both; None when it may.
-    /// A read-only token calls only the tools annotated read-only: anything else (or
-    /// a tool without the annotation) could change the store.
     fn refusal(&self, identity: &Identity, tool: &str) -> Option<CallToolResult> {
-        fn read_only(tool: &rmcp::model::Tool) -> bool {
-            tool.annotations.as_ref().and_then(|a| a.read_only_hint).unwrap_or(false)
-        }
         let called = self.tool_router.get(tool)?;
-        if !identity.read_only || read_only(called) {
+        if !identity.read_only || tool_reads_only(called) {
             return None;
         }
         let mut allowed: Vec<String> =
-            self.tool_router.list_all().into_iter().filter(read_only).map(|t| t.name.to_string()).collect();
+            self.tool_router.list_all().into_iter().filter(tool_reads_only).map(|t| t.name.to_string()).collect();
         allowed.sort();
         Some(CallToolResult::error(vec![ContentBlock::text(format!(
             "{tool} changes the database, and the token {:?} is read-only: it may call only {}. \
@@ -186,9 +188,41 @@ impl GroundedServer {
     }
 }
 
+fn tool_reads_only(tool: &rmcp::model::Tool) -> bool {
+    tool.annotations.as_ref().and_then(|a| a.read_only_hint).unwrap_or(false)
+}
+
 #[tool_handler(router = self.tool_router)]
 #[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for GroundedServer {
+    /// Every tool, or for a read-only caller the tools it may call: a model is not
+    /// offered what it would be refused.
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListToolsResult, ErrorData> {
+        let read_only = Self::identity(&context).is_some_and(|identity| identity.read_only);
+        let mut tools = self.tool_router.list_all();
+        if read_only {
+            tools.retain(tool_reads_only);
+        }
+        // From 2026-07-28 on a client may cache the list: per caller when it depends on who asks.
+        let cache_hints = context.protocol_version().is_some_and(|v| v >= rmcp::model::ProtocolVersion::V_2026_07_28);
+        Ok(rmcp::model::ListToolsResult {
+            result_type: Some(rmcp::model::ResultType::COMPLETE),
+            tools,
+            meta: None,
+            next_cursor: None,
+            ttl_ms: cache_hints.then_some(0),
+            cache_scope: cache_hints.then_some(if read_only {
+                rmcp::model::CacheScope::Private
+            } else {
+                rmcp::model::CacheScope::Public
+            }),
+        })
+    }
+
     /// Every tool call passes here: a token's permission is checked once for all
     /// tools, and its name becomes the actor the tool writes history under.
     async fn call_tool(
