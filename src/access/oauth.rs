@@ -60,9 +60,10 @@ const ALGORITHMS: [Algorithm; 8] = [
 pub struct OAuthConfig {
     /// The provider's issuer identifier, exactly as it writes it in `iss`.
     pub issuer: Url,
-    /// This server's public URL (`https://grounded.example.com/mcp`): the audience tokens
-    /// must be minted for.
-    pub resource: Url,
+    /// This server's public URL (`https://grounded.example.com/mcp`), exactly as given
+    /// (a `Url` would add a `/` to a bare host, and clients compare it as a string):
+    /// the audience tokens must be minted for.
+    pub resource: String,
     /// Other accepted audiences, for providers that put their own API identifier in
     /// `aud` rather than the resource URL (Auth0's API identifier, Entra's `api://…`).
     pub audiences: Vec<String>,
@@ -75,7 +76,7 @@ pub struct OAuthConfig {
 impl OAuthConfig {
     /// The defaults: scopes `grounded:read` and `grounded:write`, no other audience,
     /// no introspection.
-    pub fn new(issuer: Url, resource: Url) -> Self {
+    pub fn new(issuer: Url, resource: String) -> Self {
         OAuthConfig {
             issuer,
             resource,
@@ -162,6 +163,8 @@ pub struct Verifier {
 struct Keys {
     set: Vec<Jwk>,
     fetched: Option<Instant>,
+    /// When a token naming an unknown key last made the set be fetched again.
+    refetched_for_unknown: Option<Instant>,
 }
 
 /// The claims read from a JWT (validated ones are checked by jsonwebtoken).
@@ -246,15 +249,22 @@ impl Verifier {
     }
 
     fn new(config: OAuthConfig, metadata: ProviderMetadata, client: reqwest::Client) -> Verifier {
-        Verifier { config, metadata, client, keys: RwLock::new(Keys { set: vec![], fetched: None }) }
+        Verifier {
+            config,
+            metadata,
+            client,
+            keys: RwLock::new(Keys { set: vec![], fetched: None, refetched_for_unknown: None }),
+        }
     }
 
     pub fn config(&self) -> &OAuthConfig {
         &self.config
     }
 
-    pub fn metadata(&self) -> &ProviderMetadata {
-        &self.metadata
+    /// The issuer as the provider names itself (its metadata's `issuer`), which is
+    /// what clients compare against, character for character.
+    pub fn issuer(&self) -> &str {
+        &self.metadata.issuer
     }
 
     /// Who the token stands for and what it may do, or why it is refused.
@@ -278,13 +288,24 @@ impl Verifier {
                 header.alg
             )));
         }
+        // The issuer first: a token of another provider is refused without asking this
+        // one for keys (its signature is checked below all the same).
+        #[derive(Deserialize)]
+        struct Issuer {
+            iss: Option<String>,
+        }
+        let claimed = jsonwebtoken::dangerous::insecure_decode_claims::<Issuer>(token)
+            .map_err(|e| Refusal::Invalid(format!("it cannot be read: {e}")))?;
+        if claimed.iss.as_deref() != Some(self.issuer()) {
+            return Err(Refusal::Invalid(format!("it was issued by another issuer, not {}", self.issuer())));
+        }
         let key = self.key_for(header.kid.as_deref()).await?;
         let key =
             DecodingKey::from_jwk(&key).map_err(|e| Refusal::Invalid(format!("its signing key is unusable: {e}")))?;
         let mut validation = Validation::new(header.alg);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
-        validation.set_issuer(&[self.config.issuer.as_str(), self.config.issuer.as_str().trim_end_matches('/')]);
+        validation.set_issuer(&[self.issuer()]);
         validation.set_audience(&self.config.accepted_audiences());
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| {
@@ -295,7 +316,7 @@ impl Verifier {
                 ErrorKind::InvalidAudience => {
                     format!("it was issued for another audience, not {}", self.config.resource)
                 }
-                ErrorKind::InvalidIssuer => format!("it was issued by another issuer, not {}", self.config.issuer),
+                ErrorKind::InvalidIssuer => format!("it was issued by another issuer, not {}", self.issuer()),
                 ErrorKind::InvalidSignature => "its signature does not match the issuer's key".to_string(),
                 ErrorKind::MissingRequiredClaim(claim) => format!("it has no {claim} claim"),
                 _ => e.to_string(),
@@ -337,10 +358,11 @@ impl Verifier {
             if let Some(key) = find(&keys) {
                 return Ok(key);
             }
-            if keys.fetched.is_some_and(|at| at.elapsed() < REFETCH_AFTER) {
+            if keys.refetched_for_unknown.is_some_and(|at| at.elapsed() < REFETCH_AFTER) {
                 return Err(unknown_key(kid));
             }
         }
+        self.keys.write().await.refetched_for_unknown = Some(Instant::now());
         self.refresh_keys().await?;
         find(&*self.keys.read().await).ok_or_else(|| unknown_key(kid))
     }
@@ -397,9 +419,9 @@ impl Verifier {
             return Err(Refusal::Invalid("the issuer says it is not active (expired, revoked or unknown)".into()));
         }
         if let Some(iss) = answer.get("iss").and_then(Value::as_str)
-            && iss.trim_end_matches('/') != self.config.issuer.as_str().trim_end_matches('/')
+            && iss != self.issuer()
         {
-            return Err(Refusal::Invalid(format!("it was issued by another issuer, not {}", self.config.issuer)));
+            return Err(Refusal::Invalid(format!("it was issued by another issuer, not {}", self.issuer())));
         }
         let audiences: Vec<&str> = match answer.get("aud") {
             Some(Value::String(a)) => vec![a.as_str()],
@@ -475,7 +497,7 @@ mod tests {
     fn verifier() -> Verifier {
         let config = OAuthConfig::new(
             Url::parse("https://idp.example.com/realms/team").unwrap(),
-            Url::parse("https://grounded.example.com/mcp").unwrap(),
+            "https://grounded.example.com/mcp".into(),
         );
         let metadata = ProviderMetadata {
             issuer: "https://idp.example.com/realms/team".into(),

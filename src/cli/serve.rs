@@ -36,7 +36,7 @@ pub struct ServeArgs {
     /// The public URL clients reach /mcp by, which tokens must be minted for
     /// [default on loopback: http://ADDR/mcp]
     #[arg(long, value_name = "URL", env = "GROUNDED_RESOURCE", requires = "oauth_issuer")]
-    pub resource: Option<url::Url>,
+    pub resource: Option<String>,
     /// Another audience a token may carry instead of the resource URL (repeatable), for
     /// providers that write their own API identifier in aud (Auth0, Entra's api://...)
     #[arg(long = "oauth-audience", value_name = "AUD", requires = "oauth_issuer")]

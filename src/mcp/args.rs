@@ -9,7 +9,7 @@
 //! derived `Deserialize` for a struct also accepts a JSON array, field by field in
 //! declaration order, so `"changes": ["a", 1]` once set a statement to "a" and a
 //! target to 1. Every call is therefore checked against the very schema the tool
-//! advertises ([`super::input`]), compiled once per input type.
+//! advertises ([`super::full_input`], before it is trimmed for the model), compiled once per input type.
 
 use std::any::TypeId;
 use std::collections::HashMap;
@@ -94,7 +94,7 @@ fn validator<T: schemars::JsonSchema + 'static>() -> &'static Validator {
     }
     let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
     cache.entry(key).or_insert_with(|| {
-        let schema = Value::Object((*super::input::<T>()).clone());
+        let schema = Value::Object(super::full_input::<T>());
         // Our own generated schema: failing to compile is a bug, found by any test
         // that calls the tool. Drafts are fixed so no `$schema` change can make it
         // fetch anything (remote resolving is compiled out anyway).

@@ -44,11 +44,26 @@ use crate::store::Store;
 
 pub use okrs::GetOkrInput;
 
-/// A tool's input schema, from the core type its arguments deserialize into.
-pub(crate) fn input<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
+/// The full input schema of the core type a tool's arguments deserialize into: what
+/// the arguments are validated against ([`args`]), every field's nullability and
+/// `additionalProperties: false` included.
+pub(crate) fn full_input<T: schemars::JsonSchema + 'static>() -> JsonObject {
     let schema =
         schema_for_input::<T>().unwrap_or_else(|e| panic!("input schema of {}: {e}", std::any::type_name::<T>()));
-    Arc::new(standard_formats_only((*schema).clone()))
+    standard_formats_only((*schema).clone())
+}
+
+/// A tool's input schema as tools/list sends it: [`full_input`] without what a model
+/// does not need to call the tool right (see [`schemas::for_the_model`]). A model
+/// reads it in every turn of every chat; the server still validates against the full one.
+pub(crate) fn input<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
+    Arc::new(schemas::for_the_model(full_input::<T>()))
+}
+
+/// The input schema of a tool that takes another tool's arguments (check_okr takes
+/// draft_okr's): its own fields, with the nested definitions named rather than repeated.
+pub(crate) fn input_as<T: schemars::JsonSchema + 'static>(tool: &str) -> Arc<JsonObject> {
+    Arc::new(schemas::sharing_definitions(schemas::for_the_model(full_input::<T>()), tool))
 }
 
 /// A tool's output schema, from the core type it answers with.

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::args::{failure, parse};
-use super::{GroundedServer, input, output};
+use super::{GroundedServer, input, input_as, output};
 use crate::model::Initiative;
 use crate::okr::draft::{CheckOutcome, Drafted};
 use crate::okr::input::ObjectiveDraft;
@@ -57,7 +57,7 @@ impl GroundedServer {
     /// M-..) and the findings. Saving does not require the checks to pass.
     #[tool(
         output_schema = output::<Drafted>(),
-        input_schema = input::<ObjectiveDraft>(),
+        input_schema = input_as::<ObjectiveDraft>("check_okr"),
         annotations(title = "Save an OKR draft", read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = false)
     )]
     async fn draft_okr(&self, arguments: JsonObject) -> Result<Json<Drafted>, String> {

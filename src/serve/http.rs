@@ -74,7 +74,7 @@ pub struct OAuthOptions {
     /// The provider's issuer URL, as it writes it in `iss`.
     pub issuer: url::Url,
     /// The public URL clients reach `/mcp` by; default `http://ADDR/mcp` on loopback.
-    pub resource: Option<url::Url>,
+    pub resource: Option<String>,
     /// Audiences accepted besides the resource URL.
     pub audiences: Vec<String>,
     pub read_scope: String,
@@ -86,8 +86,15 @@ impl OAuthOptions {
     /// The configuration once the server knows where it listens.
     fn config(&self, bound: SocketAddr) -> anyhow::Result<OAuthConfig> {
         let resource = match &self.resource {
-            Some(resource) => resource.clone(),
-            None if bound.ip().is_loopback() => url::Url::parse(&format!("http://{bound}/mcp"))?,
+            Some(resource) => {
+                let parsed = url::Url::parse(resource)
+                    .map_err(|e| anyhow::anyhow!("--resource {resource:?}: not a URL ({e}); give https://HOST/mcp"))?;
+                if parsed.scheme() != "https" && !crate::fetch::is_loopback(&parsed) {
+                    anyhow::bail!("--resource {resource}: clients reach a server off this machine over https");
+                }
+                resource.trim().to_string()
+            }
+            None if bound.ip().is_loopback() => format!("http://{bound}/mcp"),
             None => anyhow::bail!(
                 "--resource is needed when listening on {bound}: the public URL clients reach the server by, \
                  such as https://grounded.example.com/mcp (tokens are minted for that URL)"
@@ -193,7 +200,7 @@ pub fn router(store: Store, options: &HttpOptions, oauth: Option<Arc<Verifier>>,
     match oauth {
         // Both forms: clients try the one with the endpoint's path first (RFC 9728 §3.1).
         Some(verifier) => {
-            let document = Arc::new(resource_metadata(verifier.config()));
+            let document = Arc::new(resource_metadata(&verifier));
             let served = move || {
                 let document = document.clone();
                 async move { open_json((*document).clone()) }
@@ -208,10 +215,11 @@ const WELL_KNOWN: &str = "/.well-known/oauth-protected-resource";
 
 /// RFC 9728: where clients learn which provider to sign in with and which scopes to
 /// ask for.
-fn resource_metadata(config: &OAuthConfig) -> serde_json::Value {
+fn resource_metadata(verifier: &Verifier) -> serde_json::Value {
+    let config = verifier.config();
     json!({
-        "resource": config.resource.as_str(),
-        "authorization_servers": [config.issuer.as_str()],
+        "resource": config.resource,
+        "authorization_servers": [verifier.issuer()],
         "scopes_supported": config.scopes(),
         "bearer_methods_supported": ["header"],
         "resource_name": "grounded",
@@ -225,13 +233,18 @@ fn open_json(body: serde_json::Value) -> Response {
     response
 }
 
-/// Where a client finds the resource metadata of a request's server.
+/// Where a client finds the resource metadata of a request's server: the well-known
+/// path before the resource's own path (RFC 9728 §3.1).
 fn metadata_url(config: &OAuthConfig) -> String {
-    let mut url = config.resource.clone();
-    let path = url.path().trim_end_matches('/').to_string();
-    url.set_path(&format!("{WELL_KNOWN}{path}"));
-    url.set_query(None);
-    url.to_string()
+    match url::Url::parse(&config.resource) {
+        Ok(mut url) => {
+            let path = url.path().trim_end_matches('/').to_string();
+            url.set_path(&format!("{WELL_KNOWN}{path}"));
+            url.set_query(None);
+            url.to_string()
+        }
+        Err(_) => WELL_KNOWN.to_string(),
+    }
 }
 
 async fn healthz() -> impl IntoResponse {
@@ -378,7 +391,7 @@ impl Gate {
             Some(verifier) => format!(
                 "sign in through {} (an MCP client does it by itself from the resource metadata at {}); \
                  or ask the server's operator for a token (grounded token add YOUR_NAME)",
-                verifier.config().issuer,
+                verifier.issuer(),
                 metadata_url(verifier.config())
             ),
             None => "the server's operator runs `grounded token add YOUR_NAME` (add --read-only for a viewer) \
