@@ -25,8 +25,9 @@
 //!   seven questions of the six types plus NPS) imported through the core's
 //!   `import_evidence`, five runs into fresh stores: respondents and items per second.
 //!
-//! - sizes: the bytes of each tool's answer (the whole JSON-RPC line) for a typical
-//!   call on the example workspace (examples/okrs.yaml, its research and measurements).
+//! - sizes: what tools/list costs a model (the model-facing bytes per tool), and the
+//!   bytes of each tool's answer (the whole JSON-RPC line) for a typical call on the
+//!   example workspace (examples/okrs.yaml, its research and measurements).
 //!
 //! - http: `serve --http` with a token, through rmcp's streamable HTTP client: the
 //!   `get_okr` round trip (p50, p95), then 50 concurrent clients (one session each)
@@ -1275,6 +1276,35 @@ fn bench_access(dir: &Path) -> Access {
 /// The example workspace, built in the core, then each tool's typical call over
 /// stdio: bytes of the answer line (structured content and its text copy), and
 /// tokens at about 4 bytes each.
+/// What tools/list costs a model in every turn: per tool, the bytes of the parts a
+/// model reads (name, title, description, input schema, annotations; compact JSON as
+/// sent), and apart from them the output schemas, which clients keep to check results.
+fn tools_list_sizes(server: &mut Server) -> anyhow::Result<()> {
+    let listed = server.request("tools/list", serde_json::json!({}))?;
+    let tools = listed["tools"].as_array().cloned().unwrap_or_default();
+    let mut rows = vec![];
+    let (mut model_facing, mut outputs) = (0usize, 0usize);
+    for tool in &tools {
+        let mut read = tool.clone();
+        let output = read.as_object_mut().and_then(|t| t.remove("outputSchema"));
+        let bytes = serde_json::to_string(&read)?.len();
+        model_facing += bytes;
+        outputs += output.map(|o| serde_json::to_string(&o).map(|s| s.len())).transpose()?.unwrap_or(0);
+        rows.push((bytes, tool["name"].as_str().unwrap_or("?").to_string()));
+    }
+    rows.sort_by(|a, b| b.cmp(a));
+    println!(
+        "tools/list: {} tools, model-facing {:.1} KB (output schemas apart: {:.1} KB)",
+        tools.len(),
+        model_facing as f64 / 1000.0,
+        outputs as f64 / 1000.0
+    );
+    for (bytes, name) in rows {
+        println!("  {name:<22} {:.1} KB", bytes as f64 / 1000.0);
+    }
+    Ok(())
+}
+
 fn sizes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
     let db = dir.join("sizes-db");
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -1298,6 +1328,7 @@ fn sizes(binary: &Path, dir: &Path) -> anyhow::Result<()> {
     }
     let mut server = Server::start(binary, &db)?;
     server.handshake()?;
+    tools_list_sizes(&mut server)?;
     let measurements = examples.join("measurements.csv").display().to_string();
     let interviews = examples.join("evidence/interviews.jsonl").display().to_string();
     let calls: Vec<(&str, serde_json::Value)> = vec![

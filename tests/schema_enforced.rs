@@ -219,10 +219,15 @@ async fn every_tool_refuses_an_array_where_its_schema_wants_an_object() {
         "add_evidence.items[0].survey",
         "import_evidence.defaults",
         "sync_sources.attach[0]",
-        "draft_okr.key_results[0]",
+        "check_okr.key_results[0]",
     ] {
         assert!(fields.contains(expected), "{expected} was not tried; tried {fields:?}");
     }
+    // draft_okr advertises check_okr's nested fields by name instead of repeating them;
+    // its arguments are validated against the full schema all the same.
+    let message =
+        err(&client, "draft_okr", json!({"objective": "x", "cycle": "2026-Q4", "key_results": [["a", 1]]})).await;
+    assert!(message.starts_with("key_results[0]: "), "draft_okr should name key_results[0], said: {message}");
     assert!(tried >= 20, "only {tried} cases: {fields:?}");
     eprintln!("{tried} cases over {} fields: {fields:?}", fields.len());
     assert_eq!(snapshot(&client).await, before, "a refused call changed the store");
