@@ -335,8 +335,8 @@ impl Verifier {
     fn grant(&self, name: Option<String>, scopes: Vec<String>) -> Result<Grant, Refusal> {
         let name = name.ok_or_else(|| Refusal::Invalid("it names nobody (no name, email or sub)".into()))?;
         let name: String = name.trim().chars().take(super::MAX_TOKEN_NAME_CHARS).collect();
-        let writes = scopes.iter().any(|s| *s == self.config.write_scope);
-        let reads = writes || scopes.iter().any(|s| *s == self.config.read_scope);
+        let writes = scopes.contains(&self.config.write_scope);
+        let reads = writes || scopes.contains(&self.config.read_scope);
         if !reads {
             return Err(Refusal::InsufficientScope { needed: self.config.read_scope.clone() });
         }
