@@ -97,8 +97,8 @@ pub fn end_of(date: Date) -> Timestamp {
         .unwrap_or(Timestamp::MAX)
 }
 
-/// How a file writes dates with slashes or dots: 10/03/2026 is 10 March day-first
-/// and October 3 month-first. Stated by the caller, never guessed.
+// How a file writes dates with slashes or dots: 10/03/2026 is 10 March day-first and
+// October 3 month-first. Stated by the caller, never guessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DateOrder {

@@ -20,36 +20,37 @@ pub const MAX_EVIDENCE_CHARS: usize = 10_000;
 /// Items in one call.
 pub const MAX_ITEMS: usize = 5_000;
 
-/// One piece of research as a caller gives it.
+// One piece of research as a caller gives it.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceInput {
-    /// interview (a verbatim quote), survey (one question's result) or observation.
+    /// interview: a verbatim quote; survey: one question's result; observation: a note.
     pub kind: EvidenceKind,
-    /// The quote exactly as said, the survey question, or the observation.
+    // The quote exactly as said, the survey question, or the observation.
+    /// For kind survey: the question.
     pub text: String,
-    /// Who said it (a pseudonym such as P3).
+    /// A pseudonym, such as P3.
     #[serde(default)]
     pub participant: Option<String>,
-    /// The segment the participant belongs to, such as churned or retained.
+    // The segment the participant belongs to, such as churned or retained.
     #[serde(default)]
     pub segment: Option<String>,
-    /// The study's name (created if new) or id (ST-2).
+    /// ST-2, or a name (created if new).
     #[serde(default)]
     pub study: Option<String>,
-    /// When it was observed: YYYY-MM-DD.
+    /// YYYY-MM-DD.
     #[serde(default)]
     pub observed_at: Option<String>,
     #[serde(default)]
     pub source: Option<Source>,
-    /// Tags; aliases are resolved to their canonical tag.
+    // Aliases are resolved to their canonical tag.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Required for kind survey: the question type and the answer distribution.
+    /// Required for kind survey.
     #[serde(default)]
     pub survey: Option<SurveyResult>,
-    /// The item's id in the tool it came from (same as source.record_id): importing
-    /// it again updates it instead of adding a copy.
+    // Its id in the tool it came from (same as source.record_id).
+    /// The same id again updates the item.
     #[serde(default)]
     pub record_id: Option<String>,
 }
@@ -57,7 +58,7 @@ pub struct EvidenceInput {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddEvidenceRequest {
-    /// One or many items (at most 5,000).
+    // At most 5,000 (MAX_ITEMS).
     pub items: Vec<EvidenceInput>,
 }
 

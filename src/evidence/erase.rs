@@ -32,22 +32,24 @@ const ERASED_RATIONALE: &str = "(erased with the evidence)";
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteEvidenceRequest {
-    /// The items to delete: EV-.. ids. Give these, or study.
+    /// Ids such as EV-5; or give study.
     #[serde(default)]
     pub evidence: Vec<String>,
-    /// Or every item of one study, by id (ST-2) or name; the study goes too.
+    /// ST-2 or a name; the study goes too.
     #[serde(default)]
     pub study: Option<String>,
-    /// Why they go (consent withdrawn, wrong import, ...); kept in history.
+    // Why they go (consent withdrawn, wrong import, ...); kept in history.
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EraseParticipantRequest {
-    /// The participant, as stored on their items (case does not matter).
+    // As stored on their items.
+    /// Case-insensitive.
     pub participant: String,
-    /// Why (an erasure request, consent withdrawn); kept in history without the name.
+    // Such as an erasure request or consent withdrawn.
+    /// Kept in history: do not name the participant.
     pub reason: String,
 }
 

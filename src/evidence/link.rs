@@ -18,13 +18,15 @@ use crate::validate::{self, MAX_NOTE_CHARS};
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkRequest {
-    /// The evidence to link: EV-.. ids.
+    /// Ids such as EV-5.
     pub evidence: Vec<String>,
-    /// What it grounds: an objective (O-3), key result (KR-12), indicator (IND-2) or metric (M-4).
+    /// O-3, KR-12, IND-2 or M-4.
     pub target: String,
-    /// motivates, baseline, validates, supports, contradicts or explains.
+    /// motivates: why an objective exists; baseline: a starting number's source; validates:
+    /// backs an indicator; explains: why a number moved.
     pub relation: Relation,
-    /// Why this evidence bears on the target, in a sentence.
+    // Why this evidence bears on the target.
+    /// One sentence.
     pub rationale: String,
 }
 
@@ -126,19 +128,18 @@ fn link_entry(target: &str, action: &str, link: &Link, actor: &Actor, at: Timest
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnlinkRequest {
-    /// Links to remove: LNK-.. ids.
+    /// Ids such as LNK-9.
     #[serde(default)]
     pub links: Vec<String>,
-    /// Or: remove every link between these evidence ids ...
+    /// Or every link between these evidence ids and target (of relation, if given).
     #[serde(default)]
     pub evidence: Vec<String>,
-    /// ... and this target (O-3, KR-12, IND-2, M-4) ...
+    /// O-3, KR-12, IND-2 or M-4.
     #[serde(default)]
     pub target: Option<String>,
-    /// ... with this relation only (optional).
     #[serde(default)]
     pub relation: Option<Relation>,
-    /// Why the link no longer holds; kept in the history.
+    // Why the link no longer holds; kept in the history.
     #[serde(default)]
     pub reason: Option<String>,
 }

@@ -495,38 +495,39 @@ pub const MAX_PAGE: usize = 100;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
-    /// Words to find (stemmed: "templates" finds "template"); "quotes" for a phrase.
-    /// Leave out to list by filters only.
+    // Stemmed: "templates" finds "template".
+    /// Stemmed words, "quotes" for a phrase; leave out to list by filters.
     #[serde(default)]
     pub query: Option<String>,
     #[serde(default)]
     pub kind: Option<EvidenceKind>,
-    /// Items must carry every one of these tags (aliases resolved).
+    // Aliases resolved.
+    /// All must match.
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
     pub segment: Option<String>,
-    /// A study id such as ST-2.
+    /// Such as ST-2.
     #[serde(default)]
     pub study: Option<String>,
     #[serde(default)]
     pub participant: Option<String>,
-    /// Observed on or after this date (YYYY-MM-DD).
+    /// Observed on or after, YYYY-MM-DD.
     #[serde(default)]
     pub from: Option<String>,
-    /// Observed on or before this date (YYYY-MM-DD).
+    /// Observed on or before, YYYY-MM-DD.
     #[serde(default)]
     pub to: Option<String>,
-    /// true: only items linked to something; false: only unlinked items.
+    /// true: linked only; false: unlinked only.
     #[serde(default)]
     pub linked: Option<bool>,
-    /// Only items linked to this target (O-3, KR-12, IND-2, M-4).
+    /// O-3, KR-12, IND-2 or M-4.
     #[serde(default)]
     pub linked_to: Option<String>,
-    /// 1-100; 10 by default.
+    /// 1-100, default 10.
     #[serde(default)]
     pub limit: Option<usize>,
-    /// The next_cursor of the previous page.
+    // The next_cursor of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
 }

@@ -25,9 +25,9 @@ const STOP_WORDS: &[&str] = &[
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuggestRequest {
-    /// An evidence id (EV-12) to find targets for, or a key result id (KR-3) to find evidence for.
+    /// EV-12 (to find targets) or KR-3 (to find evidence).
     pub id: String,
-    /// How many suggestions (1-50); 5 by default.
+    /// 1-50, default 5.
     #[serde(default)]
     pub limit: Option<usize>,
 }

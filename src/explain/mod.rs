@@ -52,36 +52,36 @@ const LOOKBACK_DAYS: i64 = 120;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExplainRequest {
-    /// The question in words: "why did activation slip?", "what happened to week-1
-    /// retention in October?". A month, a cycle (2026-Q3) or dates in it set the window.
+    /// The user's words ("why did activation slip?"); a month or cycle in it sets the
+    /// window.
     #[serde(default)]
     pub question: Option<String>,
-    /// Instead of (or besides) the question: what to explain, by id (KR-1, M-2, O-1,
-    /// IND-1) or by name.
+    // Instead of (or besides) the question.
+    /// KR-1, M-2, O-1, IND-1 or a name.
     #[serde(default)]
     pub subject: Option<String>,
-    /// Look for the slip from this day (YYYY-MM-DD); default: the start of the key
-    /// result's cycle, else 90 days before as_of.
+    // The key result's cycle; else 90 days before as_of.
+    /// YYYY-MM-DD; default: the cycle's start, or 90 days back.
     #[serde(default)]
     pub from: Option<String>,
-    /// Up to this day; default as_of.
+    /// Default: as_of.
     #[serde(default)]
     pub to: Option<String>,
-    /// Explain as of this day (YYYY-MM-DD), ignoring later measurements and
-    /// research; today by default.
+    // Later measurements and research are ignored.
+    /// YYYY-MM-DD, default today.
     #[serde(default)]
     pub as_of: Option<String>,
-    /// Evidence items at most, 1-20 (default 8).
+    /// 1-20, default 8.
     #[serde(default)]
     pub evidence_limit: Option<usize>,
-    /// full (the default): everything, with the narrative and the chart. brief: the
-    /// headline, the subject, the slip, the likely driver, the top three evidence
-    /// items and the next step, in about a tenth of the size.
+    // full (the default): everything, with the narrative and the chart.
+    /// brief: headline, slip, likely driver, top 3 evidence, next step (a tenth of the
+    /// size).
     #[serde(default)]
     pub detail: Option<Detail>,
 }
 
-/// How much of an explanation to return.
+// How much of an explanation to return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Detail {

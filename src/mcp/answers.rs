@@ -47,24 +47,11 @@ fn with_chart<T: Serialize>(store: &Store, value: &T, chart: Option<ChartOf<'_>>
 
 #[tool_router(router = answer_tools, vis = "pub(super)")]
 impl GroundedServer {
-    /// Answer "why did X slip?" from the workspace, citing what each claim rests on.
-    /// question: the user's words ("why did activation slip?"); the subject (a metric,
-    /// key result, objective or journey stage) is resolved from them, typos tolerated;
-    /// when they are ambiguous the candidates come back instead of a guess (ask the
-    /// user, then pass subject: the chosen id). Or give subject (KR-1, M-2, O-1, IND-1)
-    /// directly, and from/to for the window (default: the cycle). as_of fixes "today".
-    /// Answers: the slip (when, how much, against the level before and the pace line,
-    /// with a 95% interval: slipped is false when the move is within noise), drivers
-    /// (leading indicators that moved first and whether the lead matches their lag,
-    /// notes on the measurements, key results on the same metric, initiatives due or
-    /// stalled), evidence ranked (linked explains/contradicts first, then research from
-    /// the window, then survey changes beyond noise), gaps with the next research
-    /// step, statements with their ids, a Markdown narrative to quote, and the key
-    /// result's chart as an image. detail: brief returns the headline, the slip, the
-    /// likely driver, the top three evidence items and the next step (about a tenth
-    /// of the size; the chart stays at grounded://key-result/{id}/chart.png). Cite the
-    /// ids (measurements as M-1@2026-10-22); never add a cause the answer does not
-    /// contain.
+    /// Answer "why did X slip?" from the workspace, citing what each claim rests on: the
+    /// slip with a 95% interval (slipped is false within noise), drivers, evidence, gaps
+    /// with the next research step, a Markdown narrative and a chart. When the subject is
+    /// ambiguous the candidates come back: ask the user, then pass subject. Cite the ids
+    /// (measurements as M-1@2026-10-22); never add a cause the answer does not contain.
     #[tool(
         output_schema = output::<Explanation>(),
         input_schema = input::<ExplainRequest>(),
@@ -82,15 +69,10 @@ impl GroundedServer {
         with_chart(&self.store, &answer, chart)
     }
 
-    /// A cycle report (cycle: 2026-Q4) or one objective's (objective: O-3), as of a
-    /// day: per objective its key results with value, 95% interval, n, progress,
-    /// status, grade and forecast; evidence health (key results with no evidence
-    /// linked, leading indicators not validated, linked evidence older than
-    /// stale_after_days, default 180); the top evidence per key result. markdown is
-    /// ready to paste into a review doc; csv has one row of scores per key result; the
-    /// image is the chart of the page's key result most in need of attention. A cycle
-    /// comes 3 objectives per page (limit: up to 50; pass next_cursor for the next
-    /// page); the whole cycle's Markdown is the resource grounded://cycle/{cycle}/report.md.
+    /// A review report of a cycle or one objective as of a day: key results with value, 95%
+    /// interval, n, progress, status and forecast, evidence health, Markdown to paste and a
+    /// CSV of scores. A cycle comes in pages; its whole Markdown is the resource
+    /// grounded://cycle/{cycle}/report.md.
     #[tool(
         output_schema = output::<Report>(),
         input_schema = input::<ReportRequest>(),

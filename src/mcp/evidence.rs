@@ -16,13 +16,9 @@ use crate::evidence::{add, erase, import, link, search, suggest};
 
 #[tool_router(router = evidence_tools, vis = "pub(super)")]
 impl GroundedServer {
-    /// Store customer research: one or many items (at most 5,000). kind interview is a
-    /// verbatim quote with participant, segment, study, observed_at and source (file
-    /// and line range, URL, or recording timecode); kind survey is one question's
-    /// result (question_type scale/single_choice/multiple_choice/ranking/yes_no/
-    /// open_ended, n, the answer counts, wave); kind observation is a written note.
-    /// Text is stored verbatim. The same content twice is reported as a duplicate, not
-    /// stored again; the same record_id again updates the item. All or nothing.
+    /// Store customer research verbatim: interview quotes, survey question results or
+    /// observations, up to 5,000 items, all or nothing. The same content again is reported
+    /// as a duplicate; the same record_id updates the item. For files use import_evidence.
     #[tool(
         output_schema = output::<AddedEvidence>(),
         input_schema = input::<AddEvidenceRequest>(),
@@ -33,16 +29,14 @@ impl GroundedServer {
         add::add_evidence(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
-    /// Import research from a file path (under the server's import roots) or an http(s)
-    /// URL (host on its allowlist): a table with a column mapping, JSONL of add_evidence
-    /// items, survey responses as Qualtrics, SurveyMonkey, Typeform or Google Forms
-    /// export them (each question's type read from the answers: the answer lists the
-    /// readings, and asks about unclear ones, settled with questions), or a transcript
-    /// (VTT, SRT, Markdown, text, DOCX, Gong JSON) split into speaker turns that keep
-    /// their line or time ranges, the interviewer's turns left out. All or nothing per
-    /// file unless row_level; dry_run writes nothing. Re-importing updates the same
-    /// items instead of adding them again. Sends
-    /// progress notifications when the request carries a progress token.
+    // Sends progress notifications when the request carries a progress token. Transcripts
+    // (VTT, SRT, Markdown, text, DOCX, Gong JSON) keep their line or time ranges; survey
+    // question types are read from the answers.
+    /// Import research from a file or an http(s) URL: a table with a column mapping, JSONL
+    /// of add_evidence items, survey responses exported by Qualtrics, SurveyMonkey,
+    /// Typeform or Google Forms (unclear questions come back, to settle with questions), or
+    /// a transcript split into speaker turns, the interviewer's left out. All or nothing
+    /// unless row_level; re-importing updates items.
     #[tool(
         output_schema = output::<ImportReport>(),
         input_schema = input::<ImportRequest>(),
@@ -64,12 +58,9 @@ impl GroundedServer {
         report.map(Json).map_err(failure)
     }
 
-    /// Link evidence (EV-.. ids) to an objective (O-3), key result (KR-12), indicator
-    /// (IND-2) or metric (M-4), with a relation (motivates: why the objective exists;
-    /// baseline: where the starting number came from; validates: supports an
-    /// indicator's predictive claim; supports; contradicts; explains: explains a
-    /// movement of the number) and a one-sentence rationale. Links record who and when;
-    /// linking the same pair and relation again changes nothing.
+    /// Link evidence to an objective, key result, indicator or metric, with a relation and
+    /// a one-sentence rationale. Linking the same pair and relation again changes nothing;
+    /// suggest_links proposes candidates.
     #[tool(
         output_schema = output::<Linked>(),
         input_schema = input::<LinkRequest>(),
@@ -80,8 +71,8 @@ impl GroundedServer {
         link::link_evidence(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
-    /// Remove links: by LNK-.. ids, or every link between the given evidence ids and a
-    /// target (optionally of one relation). The reason is kept in the target's history.
+    /// Remove evidence links: by id (LNK-9), or every link between the given evidence and a
+    /// target. The reason is kept in the target's history.
     #[tool(
         output_schema = output::<Unlinked>(),
         input_schema = input::<UnlinkRequest>(),
@@ -92,10 +83,9 @@ impl GroundedServer {
         link::unlink_evidence(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
-    /// Delete evidence for good: EV-.. ids, or every item of one study (the study goes
-    /// too), with a reason. Their links and search entries go in the same step, and the
-    /// rationale of those links is blanked in history. History keeps who deleted which
-    /// ids, when and why, not the text. For one person's data use erase_participant.
+    /// Delete evidence for good, by id (EV-5) or a whole study, with its links. History keeps
+    /// who deleted which ids and why, not the text. For one person's data use
+    /// erase_participant.
     #[tool(
         output_schema = output::<EvidenceErased>(),
         input_schema = input::<DeleteEvidenceRequest>(),
@@ -106,11 +96,9 @@ impl GroundedServer {
         erase::delete_evidence(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
-    /// Erase every item of one participant (a GDPR erasure request): their excerpts,
-    /// survey answers and observations, the links and search entries of those items.
-    /// Answers with how many items went, what they were linked to, and other items
-    /// whose text names the participant (left for a person to review). History keeps
-    /// the ids, who, when and why; never the participant's name or words.
+    /// Erase every item of one participant (a GDPR erasure request) with its links. Returns
+    /// what went, what it was linked to, and other items whose text names the participant,
+    /// for a person to review. History never keeps the name or words.
     #[tool(
         output_schema = output::<EvidenceErased>(),
         input_schema = input::<EraseParticipantRequest>(),
@@ -121,11 +109,9 @@ impl GroundedServer {
         erase::erase_participant(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
-    /// Full-text search over evidence (BM25 ranking, English stemming: "templates"
-    /// finds "template"), with filters that combine with AND: kind, tags, segment,
-    /// study, participant, observed date range (from/to), linked or unlinked, linked to
-    /// a target. Each hit has a snippet with the matched words in **bold**, the stored
-    /// item and what it is linked to. Leave query out to list by filters. Paginated.
+    /// Full-text search over evidence, with filters combined with AND. Each hit has a
+    /// snippet with the matched words in **bold**, the item and what it is linked to.
+    /// Paginated.
     #[tool(
         output_schema = output::<SearchPage>(),
         input_schema = input::<SearchRequest>(),
@@ -136,10 +122,9 @@ impl GroundedServer {
         search::search(&self.store, &request).map(Json).map_err(failure)
     }
 
-    /// Suggest links, each with its reason: for an evidence id (EV-12), the key results
-    /// and indicators it most likely bears on; for a key result id (KR-3), the evidence
-    /// not yet linked to it that matches its words. Suggestions only: link_evidence
-    /// makes a link once a person agrees.
+    /// Suggest links with their reasons: for evidence (EV-12), the key results and
+    /// indicators it likely bears on; for a key result (KR-3), unlinked evidence matching
+    /// its words. Link with link_evidence once a person agrees.
     #[tool(
         output_schema = output::<Suggestions>(),
         input_schema = input::<SuggestRequest>(),

@@ -63,7 +63,7 @@ pub(crate) fn input<T: schemars::JsonSchema + 'static>() -> Arc<JsonObject> {
 /// The input schema of a tool that takes another tool's arguments (check_okr takes
 /// draft_okr's): its own fields, with the nested definitions named rather than repeated.
 pub(crate) fn input_as<T: schemars::JsonSchema + 'static>(tool: &str) -> Arc<JsonObject> {
-    Arc::new(schemas::sharing_definitions(schemas::for_the_model(full_input::<T>()), tool))
+    Arc::new(schemas::for_the_model(schemas::sharing_definitions(full_input::<T>(), tool)))
 }
 
 /// A tool's output schema, from the core type it answers with.

@@ -21,23 +21,20 @@ use crate::okr::{draft, overview, plan, query, update};
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOkrInput {
-    /// An objective (O-3), or a key result (KR-12) to show with its objective.
+    /// O-3, or KR-12 for its objective.
     pub id: String,
-    /// "summary" (the default: key results with scores, open findings, counts) or
-    /// "full" (adds coaching questions, rewrites, indicators, initiatives, metrics,
-    /// score methods and the history).
+    // summary (the default): key results with scores, open findings, counts.
+    /// full adds coaching, indicators, initiatives, metrics and history.
     #[serde(default)]
     pub detail: Detail,
 }
 
 #[tool_router(router = okr_tools, vis = "pub(super)")]
 impl GroundedServer {
-    /// Check an objective and its key results against OKR good practice without saving
-    /// anything. Returns how each key result was read (metric, baseline, target, unit,
-    /// direction, due), a finding for every rule that did not pass (warn/fail/todo with
-    /// reason, coaching question and suggested rewrite; passes are counted in tally),
-    /// a strength score 0..1, and the questions no rule can answer. Key results may be plain statements ("Raise week-1 retention from 50%
-    /// to 65%") or objects with explicit fields. Use it while drafting, before draft_okr.
+    /// Check an objective and its key results against OKR good practice, saving nothing:
+    /// how each key result was read, a finding per rule not passed (with a coaching
+    /// question and a rewrite), a strength score 0-1 and the questions left open. Use it
+    /// while drafting, before draft_okr.
     #[tool(
         output_schema = output::<CheckOutcome>(),
         input_schema = input::<ObjectiveDraft>(),
@@ -51,10 +48,9 @@ impl GroundedServer {
         Ok(Json(outcome))
     }
 
-    /// Run the same checks as check_okr, then save the objective and its key results as
-    /// a draft in the given cycle (required). Metrics named by key results are created,
-    /// or reused when one with the same name exists. Returns the new ids (O-.., KR-..,
-    /// M-..) and the findings. Saving does not require the checks to pass.
+    /// Save an objective and its key results as a draft in a cycle (required), after the
+    /// checks of check_okr; failing checks do not block saving. Metrics are reused by name
+    /// or created. Returns the new ids (O-3, KR-12, M-4) and the findings.
     #[tool(
         output_schema = output::<Drafted>(),
         input_schema = input_as::<ObjectiveDraft>("check_okr"),
@@ -67,11 +63,10 @@ impl GroundedServer {
         Ok(Json(drafted))
     }
 
-    /// Change an objective (O-3) or a key result (KR-12): text, target, baseline, owner,
-    /// weight, kind, status (draft/active/closed/archived), parent (for a key result:
-    /// the objective it moves to), due, level, stage, role, type. Moving a target or a
-    /// baseline needs a reason. Every change is kept in the history with its author.
-    /// Returns the field-by-field changes and the objective's checks afterwards.
+    /// Change an objective (O-3) or a key result (KR-12): its text, numbers, owner, status
+    /// (closed, archived), parent and other fields. Moving a target or a baseline needs a
+    /// reason; every change is kept in the history. Returns the changes and the checks
+    /// afterwards.
     #[tool(
         output_schema = output::<Updated>(),
         input_schema = input::<UpdateRequest>(),
@@ -82,10 +77,9 @@ impl GroundedServer {
         update::update_okr(&self.store, request, &self.actor).await.map(Json).map_err(failure)
     }
 
-    /// List objectives, filtered by cycle, owner, level, status and text (all optional,
-    /// combined with AND), a page at a time (limit 1-100, default 20; pass next_cursor
-    /// back as cursor for the next page). Each row has the id, title, owner, cycle,
-    /// level, kind, status and number of key results.
+    /// List objectives, a page at a time, filtered by cycle, owner, level, status or text
+    /// (combined with AND): id, title, owner, status and key-result count per row. get_okr
+    /// shows one in detail.
     #[tool(
         output_schema = output::<ObjectivePage>(),
         input_schema = input::<ListFilter>(),
@@ -96,11 +90,9 @@ impl GroundedServer {
         query::list_okrs(&self.store, filter).map(Json).map_err(failure)
     }
 
-    /// Show one objective (by O-.. id, or by the KR-.. id of one of its key results):
-    /// each key result with its progress, pace, latest value and interval, forecast,
-    /// indicators and evidence count, and the quality findings still open. detail
-    /// "full" adds the coaching questions and rewrites, indicators, initiatives,
-    /// metrics, the score's methods and the change history.
+    /// Show one objective: each key result with its progress, pace, latest value, forecast
+    /// and evidence count, and the quality findings still open. For scores with their
+    /// intervals use score.
     #[tool(
         output_schema = output::<ObjectiveAnswer>(),
         input_schema = input::<GetOkrInput>(),
@@ -111,10 +103,9 @@ impl GroundedServer {
         overview::get_okr(&self.store, &input.id, input.detail).map(Json).map_err(failure)
     }
 
-    /// Add a leading indicator to a key result: a metric (by name, created if new, or
-    /// M-.. id) expected to move expected_lag_days before the key result does, with the
-    /// hypothesis in words. It starts as "assumed": validate it with research or data
-    /// before betting the cycle on it.
+    /// Add a leading indicator to a key result: a metric expected to move expected_lag_days
+    /// before it, with the hypothesis. It starts as "assumed": test it with
+    /// validate_indicator or research before betting the cycle on it.
     #[tool(
         output_schema = output::<IndicatorAdded>(),
         input_schema = input::<IndicatorRequest>(),
@@ -126,8 +117,7 @@ impl GroundedServer {
     }
 
     /// Add an initiative (a project, experiment or piece of work) expected to move a key
-    /// result, with owner, due date and percent complete. Initiatives are tracked but
-    /// never counted as key-result progress.
+    /// result. Initiatives are tracked, never counted as key-result progress.
     #[tool(
         output_schema = output::<Initiative>(),
         input_schema = input::<InitiativeRequest>(),

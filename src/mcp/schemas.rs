@@ -58,7 +58,8 @@ pub fn schema_files() -> crate::Result<Vec<(String, Value)>> {
 ///   `{"kind": "percent"}`): one object whose tag lists the values, and the fields
 ///   that only some branches have, described by the branch that needs them;
 /// - the per-value descriptions of a choice of strings: one `enum` of the values (the
-///   field's own description says what matters about them).
+///   field's own description says what matters about them);
+/// - definitions used once: written where they are used, not named and referred to.
 ///
 /// Arguments are still validated against the full schema (`mcp::full_input`).
 pub fn for_the_model(mut schema: serde_json::Map<String, Value>) -> serde_json::Map<String, Value> {
@@ -111,9 +112,63 @@ pub fn for_the_model(mut schema: serde_json::Map<String, Value>) -> serde_json::
     schema.remove("title");
     let mut value = Value::Object(schema);
     trim(&mut value);
+    inline_single_use_definitions(&mut value);
     match value {
         Value::Object(map) => map,
         _ => unreachable!("a schema object stays an object"),
+    }
+}
+
+/// Writes each definition referred to once (and not by itself) where it is used.
+fn inline_single_use_definitions(schema: &mut Value) {
+    fn count(value: &Value, uses: &mut std::collections::HashMap<String, usize>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+                    *uses.entry(name.to_string()).or_default() += 1;
+                }
+                map.values().for_each(|v| count(v, uses));
+            }
+            Value::Array(items) => items.iter().for_each(|v| count(v, uses)),
+            _ => {}
+        }
+    }
+    fn replace(value: &mut Value, inlined: &serde_json::Map<String, Value>) {
+        match value {
+            Value::Object(map) => {
+                let name = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/"));
+                if let Some(Value::Object(definition)) = name.and_then(|n| inlined.get(n)) {
+                    map.remove("$ref");
+                    for (key, value) in definition {
+                        // The use's own description says more about this place than the type's.
+                        map.entry(key.clone()).or_insert_with(|| value.clone());
+                    }
+                }
+                map.values_mut().for_each(|v| replace(v, inlined));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| replace(v, inlined)),
+            _ => {}
+        }
+    }
+    let mut uses = std::collections::HashMap::new();
+    count(schema, &mut uses);
+    let Some(Value::Object(definitions)) = schema.get_mut("$defs") else { return };
+    let mut inlined = serde_json::Map::new();
+    for (name, definition) in definitions.iter() {
+        let mut own = std::collections::HashMap::new();
+        count(definition, &mut own);
+        if uses.get(name) == Some(&1) && !own.contains_key(name) {
+            inlined.insert(name.clone(), definition.clone());
+        }
+    }
+    definitions.retain(|name, _| !inlined.contains_key(name));
+    let empty = definitions.is_empty();
+    // Inlined definitions may refer to one another: replace until none is left.
+    for _ in 0..8 {
+        replace(schema, &inlined);
+    }
+    if empty && let Value::Object(map) = schema {
+        map.remove("$defs");
     }
 }
 
@@ -271,11 +326,11 @@ mod tests {
                 "properties": {
                     "id": {"type": "string", "description": "O-3"},
                     "owner": {"type": "string"},
-                    "unit": {"$ref": "#/$defs/Unit", "description": "u"},
+                    // Used once: written in place.
+                    "unit": {"enum": ["percent", "count"], "type": "string", "description": "u"},
                     "either": {"type": ["string", "number"]},
                     "limit": {"type": "integer", "default": 20, "minimum": 1}
-                },
-                "$defs": {"Unit": {"enum": ["percent", "count"], "type": "string"}}
+                }
             })
         );
     }
@@ -313,6 +368,21 @@ mod tests {
     }
 
     #[test]
+    fn definitions_used_twice_or_by_themselves_stay_named() {
+        let schema = object(json!({
+            "type": "object",
+            "properties": {
+                "a": {"$ref": "#/$defs/Scale"}, "b": {"$ref": "#/$defs/Scale"}, "tree": {"$ref": "#/$defs/Node"}
+            },
+            "$defs": {
+                "Scale": {"type": "object", "properties": {"min": {"type": "number"}}},
+                "Node": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/$defs/Node"}}}}
+            }
+        }));
+        assert_eq!(Value::Object(for_the_model(schema.clone())), Value::Object(schema));
+    }
+
+    #[test]
     fn a_tool_sharing_another_ones_arguments_names_their_nested_objects_and_inlines_enums() {
         let schema = object(json!({
             "type": "object",
@@ -339,6 +409,21 @@ mod tests {
                 }
             })
         );
+    }
+
+    /// What a model reads of tools/list in every turn of every chat (BENCHMARKS.md
+    /// has it per tool): a byte count of the answer, not a timing.
+    #[test]
+    fn the_tool_list_a_model_reads_stays_under_32_kb() {
+        const BUDGET: usize = 32_000;
+        let access = crate::fetch::Access::from_env(crate::fetch::Caller::Local, &std::env::temp_dir());
+        let server = GroundedServer::new(Store::temporary().unwrap(), Actor("schemas".into()), access);
+        let mut total = 0;
+        for mut tool in server.tools() {
+            tool.output_schema = None;
+            total += serde_json::to_string(&tool).unwrap().len();
+        }
+        assert!(total < BUDGET, "tools/list's model-facing part is {total} bytes, over {BUDGET}");
     }
 
     #[test]

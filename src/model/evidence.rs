@@ -11,31 +11,31 @@ use super::{EvidenceId, LinkId, StudyId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceKind {
-    /// A verbatim quote from an interview.
+    // A verbatim quote from an interview.
     Interview,
-    /// The result of one survey question in one wave.
+    // The result of one survey question in one wave.
     Survey,
-    /// A written observation (support tickets, a session recording, a sales call).
+    // A written observation (support tickets, a session recording, a sales call).
     Observation,
 }
 
-/// Where a piece of evidence came from, so anyone can go back to it.
+// Where a piece of evidence came from, so anyone can go back to it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    /// A file path, such as interviews/p3.md.
+    // A file path, such as interviews/p3.md.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
-    /// First and last line in the file (1-based, inclusive).
+    // First and last line in the file (1-based, inclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<[u32; 2]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Start and end of a recording, such as ["00:03:10.000", "00:03:22.000"].
+    /// [start, end], such as "00:03:10.000".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode: Option<[String; 2]>,
-    /// The id of the record in the tool it was imported from; a re-import with the
-    /// same id updates instead of duplicating.
+    // The id of the record in the tool it was imported from; a re-import with the same id
+    // updates instead of duplicating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,
 }
@@ -51,16 +51,16 @@ pub enum QuestionType {
     YesNo,
 }
 
-/// How many respondents gave one answer (a scale point, an option, yes or no).
+// How many respondents gave one answer (a scale point, an option, yes or no).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswerCount {
-    /// The scale point ("4"), the option ("Importing data"), or "yes"/"no".
+    /// A scale point ("4"), an option, or yes/no.
     pub answer: String,
     pub count: u32,
 }
 
-/// The label of one point of a scale.
+// The label of one point of a scale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScaleLabel {
@@ -68,40 +68,42 @@ pub struct ScaleLabel {
     pub label: String,
 }
 
-/// For ranking questions: how often an option was ranked 1st, 2nd, ...
+// For ranking questions: how often an option was ranked 1st, 2nd, ...
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RankCounts {
     pub option: String,
-    /// counts[0] respondents ranked it first, counts[1] second, ...
+    /// Respondents ranking it 1st, 2nd, ...
     pub counts: Vec<u32>,
 }
 
-/// The raw result of one survey question; statistics are computed when read.
+// The raw result of one survey question; statistics are computed when read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SurveyResult {
     pub question_type: QuestionType,
-    /// Respondents who answered this question.
+    // Respondents who answered this question.
     pub n: u32,
-    /// Scale questions: the lowest and highest point.
+    // Scale questions: the lowest and highest point.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_min: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_max: Option<i32>,
-    /// Scale questions: labels of points, such as 1 = "Very dissatisfied".
+    // Scale questions: labels of points, such as 1 = "Very dissatisfied".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<ScaleLabel>,
-    /// Scale, single_choice, multiple_choice, yes_no: the answer distribution.
+    // Scale, single_choice, multiple_choice, yes_no: the answer distribution; ranks and
+    // responses hold the others.
+    /// Not for ranking or open_ended.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<AnswerCount>,
-    /// Ranking questions.
+    // Ranking questions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ranks: Vec<RankCounts>,
-    /// Open-ended questions: the responses, verbatim.
+    // Open-ended questions: the responses, verbatim.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub responses: Vec<String>,
-    /// The wave's name, such as W3.
+    // The wave's name, such as W3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wave: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,19 +172,19 @@ pub struct Study {
     pub created_at: Timestamp,
 }
 
-/// What a link says the evidence does for its target (DOMAIN.md section 1).
+// What a link says the evidence does for its target (DOMAIN.md section 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {
-    /// Why the objective exists.
+    // Why the objective exists.
     Motivates,
-    /// Where the starting number came from.
+    // Where the starting number came from.
     Baseline,
-    /// Supports an indicator's predictive claim.
+    // Supports an indicator's predictive claim.
     Validates,
     Supports,
     Contradicts,
-    /// Explains a movement of the number.
+    // Explains a movement of the number.
     Explains,
 }
 

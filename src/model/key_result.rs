@@ -7,22 +7,24 @@ use serde::{Deserialize, Serialize};
 
 use super::{Commitment, KeyResultId, MetricId, ObjectiveId, Status};
 
-/// What kind of movement the key result asks for (DOMAIN.md section 1, "KR type").
+// What kind of movement the key result asks for (DOMAIN.md section 1, "KR type").
+/// maintain: hold a band or threshold; milestone: done or not; baseline: measure a new
+/// metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KrType {
-    /// Move a number from a baseline to a target.
+    // Move a number from a baseline to a target.
     #[default]
     Metric,
-    /// Keep a number inside a band or beyond a threshold.
+    // Keep a number inside a band or beyond a threshold.
     Maintain,
-    /// Done or not done: allowed, but usually an output in disguise.
+    // Done or not done: allowed, but usually an output in disguise.
     Milestone,
-    /// First cycle of a new metric: establish the number.
+    // First cycle of a new metric: establish the number.
     Baseline,
 }
 
-/// The part a key result plays in a balanced set.
+// The part a key result plays in a balanced set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KrRole {
@@ -39,12 +41,12 @@ pub enum Direction {
     Maintain,
 }
 
-/// The unit a number is measured in.
+// The unit a number is measured in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Unit {
     Percent,
-    /// ISO 4217 code: USD, EUR, GBP, JPY.
+    /// ISO 4217, such as EUR.
     Currency {
         code: String,
     },
@@ -53,9 +55,9 @@ pub enum Unit {
     Duration {
         unit: String,
     },
-    /// A score on a scale (satisfaction 1-5, experience -2..+2).
+    // A score on a scale (satisfaction 1-5, experience -2..+2).
     Score,
-    /// Percentage points: a difference of percentages.
+    // Percentage points: a difference of percentages.
     Points,
 }
 
@@ -87,7 +89,7 @@ pub struct Threshold {
     pub value: f64,
 }
 
-/// The range of a score: 1..5, -2..+2, 0..10.
+// The range of a score: 1..5, -2..+2, 0..10.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Scale {
     pub min: f64,

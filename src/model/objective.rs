@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Cycle, KeyResultId, ObjectiveId};
 
-/// Where in the organisation an objective sits; cascades run company → individual.
+// Where in the organisation an objective sits; cascades run company → individual.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -17,7 +17,7 @@ pub enum Level {
     Individual,
 }
 
-/// Committed OKRs are expected to reach 1.0; aspirational ones around 0.6-0.7.
+/// committed: expected to reach 1.0; aspirational: 0.6-0.7 is good.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Commitment {
@@ -26,7 +26,7 @@ pub enum Commitment {
     Aspirational,
 }
 
-/// Lifecycle shared by objectives and key results.
+// Lifecycle shared by objectives and key results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {

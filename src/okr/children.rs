@@ -37,15 +37,16 @@ pub fn child_key(kr: KeyResultId, kind: u8, child: u64) -> [u8; 17] {
     key
 }
 
-/// A leading indicator as a key result declares it in a draft or an OKR file.
+// A leading indicator as a key result declares it in a draft or an OKR file.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {
-    /// The indicator's metric: a name (created if new) or a stored metric id such as M-4.
+    /// M-4, or a name (created if new).
     pub metric: String,
-    /// How many days before the key result it is expected to move (0-365).
+    // How many days before the key result it is expected to move.
+    /// Lead time in days, 0-365.
     pub expected_lag_days: u32,
-    /// Why it should lead: the hypothesis in words.
+    // Why it should lead: the hypothesis in words.
     #[serde(default)]
     pub hypothesis: Option<String>,
     #[serde(default)]
@@ -54,18 +55,19 @@ pub struct IndicatorSpec {
     pub scale: Option<Scale>,
 }
 
-/// An initiative as a key result declares it in a draft or an OKR file.
+// An initiative as a key result declares it in a draft or an OKR file.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InitiativeSpec {
-    /// The work, such as "Guided first-project template".
+    // The work, such as "Guided first-project template".
     pub title: String,
     #[serde(default)]
     pub owner: Option<String>,
     /// YYYY-MM-DD.
     #[serde(default)]
     pub due: Option<String>,
-    /// 0-100; 0 by default.
+    // 0 by default.
+    /// 0-100.
     #[serde(default)]
     pub percent_complete: Option<f64>,
 }

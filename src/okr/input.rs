@@ -25,35 +25,39 @@ pub const MAX_KEY_RESULTS: usize = 10;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectiveDraft {
-    /// The objective: a qualitative outcome for customers or the business, no numbers.
+    // For customers or the business.
+    /// A qualitative outcome, no numbers.
     pub objective: String,
-    /// The one accountable person (a name, never a team).
+    // The one accountable person.
+    /// One person, never a team.
     #[serde(default)]
     pub owner: Option<String>,
-    /// The cycle, such as 2026-Q4 (also 2026-H1, 2026, or 2026-01-15..2026-04-30).
+    /// 2026-Q4, 2026-H1, 2026 or 2026-01-15..2026-04-30; draft_okr needs it.
     #[serde(default)]
     pub cycle: Option<String>,
     #[serde(default)]
     pub level: Option<Level>,
-    /// committed (expected to reach 1.0) or aspirational (0.6-0.7 is a good result).
     #[serde(default)]
     pub kind: Option<Commitment>,
-    /// The objective this one contributes to, such as O-1.
+    // The objective this one contributes to.
+    /// Such as O-1.
     #[serde(default)]
     pub parent: Option<String>,
-    /// Journey stage: awareness, activation, adoption, retention, expansion, support, ...
+    // awareness, activation, adoption, retention, expansion, support, ...
+    /// Journey stage, such as activation.
     #[serde(default)]
     pub stage: Option<String>,
-    /// 2 to 5 key results: plain statements ("Raise week-1 retention from 50% to 65%")
-    /// or objects with a statement and explicit fields.
+    // Plain statements or objects with a statement and explicit fields.
+    /// 2 to 5, such as "Raise week-1 retention from 50% to 65%".
     pub key_results: Vec<KeyResultDraft>,
-    /// draft_okr: save it even when an objective with the same title exists in the
-    /// cycle (by default that is refused, naming the one that exists).
+    // By default a second objective of the same title in the cycle is refused, naming the
+    // one that exists.
+    /// draft_okr: save despite a same-title objective.
     #[serde(default)]
     pub same_title_intended: bool,
 }
 
-/// A key result given as a plain statement or with explicit fields.
+// A key result given as a plain statement or with explicit fields.
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
 // A draft holds at most ten of these, read once: boxing the spec would buy nothing.
@@ -86,14 +90,14 @@ impl<'de> Deserialize<'de> for KeyResultDraft {
     }
 }
 
-/// Explicit key-result fields; any left out are read from the statement.
+/// Fields left out are read from the statement.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyResultSpec {
-    /// The key result in words: verb + metric + from X to Y (+ by when).
+    /// Verb + metric + from X to Y (+ by when).
     #[serde(default)]
     pub statement: Option<String>,
-    /// The metric's name, or the id of a stored metric such as M-4.
+    /// M-4, or a name (created if new).
     #[serde(default)]
     pub metric: Option<String>,
     #[serde(default)]
@@ -104,28 +108,27 @@ pub struct KeyResultSpec {
     pub unit: Option<Unit>,
     #[serde(default)]
     pub direction: Option<Direction>,
-    /// metric, maintain, milestone or baseline.
     #[serde(default, rename = "type")]
     pub kr_type: Option<KrType>,
-    /// lagging, leading or experience.
     #[serde(default)]
     pub role: Option<KrRole>,
     #[serde(default)]
     pub owner: Option<String>,
-    /// YYYY-MM-DD; defaults to the end of the cycle.
+    /// YYYY-MM-DD; default: the cycle's end.
     #[serde(default)]
     pub due: Option<String>,
-    /// Relative weight in the objective's progress; 1 by default.
+    // Relative weight in the objective's progress.
+    /// Relative; default 1.
     #[serde(default)]
     pub weight: Option<f64>,
     #[serde(default)]
     pub commitment: Option<Commitment>,
     #[serde(default)]
     pub scale: Option<Scale>,
-    /// Leading indicators expected to move before it; each starts `assumed`.
+    // Leading indicators expected to move before it; each starts `assumed`.
     #[serde(default)]
     pub indicators: Vec<IndicatorSpec>,
-    /// Work expected to move it; tracked, never counted as progress.
+    // Work expected to move it; tracked, never counted as progress.
     #[serde(default)]
     pub initiatives: Vec<InitiativeSpec>,
 }

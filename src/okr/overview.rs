@@ -190,15 +190,15 @@ impl KeyResultLine {
     }
 }
 
-/// How much of an objective an answer carries.
+// How much of an objective an answer carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Detail {
-    /// The overview: key results with their scores, open findings, counts (about 2 KB).
+    // The overview: key results with their scores, open findings, counts (about 2 KB).
     #[default]
     Summary,
-    /// The overview and everything behind it: coaching questions and rewrites,
-    /// indicators, initiatives, metrics, score methods, the whole history.
+    // The overview and everything behind it: coaching questions and rewrites, indicators,
+    // initiatives, metrics, score methods, the whole history.
     Full,
 }
 

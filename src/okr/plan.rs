@@ -20,13 +20,15 @@ pub use super::children::MAX_LAG_DAYS;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorRequest {
-    /// The key result it predicts, such as KR-2.
+    // The key result it predicts.
+    /// Such as KR-2.
     pub key_result: String,
-    /// The indicator's metric: a name (created if new) or a stored metric id such as M-4.
+    /// M-4, or a name (created if new).
     pub metric: String,
-    /// How many days before the key result it is expected to move (0-365).
+    // How many days before the key result it is expected to move.
+    /// Lead time in days, 0-365.
     pub expected_lag_days: u32,
-    /// Why it should lead: the hypothesis in words.
+    // Why it should lead: the hypothesis in words.
     #[serde(default)]
     pub hypothesis: Option<String>,
     #[serde(default)]
@@ -61,16 +63,17 @@ pub async fn add_indicator(store: &Store, request: IndicatorRequest, actor: &Act
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InitiativeRequest {
-    /// The key result it is expected to move, such as KR-2.
+    /// Such as KR-2.
     pub key_result: String,
-    /// The work, such as "Guided first-project template".
+    // The work, such as "Guided first-project template".
     pub title: String,
     #[serde(default)]
     pub owner: Option<String>,
     /// YYYY-MM-DD.
     #[serde(default)]
     pub due: Option<String>,
-    /// 0-100; 0 by default.
+    // 0 by default.
+    /// 0-100.
     #[serde(default)]
     pub percent_complete: Option<f64>,
 }

@@ -26,27 +26,28 @@ pub const MAX_PAGE: usize = 100;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListFilter {
-    /// Only this cycle, such as 2026-Q4.
+    /// Such as 2026-Q4.
     #[serde(default)]
     pub cycle: Option<String>,
-    /// Only objectives owned by this person (case-insensitive).
+    // Case-insensitive.
     #[serde(default)]
     pub owner: Option<String>,
     #[serde(default)]
     pub level: Option<Level>,
-    /// Only objectives of this status; `archived` lists the archived ones.
+    // `archived` lists the archived ones.
     #[serde(default)]
     pub status: Option<Status>,
-    /// Also list archived objectives (left out unless asked for).
+    // Archived objectives are left out unless asked for.
     #[serde(default)]
     pub include_archived: bool,
-    /// Words that must appear in the objective or one of its key results (case-insensitive).
+    // Case-insensitive.
+    /// Words in the objective or its key results.
     #[serde(default)]
     pub text: Option<String>,
-    /// Page size, 1-100; 20 by default.
+    /// 1-100, default 20.
     #[serde(default)]
     pub limit: Option<usize>,
-    /// The `next_cursor` of the previous page.
+    // The `next_cursor` of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
 }

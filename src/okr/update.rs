@@ -20,31 +20,31 @@ use crate::model::{
 use crate::store::{Store, Table};
 use crate::validate::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_STATEMENT_CHARS, MAX_TITLE_CHARS};
 
-/// The fields to change; those left out stay as they are.
+// The fields to change; those left out stay as they are.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OkrChanges {
-    /// The objective's text, or the key result's statement (re-read for its numbers).
+    /// Objective text or key-result statement (numbers re-read).
     #[serde(default)]
     pub text: Option<String>,
-    /// Key results only; needs a reason.
+    // Needs a reason.
+    /// Key results only.
     #[serde(default)]
     pub target: Option<f64>,
-    /// Key results only; needs a reason.
+    // Needs a reason.
+    /// Key results only.
     #[serde(default)]
     pub baseline: Option<f64>,
     #[serde(default)]
     pub owner: Option<String>,
-    /// Key results only: relative weight in the objective's progress.
+    /// Key results only.
     #[serde(default)]
     pub weight: Option<f64>,
-    /// committed or aspirational.
     #[serde(default)]
     pub kind: Option<Commitment>,
-    /// draft, active, closed or archived.
     #[serde(default)]
     pub status: Option<Status>,
-    /// For an objective: its parent objective. For a key result: the objective it moves to.
+    /// O-1: new parent objective, or a key result's new objective.
     #[serde(default)]
     pub parent: Option<String>,
     /// Key results only: YYYY-MM-DD.
@@ -53,13 +53,13 @@ pub struct OkrChanges {
     /// Objectives only.
     #[serde(default)]
     pub level: Option<Level>,
-    /// Objectives only: the journey stage.
+    /// Objectives only.
     #[serde(default)]
     pub stage: Option<String>,
-    /// Key results only: lagging, leading or experience.
+    /// Key results only.
     #[serde(default)]
     pub role: Option<KrRole>,
-    /// Key results only: metric, maintain, milestone or baseline.
+    /// Key results only.
     #[serde(default, rename = "type")]
     pub kr_type: Option<KrType>,
 }
@@ -67,10 +67,11 @@ pub struct OkrChanges {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRequest {
-    /// The objective (O-3) or key result (KR-12) to change.
+    /// O-3 or KR-12.
     pub id: String,
     pub changes: OkrChanges,
-    /// Why: required when a target or baseline moves; kept in the history.
+    // Kept in the history.
+    /// Required when a target or baseline moves.
     #[serde(default)]
     pub reason: Option<String>,
 }

@@ -44,23 +44,25 @@ const ATTENTION_SHOWN: usize = 10;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
-    /// The cycle to report (2026-Q4).
+    /// Such as 2026-Q4.
     #[serde(default)]
     pub cycle: Option<String>,
-    /// Or one objective (O-3).
+    /// Such as O-3.
     #[serde(default)]
     pub objective: Option<String>,
-    /// Report as of this day (YYYY-MM-DD); today by default.
+    /// YYYY-MM-DD, default today.
     #[serde(default)]
     pub as_of: Option<String>,
-    /// Linked evidence older than this many days is flagged stale (default 180).
+    // Linked evidence older than this many days is flagged stale.
+    /// Default 180.
     #[serde(default)]
     pub stale_after_days: Option<u32>,
-    /// Cycle only: objectives per page, 1-50. The report tool answers 3 per page unless
-    /// told (a review of a whole cycle is the resource grounded://cycle/{cycle}/report.md).
+    // The report tool answers 3 per page unless told (a review of a whole cycle is the
+    // resource grounded://cycle/{cycle}/report.md).
+    /// Cycle: 1-50 objectives per page, default 3.
     #[serde(default)]
     pub limit: Option<usize>,
-    /// Cycle only: the next_cursor of the previous page.
+    // Cycle only: the next_cursor of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
 }

@@ -27,20 +27,19 @@ const LISTED: usize = 50;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteMeasurementsRequest {
-    /// The metric: its id (M-4), its name, or a key result id (KR-12) for that key
-    /// result's metric.
+    /// M-4, a name, or KR-12 for its metric.
     pub metric: String,
-    /// The exact times of the values to delete, as recorded (YYYY-MM-DD for midnight
-    /// UTC, or an RFC 3339 time). Give these, or from and/or to.
+    // YYYY-MM-DD (midnight UTC) or an RFC 3339 time.
+    /// Exact times as recorded; or give from/to.
     #[serde(default)]
     pub at: Vec<String>,
-    /// Delete every value from this time (inclusive).
+    /// Inclusive.
     #[serde(default)]
     pub from: Option<String>,
-    /// Delete every value up to this time (inclusive).
+    /// Inclusive.
     #[serde(default)]
     pub to: Option<String>,
-    /// Why the values are wrong; kept in the metric's history.
+    // Why the values are wrong; kept in the metric's history.
     pub reason: String,
 }
 

@@ -30,30 +30,30 @@ pub const MAX_PER_CALL: usize = 10_000;
 /// A little clock skew between the caller and this machine is not "the future".
 const FUTURE_SLACK_SECONDS: i64 = 3_600;
 
-/// One value of a metric.
+// One value of a metric.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasurementInput {
-    /// The metric: its id (M-4), its name ("week-1 activation"), or a key result id
-    /// (KR-12) to record against that key result's metric (the date must then fall in
-    /// its cycle).
+    // With KR-12 the date must fall in the key result's cycle.
+    /// M-4, a name, or KR-12 for its metric.
     pub metric: String,
-    /// When the value was true: YYYY-MM-DD (midnight UTC) or an RFC 3339 time.
+    /// YYYY-MM-DD (midnight UTC) or an RFC 3339 time.
     pub at: String,
     pub value: f64,
-    /// How many units the value was computed from (accounts, conversations, answers).
+    // How many units the value was computed from.
+    /// Sample size (accounts, answers, ...).
     #[serde(default)]
     pub n: Option<u64>,
-    /// How many there were in all (coverage = n / population).
+    /// Units in all (coverage = n / population).
     #[serde(default)]
     pub population: Option<u64>,
-    /// For a mean: the standard deviation of the values averaged.
+    /// Standard deviation, for a mean.
     #[serde(default)]
     pub sd: Option<f64>,
-    /// The owner's confidence, 0.0-1.0, that the key result will be met.
+    /// Owner's confidence 0-1 that the key result is met.
     #[serde(default)]
     pub confidence: Option<f64>,
-    /// Where the number came from (a dashboard, a query).
+    // Where the number came from (a dashboard, a query).
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -63,10 +63,11 @@ pub struct MeasurementInput {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordRequest {
-    /// 1 to 10,000 values.
+    /// 1 to 10,000.
     pub measurements: Vec<MeasurementInput>,
-    /// Record values that look like typing mistakes anyway: a fraction on a percent
-    /// metric (0.52 where 52 was meant), a jump far outside the metric's recent values.
+    // A fraction on a percent metric (0.52 where 52 was meant), a jump far outside the
+    // metric's recent values.
+    /// Keep likely typing mistakes.
     #[serde(default)]
     pub insist: bool,
 }
@@ -444,42 +445,44 @@ pub async fn record_measurements(store: &Store, request: RecordRequest, actor: &
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MeasurementFormat {
-    /// A header row with metric, at (or date), value, and optionally n, population,
-    /// sd, confidence, source, note.
+    // A header row with metric, at (or date), value, and optionally n, population, sd,
+    // confidence, source, note.
     Csv,
-    /// The same, tab-separated (.tsv).
+    // The same, tab-separated (.tsv).
     Tsv,
-    /// The same in a spreadsheet (.xlsx, .xls, .ods): the first sheet, or `sheet`.
+    // The same in a spreadsheet (.xlsx, .xls, .ods): the first sheet, or `sheet`.
     Spreadsheet,
-    /// One measurement object per line (the record_measurements item shape).
+    // One measurement object per line (the record_measurements item shape).
     Jsonl,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasurementImport {
-    /// A local file path, under the server's import roots (GROUNDED_IMPORT_ROOTS;
-    /// by default its working directory and the database's folder). Give this or url.
+    // GROUNDED_IMPORT_ROOTS; by default the working directory and the database's folder.
+    /// Under the server's import roots; or give url.
     #[serde(default)]
     pub path: Option<String>,
-    /// An http(s) URL to fetch; its host must be on the server's allowlist
-    /// (GROUNDED_ALLOWED_HOSTS). Give this or path.
+    // GROUNDED_ALLOWED_HOSTS.
+    /// http(s), host on the server's allowlist; or give path.
     #[serde(default)]
     pub url: Option<String>,
-    /// Read from the file name when left out (.csv, .tsv, .xlsx, .xls, .ods, .jsonl).
+    // Read from the file name when left out (.csv, .tsv, .xlsx, .xls, .ods, .jsonl).
+    /// Default: from the file name.
     #[serde(default)]
     pub format: Option<MeasurementFormat>,
-    /// Spreadsheets: the sheet to read (the first when left out).
+    /// Default: the first.
     #[serde(default)]
     pub sheet: Option<String>,
-    /// How the file writes dates like 03/10/2026: day_first or month_first. A day
-    /// alone is its start in the database's time zone; RFC 3339 times keep their instant.
+    // A day alone is its start in the database's time zone; RFC 3339 times keep their
+    // instant.
+    /// Needed only for dates like 03/10/2026.
     #[serde(default)]
     pub date_format: Option<crate::clock::DateOrder>,
-    /// The metric of every row that has no metric column (M-4, a name, or KR-12).
+    /// For rows without one: M-4, a name or KR-12.
     #[serde(default)]
     pub metric: Option<String>,
-    /// Import values that look like typing mistakes anyway (see record_measurements).
+    /// Keep likely typing mistakes.
     #[serde(default)]
     pub insist: bool,
 }

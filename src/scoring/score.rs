@@ -34,18 +34,20 @@ const MAX_PAGE: usize = 500;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreRequest {
-    /// What to score: a key result (KR-12), an objective (O-3) or a cycle (2026-Q4).
+    /// KR-12, O-3 or a cycle (2026-Q4).
     pub subject: String,
-    /// Score as of this date (YYYY-MM-DD); today by default. Measurements after it are ignored.
+    // Measurements after it are ignored.
+    /// YYYY-MM-DD, default today.
     #[serde(default)]
     pub as_of: Option<String>,
-    /// Days without a new measurement after which a key result is stale (default 14).
+    /// Days without a value before a key result is stale (default 14).
     #[serde(default)]
     pub check_in_days: Option<u32>,
-    /// Cycle only: objectives per page, 1-500 (default 50). The summary covers all.
+    // The summary covers all.
+    /// Cycle: 1-500 objectives per page, default 50.
     #[serde(default)]
     pub limit: Option<usize>,
-    /// Cycle only: the next_cursor of the previous page.
+    // Cycle only: the next_cursor of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
 }

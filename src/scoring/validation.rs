@@ -37,14 +37,15 @@ const MIN_R: f64 = 0.5;
 /// Refuted when even the interval's optimistic end stays below this.
 const NEGLIGIBLE_R: f64 = 0.3;
 
-/// Which way the indicator should move with the outcome.
+// Which way the indicator should move with the outcome.
+/// negative: the indicator falls as the outcome rises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Expectation {
-    /// More of the indicator, more of the outcome (invites up, retention up).
+    // More of the indicator, more of the outcome (invites up, retention up).
     #[default]
     Positive,
-    /// The indicator falls as the outcome rises (time to first project down, retention up).
+    // The indicator falls as the outcome rises (time to first project down, retention up).
     Negative,
 }
 
@@ -55,28 +56,30 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValidateRequest {
-    /// The indicator, such as IND-2.
+    /// Such as IND-2.
     pub indicator: String,
-    /// The longest lag to try, in days (default: twice the expected lag, at least four
-    /// intervals; at most 365).
+    // At least four intervals.
+    /// Default: twice the expected lag; at most 365.
     #[serde(default)]
     pub max_lag_days: Option<u32>,
-    /// The grid both series are averaged onto, in days (default 7: weekly check-ins).
+    // 7: weekly check-ins.
+    /// Averaging grid (default 7).
     #[serde(default)]
     pub interval_days: Option<u32>,
-    /// Pairs needed before the data may decide (default 10, at least 4).
+    // At least 4.
+    /// Pairs needed for the data to decide (default 10).
     #[serde(default)]
     pub min_n: Option<usize>,
-    /// positive (default) or negative.
     #[serde(default)]
     pub direction: Option<Expectation>,
-    /// Only measurements from this date (YYYY-MM-DD).
+    /// YYYY-MM-DD.
     #[serde(default)]
     pub from: Option<String>,
-    /// Only measurements up to this date (default: now).
+    /// YYYY-MM-DD; default: now.
     #[serde(default)]
     pub to: Option<String>,
-    /// Write the status (default true); false only reports what it would be.
+    // Write the status (default true).
+    /// false: report only.
     #[serde(default = "yes")]
     pub apply: bool,
 }

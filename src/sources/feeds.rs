@@ -23,33 +23,30 @@ use crate::okr::Actor;
 use crate::store::{Store, Table};
 use crate::validate;
 
-/// A research export to pull into evidence at every sync. Its reading options are
-/// import_evidence's, checked as there; the tool's schema only names them, so the
-/// definitions are not listed twice in every chat turn.
+// A research export to pull into evidence at every sync. Its reading options are
+// import_evidence's, checked as there; the tool's schema only names them, so the
+// definitions are not listed twice in every chat turn.
+/// format, mapping, questions, wave_by (default month): as import_evidence's.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeedInput {
-    /// The export's URL (host on the allowlist).
+    // Its host must be on the allowlist.
     pub url: String,
-    /// As import_evidence's.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub format: Option<ImportFormat>,
-    /// As import_evidence's.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub mapping: Option<CsvMapping>,
-    /// As import_evidence's.
     #[serde(default)]
     #[schemars(with = "Vec<serde_json::Map<String, serde_json::Value>>")]
     pub questions: Vec<QuestionSpec>,
-    /// As import_evidence's (default month).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub wave_by: Option<WaveBy>,
     #[serde(default)]
     pub study: Option<String>,
-    /// The environment variable holding a bearer token (its name).
+    /// Environment variable with a bearer token.
     #[serde(default)]
     pub token_env: Option<String>,
 }

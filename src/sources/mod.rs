@@ -32,37 +32,36 @@ use feeds::{EvidenceFeed, FeedInput, FeedPull};
 /// Points a Prometheus range pull may ask for (Prometheus itself stops at 11,000).
 const MAX_RANGE_POINTS: i64 = 10_000;
 
-/// A source to attach to a metric. Give pointer for a JSON endpoint, or query for
-/// Prometheus.
+// A source to attach to a metric: pointer for a JSON endpoint, or query for Prometheus.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceInput {
-    /// The metric the values belong to: M-4, its name, or KR-12 for that key result's metric.
+    /// M-4, a name, or KR-12 for its metric.
     pub metric: String,
-    /// JSON: the endpoint (https://stats.example.com/activation.json). Prometheus: the
-    /// server (http://prometheus:9090). Its host must be on the server's allowlist
-    /// (GROUNDED_ALLOWED_HOSTS).
+    // Such as https://stats.example.com/activation.json or http://prometheus:9090; the
+    // allowlist is GROUNDED_ALLOWED_HOSTS.
+    /// JSON endpoint or Prometheus server.
     pub url: String,
-    /// JSON: an RFC 6901 pointer to the number, such as /data/activation_rate.
+    // Such as /data/activation_rate.
+    /// JSON endpoint: RFC 6901 pointer to the number.
     #[serde(default)]
     pub pointer: Option<String>,
-    /// JSON: a pointer to the sample size n, when the endpoint gives one.
+    /// Pointer to the sample size n.
     #[serde(default)]
     pub n_pointer: Option<String>,
-    /// JSON: a pointer to when the value was true (RFC 3339 or Unix seconds); without
-    /// it, the value is dated when pulled.
+    // Without it, the value is dated when pulled.
+    /// Pointer to the value's time (RFC 3339 or Unix seconds).
     #[serde(default)]
     pub at_pointer: Option<String>,
-    /// Prometheus: a PromQL query returning one series, such as
-    /// sum(signups_activated_total) / sum(signups_total).
+    // Such as sum(signups_activated_total) / sum(signups_total).
+    /// Prometheus: PromQL returning one series.
     #[serde(default)]
     pub query: Option<String>,
-    /// The name of the environment variable (in the server's environment) holding a
-    /// bearer token; it must match the server's GROUNDED_TOKEN_VARS patterns (default
-    /// *_TOKEN). The token itself is never stored.
+    // Read from the server's environment; the token itself is never stored.
+    /// Environment variable with a bearer token; must match GROUNDED_TOKEN_VARS.
     #[serde(default)]
     pub token_env: Option<String>,
-    /// Multiply each value (100 turns a 0-1 ratio into a percentage).
+    /// 100 turns a 0-1 ratio into a percentage.
     #[serde(default)]
     pub multiply: Option<f64>,
 }
@@ -78,36 +77,35 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
-    /// Sources to attach, at most 100 (a source with the same metric, URL and pointer
-    /// or query is updated instead of added; give each once).
+    /// Same metric, URL and pointer or query updates the source.
     #[serde(default)]
     #[schemars(length(max = MAX_ATTACH))]
     pub attach: Vec<SourceInput>,
-    /// Sources to remove (their measurements stay).
+    // Their measurements stay.
     #[serde(default)]
     pub detach: Vec<SourceId>,
-    /// Which sources to pull; every attached source when left out.
+    /// To pull; with neither sources nor feeds, all are pulled.
     #[serde(default)]
     pub sources: Option<Vec<SourceId>>,
-    /// Pull now (default true); false only attaches, detaches and lists.
+    /// false: only attach, detach and list.
     #[serde(default = "yes")]
     pub pull: bool,
-    /// Prometheus sources: also pull the history from this date (YYYY-MM-DD) to now,
-    /// one point per step_hours. JSON endpoints give only their current value.
+    // One point per step_hours. JSON endpoints give only their current value.
+    /// Prometheus: also pull history from this date (YYYY-MM-DD).
     #[serde(default)]
     pub from: Option<String>,
-    /// Hours between points of a history pull (default 24).
+    /// Step of a history pull, default 24.
     #[serde(default)]
     pub step_hours: Option<u32>,
-    /// Survey exports at a URL to import at every sync, at most 100 (the same URL
-    /// updates its feed).
+    // The same URL updates its feed.
+    /// Survey exports to import at every sync.
     #[serde(default)]
     #[schemars(length(max = MAX_ATTACH))]
     pub attach_feeds: Vec<FeedInput>,
-    /// Feeds to remove (their evidence stays).
+    // Their evidence stays.
     #[serde(default)]
     pub detach_feeds: Vec<FeedId>,
-    /// Which feeds to pull; with neither this nor sources, all.
+    // Which feeds to pull; with neither this nor sources, all.
     #[serde(default)]
     pub feeds: Option<Vec<FeedId>>,
 }

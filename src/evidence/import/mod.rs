@@ -41,24 +41,24 @@ use transcript::{cues, docx_text, gong, read_header, turns};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportFormat {
-    /// One row per item; columns named by `mapping`.
+    // One row per item; columns named by `mapping`.
     Csv,
-    /// The same, tab-separated (.tsv).
+    // The same, tab-separated (.tsv).
     Tsv,
-    /// The same in a spreadsheet (.xlsx, .xls, .ods): the first sheet, or `sheet`.
+    // The same in a spreadsheet (.xlsx, .xls, .ods): the first sheet, or `sheet`.
     Spreadsheet,
-    /// One evidence object per line (the add_evidence item shape).
+    // One evidence object per line (the add_evidence item shape).
     Jsonl,
-    /// A per-question survey export: wave, wave_start, wave_end, question,
-    /// question_type, scale_min, scale_max, answer, count, segment (as CSV, TSV or
-    /// a spreadsheet: found by these columns).
+    // A per-question survey export: wave, wave_start, wave_end, question, question_type,
+    // scale_min, scale_max, answer, count, segment (as CSV, TSV or a spreadsheet: found by
+    // these columns).
     SurveyCsv,
-    /// One row per respondent (Qualtrics, SurveyMonkey, Typeform, Google Forms are
-    /// recognised without it).
+    // One row per respondent (Qualtrics, SurveyMonkey, Typeform, Google Forms are
+    // recognised without it).
     SurveyResponses,
-    /// Qualtrics or Typeform responses, a Gong call transcript.
+    // Qualtrics or Typeform responses, a Gong call transcript.
     Json,
-    /// A Word transcript.
+    // A Word transcript.
     Docx,
     Vtt,
     Srt,
@@ -66,7 +66,7 @@ pub enum ImportFormat {
     Text,
 }
 
-/// Which CSV column holds which field; each defaults to the field's own name.
+/// Column per field; default: the field's name.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CsvMapping {
@@ -91,7 +91,7 @@ pub struct CsvMapping {
     pub url: Option<String>,
 }
 
-/// Values applied to every imported item that does not carry its own.
+// Values applied to every imported item that does not carry its own.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportDefaults {
@@ -139,51 +139,53 @@ impl ImportDefaults {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportRequest {
-    /// A local file path, under the server's import roots (GROUNDED_IMPORT_ROOTS;
-    /// by default its working directory and the database's folder). Give this or url.
+    // GROUNDED_IMPORT_ROOTS; by default the working directory and the database's folder.
+    /// Under the server's import roots; or give url.
     #[serde(default)]
     pub path: Option<String>,
-    /// An http(s) URL to fetch; its host must be on the server's allowlist
-    /// (GROUNDED_ALLOWED_HOSTS). Give this or path.
+    // GROUNDED_ALLOWED_HOSTS.
+    /// http(s), host on the server's allowlist; or give path.
     #[serde(default)]
     pub url: Option<String>,
-    /// Read from the file name when left out (.csv, .tsv, .xlsx, .xls, .ods, .jsonl,
-    /// .vtt, .srt, .md, .txt).
+    // Read from the file name when left out (.csv, .tsv, .xlsx, .xls, .ods, .jsonl, .vtt,
+    // .srt, .md, .txt).
+    /// Default: from the file name.
     #[serde(default)]
     pub format: Option<ImportFormat>,
-    /// Tables (CSV, TSV, spreadsheets): which column holds which field.
+    // Tables (CSV, TSV, spreadsheets): which column holds which field.
     #[serde(default)]
     pub mapping: Option<CsvMapping>,
-    /// Spreadsheets: the sheet to read (the first when left out).
+    /// Default: the first.
     #[serde(default)]
     pub sheet: Option<String>,
-    /// How the file writes dates like 03/10/2026: day_first or month_first. Needed
-    /// only for such dates; YYYY-MM-DD and RFC 3339 times are read as they are.
+    // YYYY-MM-DD and RFC 3339 times are read as they are.
+    /// Needed only for dates like 03/10/2026.
     #[serde(default)]
     pub date_format: Option<DateOrder>,
     #[serde(default)]
     pub defaults: Option<ImportDefaults>,
-    /// Transcripts: speaker names whose turns are not evidence (default: Interviewer,
-    /// Moderator, Researcher, Facilitator, Host, Q; else the speaker who asks most).
+    /// Transcripts: speakers left out (default: Interviewer, Moderator, Researcher,
+    /// Facilitator, Host, Q; else who asks most).
     #[serde(default)]
     pub interviewers: Vec<String>,
-    /// Import the good rows and report each skipped row, instead of refusing the file.
+    /// Skip bad rows (reported) instead of refusing the file.
     #[serde(default)]
     pub row_level: bool,
-    /// Survey responses: how to read questions the answer calls unclear.
+    /// How to read questions the answer calls unclear.
     #[serde(default)]
     pub questions: Vec<QuestionSpec>,
-    /// Survey responses: waves (default month if they span over 31 days, else none).
+    // Survey responses: how answers are grouped into waves.
+    /// Default: month if the responses span over 31 days, else none.
     #[serde(default)]
     pub wave_by: Option<WaveBy>,
     /// Read and check, write nothing.
     #[serde(default)]
     pub dry_run: bool,
-    /// Survey responses: list every question (default: unclear ones and 40 others).
+    /// List every question, not just unclear ones and 40 more.
     #[serde(default)]
     pub all_questions: bool,
-    /// url: the environment variable holding a bearer token (its name, matching
-    /// GROUNDED_TOKEN_VARS).
+    // Its name must match GROUNDED_TOKEN_VARS.
+    /// Environment variable with a bearer token for url.
     #[serde(default)]
     pub token_env: Option<String>,
 }

@@ -98,11 +98,11 @@ pub enum WaveBy {
     None,
 }
 
-/// How to read one question.
+// How to read one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionSpec {
-    /// Its id as the answer lists it (Q5, a letter), or its text.
+    /// Id as listed (Q5), or text.
     pub question: String,
     #[serde(rename = "type")]
     pub read_as: SpecType,
