@@ -167,6 +167,16 @@ async fn a_read_only_token_reads_but_is_refused_a_write() {
     let update = err(&client, "update_okr", json!({"id": "O-1", "changes": {"title": "x"}})).await;
     assert!(update.contains("read-only"), "{update}");
 
+    // It is offered only what it may call.
+    let listed = client.list_all_tools().await.unwrap();
+    assert!(listed.iter().any(|t| t.name == "get_okr"));
+    assert!(
+        listed.iter().all(|t| t.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true)),
+        "a read-only token lists only read-only tools: {:?}",
+        listed.iter().map(|t| t.name.to_string()).collect::<Vec<_>>()
+    );
+    assert!(maya.list_all_tools().await.unwrap().iter().any(|t| t.name == "draft_okr"));
+
     // Reads: tools, resources, prompts.
     let detail = ok(&client, "get_okr", json!({"id": "O-1"})).await;
     assert_eq!(detail["id"], "O-1");
