@@ -163,10 +163,9 @@ fn inline_single_use_definitions(schema: &mut Value) {
     }
     definitions.retain(|name, _| !inlined.contains_key(name));
     let empty = definitions.is_empty();
-    // Inlined definitions may refer to one another: replace until none is left.
-    for _ in 0..8 {
-        replace(schema, &inlined);
-    }
+    // One pass: `replace` walks into what it has just written, so an inlined definition
+    // that refers to another inlined one is resolved too.
+    replace(schema, &inlined);
     if empty && let Value::Object(map) = schema {
         map.remove("$defs");
     }
