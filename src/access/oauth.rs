@@ -167,32 +167,30 @@ struct Keys {
     refetched_for_unknown: Option<Instant>,
 }
 
-/// The claims read from a JWT (validated ones are checked by jsonwebtoken).
-#[derive(Debug, Deserialize)]
-struct Claims {
-    sub: Option<String>,
-    name: Option<String>,
-    email: Option<String>,
-    preferred_username: Option<String>,
-    username: Option<String>,
-    /// Space-separated (RFC 9068, RFC 8693).
-    scope: Option<String>,
-    /// Okta writes an array, Entra a space-separated string.
-    scp: Option<Value>,
+/// The scopes a token's claims grant: `scope` (space-separated, RFC 9068 and RFC 7662)
+/// and `scp` (Entra writes a space-separated string, Okta an array), together.
+fn scopes_of(claims: &Value) -> Vec<String> {
+    let mut scopes: Vec<String> = claims
+        .get("scope")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    match claims.get("scp") {
+        Some(Value::String(s)) => scopes.extend(s.split_whitespace().map(str::to_string)),
+        Some(Value::Array(items)) => scopes.extend(items.iter().filter_map(Value::as_str).map(str::to_string)),
+        _ => {}
+    }
+    scopes
 }
 
-impl Claims {
-    /// `scope` (space-separated) and `scp` (a string or an array), together.
-    fn scopes(&self) -> Vec<String> {
-        let mut scopes: Vec<String> =
-            self.scope.as_deref().unwrap_or_default().split_whitespace().map(str::to_string).collect();
-        match &self.scp {
-            Some(Value::String(s)) => scopes.extend(s.split_whitespace().map(str::to_string)),
-            Some(Value::Array(items)) => scopes.extend(items.iter().filter_map(Value::as_str).map(str::to_string)),
-            _ => {}
-        }
-        scopes
-    }
+/// Who a token's claims name, by the first of these that is there: the author of changes.
+fn author_of(claims: &Value) -> Option<String> {
+    ["name", "email", "preferred_username", "username", "sub"]
+        .iter()
+        .find_map(|claim| claims.get(claim).and_then(Value::as_str).filter(|v| !v.trim().is_empty()))
+        .map(str::to_string)
 }
 
 impl Verifier {
@@ -308,7 +306,7 @@ impl Verifier {
         validation.set_issuer(&[self.issuer()]);
         validation.set_audience(&self.config.accepted_audiences());
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-        let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| {
+        let data = jsonwebtoken::decode::<Value>(token, &key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
             Refusal::Invalid(match e.kind() {
                 ErrorKind::ExpiredSignature => "it has expired".to_string(),
@@ -322,18 +320,15 @@ impl Verifier {
                 _ => e.to_string(),
             })
         })?;
-        let claims = data.claims;
-        let scopes = claims.scopes();
-        let name = [claims.name, claims.email, claims.preferred_username, claims.username, claims.sub]
-            .into_iter()
-            .flatten()
-            .find(|n| !n.trim().is_empty());
-        self.grant(name, scopes)
+        self.grant(&data.claims)
     }
 
-    /// The grant for a verified token's author and scopes.
-    fn grant(&self, name: Option<String>, scopes: Vec<String>) -> Result<Grant, Refusal> {
-        let name = name.ok_or_else(|| Refusal::Invalid("it names nobody (no name, email or sub)".into()))?;
+    /// The grant of a verified token's claims (a JWT's payload or an introspection
+    /// answer: both use the same claim names).
+    fn grant(&self, claims: &Value) -> Result<Grant, Refusal> {
+        let scopes = scopes_of(claims);
+        let name =
+            author_of(claims).ok_or_else(|| Refusal::Invalid("it names nobody (no name, email or sub)".into()))?;
         let name: String = name.trim().chars().take(super::MAX_TOKEN_NAME_CHARS).collect();
         let writes = scopes.contains(&self.config.write_scope);
         let reads = writes || scopes.contains(&self.config.read_scope);
@@ -432,18 +427,7 @@ impl Verifier {
         if !audiences.is_empty() && !audiences.iter().any(|a| accepted.iter().any(|b| b == a)) {
             return Err(Refusal::Invalid(format!("it was issued for another audience, not {}", self.config.resource)));
         }
-        let scopes = answer
-            .get("scope")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
-        let name = ["name", "email", "preferred_username", "username", "sub"]
-            .iter()
-            .find_map(|claim| answer.get(claim).and_then(Value::as_str).filter(|v| !v.trim().is_empty()))
-            .map(str::to_string);
-        self.grant(name, scopes)
+        self.grant(answer)
     }
 }
 
@@ -534,22 +518,22 @@ mod tests {
     #[test]
     fn the_write_scope_writes_the_read_scope_reads_and_neither_is_refused_with_the_scope_needed() {
         let v = verifier();
-        let writer = v.grant(Some("Maya Chen".into()), vec!["openid".into(), WRITE_SCOPE.into()]).unwrap();
+        let writer = v.grant(&json!({"name": "Maya Chen", "sub": "u1", "scope": "openid grounded:write"})).unwrap();
         assert_eq!(writer.identity, Identity { name: "Maya Chen".into(), read_only: false });
-        let reader = v.grant(Some("leo@example.com".into()), vec![READ_SCOPE.into()]).unwrap();
+        let reader = v.grant(&json!({"email": "leo@example.com", "sub": "u2", "scp": ["grounded:read"]})).unwrap();
         assert!(reader.identity.read_only);
         assert_eq!(
-            v.grant(Some("x".into()), vec!["openid".into(), "profile".into()]),
+            v.grant(&json!({"sub": "x", "scope": "openid profile"})),
             Err(Refusal::InsufficientScope { needed: READ_SCOPE.into() })
         );
-        assert!(matches!(v.grant(None, vec![WRITE_SCOPE.into()]), Err(Refusal::Invalid(_))));
-        let long = v.grant(Some("n".repeat(200)), vec![READ_SCOPE.into()]).unwrap();
+        assert!(matches!(v.grant(&json!({"scope": "grounded:write"})), Err(Refusal::Invalid(_))));
+        let long = v.grant(&json!({"name": "n".repeat(200), "scope": "grounded:read"})).unwrap();
         assert_eq!(long.identity.name.chars().count(), crate::access::MAX_TOKEN_NAME_CHARS);
     }
 
     #[test]
     fn scopes_are_read_from_scope_and_from_scp_as_a_string_or_an_array() {
-        let claims = |value: Value| serde_json::from_value::<Claims>(value).unwrap().scopes();
+        let claims = |value: Value| scopes_of(&value);
         assert_eq!(claims(json!({"scope": "openid grounded:read"})), ["openid", "grounded:read"]);
         assert_eq!(claims(json!({"scp": "grounded.read grounded.write"})), ["grounded.read", "grounded.write"]);
         assert_eq!(claims(json!({"scp": ["grounded:write"]})), ["grounded:write"]);
