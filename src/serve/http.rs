@@ -153,7 +153,7 @@ pub async fn serve_http(store: Store, options: HttpOptions) -> anyhow::Result<()
     let verifier = match &options.oauth {
         Some(oauth) => {
             let verifier = Verifier::discover(oauth.config(bound)?).await?;
-            eprintln!("grounded: signing in through {} for {}", verifier.config().issuer, verifier.config().resource);
+            eprintln!("grounded: signing in through {} for {}", verifier.issuer(), verifier.config().resource);
             Some(Arc::new(verifier))
         }
         None => None,
@@ -357,11 +357,14 @@ impl Gate {
             };
         match verifier.verify(token).await {
             Ok(grant) => Ok(Some(Admitted { identity: grant.identity, oauth: true })),
-            Err(Refusal::InsufficientScope { needed }) => Err(Box::new(insufficient_scope(
-                verifier.config(),
-                &needed,
-                &Refusal::InsufficientScope { needed: needed.clone() }.to_string(),
-            ))),
+            Err(refusal @ Refusal::InsufficientScope { .. }) => {
+                // A token with neither scope: reading is the least it needs.
+                Err(Box::new(insufficient_scope(
+                    verifier.config(),
+                    &verifier.config().read_scope,
+                    &refusal.to_string(),
+                )))
+            }
             Err(refusal @ Refusal::ProviderUnavailable(_)) => {
                 tracing::warn!(%refusal, "a token could not be checked");
                 let body = json!({ "error": "temporarily_unavailable", "message": refusal.to_string() });
