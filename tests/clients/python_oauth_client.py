@@ -205,9 +205,11 @@ def sdk_oauth(url: str, client_name: str, scope: str, browser: Browser, storage:
                                redirect_handler=browser.open, callback_handler=browser.callback)
 
 
-async def token_by_hand(issuer: str, resource: str, login: str, client_name: str = "grounded test (by hand)") -> str:
+async def token_by_hand(issuer: str, resource: str, login: str, client_name: str = "grounded test (by hand)",
+                        scope: str = BOTH_SCOPES, refuse: tuple[str, ...] = ()) -> str:
     """An access token from the same authorization-code flow with PKCE, done here without the
-    SDK, so the test can choose the resource (audience) and the client's name (its TTL)."""
+    SDK, so the test can choose the resource (audience), the client's name (its TTL) and the
+    scopes the user refuses at consent."""
     async with httpx2.AsyncClient(timeout=10) as http:
         meta = (await http.get(f"{issuer}/.well-known/openid-configuration")).json()
         registered = await http.post(meta["registration_endpoint"], json={
@@ -219,8 +221,9 @@ async def token_by_hand(issuer: str, resource: str, login: str, client_name: str
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
         state = secrets.token_urlsafe(16)
         answer = await sign_in(meta["authorization_endpoint"] + "?" + urlencode({
-            "response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT_URI, "scope": BOTH_SCOPES,
-            "state": state, "code_challenge": challenge, "code_challenge_method": "S256", "resource": resource}), login)
+            "response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT_URI, "scope": scope,
+            "state": state, "code_challenge": challenge, "code_challenge_method": "S256", "resource": resource}),
+            login, refuse)
         check(answer.get("state") == state and answer.get("iss") == issuer, f"authorization response {answer}")
         token = await http.post(meta["token_endpoint"], data={
             "grant_type": "authorization_code", "code": answer["code"], "redirect_uri": REDIRECT_URI,
@@ -349,6 +352,15 @@ async def run(binary: str, db: str, processes: list[Process]) -> list[str]:
     refused("draft_okr with a read-scoped token", await post(url, call, reader, session_id), 403,
             'error="insufficient_scope"', 'scope="grounded:write"', f'resource_metadata="{metadata_url}"')
     checked.append("read-scoped token: only read-only tools listed, get_okr works, draft_okr 403 insufficient_scope")
+
+    # A token the user granted neither scope: valid, but it may not even read.
+    scopeless = await token_by_hand(issuer, url, "sam", scope=f"{BOTH_SCOPES} other:read",
+                                    refuse=("grounded:read", "grounded:write"))
+    scope = (await claims(scopeless, issuer, url)).get("scope", "").split()
+    check("grounded:read" not in scope and "grounded:write" not in scope, f"the scopeless token has scope {scope}")
+    refused("a token with neither scope", await post(url, INITIALIZE, scopeless), 403,
+            'error="insufficient_scope"', 'scope="grounded:read"', f'resource_metadata="{metadata_url}"')
+    checked.append("token with neither scope: 403 insufficient_scope naming grounded:read")
 
     # Tokens refused: each is sound but in the one respect named.
     good = await token_by_hand(issuer, url, "maya")

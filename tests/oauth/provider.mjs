@@ -24,7 +24,9 @@ import http from 'node:http';
 
 import Provider from 'oidc-provider';
 
-const RESOURCE_SCOPES = ['grounded:read', 'grounded:write'];
+// `other:read` is a scope grounded does not know: a token granted only it is valid but
+// carries neither of grounded's scopes (the resource server must answer 403, not 200).
+const RESOURCE_SCOPES = ['grounded:read', 'grounded:write', 'other:read'];
 const NAMES = { maya: 'Maya Chen', sam: 'Sam Okafor' };
 
 function account(login) {
