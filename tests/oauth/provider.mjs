@@ -9,7 +9,8 @@
 // - open dynamic client registration (RFC 7591), as MCP clients register themselves;
 // - resource indicators (RFC 8707): the access token is a JWT (RS256) whose `aud` is the
 //   resource the client asked for, so grounded can check the audience;
-// - scopes grounded:read and grounded:write, PKCE required for every client;
+// - scopes grounded:read and grounded:write (and other:read, which grounded does not
+//   know), PKCE required for every client;
 // - its own login and consent pages (plain HTML forms) that a test drives over HTTP: the
 //   login form takes any name; the consent form lists the scopes as checkboxes, and an
 //   unchecked scope is refused, so a test can obtain a read-only token;
