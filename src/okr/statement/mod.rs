@@ -135,6 +135,18 @@ pub fn parse_statement(text: &str) -> ParsedStatement {
     reader.used = vec![false; reader.tokens.len()];
     let mut parsed = reader.read(scale, due);
     parsed.audience = work::audience_count(&core);
+    // "Produce 3 livestreams with 400 registrants": the work counted first, what its
+    // audience did second. The lone number the reader took is the work's; the key
+    // result measures the audience's.
+    if let Some(count) = parsed.audience.as_deref().and_then(|audience| audience_number(&core, audience))
+        && parsed.baseline.is_none()
+        && parsed.relative_change.is_none()
+        && parsed.threshold.is_none()
+        && parsed.target.is_some_and(|t| t != count)
+    {
+        parsed.target = Some(count);
+        parsed.unit = Some(Unit::Count);
+    }
     let counts = matches!(parsed.unit, None | Some(Unit::Count));
     let work = work::read_work(&core, parsed.verb.as_deref(), parsed.target.is_some(), counts);
     // An audience counted makes it an outcome, unless the audience is only who our
@@ -152,6 +164,16 @@ pub fn parse_statement(text: &str) -> ParsedStatement {
     parsed.direction = parsed.direction.or_else(|| unstated_direction(&parsed));
     parsed.core = core;
     parsed
+}
+
+/// The number of an audience count, read from the statement's own tokens (the words
+/// the count was found in split "2,500+" at the comma): the number nearest before the
+/// count's last word ("2,500+ reached" → 2500, "reaches 40+ developers" → 40).
+fn audience_number(core: &str, audience: &str) -> Option<f64> {
+    let last = audience.split_whitespace().last()?;
+    let tokens = tokenize(core, &mut vec![]);
+    let at = tokens.iter().position(|t| t.kind == Kind::Word && t.lower == last)?;
+    tokens[at.saturating_sub(3)..at].iter().rev().find_map(Token::number).map(|n| n.value)
 }
 
 /// The direction of a statement whose verb does not give one: a threshold's ("fewer
@@ -573,5 +595,20 @@ mod tests {
             assert_eq!(p(text).work, None, "{text}");
         }
         assert_eq!(p("Write an article and get 120 views").audience.as_deref(), Some("120 views"));
+    }
+
+    #[test]
+    fn work_counted_before_its_audience_targets_the_audience() {
+        for (text, target) in [
+            ("Run 4 webinars with 300 registrants", 300.0),
+            ("Ship 2 guides that reach 1,200+ developers", 1200.0),
+            ("Write an article and get 120 views", 120.0),
+        ] {
+            let read = p(text);
+            assert_eq!((read.target, read.unit), (Some(target), Some(Unit::Count)), "{text}");
+        }
+        // An audience given as the only number, or a from-to change, reads as before.
+        assert_eq!(p("Raise newsletter subscribers from 2,000 to 3,000").target, Some(3000.0));
+        assert_eq!(p("Host five live workshops").target, Some(5.0));
     }
 }
