@@ -128,6 +128,7 @@ pub fn parse_statement(text: &str) -> ParsedStatement {
     let mut unread = vec![];
     let mut tokens = tokenize(&core, &mut unread);
     attach_unit_words(&mut tokens);
+    join_compound_durations(&mut tokens);
     let scale = take_scale(&mut tokens);
     let share = share_at(&tokens).is_some();
     let due = take_time_bound(&mut tokens, &mut unread, share);
@@ -357,8 +358,17 @@ mod tests {
         let r = p("Resolve billing tickets in less than 24 hours");
         assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 24.0 }));
         assert_eq!(r.unit, duration("hours"));
+        // Durations in two units are put in the smaller one; compound ones joined.
         let r = p("Reduce time to first value from two weeks to 5 days");
-        assert_eq!((r.baseline, r.target), (Some(2.0), Some(5.0)));
+        assert_eq!((r.baseline, r.target, r.unit.clone()), (Some(14.0), Some(5.0), duration("days")));
+        assert!(r.unread.is_empty(), "{:?}", r.unread);
+        let r = p("Reduce p95 latency from 1.5s to 350ms");
+        assert_eq!((r.baseline, r.target, r.unit.clone()), (Some(1500.0), Some(350.0), duration("milliseconds")));
+        let r = p("Decrease pipeline time from avg. 7min. 20sec. to below 4min.");
+        assert_eq!((r.baseline, r.target, r.unit.clone()), (Some(440.0), Some(240.0), duration("seconds")));
+        assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 240.0 }));
+        // Units that are not durations still are not mixed.
+        let r = p("Cut the wait from 2 hours to 30%");
         assert!(r.unread.iter().any(|u| u.contains("different units")), "{:?}", r.unread);
         assert_eq!(p("Reduce onboarding to twenty-five minutes").target, Some(25.0));
         assert_eq!(p("Ship the release in two months").due, Some(TimeBound::Within { days: 60 }));

@@ -236,6 +236,23 @@ impl Reader {
         if baseline.is_none() && target.is_none() && relative.is_none() {
             self.unread.push("no number found: a key result needs a target".into());
         }
+        // "from 1.5s to 350ms": both in the smaller unit, so they can be compared.
+        if let (Some(b), Some(t)) = (baseline.as_mut(), target.as_mut())
+            && let (Some(Unit::Duration { unit: bu }), Some(Unit::Duration { unit: tu })) = (&b.unit, &t.unit)
+            && bu != tu
+            && let (Some(bs), Some(ts)) = (seconds_per(bu), seconds_per(tu))
+        {
+            let (larger, smaller) = if bs > ts { (b, tu.clone()) } else { (t, bu.clone()) };
+            if let Some(Unit::Duration { unit: from }) = &larger.unit
+                && let Some(value) = convert_duration(larger.value, from, &smaller)
+            {
+                larger.value = value;
+                larger.unit = Some(Unit::Duration { unit: smaller });
+            }
+            if let (Some(threshold), Some(t)) = (threshold.as_mut(), target.as_ref()) {
+                threshold.value = t.value;
+            }
+        }
         let unit = self.unit_of(baseline.as_ref(), target.as_ref(), scale.as_ref());
         let direction = direction.or(match (&baseline, &target) {
             (Some(b), Some(t)) if t.value > b.value => Some(Direction::Increase),

@@ -78,6 +78,85 @@ pub(super) const DURATIONS: &[(&str, &str, f64)] = &[
     ("months", "months", 30.0),
 ];
 
+/// Seconds in one of each canonical duration unit, to join "7 min 20 sec" and to put
+/// "from 1.5s to 350ms" in one unit.
+pub(super) fn seconds_per(unit: &str) -> Option<f64> {
+    Some(match unit {
+        "milliseconds" => 0.001,
+        "seconds" => 1.0,
+        "minutes" => 60.0,
+        "hours" => 3600.0,
+        "days" => 86_400.0,
+        "weeks" => 604_800.0,
+        "months" => 2_592_000.0,
+        _ => return None,
+    })
+}
+
+/// A value in another duration unit, rounded to the millionth (0.1 h is 6 min, not
+/// 6.000000000000001).
+pub(super) fn convert_duration(value: f64, from: &str, to: &str) -> Option<f64> {
+    let factor = seconds_per(from)? / seconds_per(to)?;
+    Some((value * factor * 1e6).round() / 1e6)
+}
+
+/// Joins a compound duration into one number in its smaller unit: "7min. 20sec." is
+/// 440 seconds, "1h 30m" 90 minutes. A bare "m" or "s" counts as minutes or seconds
+/// only right after a larger unit, where it cannot mean millions.
+pub(super) fn join_compound_durations(tokens: &mut Vec<Token>) {
+    let duration = |t: &Token| match &t.kind {
+        Kind::Number(Number { unit: Some(Unit::Duration { unit }), .. }) => Some(unit.clone()),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let Some(larger) = duration(&tokens[i]) else {
+            i += 1;
+            continue;
+        };
+        let gap = usize::from(tokens.get(i + 1).is_some_and(|t| t.lower == "."));
+        let next = i + 1 + gap;
+        let (smaller, len) = match tokens.get(next).map(|t| (&t.kind, duration(t))) {
+            Some((_, Some(unit))) => (unit, 1),
+            Some((Kind::Number(Number { unit: None, .. }), None)) => {
+                let bare = match (larger.as_str(), tokens.get(next + 1).map(|t| t.lower.as_str())) {
+                    ("hours", Some("m")) => "minutes",
+                    ("minutes", Some("s")) => "seconds",
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                };
+                (bare.to_string(), 2)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let (Some(big), Some(small)) = (seconds_per(&larger), seconds_per(&smaller)) else {
+            i += 1;
+            continue;
+        };
+        if small >= big {
+            i += 1;
+            continue;
+        }
+        let (Kind::Number(first), Some(second)) = (tokens[i].kind.clone(), tokens[next].number().cloned()) else {
+            i += 1;
+            continue;
+        };
+        let value = convert_duration(first.value, &larger, &smaller).unwrap_or(first.value) + second.value;
+        let text = tokens[i..next + len].iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+        tokens[i] = Token {
+            kind: Kind::Number(Number { value, unit: Some(Unit::Duration { unit: smaller }), ..first }),
+            lower: text.to_lowercase(),
+            text,
+        };
+        tokens.drain(i + 1..next + len);
+    }
+}
+
 pub(super) const CURRENCY_CODES: &[&str] = &["usd", "eur", "gbp", "jpy", "cad", "aud", "chf", "inr"];
 
 /// Folds unit words into the number before them: "5 million", "65 percent",
