@@ -162,7 +162,7 @@ pub fn parse_statement(text: &str) -> ParsedStatement {
         }
         (Some(_), _) => None,
     };
-    parsed.direction = parsed.direction.or_else(|| unstated_direction(&parsed));
+    parsed.direction = parsed.direction.or_else(|| unstated_direction(&parsed, &core));
     parsed.core = core;
     parsed
 }
@@ -182,7 +182,7 @@ fn audience_number(core: &str, audience: &str) -> Option<f64> {
 /// ("outages cut by 40%"), or for a bare target ("Reach 1,500 active teams", "Average
 /// first response time of 2 hours") the way its metric is better, else up: a target
 /// named without a baseline is a level to reach.
-fn unstated_direction(parsed: &ParsedStatement) -> Option<Direction> {
+fn unstated_direction(parsed: &ParsedStatement, text: &str) -> Option<Direction> {
     if let Some(threshold) = &parsed.threshold {
         return Some(match threshold.kind {
             ThresholdKind::AtMost => Direction::Decrease,
@@ -194,10 +194,23 @@ fn unstated_direction(parsed: &ParsedStatement) -> Option<Direction> {
     }
     parsed.target?;
     let metric = parsed.metric.as_deref().unwrap_or(&parsed.core).to_lowercase();
+    // A streak is a time to lengthen, whatever it is free of: "stays up for 14 days
+    // without a crash".
+    if matches!(parsed.unit, Some(Unit::Duration { .. })) && is_streak(&text.to_lowercase()) {
+        return Some(Direction::Increase);
+    }
     better_when(&metric).or(match parsed.unit {
         Some(Unit::Duration { .. }) => Some(Direction::Decrease),
         _ => Some(Direction::Increase),
     })
+}
+
+/// A time counted while something keeps going or keeps not happening.
+fn is_streak(text: &str) -> bool {
+    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.contains(&"without")
+        || words.windows(2).any(|w| w == ["up", "for"])
+        || words.windows(3).any(|w| w == ["in", "a", "row"])
 }
 
 #[cfg(test)]
@@ -575,6 +588,29 @@ mod tests {
         assert_eq!((latency.baseline, latency.target), (Some(400.0), Some(120.0)));
         assert_eq!(latency.unit, Some(Unit::Duration { unit: "milliseconds".into() }));
         assert_eq!((p("Host five live workshops").target, p("Four new integrations").target), (Some(5.0), Some(4.0)));
+    }
+
+    #[test]
+    fn a_change_is_read_by_its_size_its_noun_and_where_it_leads() {
+        // A floor on the change is the change, not a level of the metric.
+        let outages = p("Checkout errors reduced by at least 25%");
+        assert_eq!(
+            outages.relative_change,
+            Some(RelativeChange { amount: 25.0, percent: true, direction: Direction::Decrease })
+        );
+        assert_eq!((outages.threshold, outages.target), (None, None));
+        // The noun of change says the way, with a word between or no size written yet.
+        let saving = p("Deliver a 30% cost saving on cloud hosting");
+        assert_eq!(saving.relative_change.map(|c| (c.amount, c.direction)), Some((30.0, Direction::Decrease)));
+        assert_eq!(p("N% drop in failed payments").direction, Some(Direction::Decrease));
+        assert_eq!(p("Growth of X% in weekly active teams").direction, Some(Direction::Increase));
+        // A change from a stated baseline has a target.
+        let reply = p("Shorten first reply time by 25% from 8 hours");
+        assert_eq!((reply.baseline, reply.target, reply.direction), (Some(8.0), Some(6.0), Some(Direction::Decrease)));
+        assert_eq!(p("Lift NPS by 10 points from 30").target, Some(40.0));
+        // A streak lengthens, whatever it is free of.
+        assert_eq!(p("Payments run 60 days without a failed settlement").direction, Some(Direction::Increase));
+        assert_eq!(p("Mean time to restore under 2 hours").direction, Some(Direction::Decrease));
     }
 
     #[test]

@@ -111,6 +111,10 @@ impl Reader {
         // under / at least / at or above N
         if target.is_none() {
             for i in 0..self.tokens.len() {
+                // "cut by more than 15%": the size of the change (read below), not a level.
+                if i > 0 && self.word_at(i - 1) == "by" {
+                    continue;
+                }
                 if let Some((len, kind)) = self.threshold_at(i)
                     && let Some(t) = self.number_at(i + len)
                 {
@@ -135,7 +139,9 @@ impl Reader {
         // by N%, down N%, up N%, a N% reduction
         for i in (0..self.tokens.len()).filter(|_| relative.is_none()) {
             let w = self.word_at(i).to_string();
-            if let Some(n) = self.number_at(i + 1).filter(|_| matches!(w.as_str(), "by" | "down" | "up")) {
+            // "by more than 15%", "by at least 20%": a floor on the change is the change.
+            let floor = if w == "by" { self.threshold_at(i + 1).map_or(0, |(len, _)| len) } else { 0 };
+            if let Some(n) = self.number_at(i + 1 + floor).filter(|_| matches!(w.as_str(), "by" | "down" | "up")) {
                 let dir = match w.as_str() {
                     "down" => Some(Direction::Decrease),
                     "up" => Some(Direction::Increase),
@@ -154,27 +160,22 @@ impl Reader {
                         direction: dir,
                     });
                     direction = direction.or(Some(dir));
-                    self.mark(i..i + 2);
+                    self.mark(i..i + 2 + floor);
                     note_first(i, &mut first_value);
                     break;
                 }
             }
-            let change_noun = matches!(
-                self.word_at(i + 2),
-                "reduction" | "decrease" | "drop" | "cut" | "increase" | "lift" | "rise" | "improvement" | "uplift"
-            );
-            if let Some(n) = self
+            // "a 20% reduction", or with what changes between: "a 40% time saving".
+            let noun_at = [i + 2, i + 3].into_iter().find(|&k| change_noun_direction(self.word_at(k)).is_some());
+            if let Some((n, noun)) = self
                 .number_at(i + 1)
-                .filter(|n| change_noun && n.unit == Some(Unit::Percent) && matches!(w.as_str(), "a" | "an"))
+                .zip(noun_at)
+                .filter(|(n, _)| n.unit == Some(Unit::Percent) && matches!(w.as_str(), "a" | "an"))
             {
-                let dir = if matches!(self.word_at(i + 2), "reduction" | "decrease" | "drop" | "cut") {
-                    Direction::Decrease
-                } else {
-                    Direction::Increase
-                };
+                let dir = change_noun_direction(self.word_at(noun)).unwrap_or(Direction::Increase);
                 relative = Some(RelativeChange { amount: n.value, percent: true, direction: dir });
                 direction = direction.or(Some(dir));
-                self.mark(i..i + 3);
+                self.mark(i..noun + 1);
                 note_first(i, &mut first_value);
                 break;
             }
@@ -235,6 +236,27 @@ impl Reader {
 
         if baseline.is_none() && target.is_none() && relative.is_none() {
             self.unread.push("no number found: a key result needs a target".into());
+        }
+        // "Reduction of X% of incidents", "Y% drop in audit costs": the change's noun
+        // says which way even when its size is left to fill in.
+        if direction.is_none() {
+            direction = (0..self.tokens.len()).find_map(|i| {
+                let next = self.word_at(i + 1);
+                let heads = i == 0 || self.tokens[i - 1].lower.ends_with('%') || self.number_at(i - 1).is_some();
+                (heads && matches!(next, "of" | "in")).then(|| change_noun_direction(self.word_at(i))).flatten()
+            });
+        }
+        // "Cut reply time by 40% from 3 minutes": the target the change leads to.
+        if target.is_none()
+            && let (Some(b), Some(change)) = (&baseline, &relative)
+        {
+            let sign = if change.direction == Direction::Decrease { -1.0 } else { 1.0 };
+            let value = if change.percent {
+                b.value * (1.0 + sign * change.amount / 100.0)
+            } else {
+                b.value + sign * change.amount
+            };
+            target = Some(Number { value: (value * 1e6).round() / 1e6, unit: b.unit.clone(), ..b.clone() });
         }
         // "from 1.5s to 350ms": both in the smaller unit, so they can be compared.
         if let (Some(b), Some(t)) = (baseline.as_mut(), target.as_mut())
@@ -706,5 +728,17 @@ pub(super) fn verb_direction(verb: &str) -> Option<Direction> {
         Some(Direction::Maintain)
     } else {
         None
+    }
+}
+
+/// The way a noun of change goes: "a 20% reduction", "a 40% time saving", "Y% drop in".
+/// "improvement" is left out: an improvement of a time is a decrease.
+fn change_noun_direction(word: &str) -> Option<Direction> {
+    match word {
+        "reduction" | "reductions" | "decrease" | "drop" | "decline" | "cut" | "saving" | "savings" => {
+            Some(Direction::Decrease)
+        }
+        "increase" | "lift" | "rise" | "uplift" | "growth" => Some(Direction::Increase),
+        _ => None,
     }
 }
