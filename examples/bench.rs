@@ -257,9 +257,29 @@ fn scoring(binary: &Path, dir: &Path, and_explain: bool) -> anyhow::Result<()> {
         "score",
         |_| serde_json::json!({"subject": "2026-Q3", "as_of": "2026-09-30", "limit": 50}),
     )?;
+    // A client that lists its extensions without MCP Apps gets no pages' data: the
+    // answer alone, as before the pages existed.
+    let no_apps = serde_json::json!({"extensions": {"com.example/other": {}}});
+    let plain = round_trips_declaring(
+        binary,
+        &db,
+        7,
+        "score",
+        |_| serde_json::json!({"subject": "2026-Q3", "as_of": "2026-09-30", "limit": 50}),
+        no_apps,
+    )?;
+    let arguments = serde_json::json!({"subject": "2026-Q3", "as_of": "2026-09-30", "limit": 50});
+    let (with_page, without_page) = (
+        answer_bytes(binary, &db, "score", &arguments, serde_json::json!({}))?,
+        answer_bytes(binary, &db, "score", &arguments, serde_json::json!({"extensions": {"com.example/other": {}}}))?,
+    );
     println!(
-        "score the same cycle over stdio (first page of 50 objectives + summary): median {:.1} ms (n=7)",
-        ms(median(&trips))
+        "score the same cycle over stdio (first page of 50 objectives + summary): median {:.1} ms with the scorecard page's data (250 key results with sparklines, for a host that renders MCP Apps), {:.1} ms without (a client that declares other extensions): {:.2}x (n=7 each); answers of {:.0} KB and {:.0} KB",
+        ms(median(&trips)),
+        ms(median(&plain)),
+        median(&trips).as_secs_f64() / median(&plain).as_secs_f64(),
+        with_page as f64 / 1000.0,
+        without_page as f64 / 1000.0
     );
     if and_explain {
         explain(binary, dir, &db)?;
@@ -930,9 +950,15 @@ impl Server {
     }
 
     fn handshake(&mut self) -> anyhow::Result<()> {
+        self.handshake_with(serde_json::json!({}))
+    }
+
+    /// The handshake of a client with these capabilities (the extensions it declares
+    /// decide whether results carry the MCP Apps pages' data).
+    fn handshake_with(&mut self, capabilities: serde_json::Value) -> anyhow::Result<()> {
         self.request(
             "initialize",
-            serde_json::json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "0"}}),
+            serde_json::json!({"protocolVersion": "2025-11-25", "capabilities": capabilities, "clientInfo": {"name": "bench", "version": "0"}}),
         )?;
         writeln!(self.stdin, r#"{{"jsonrpc":"2.0","method":"notifications/initialized"}}"#)?;
         Ok(())
@@ -987,8 +1013,35 @@ fn round_trips(
     tool: &str,
     arguments: impl Fn(usize) -> serde_json::Value,
 ) -> anyhow::Result<Vec<Duration>> {
+    round_trips_declaring(binary, db, n, tool, arguments, serde_json::json!({}))
+}
+
+/// How many bytes one call's answer is, for a client declaring these capabilities.
+fn answer_bytes(
+    binary: &Path,
+    db: &Path,
+    tool: &str,
+    arguments: &serde_json::Value,
+    capabilities: serde_json::Value,
+) -> anyhow::Result<usize> {
     let mut server = Server::start(binary, db)?;
-    server.handshake()?;
+    server.handshake_with(capabilities)?;
+    let result = server.request("tools/call", serde_json::json!({"name": tool, "arguments": arguments}))?;
+    server.stop()?;
+    Ok(result.to_string().len())
+}
+
+/// The same, for a client declaring these capabilities.
+fn round_trips_declaring(
+    binary: &Path,
+    db: &Path,
+    n: usize,
+    tool: &str,
+    arguments: impl Fn(usize) -> serde_json::Value,
+    capabilities: serde_json::Value,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut server = Server::start(binary, db)?;
+    server.handshake_with(capabilities)?;
     let mut trips = Vec::with_capacity(n);
     for i in 0..n {
         let t = Instant::now();

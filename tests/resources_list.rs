@@ -11,8 +11,11 @@ use serde_json::json;
 async fn resources_list_pages_through_reports_objectives_and_key_results() {
     let dir = tempfile::tempdir().unwrap();
     let client = connect(dir.path()).await;
+    // An empty workspace lists only the MCP Apps pages.
     let empty = client.list_resources(None).await.unwrap();
-    assert!(empty.resources.is_empty() && empty.next_cursor.is_none(), "{empty:?}");
+    let pages: Vec<&str> = empty.resources.iter().map(|r| r.uri.as_str()).collect();
+    assert_eq!(pages, ["ui://grounded/scorecard.html", "ui://grounded/key-result.html", "ui://grounded/why.html"]);
+    assert!(empty.next_cursor.is_none(), "{empty:?}");
 
     for n in 1..=60 {
         let cycle = if n <= 30 { "2026-Q4" } else { "2027-Q1" };
@@ -47,6 +50,7 @@ async fn resources_list_pages_through_reports_objectives_and_key_results() {
     }
     assert_eq!(pages, 2);
     // 2 reports + 59 objectives + 59 key results: O-2 and its KR-2 are archived.
+    let uris: Vec<String> = uris.into_iter().filter(|uri| !uri.starts_with("ui://")).collect();
     assert_eq!(uris.len(), 2 + 59 + 59, "{uris:?}");
     assert_eq!(uris[0], "grounded://cycle/2026-Q4/report.md");
     assert_eq!(uris[1], "grounded://cycle/2027-Q1/report.md");

@@ -4,11 +4,12 @@
 
 use base64::{Engine, prelude::BASE64_STANDARD};
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
-use rmcp::{tool, tool_router};
+use rmcp::{Peer, RoleServer, tool, tool_router};
 use serde::Serialize;
 
 use super::args::{failure, parse};
-use super::{GroundedServer, input, output};
+use super::views::{self, ViewData};
+use super::{GroundedServer, input, output, structured};
 use crate::explain::{self, ExplainRequest, Explanation};
 use crate::model::KeyResultId;
 use crate::report::{self, Report, ReportRequest, chart};
@@ -32,8 +33,7 @@ fn chart_png(store: &Store, of: &ChartOf<'_>) -> crate::Result<String> {
 
 /// Structured content, its text copy, and the chart when there is one to show.
 fn with_chart<T: Serialize>(store: &Store, value: &T, chart: Option<ChartOf<'_>>) -> Result<CallToolResult, String> {
-    let json = serde_json::to_value(value).map_err(|e| e.to_string())?;
-    let mut result = CallToolResult::structured(json);
+    let mut result = structured(value)?;
     if let Some(of) = chart {
         let kr = of.key_result;
         // A chart that cannot be drawn does not take the answer down with it.
@@ -57,7 +57,7 @@ impl GroundedServer {
         input_schema = input::<ExplainRequest>(),
         annotations(title = "Explain a slip", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
-    async fn explain(&self, arguments: JsonObject) -> Result<CallToolResult, String> {
+    async fn explain(&self, arguments: JsonObject, peer: Peer<RoleServer>) -> Result<CallToolResult, String> {
         let request = parse::<ExplainRequest>(arguments)?;
         let brief = request.detail == Some(explain::Detail::Brief);
         let answer = explain::explain(&self.store, request).map_err(failure)?;
@@ -66,7 +66,20 @@ impl GroundedServer {
         let chart = answer.slip.as_ref().filter(|_| answer.slipped && !brief).and_then(|slip| {
             slip.key_result.map(|key_result| ChartOf { key_result, as_of: answer.as_of, slip: Some(slip) })
         });
-        with_chart(&self.store, &answer, chart)
+        let mut result = with_chart(&self.store, &answer, chart)?;
+        if views::client_renders(&peer) {
+            // The page draws the key result that moved, with the slip shaded when it is one.
+            let mut view = ViewData::default();
+            if let Some(slip) = &answer.slip
+                && let Some(key_result) = slip.key_result
+            {
+                let window = answer.slipped.then(|| chart::SlipWindow::of(slip));
+                view.chart(&self.store, key_result, answer.as_of, window);
+            }
+            view.sources(&self.store, answer.evidence.iter().map(|e| e.id));
+            view.attach(&mut result);
+        }
+        Ok(result)
     }
 
     /// A review report of a cycle or one objective as of a day: key results with value, 95%
@@ -78,7 +91,7 @@ impl GroundedServer {
         input_schema = input::<ReportRequest>(),
         annotations(title = "Report", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
-    async fn report(&self, arguments: JsonObject) -> Result<CallToolResult, String> {
+    async fn report(&self, arguments: JsonObject, peer: Peer<RoleServer>) -> Result<CallToolResult, String> {
         let mut request = parse::<ReportRequest>(arguments)?;
         // An answer read by a model comes in pages; the core reports everything unless told.
         if request.cycle.is_some() && request.limit.is_none() {
@@ -86,6 +99,14 @@ impl GroundedServer {
         }
         let report = report::report(&self.store, request).map_err(failure)?;
         let chart = report.chart_key_result.map(|key_result| ChartOf { key_result, as_of: report.as_of, slip: None });
-        with_chart(&self.store, &report, chart)
+        let mut result = with_chart(&self.store, &report, chart)?;
+        if views::client_renders(&peer) {
+            let mut view = ViewData::default();
+            for objective in &report.objectives {
+                view.scored_objective(&self.store, objective.score.clone(), report.as_of);
+            }
+            view.attach(&mut result);
+        }
+        Ok(result)
     }
 }

@@ -2,11 +2,12 @@
 //! sync_sources, score, validate_indicator.
 //! Each parses, calls the core ([`crate::scoring`], [`crate::sources`]), returns JSON.
 
-use rmcp::model::{JsonObject, RequestMetaObject};
+use rmcp::model::{CallToolResult, JsonObject, RequestMetaObject};
 use rmcp::{Json, Peer, RoleServer, tool, tool_router};
 
 use super::args::{failure, parse};
-use super::{GroundedServer, input, output};
+use super::views::{self, ViewData};
+use super::{GroundedServer, input, output, structured};
 use crate::scoring::deletion::{self, DeleteMeasurementsRequest, MeasurementsDeleted};
 use crate::scoring::measurements::{self, MeasurementImport, RecordRequest, Recorded};
 use crate::scoring::score::{self, ScoreRequest, Scored};
@@ -94,9 +95,27 @@ impl GroundedServer {
         input_schema = input::<ScoreRequest>(),
         annotations(title = "Score", read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
-    async fn score(&self, arguments: JsonObject) -> Result<Json<Scored>, String> {
+    async fn score(&self, arguments: JsonObject, peer: Peer<RoleServer>) -> Result<CallToolResult, String> {
         let request = parse::<ScoreRequest>(arguments)?;
-        score::score(&self.store, request).map(Json).map_err(failure)
+        let check_in_days = request.check_in_days;
+        let scored = score::score(&self.store, request).map_err(failure)?;
+        let mut result = structured(&scored)?;
+        if views::client_renders(&peer) {
+            let mut view = ViewData::default();
+            if let Some(key_result) = &scored.key_result {
+                view.chart(&self.store, key_result.key_result, scored.as_of, None);
+                view.evidence_count(&self.store, key_result.key_result);
+            }
+            if let Some(objective) = &scored.objective {
+                view.scored_objective(&self.store, objective.clone(), scored.as_of);
+            }
+            if let Some(cycle) = &scored.cycle {
+                let ids: Vec<_> = cycle.rows.iter().map(|row| row.objective).collect();
+                view.objectives(&self.store, &ids, scored.as_of, check_in_days);
+            }
+            view.attach(&mut result);
+        }
+        Ok(result)
     }
 
     // Both metrics are averaged onto a grid (interval_days) and the indicator at t is

@@ -21,6 +21,7 @@ mod progress;
 mod prompts;
 mod resources;
 pub mod schemas;
+pub mod views;
 
 use std::sync::{Arc, OnceLock};
 
@@ -43,6 +44,12 @@ use crate::okr::Actor;
 use crate::store::Store;
 
 pub use okrs::GetOkrInput;
+
+/// A tool's answer as structured content with its JSON text copy, as rmcp's `Json`
+/// makes it, for a tool that adds to the result (a chart, a page's data).
+pub(crate) fn structured<T: serde::Serialize>(value: &T) -> Result<CallToolResult, String> {
+    serde_json::to_value(value).map(CallToolResult::structured).map_err(|e| e.to_string())
+}
 
 /// The full input schema of the core type a tool's arguments deserialize into: what
 /// the arguments are validated against ([`args`]), every field's nullability and
@@ -222,6 +229,7 @@ impl ServerHandler for GroundedServer {
         if read_only {
             tools.retain(tool_reads_only);
         }
+        tools.iter_mut().for_each(views::link_tool);
         // From 2026-07-28 on a client may cache the list: per caller when it depends on who asks.
         let cache_hints = context.protocol_version().is_some_and(|v| v >= rmcp::model::ProtocolVersion::V_2026_07_28);
         Ok(rmcp::model::ListToolsResult {
@@ -266,16 +274,16 @@ impl ServerHandler for GroundedServer {
     }
 
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(
-            ServerCapabilities::builder()
-                .enable_tools()
-                .enable_resources()
-                .enable_prompts()
-                .enable_completions()
-                .build(),
-        )
-        .with_server_info(Implementation::new("grounded", env!("CARGO_PKG_VERSION")))
-        .with_instructions(INSTRUCTIONS)
+        let mut capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .enable_completions()
+            .build();
+        capabilities.extensions = Some([views::capability()].into_iter().collect());
+        ServerConfig::new(capabilities)
+            .with_server_info(Implementation::new("grounded", env!("CARGO_PKG_VERSION")))
+            .with_instructions(INSTRUCTIONS)
     }
 
     async fn list_resource_templates(

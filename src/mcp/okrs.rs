@@ -1,14 +1,15 @@
 //! The OKR tools: check_okr, draft_okr, update_okr, list_okrs, get_okr,
 //! add_indicator, add_initiative. Each parses, calls [`crate::okr`], returns JSON.
 
-use rmcp::model::JsonObject;
-use rmcp::{Json, tool, tool_router};
+use rmcp::model::{CallToolResult, JsonObject};
+use rmcp::{Json, Peer, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::args::{failure, parse};
-use super::{GroundedServer, input, input_as, output};
-use crate::model::Initiative;
+use super::views::{self, ViewData};
+use super::{GroundedServer, input, input_as, output, structured};
+use crate::model::{Initiative, KeyResultId};
 use crate::okr::draft::{CheckOutcome, Drafted};
 use crate::okr::input::ObjectiveDraft;
 use crate::okr::overview::{Detail, ObjectiveAnswer};
@@ -98,9 +99,25 @@ impl GroundedServer {
         input_schema = input::<GetOkrInput>(),
         annotations(title = "Show an objective", read_only_hint = true, open_world_hint = false)
     )]
-    async fn get_okr(&self, arguments: JsonObject) -> Result<Json<ObjectiveAnswer>, String> {
+    async fn get_okr(&self, arguments: JsonObject, peer: Peer<RoleServer>) -> Result<CallToolResult, String> {
         let input = parse::<GetOkrInput>(arguments)?;
-        overview::get_okr(&self.store, &input.id, input.detail).map(Json).map_err(failure)
+        let answer = overview::get_okr(&self.store, &input.id, input.detail).map_err(failure)?;
+        let mut result = structured(&answer)?;
+        if views::client_renders(&peer) {
+            // The overview scores as of today; the charts do the same.
+            let today = crate::scoring::score::today();
+            let mut view = ViewData::default();
+            for line in &answer.overview.key_results {
+                if let Ok(key_result) = line.id.parse::<KeyResultId>() {
+                    view.chart(&self.store, key_result, today, None);
+                }
+            }
+            if let Ok(asked) = input.id.trim().parse::<KeyResultId>() {
+                view.focus(asked);
+            }
+            view.attach(&mut result);
+        }
+        Ok(result)
     }
 
     /// Add a leading indicator to a key result: a metric expected to move expected_lag_days

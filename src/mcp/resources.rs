@@ -1,9 +1,10 @@
 //! Resources: objectives, key results, evidence, a key result's chart and a cycle's
 //! report addressable by URI, so a client can attach them to a conversation. Each
-//! reads the same core views the tools return.
+//! reads the same core views the tools return. The MCP Apps pages (`ui://grounded/…`)
+//! are served from [`super::views`].
 //!
 //! `resources/list` names what exists, so a client's resource picker has something to
-//! offer: every cycle's report, then the objectives and key results that are not
+//! offer: the app pages, every cycle's report, then the objectives and key results that are not
 //! archived, in id order, a page at a time. The cursor is the URI of the last resource
 //! of the page before, so a page is a range scan from there, not a re-count.
 
@@ -103,6 +104,10 @@ pub fn list(store: &Store, cursor: Option<&str>) -> Result<ListResourcesResult, 
     // One more than a page, to know whether a next page exists.
     let wanted = RESOURCES_PAGE + 1;
     let mut page: Vec<Resource> = Vec::with_capacity(wanted);
+    // The MCP Apps pages (ui://) head the first page.
+    if after.is_none() {
+        page.extend(super::views::resources());
+    }
 
     // Cycle reports first: few, and the most useful thing to attach. The set of cycles
     // needs every objective read, so it is built only while the cycles are being listed.
@@ -223,6 +228,13 @@ fn not_found(uri: &str, why: impl std::fmt::Display) -> ErrorData {
 }
 
 pub fn read(store: &Store, uri: &str) -> Result<ReadResourceResult, ErrorData> {
+    if uri.starts_with("ui://") {
+        let page = super::views::read(uri).ok_or_else(|| {
+            let pages: Vec<&str> = super::views::VIEWS.iter().map(|view| view.uri).collect();
+            not_found(uri, format!("the pages served are {}", pages.join(", ")))
+        })?;
+        return Ok(ReadResourceResult::new(vec![page]));
+    }
     let rest = uri.strip_prefix("grounded://").ok_or_else(|| not_found(uri, "grounded serves grounded:// URIs"))?;
     let (kind, id) = rest.split_once('/').ok_or_else(|| not_found(uri, "expected grounded://<kind>/<id>"))?;
     if let Some((id, file)) = id.split_once('/') {

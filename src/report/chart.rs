@@ -19,10 +19,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::evidence::stats::Interval;
 use crate::explain::{MetricMove, num};
-use crate::model::{Cycle, Evidence, EvidenceId, KeyResultId, Unit};
+use crate::model::{Cycle, Evidence, EvidenceId, KeyResult, KeyResultId, Unit};
 use crate::scoring::measurements::points;
 use crate::scoring::score::{
-    DEFAULT_CHECK_IN_DAYS, ScoreOptions, current_value, day_of, end_of, score_key_result, start_of,
+    DEFAULT_CHECK_IN_DAYS, KeyResultScore, ScoreOptions, current_value, day_of, end_of, score_key_result, start_of,
 };
 use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
@@ -97,6 +97,21 @@ pub struct ChartData {
 pub fn chart_data(store: &Store, id: KeyResultId, as_of: Date) -> Result<ChartData> {
     let key_result = crate::okr::query::load_key_result(store, "id", id)?;
     let objective = crate::okr::query::load_objective(store, "id", key_result.objective)?;
+    let score =
+        score_key_result(store, &objective, &key_result, ScoreOptions { as_of, check_in_days: DEFAULT_CHECK_IN_DAYS })?;
+    chart_of_scored(store, &key_result, &objective.cycle, &score, as_of)
+}
+
+/// The chart of a key result already scored as of `as_of` in its objective's `cycle`:
+/// a scorecard scores every key result first, and does not pay for it twice.
+pub fn chart_of_scored(
+    store: &Store,
+    key_result: &KeyResult,
+    cycle: &Cycle,
+    score: &KeyResultScore,
+    as_of: Date,
+) -> Result<ChartData> {
+    let id = key_result.id;
     let metric = match key_result.metric {
         Some(m) => store.metric(m)?,
         None => None,
@@ -104,9 +119,7 @@ pub fn chart_data(store: &Store, id: KeyResultId, as_of: Date) -> Result<ChartDa
     let Some(metric) = metric else {
         return Err(Error::invalid("id", format!("{id} has no metric to chart; it is a milestone or has no number")));
     };
-    let score =
-        score_key_result(store, &objective, &key_result, ScoreOptions { as_of, check_in_days: DEFAULT_CHECK_IN_DAYS })?;
-    let cycle = objective.cycle.clone();
+    let cycle = cycle.clone();
     let unit = key_result.unit.clone().or(metric.unit.clone());
     let percent = unit == Some(Unit::Percent);
     let to = end_of(as_of.min(cycle.end()));
@@ -131,7 +144,7 @@ pub fn chart_data(store: &Store, id: KeyResultId, as_of: Date) -> Result<ChartDa
     evidence.dedup();
     Ok(ChartData {
         key_result: id,
-        statement: key_result.statement,
+        statement: key_result.statement.clone(),
         metric_name: metric.name,
         unit,
         cycle,
@@ -139,7 +152,7 @@ pub fn chart_data(store: &Store, id: KeyResultId, as_of: Date) -> Result<ChartDa
         baseline: score.baseline,
         target: score.target,
         values,
-        forecast_end: score.forecast.map(|f| f.value_at_end),
+        forecast_end: score.forecast.as_ref().map(|f| f.value_at_end),
         evidence,
         slip: None,
     })
