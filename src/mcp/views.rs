@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::model::{Evidence, EvidenceId, KeyResultId, ObjectiveId, Source};
 use crate::report::chart::{self, ChartData, ChartPoint, SlipWindow};
-use crate::scoring::score::{self, ObjectiveScore, ScoreRequest};
+use crate::scoring::score::{self, ObjectiveScore, ScoreOptions};
 use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
@@ -240,15 +240,14 @@ impl ViewData {
     /// Objectives scored as of `as_of` with every key result's chart and evidence count:
     /// the scorecard's rows (a cycle's score names objectives, not their key results).
     pub fn objectives(&mut self, store: &Store, ids: &[ObjectiveId], as_of: Date, check_in_days: Option<u32>) {
+        let options = ScoreOptions { as_of, check_in_days: check_in_days.unwrap_or(score::DEFAULT_CHECK_IN_DAYS) };
+        // The aligned children of the whole page in one pass over the objectives.
+        let Ok(children) = score::children_of(store, ids) else { return };
         for id in ids {
-            let request = ScoreRequest {
-                subject: id.to_string(),
-                as_of: Some(as_of.to_string()),
-                check_in_days,
-                ..Default::default()
-            };
-            if let Ok(score::Scored { objective: Some(objective), .. }) = score::score(store, request) {
-                self.scored_objective(store, objective, as_of);
+            if let Ok(Some(objective)) = store.objective(*id)
+                && let Ok(scored) = score::score_objective(store, &objective, children.get(id), options)
+            {
+                self.scored_objective(store, scored, as_of);
             }
         }
     }
