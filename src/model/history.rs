@@ -7,7 +7,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldChange {
     pub field: String,
+    // Described, so the schema is `{"description": ...}` and not a bare `true`, which
+    // some clients' schema checks refuse (the MCP Inspector flags it).
+    /// The field's value before: any JSON value.
     pub from: serde_json::Value,
+    /// The field's value after.
     pub to: serde_json::Value,
 }
 
