@@ -65,8 +65,8 @@ function rowFromScore(k: any): Row {
   };
 }
 
-function objFromScore(o: any): Obj {
-  const krs = Array.isArray(o?.key_results) ? o.key_results : [];
+/** The objective's own fields, as score, report and the scorecard rows all name them. */
+function objHead(o: any): Omit<Obj, "rows"> {
   return {
     id: o.objective,
     title: o.title,
@@ -75,8 +75,12 @@ function objFromScore(o: any): Obj {
     status: o.status,
     grade: o.grade,
     grade_band: o.grade_band,
-    rows: krs.filter((k: any) => k && typeof k.key_result === "string").map(rowFromScore),
   };
+}
+
+function objFromScore(o: any): Obj {
+  const krs = Array.isArray(o?.key_results) ? o.key_results : [];
+  return { ...objHead(o), rows: krs.filter((k: any) => k && typeof k.key_result === "string").map(rowFromScore) };
 }
 
 /** Objectives to list: _meta["grounded/objectives"] when present, else what structuredContent has. */
@@ -94,13 +98,7 @@ function objectivesOf(result: ToolResult): Obj[] {
     const att: any[] = Array.isArray(sc.cycle.attention) ? sc.cycle.attention : [];
     const rows: any[] = Array.isArray(sc.cycle.rows) ? sc.cycle.rows : [];
     return rows.map((o) => ({
-      id: o.objective,
-      title: o.title,
-      owner: o.owner,
-      progress: o.progress,
-      status: o.status,
-      grade: o.grade,
-      grade_band: o.grade_band,
+      ...objHead(o),
       byStatus: o.key_results_by_status,
       rows: att
         .filter((a) => a && a.objective === o.objective && typeof a.key_result === "string")
