@@ -68,16 +68,7 @@ impl GroundedServer {
         });
         let mut result = with_chart(&self.store, &answer, chart)?;
         if views::client_renders(&peer) {
-            // The page draws the key result that moved, with the slip shaded when it is one.
-            let mut view = ViewData::default();
-            if let Some(slip) = &answer.slip
-                && let Some(key_result) = slip.key_result
-            {
-                let window = answer.slipped.then(|| chart::SlipWindow::of(slip));
-                view.chart(&self.store, key_result, answer.as_of, window);
-            }
-            view.sources(&self.store, answer.evidence.iter().map(|e| e.id));
-            view.attach(&mut result);
+            ViewData::of_explanation(&self.store, &answer).attach(&mut result);
         }
         Ok(result)
     }
@@ -101,11 +92,7 @@ impl GroundedServer {
         let chart = report.chart_key_result.map(|key_result| ChartOf { key_result, as_of: report.as_of, slip: None });
         let mut result = with_chart(&self.store, &report, chart)?;
         if views::client_renders(&peer) {
-            let mut view = ViewData::default();
-            for objective in &report.objectives {
-                view.scored_objective(&self.store, objective.score.clone(), report.as_of);
-            }
-            view.attach(&mut result);
+            ViewData::of_report(&self.store, &report).attach(&mut result);
         }
         Ok(result)
     }

@@ -101,19 +101,7 @@ impl GroundedServer {
         let scored = score::score(&self.store, request).map_err(failure)?;
         let mut result = structured(&scored)?;
         if views::client_renders(&peer) {
-            let mut view = ViewData::default();
-            if let Some(key_result) = &scored.key_result {
-                view.chart(&self.store, key_result.key_result, scored.as_of, None);
-                view.evidence_count(&self.store, key_result.key_result);
-            }
-            if let Some(objective) = &scored.objective {
-                view.scored_objective(&self.store, objective.clone(), scored.as_of);
-            }
-            if let Some(cycle) = &scored.cycle {
-                let ids: Vec<_> = cycle.rows.iter().map(|row| row.objective).collect();
-                view.objectives(&self.store, &ids, scored.as_of, check_in_days);
-            }
-            view.attach(&mut result);
+            ViewData::of_score(&self.store, &scored, check_in_days).attach(&mut result);
         }
         Ok(result)
     }

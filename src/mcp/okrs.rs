@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::args::{failure, parse};
 use super::views::{self, ViewData};
 use super::{GroundedServer, input, input_as, output, structured};
-use crate::model::{Initiative, KeyResultId};
+use crate::model::Initiative;
 use crate::okr::draft::{CheckOutcome, Drafted};
 use crate::okr::input::ObjectiveDraft;
 use crate::okr::overview::{Detail, ObjectiveAnswer};
@@ -104,18 +104,7 @@ impl GroundedServer {
         let answer = overview::get_okr(&self.store, &input.id, input.detail).map_err(failure)?;
         let mut result = structured(&answer)?;
         if views::client_renders(&peer) {
-            // The overview scores as of today; the charts do the same.
-            let today = crate::scoring::score::today();
-            let mut view = ViewData::default();
-            for line in &answer.overview.key_results {
-                if let Ok(key_result) = line.id.parse::<KeyResultId>() {
-                    view.chart(&self.store, key_result, today, None);
-                }
-            }
-            if let Ok(asked) = input.id.trim().parse::<KeyResultId>() {
-                view.focus(asked);
-            }
-            view.attach(&mut result);
+            ViewData::of_objective(&self.store, &answer, &input.id).attach(&mut result);
         }
         Ok(result)
     }

@@ -19,9 +19,12 @@ use rmcp::{Peer, RoleServer};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::explain::Explanation;
 use crate::model::{Evidence, EvidenceId, KeyResultId, ObjectiveId, Source};
+use crate::okr::overview::ObjectiveAnswer;
+use crate::report::Report;
 use crate::report::chart::{self, ChartData, ChartPoint, SlipWindow};
-use crate::scoring::score::{self, ObjectiveScore, ScoreOptions};
+use crate::scoring::score::{self, ObjectiveScore, ScoreOptions, Scored};
 use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
@@ -218,9 +221,67 @@ pub struct ViewData {
 }
 
 impl ViewData {
+    /// What the scorecard draws for a score: a key result's whole chart, or an
+    /// objective's or a cycle page's rows with their lines.
+    pub fn of_score(store: &Store, scored: &Scored, check_in_days: Option<u32>) -> ViewData {
+        let mut view = ViewData::default();
+        if let Some(key_result) = &scored.key_result {
+            view.chart(store, key_result.key_result, scored.as_of, None);
+            view.evidence_count(store, key_result.key_result);
+        }
+        if let Some(objective) = &scored.objective {
+            view.scored_objective(store, objective.clone(), scored.as_of);
+        }
+        if let Some(cycle) = &scored.cycle {
+            let ids: Vec<ObjectiveId> = cycle.rows.iter().map(|row| row.objective).collect();
+            view.objectives(store, &ids, scored.as_of, check_in_days);
+        }
+        view
+    }
+
+    /// What the scorecard draws for a report page: its objectives' rows.
+    pub fn of_report(store: &Store, report: &Report) -> ViewData {
+        let mut view = ViewData::default();
+        for objective in &report.objectives {
+            view.scored_objective(store, objective.score.clone(), report.as_of);
+        }
+        view
+    }
+
+    /// What the key result page draws for get_okr: every key result's chart as of
+    /// today (the overview scores as of today), opened on the one `asked` when it is a
+    /// key result.
+    pub fn of_objective(store: &Store, answer: &ObjectiveAnswer, asked: &str) -> ViewData {
+        let today = score::today();
+        let mut view = ViewData::default();
+        for line in &answer.overview.key_results {
+            if let Ok(key_result) = line.id.parse::<KeyResultId>() {
+                view.chart(store, key_result, today, None);
+            }
+        }
+        if let Ok(asked) = asked.trim().parse::<KeyResultId>() {
+            view.focus = Some(asked);
+        }
+        view
+    }
+
+    /// What the why page draws: the key result that moved, with the slip shaded when it
+    /// is one, and where each cited piece of evidence came from.
+    pub fn of_explanation(store: &Store, answer: &Explanation) -> ViewData {
+        let mut view = ViewData::default();
+        if let Some(slip) = &answer.slip
+            && let Some(key_result) = slip.key_result
+        {
+            let window = answer.slipped.then(|| SlipWindow::of(slip));
+            view.chart(store, key_result, answer.as_of, window);
+        }
+        view.sources(store, answer.evidence.iter().map(|e| e.id));
+        view
+    }
+
     /// The key result's chart as of `as_of`. A key result without a metric (a milestone)
     /// has no chart: the page shows its numbers alone.
-    pub fn chart(&mut self, store: &Store, key_result: KeyResultId, as_of: Date, slip: Option<SlipWindow>) {
+    fn chart(&mut self, store: &Store, key_result: KeyResultId, as_of: Date, slip: Option<SlipWindow>) {
         if let Ok(mut data) = chart::chart_data(store, key_result, as_of) {
             data.slip = slip;
             self.push_chart(data);
@@ -232,14 +293,9 @@ impl ViewData {
         self.charts.push(PageChart { data, cycle_start, cycle_end });
     }
 
-    /// The key result a page opens on (get_okr of a key result answers with its objective).
-    pub fn focus(&mut self, key_result: KeyResultId) {
-        self.focus = Some(key_result);
-    }
-
     /// Objectives scored as of `as_of` with every key result's chart and evidence count:
     /// the scorecard's rows (a cycle's score names objectives, not their key results).
-    pub fn objectives(&mut self, store: &Store, ids: &[ObjectiveId], as_of: Date, check_in_days: Option<u32>) {
+    fn objectives(&mut self, store: &Store, ids: &[ObjectiveId], as_of: Date, check_in_days: Option<u32>) {
         let options = ScoreOptions { as_of, check_in_days: check_in_days.unwrap_or(score::DEFAULT_CHECK_IN_DAYS) };
         // The aligned children of the whole page in one pass over the objectives.
         let Ok(children) = score::children_of(store, ids) else { return };
@@ -254,7 +310,7 @@ impl ViewData {
 
     /// An objective already scored, as a scorecard lists it: a row per key result with
     /// its sparkline (from those scores) and evidence count.
-    pub fn scored_objective(&mut self, store: &Store, objective: ObjectiveScore, as_of: Date) {
+    fn scored_objective(&mut self, store: &Store, objective: ObjectiveScore, as_of: Date) {
         for score in &objective.key_results {
             if let Ok(Some(key_result)) = store.key_result(score.key_result)
                 && let Ok(data) = chart::chart_of_scored(store, &key_result, &objective.cycle, score, as_of)
@@ -267,7 +323,7 @@ impl ViewData {
     }
 
     /// How many pieces of evidence are linked to the key result.
-    pub fn evidence_count(&mut self, store: &Store, key_result: KeyResultId) {
+    fn evidence_count(&mut self, store: &Store, key_result: KeyResultId) {
         if let Ok(links) = links_of_target(store, &key_result.to_string()) {
             let mut ids: Vec<EvidenceId> = links.iter().map(|link| link.evidence).collect();
             ids.sort();
@@ -277,7 +333,7 @@ impl ViewData {
     }
 
     /// Where each cited piece of evidence came from, so a quote opens its source.
-    pub fn sources(&mut self, store: &Store, ids: impl IntoIterator<Item = EvidenceId>) {
+    fn sources(&mut self, store: &Store, ids: impl IntoIterator<Item = EvidenceId>) {
         for id in ids {
             if let Ok(Some(evidence)) = store.get::<Evidence>(Table::Evidence, &id.key()) {
                 self.sources.insert(id.to_string(), evidence.source);
