@@ -159,6 +159,7 @@ fn counted_output(kr: &KeyResultPlan) -> Option<&'static str> {
 /// sessions to /guides/", "case studies" of "number of case studies published") and
 /// the words after each of its numbers ("900 peer reviews", "8 meetups").
 fn counted_words(kr: &KeyResultPlan) -> String {
+    const RELATIVE_PRONOUNS: &[&str] = &["which", "who", "that", "whose", "where"];
     const PREPOSITIONS: &[&str] = &[
         "to", "for", "on", "about", "in", "from", "with", "at", "per", "via", "through", "across", "into", "by", "of",
     ];
@@ -168,7 +169,13 @@ fn counted_words(kr: &KeyResultPlan) -> String {
             [first, of, rest @ ..] if matches!(first.as_str(), "number" | "count" | "amount") && of == "of" => rest,
             all => all,
         };
-        w.iter().take_while(|x| !PREPOSITIONS.contains(&x.as_str())).cloned().collect::<Vec<_>>().join(" ")
+        // A relative clause says which of them are counted, not what is counted:
+        // "25 host profiles which release an episode" counts profiles.
+        w.iter()
+            .take_while(|x| !PREPOSITIONS.contains(&x.as_str()) && !RELATIVE_PRONOUNS.contains(&x.as_str()))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let mut counted = vec![head(&metric_text(kr))];
     let core: Vec<&str> = kr.parsed.core.split_whitespace().collect();

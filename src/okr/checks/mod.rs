@@ -298,6 +298,17 @@ mod tests {
     }
 
     #[test]
+    fn a_relative_clause_says_which_are_counted_not_what_is_counted() {
+        // The creators are counted; what they publish only picks them out.
+        assert_eq!(
+            kr_status("40 creators who publish a second video", "kr.outcome_not_output"),
+            Some(CheckStatus::Pass)
+        );
+        // The releases themselves are counted.
+        assert_eq!(kr_status("Ship 12 releases that fix a crash", "kr.outcome_not_output"), Some(CheckStatus::Fail));
+    }
+
+    #[test]
     fn objective_outcome_not_output() {
         let rule = "objective.outcome_not_output";
         assert_eq!(objective_status("Launch the new help center", rule), CheckStatus::Fail);
