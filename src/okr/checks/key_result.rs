@@ -169,6 +169,11 @@ fn counted_words(kr: &KeyResultPlan) -> String {
             [first, of, rest @ ..] if matches!(first.as_str(), "number" | "count" | "amount") && of == "of" => rest,
             all => all,
         };
+        // "12 qualified meetings", "40 sales-qualified leads": prospects who met the
+        // buyer's bar, which the team cannot produce by effort alone (pipeline).
+        if w.first().is_some_and(|x| x == "qualified" || x.ends_with("-qualified")) {
+            return String::new();
+        }
         // A relative clause says which of them are counted, not what is counted:
         // "25 host profiles which release an episode" counts profiles.
         w.iter()

@@ -309,6 +309,17 @@ mod tests {
     }
 
     #[test]
+    fn qualified_meetings_are_pipeline_not_effort() {
+        let statement = "Each account exec has 15 qualified meetings per month";
+        assert_eq!(kr_status(statement, "kr.outcome_not_output"), Some(CheckStatus::Pass));
+        assert_eq!(kr_status(statement, "kr.not_activity_proxy"), Some(CheckStatus::Pass));
+        assert_eq!(
+            kr_status("Hold 15 meetings with prospects per month", "kr.not_activity_proxy"),
+            Some(CheckStatus::Fail)
+        );
+    }
+
+    #[test]
     fn objective_outcome_not_output() {
         let rule = "objective.outcome_not_output";
         assert_eq!(objective_status("Launch the new help center", rule), CheckStatus::Fail);
