@@ -145,6 +145,14 @@ async fn a_host_that_renders_apps_gets_the_data_its_pages_draw() {
     let chart = charts.as_array().unwrap().iter().find(|c| c["key_result"] == "KR-2").expect("KR-2's chart");
     assert_eq!((chart["cycle_start"].as_str(), chart["cycle_end"].as_str()), (Some("2026-10-01"), Some("2026-12-31")));
     assert!(chart["values"][0]["interval"]["low"].is_number(), "the page's chart has each value's interval");
+    // Opened from the scorecard, as of its day, a key result reads as its row does.
+    let opened = call(&host, "get_okr", json!({"id": "KR-2", "as_of": "2026-11-23"})).await;
+    let line = &opened.structured_content.as_ref().unwrap()["key_results"][1];
+    assert_eq!((line["id"].as_str(), line["pace"].as_str()), (Some("KR-2"), Some("off_track")), "{line}");
+    let last = meta_of(&opened, "grounded/charts")[1]["values"].as_array().unwrap().last().cloned().unwrap();
+    assert_eq!(last["day"], "2026-11-19");
+    let refused = common::err(&host, "get_okr", json!({"id": "KR-2", "as_of": "last week"})).await;
+    assert!(refused.contains("as_of"), "{refused}");
     assert_eq!(okr.structured_content.as_ref().unwrap()["id"], "O-1", "the answer is still the objective");
 
     // explain: the slipped key result's chart with the slip shaded, and where each cited

@@ -199,7 +199,7 @@ fn list(db: Option<PathBuf>, args: ListArgs) -> anyhow::Result<ExitCode> {
 fn show(db: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let (_, store) = super::open(db)?;
     let level = if args.full { Detail::Full } else { Detail::Summary };
-    let answer = get_okr(&store, &args.id, level).map_err(|e| {
+    let answer = get_okr(&store, &args.id, level, grounded::scoring::score::ScoreOptions::today()).map_err(|e| {
         super::in_flags(
             e,
             &[("id", "ID")],

@@ -17,6 +17,7 @@ use crate::okr::plan::{IndicatorAdded, IndicatorRequest, InitiativeRequest};
 use crate::okr::query::{ListFilter, ObjectivePage};
 use crate::okr::update::{UpdateRequest, Updated};
 use crate::okr::{draft, overview, plan, query, update};
+use crate::scoring::score::ScoreOptions;
 
 /// Arguments of `get_okr`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -28,6 +29,11 @@ pub struct GetOkrInput {
     /// full adds coaching, indicators, initiatives, metrics and history.
     #[serde(default)]
     pub detail: Detail,
+    // Progress and pace as of that day, as score reads them; a scorecard opens a key
+    // result as of its own day.
+    /// YYYY-MM-DD, default today.
+    #[serde(default)]
+    pub as_of: Option<String>,
 }
 
 #[tool_router(router = okr_tools, vis = "pub(super)")]
@@ -101,10 +107,14 @@ impl GroundedServer {
     )]
     async fn get_okr(&self, arguments: JsonObject, peer: Peer<RoleServer>) -> Result<CallToolResult, String> {
         let input = parse::<GetOkrInput>(arguments)?;
-        let answer = overview::get_okr(&self.store, &input.id, input.detail).map_err(failure)?;
+        let mut options = ScoreOptions::today();
+        if let Some(day) = input.as_of.as_deref() {
+            options.as_of = crate::validate::date("as_of", day).map_err(failure)?;
+        }
+        let answer = overview::get_okr(&self.store, &input.id, input.detail, options).map_err(failure)?;
         let mut result = structured(&answer)?;
         if views::client_renders(&peer) {
-            ViewData::of_objective(&self.store, &answer, &input.id).attach(&mut result);
+            ViewData::of_objective(&self.store, &answer, &input.id, options.as_of).attach(&mut result);
         }
         Ok(result)
     }

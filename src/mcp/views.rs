@@ -248,15 +248,13 @@ impl ViewData {
         view
     }
 
-    /// What the key result page draws for get_okr: every key result's chart as of
-    /// today (the overview scores as of today), opened on the one `asked` when it is a
-    /// key result.
-    pub fn of_objective(store: &Store, answer: &ObjectiveAnswer, asked: &str) -> ViewData {
-        let today = score::today();
+    /// What the key result page draws for get_okr: every key result's chart as of the
+    /// day the overview was scored, opened on the one `asked` when it is a key result.
+    pub fn of_objective(store: &Store, answer: &ObjectiveAnswer, asked: &str, as_of: Date) -> ViewData {
         let mut view = ViewData::default();
         for line in &answer.overview.key_results {
             if let Ok(key_result) = line.id.parse::<KeyResultId>() {
-                view.chart(store, key_result, today, None);
+                view.chart(store, key_result, as_of, None);
             }
         }
         if let Ok(asked) = asked.trim().parse::<KeyResultId>() {

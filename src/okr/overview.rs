@@ -15,6 +15,7 @@ use super::query::{self, Counted, KeyResultDetail, ObjectiveDetail};
 use crate::error::Result;
 use crate::model::{IndicatorStatus, Status};
 use crate::scoring::formula::PaceStatus;
+use crate::scoring::score::ScoreOptions;
 use crate::store::Store;
 
 /// An objective in brief: its key results with their scores, the open findings, and
@@ -212,15 +213,16 @@ pub struct ObjectiveAnswer {
     pub full: Option<ObjectiveDetail>,
 }
 
-/// `get_okr`: `id` names an objective or one of its key results.
-pub fn get_okr(store: &Store, id: &str, level: Detail) -> Result<ObjectiveAnswer> {
+/// `get_okr`: `id` names an objective or one of its key results, scored as `options` say
+/// (as of today unless the caller names a day).
+pub fn get_okr(store: &Store, id: &str, level: Detail, options: ScoreOptions) -> Result<ObjectiveAnswer> {
     Ok(match level {
         Detail::Summary => {
-            let (detail, counted) = query::get_okr_counted(store, id)?;
+            let (detail, counted) = query::get_okr_counted(store, id, options)?;
             ObjectiveAnswer { overview: ObjectiveOverview::of(&detail, &counted), full: None }
         }
         Detail::Full => {
-            let detail = query::get_okr(store, id)?;
+            let detail = query::get_okr_as_of(store, id, options)?;
             let mut overview = ObjectiveOverview::of(&detail, &Counted::of(&detail));
             overview.more = "everything is in `full`".into();
             ObjectiveAnswer { overview, full: Some(detail) }

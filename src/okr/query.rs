@@ -179,7 +179,13 @@ pub struct ObjectiveDetail {
 
 /// `id` may name the objective or one of its key results.
 pub fn get_okr(store: &Store, id: &str) -> Result<ObjectiveDetail> {
-    Ok(objective_detail(store, id, true)?.0)
+    get_okr_as_of(store, id, ScoreOptions::today())
+}
+
+/// The same, scored as of another day (a scorecard's, so a key result opened from it
+/// reads as the row it was opened from).
+pub fn get_okr_as_of(store: &Store, id: &str, options: ScoreOptions) -> Result<ObjectiveDetail> {
+    Ok(objective_detail(store, id, true, options)?.0)
 }
 
 /// What [`get_okr_counted`] counted instead of reading.
@@ -204,11 +210,11 @@ impl Counted {
 /// The detail without the history and the initiatives, only their numbers. Both grow
 /// with every change and are the costliest parts to decode; the overview shows only
 /// how many there are.
-pub fn get_okr_counted(store: &Store, id: &str) -> Result<(ObjectiveDetail, Counted)> {
-    objective_detail(store, id, false)
+pub fn get_okr_counted(store: &Store, id: &str, options: ScoreOptions) -> Result<(ObjectiveDetail, Counted)> {
+    objective_detail(store, id, false, options)
 }
 
-fn objective_detail(store: &Store, id: &str, whole: bool) -> Result<(ObjectiveDetail, Counted)> {
+fn objective_detail(store: &Store, id: &str, whole: bool, options: ScoreOptions) -> Result<(ObjectiveDetail, Counted)> {
     let objective_id = match id.parse::<OkrId>().map_err(|e| Error::invalid("id", e))? {
         OkrId::Objective(id) => id,
         OkrId::KeyResult(kr) => {
@@ -216,7 +222,7 @@ fn objective_detail(store: &Store, id: &str, whole: bool) -> Result<(ObjectiveDe
         }
     };
     let objective = load_objective(store, "id", objective_id)?;
-    let scored = score_objective(store, &objective, None, ScoreOptions::today())?;
+    let scored = score_objective(store, &objective, None, options)?;
     let mut details = Vec::with_capacity(objective.key_results.len());
     let (mut history, mut counted) = (vec![], Counted::default());
     let mut add_history = |subject: String| -> Result<()> {
@@ -241,7 +247,7 @@ fn objective_detail(store: &Store, id: &str, whole: bool) -> Result<(ObjectiveDe
             .collect::<Result<_>>()?;
         let score = match scored.key_results.iter().find(|s| s.key_result == *kr_id) {
             Some(s) => s.clone(),
-            None => score_key_result(store, &objective, &key_result, ScoreOptions::today())?,
+            None => score_key_result(store, &objective, &key_result, options)?,
         };
         details.push(KeyResultDetail {
             score,

@@ -474,7 +474,12 @@ async function scorecard(ctx, base) {
   if (!statement) fail(view, "get_okr KR-2's answer", "KR-2's statement", clip(JSON.stringify(call.result)));
   const dd = await visible(view, o.frame.locator('[data-testid="drilldown"]'), "the drill-down after clicking KR-2");
   await waitForText(view, dd, (t) => t.includes(norm(statement)), "the drill-down", `KR-2's statement from get_okr ${clip(statement)}`);
-  ok(view, `clicking KR-2 called get_okr {"id":"KR-2"} through the bridge; the drill-down shows ${clip(statement, 70)}`);
+  // Opened as of the scorecard's day, it reads as its row does (score's status for KR-2).
+  const asOf = result.structuredContent.as_of;
+  if (call.arguments.as_of !== asOf) fail(view, "the drill-down's get_okr", `as_of ${asOf}, the scorecard's day`, JSON.stringify(call.arguments));
+  const kr2Status = humanStatus(findKr(result.structuredContent, "KR-2")?.status || "");
+  await waitForText(view, dd, (t) => t.toLowerCase().includes(kr2Status), "the drill-down", `KR-2's status as the scorecard reads it, "${kr2Status}"`);
+  ok(view, `clicking KR-2 called get_okr ${JSON.stringify(call.arguments)} through the bridge; the drill-down shows ${clip(statement, 70)}, "${kr2Status}"`);
   await screenshot(view, o, "scorecard");
   await commonChecks(view, o);
   await o.context.close();

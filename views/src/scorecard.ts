@@ -175,7 +175,9 @@ function render(root: HTMLElement, result: ToolResult, app: App): void {
     li.append(panel);
     button.setAttribute("aria-expanded", "true");
     open = { id: row.id, panel, button };
-    callReadOnly(app, "get_okr", { id: row.id }).then(
+    // As of the scorecard's own day, so the opened key result reads as its row does.
+    const asOf = typeof sc.as_of === "string" ? { as_of: sc.as_of } : {};
+    callReadOnly(app, "get_okr", { id: row.id, ...asOf }).then(
       (res) => {
         if (open?.panel !== panel) return;
         body.removeAttribute("aria-busy");
