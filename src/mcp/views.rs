@@ -19,13 +19,13 @@ use rmcp::{Peer, RoleServer};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::evidence::link::evidence_counts;
 use crate::explain::Explanation;
 use crate::model::{Evidence, EvidenceId, KeyResultId, ObjectiveId, Source};
 use crate::okr::overview::ObjectiveAnswer;
 use crate::report::Report;
 use crate::report::chart::{self, ChartData, ChartPoint, SlipWindow};
 use crate::scoring::score::{self, ObjectiveScore, ScoreOptions, Scored};
-use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
 /// The extension's name in `capabilities.extensions`, the client's and ours.
@@ -230,7 +230,7 @@ impl ViewData {
             view.evidence_count(store, key_result.key_result);
         }
         if let Some(objective) = &scored.objective {
-            view.scored_objective(store, objective.clone(), scored.as_of);
+            view.scored_objective(store, objective, scored.as_of);
         }
         if let Some(cycle) = &scored.cycle {
             let ids: Vec<ObjectiveId> = cycle.rows.iter().map(|row| row.objective).collect();
@@ -243,7 +243,7 @@ impl ViewData {
     pub fn of_report(store: &Store, report: &Report) -> ViewData {
         let mut view = ViewData::default();
         for objective in &report.objectives {
-            view.scored_objective(store, objective.score.clone(), report.as_of);
+            view.scored_objective(store, &objective.score, report.as_of);
         }
         view
     }
@@ -301,14 +301,14 @@ impl ViewData {
             if let Ok(Some(objective)) = store.objective(*id)
                 && let Ok(scored) = score::score_objective(store, &objective, children.get(id), options)
             {
-                self.scored_objective(store, scored, as_of);
+                self.scored_objective(store, &scored, as_of);
             }
         }
     }
 
     /// An objective already scored, as a scorecard lists it: a row per key result with
     /// its sparkline (from those scores) and evidence count.
-    fn scored_objective(&mut self, store: &Store, objective: ObjectiveScore, as_of: Date) {
+    fn scored_objective(&mut self, store: &Store, objective: &ObjectiveScore, as_of: Date) {
         for score in &objective.key_results {
             if let Ok(Some(key_result)) = store.key_result(score.key_result)
                 && let Ok(data) = chart::chart_of_scored(store, &key_result, &objective.cycle, score, as_of)
@@ -317,16 +317,13 @@ impl ViewData {
             }
             self.evidence_count(store, score.key_result);
         }
-        self.objectives.push(scorecard_row(&objective));
+        self.objectives.push(scorecard_row(objective));
     }
 
-    /// How many pieces of evidence are linked to the key result.
+    /// How much evidence is linked to the key result, counted as get_okr counts it.
     fn evidence_count(&mut self, store: &Store, key_result: KeyResultId) {
-        if let Ok(links) = links_of_target(store, &key_result.to_string()) {
-            let mut ids: Vec<EvidenceId> = links.iter().map(|link| link.evidence).collect();
-            ids.sort();
-            ids.dedup();
-            self.evidence.insert(key_result.to_string(), ids.len());
+        if let Ok(counts) = evidence_counts(store, &key_result.to_string()) {
+            self.evidence.insert(key_result.to_string(), counts.total);
         }
     }
 
