@@ -12,6 +12,7 @@ pub mod error;
 pub mod evidence;
 pub mod explain;
 pub mod fetch;
+pub mod lookup;
 pub mod mcp;
 pub mod model;
 pub mod okr;
@@ -20,6 +21,7 @@ pub mod report;
 pub mod scoring;
 pub mod serve;
 pub mod sources;
+pub mod stats;
 pub mod store;
 pub mod validate;
 

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::okr::Actor;
+use crate::model::Actor;
 use crate::store::{Store, Table, abort};
 use crate::validate;
 

@@ -54,7 +54,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use grounded::error::Error;
 use grounded::fetch::{Access, Caller};
-use grounded::okr::Actor;
+use grounded::model::Actor;
 use grounded::store::Store;
 
 /// Logs go to stderr: stdout carries the MCP protocol.

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use grounded::error::Error;
+use grounded::lookup::overview::{Detail, get_okr};
+use grounded::lookup::query::{ListFilter, list_okrs};
 use grounded::model::Status;
 use grounded::okr::apply::{Applied, apply};
 use grounded::okr::document::read_document;
-use grounded::okr::overview::{Detail, get_okr};
-use grounded::okr::query::{ListFilter, list_okrs};
 
 use super::evidence::runtime;
 use super::render::shorten;
@@ -245,7 +245,7 @@ fn show(db: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
 
 /// What `--full` adds to the overview, as text: each open finding's question and
 /// rewrite, the indicators and initiatives, and the history.
-fn print_full(full: &grounded::okr::query::ObjectiveDetail) {
+fn print_full(full: &grounded::lookup::query::ObjectiveDetail) {
     let coached: Vec<_> =
         full.check.findings.iter().filter(|f| f.question.is_some() || f.suggestion.is_some()).collect();
     if !coached.is_empty() {

@@ -67,7 +67,7 @@ pub fn on_owner(db: &Path) -> anyhow::Result<Option<ExitCode>> {
     let call = CliCall {
         args: std::env::args().skip(1).collect(),
         cwd: std::env::current_dir()?,
-        user: grounded::okr::Actor::from_env().0,
+        user: grounded::model::Actor::from_env().0,
         tz: Some(grounded::clock::zone_name(&grounded::clock::zone())),
         settings: Some(Settings::from_env()),
     };

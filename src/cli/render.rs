@@ -15,9 +15,7 @@ fn mark(status: CheckStatus) -> &'static str {
     }
 }
 
-fn num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
-}
+use grounded::stats::exact as num;
 
 /// "metric "x", 50 → 65, increase, due 2026-12-31".
 pub fn reading(kr: &KeyResultReading) -> String {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use grounded::access::oauth::{ClientCredentials, READ_SCOPE, WRITE_SCOPE};
 use grounded::fetch::{Access, Caller};
-use grounded::okr::Actor;
+use grounded::model::Actor;
 use grounded::serve::http::OAuthOptions;
 use grounded::serve::http::{DEFAULT_ADDR, DEFAULT_MAX_BODY_BYTES};
 use grounded::serve::owner::Owner;

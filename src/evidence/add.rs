@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::tags;
 use crate::error::{Error, Result};
+use crate::model::Actor;
 use crate::model::{Evidence, EvidenceId, EvidenceKind, QuestionType, Source, Study, StudyId, SurveyResult};
-use crate::okr::Actor;
 use crate::store::{Store, Table, Tx, TxError};
 use crate::validate::{self, MAX_NAME_CHARS};
 
@@ -258,7 +258,7 @@ pub fn parse_timecode(text: &str) -> Option<f64> {
     Some(seconds)
 }
 
-/// A survey result whose numbers add up (DOMAIN.md section 4).
+/// A survey result whose numbers add up (docs/domain.md#survey-statistics).
 pub fn validate_survey(field: &str, mut survey: SurveyResult) -> Result<SurveyResult> {
     let at = |name: &str| format!("{field}.{name}");
     let sum: u64 = survey.answers.iter().map(|a| u64::from(a.count)).sum();

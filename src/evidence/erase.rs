@@ -18,8 +18,8 @@ use serde_json::json;
 
 use super::link::is_okr;
 use crate::error::{Error, Result};
+use crate::model::Actor;
 use crate::model::{AuditEntry, Evidence, EvidenceId, FieldChange, Link, LinkId, Study, StudyId};
-use crate::okr::Actor;
 use crate::store::links::{evidence_key, links_of_evidence, target_key};
 use crate::store::{Store, Table};
 use crate::validate::{self, MAX_NOTE_CHARS};

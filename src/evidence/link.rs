@@ -9,8 +9,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::Actor;
 use crate::model::{AuditEntry, Evidence, EvidenceId, FieldChange, Link, LinkId, Relation};
-use crate::okr::Actor;
 use crate::store::links::{evidence_key, links_of_evidence, links_of_target, target_exists, target_key};
 use crate::store::{Store, Table};
 use crate::validate::{self, MAX_NOTE_CHARS};

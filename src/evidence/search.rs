@@ -768,7 +768,7 @@ fn bold(snippet: &tantivy::snippet::Snippet) -> String {
 mod tests {
     use super::*;
     use crate::evidence::add::{AddEvidenceRequest, EvidenceInput, add_evidence};
-    use crate::okr::Actor;
+    use crate::model::Actor;
     use std::path::Path;
 
     fn note(text: &str) -> EvidenceInput {

@@ -1,28 +1,12 @@
-//! Survey statistics (DOMAIN.md section 4), computed when read from the raw answers,
+//! Survey statistics (docs/domain.md#survey-statistics), computed when read from the raw answers,
 //! each with its `n` and the method that produced it, so nobody reads a number
 //! without knowing how much to trust it.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::model::{QuestionType, SurveyResult};
-
-/// z for a two-sided 95% interval.
-const Z95: f64 = 1.959_963_984_540_054;
-
-/// A 95% interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Interval {
-    pub low: f64,
-    pub high: f64,
-}
-
-impl Interval {
-    pub fn contains(&self, x: f64) -> bool {
-        self.low <= x && x <= self.high
-    }
-}
+use crate::stats::{Interval, SURVEY, Z95, rounded, t975, wilson};
 
 /// One number computed from a survey result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -54,35 +38,11 @@ pub struct WaveChange {
 }
 
 fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    rounded(x, SURVEY)
 }
 
 fn interval(low: f64, high: f64) -> Option<Interval> {
     Some(Interval { low: round(low), high: round(high) })
-}
-
-/// t(df, 0.975).
-pub fn t975(df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df).map(|t| t.inverse_cdf(0.975)).unwrap_or(Z95)
-}
-
-/// Wilson score interval for a proportion: well-behaved near 0 and 1 and at small n.
-pub fn wilson(successes: u32, n: u32) -> Option<Interval> {
-    if n == 0 {
-        return None;
-    }
-    wilson_share(successes as f64 / n as f64, n as f64)
-}
-
-/// Wilson score interval for a share `p` (0..1) observed on `n` units.
-pub fn wilson_share(p: f64, n: f64) -> Option<Interval> {
-    if n < 1.0 || !(0.0..=1.0).contains(&p) {
-        return None;
-    }
-    let z2 = Z95 * Z95;
-    let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
-    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / (1.0 + z2 / n);
-    interval(centre - half, centre + half)
 }
 
 /// Scale points as (value, count), the answers that are not points left out.

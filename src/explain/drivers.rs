@@ -1,4 +1,4 @@
-//! Drivers of a slip (DOMAIN.md section 5, step 3): the leading indicators of the key
+//! Drivers of a slip (docs/domain.md#step-3-drivers): the leading indicators of the key
 //! result that moved before it (and whether the lead matches their expected lag),
 //! other key results on the same metric, initiatives due or stalled in the window
 //! (the key result's own; the objective's when the subject is wider), and the notes written on the measurements around the slip.
@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use super::slip::{self, Move, Worse};
 use super::window::Window;
-use super::{MetricMove, Track, cite, num, signed};
+use super::{MetricMove, Track, cite};
 use crate::error::Result;
 use crate::model::{Direction, Indicator, IndicatorStatus, KeyResult, Status};
 use crate::scoring::measurements::{points, readings};
 use crate::scoring::score::{day_of, end_of, start_of};
+use crate::stats::{num, signed};
 use crate::store::{Store, Table};
 
 /// How far before the slip (beyond the expected lag) an indicator's move may start.
@@ -91,7 +92,7 @@ pub fn drivers(
 ) -> Result<Vec<Driver>> {
     let mut out = vec![];
     if let Some(kr) = &track.key_result {
-        let (indicators, _) = crate::okr::query::children(store, kr.id)?;
+        let (indicators, _) = crate::store::okrs::children(store, kr.id)?;
         for indicator in &indicators {
             out.extend(indicator_driver(store, indicator, track, slip)?);
         }
@@ -256,7 +257,7 @@ fn initiatives(
     let (from, to) = (start_of(window.from) - days(INITIATIVE_SLACK_DAYS), end_of(window.to));
     let mut out = vec![];
     for kr in &key_results {
-        let (_, initiatives) = crate::okr::query::children(store, *kr)?;
+        let (_, initiatives) = crate::store::okrs::children(store, *kr)?;
         for initiative in initiatives {
             let Some(due) = initiative.due else { continue };
             let done = initiative.percent_complete >= 100.0;

@@ -1,5 +1,5 @@
 //! `explain`: "why did activation slip?" answered from the store, every claim citing
-//! the measurement, indicator or evidence it rests on (DOMAIN.md section 5).
+//! the measurement, indicator or evidence it rests on (docs/domain.md#5-explaining-a-slip).
 //!
 //! In order: resolve the subject from the words ([`subject`]); choose the window
 //! ([`window`]); find the slip in each metric of the subject, with its interval so
@@ -215,18 +215,6 @@ impl Track {
     }
 }
 
-/// A number as an answer says it: at most two decimals, no trailing zeros.
-pub fn num(x: f64) -> String {
-    let text = format!("{x:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.to_string() }
-}
-
-/// A signed change as an answer says it: +1.5, -4.67.
-pub fn signed(x: f64) -> String {
-    if x > 0.0 { format!("+{}", num(x)) } else { num(x) }
-}
-
 /// A measurement's citation: `M-1@2026-10-22`.
 pub fn cite(metric: MetricId, at: Timestamp) -> String {
     format!("{metric}@{}", day_of(at))
@@ -342,7 +330,7 @@ fn explain_fully(store: &Store, request: ExplainRequest) -> Result<Explanation> 
     };
     // Among names the words match about equally, the one that really slipped is the
     // one being asked about; never a confident answer on a flat metric while a near
-    // match fell (DOMAIN.md section 5, step 1).
+    // match fell (docs/domain.md#step-1-the-subject).
     let mut also_matched: Vec<Candidate> = vec![];
     let resolution = match (&vocabulary, resolution) {
         (Some(words), Resolution::Found(best)) if !foreign => {
@@ -522,7 +510,7 @@ fn metric_move(track: &Track, movement: Move) -> MetricMove {
 }
 
 fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    crate::stats::rounded(x, crate::stats::CHANGE)
 }
 
 /// No measurement in the window: say where the metric's data is.
@@ -645,13 +633,13 @@ fn tracks_of(store: &Store, subject: &Candidate, as_of: Date) -> Result<Vec<Trac
         SubjectKind::KeyResult => {
             let id: KeyResultId =
                 subject.id.parse().map_err(|e: crate::model::IdParseError| Error::invalid("subject", e.to_string()))?;
-            let kr = crate::okr::query::load_key_result(store, "subject", id)?;
+            let kr = crate::store::okrs::load_key_result(store, "subject", id)?;
             Ok(load_kr(&kr)?.into_iter().collect())
         }
         SubjectKind::Objective => {
             let id: ObjectiveId =
                 subject.id.parse().map_err(|e: crate::model::IdParseError| Error::invalid("subject", e.to_string()))?;
-            of_objectives(&[crate::okr::query::load_objective(store, "subject", id)?])
+            of_objectives(&[crate::store::okrs::load_objective(store, "subject", id)?])
         }
         SubjectKind::Stage => {
             let all: Vec<Objective> = store

@@ -1,5 +1,5 @@
 //! The words of an explanation: the claims with the ids they rest on, what is missing
-//! and the next research step (DOMAIN.md section 5, step 5), and a short Markdown
+//! and the next research step (docs/domain.md#step-6-gaps-and-the-next-step), and a short Markdown
 //! answer an assistant can quote. Nothing here computes a number; it only says the
 //! ones the other steps found, and says so when there are none.
 
@@ -8,11 +8,12 @@ use std::fmt::Write;
 use super::drivers::DriverKind;
 use super::slip::{Move, Recovery};
 use super::subject::SubjectKind;
-use super::{Explanation, Gap, Resolved, Statement, Track, num, signed};
+use super::{Explanation, Gap, Resolved, Statement, Track};
 use crate::error::Result;
-use crate::evidence::stats::Interval;
 use crate::model::IndicatorStatus;
 use crate::scoring::score::day_of;
+use crate::stats::Interval;
+use crate::stats::{num, signed};
 use crate::store::Store;
 
 const EVIDENCE_IN_NARRATIVE: usize = 4;
@@ -106,7 +107,7 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
     if let Some(kr) = &track.key_result
         && answer.slip.is_some()
     {
-        let (indicators, _) = crate::okr::query::children(store, kr.id)?;
+        let (indicators, _) = crate::store::okrs::children(store, kr.id)?;
         if indicators.is_empty() {
             answer.gaps.push(Gap {
                 missing: format!("{} has no leading indicator, so nothing can say what moved first", kr.id),

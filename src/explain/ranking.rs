@@ -1,4 +1,4 @@
-//! The evidence an explanation rests on, ranked (DOMAIN.md section 5, step 4):
+//! The evidence an explanation rests on, ranked (docs/domain.md#step-4-ranking-the-evidence):
 //! evidence linked to the subject as `explains` or `contradicts` first; then research
 //! observed in or just before the window that matches the subject's words; then survey
 //! questions whose score changed between waves (only changes whose interval excludes
@@ -14,8 +14,9 @@ use super::window::Window;
 use super::{Gap, MetricMove, Track};
 use crate::error::Result;
 use crate::evidence::search::{SearchRequest, Vocabulary, search};
-use crate::evidence::stats::{Interval, compare_waves};
+use crate::evidence::stats::compare_waves;
 use crate::model::{Evidence, EvidenceId, EvidenceKind, LinkId, Relation};
+use crate::stats::Interval;
 use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
@@ -116,7 +117,7 @@ pub fn subject_words(store: &Store, tracks: &[Track], question: Option<&str>) ->
         words.extend(super::subject::content_words(&track.metric.name));
         if let Some(kr) = &track.key_result {
             words.extend(super::subject::content_words(&kr.statement));
-            let (indicators, _) = crate::okr::query::children(store, kr.id)?;
+            let (indicators, _) = crate::store::okrs::children(store, kr.id)?;
             for indicator in indicators {
                 if let Some(metric) = store.metric(indicator.metric)? {
                     words.extend(super::subject::content_words(&metric.name));
@@ -239,7 +240,7 @@ impl Relevance {
                 own_text.extend(crate::okr::statement::parse_statement(&kr.statement).metric);
                 // Its leading indicators are the subject's own too: research about
                 // inviting a teammate is about the retention it leads.
-                for indicator in crate::okr::query::children(store, kr.id)?.0 {
+                for indicator in crate::store::okrs::children(store, kr.id)?.0 {
                     own_text.extend(store.metric(indicator.metric)?.map(|m| m.name));
                 }
             }
@@ -273,7 +274,7 @@ fn targets(store: &Store, tracks: &[Track], primary: &Track) -> Result<Vec<Strin
     for track in std::iter::once(primary).chain(tracks) {
         if let Some(kr) = &track.key_result {
             out.push(kr.id.to_string());
-            let (indicators, _) = crate::okr::query::children(store, kr.id)?;
+            let (indicators, _) = crate::store::okrs::children(store, kr.id)?;
             for indicator in indicators {
                 out.push(indicator.id.to_string());
                 out.push(indicator.metric.to_string());

@@ -1,6 +1,5 @@
 //! Finding the slip in a series: where the number fell below its previous level, by
-//! how much, and whether that fall is larger than the noise (DOMAIN.md section 5,
-//! step 2).
+//! how much, and whether that fall is larger than the noise (docs/domain.md#step-2-the-slip).
 //!
 //! A candidate slip starts at a point that is worse than the mean of the points just
 //! before it, and runs while the values stay worse (at most [`AFTER`] points). Its
@@ -16,8 +15,9 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::evidence::stats::{Interval, t975};
 use crate::model::MeasurementPoint;
+use crate::stats::Z95;
+use crate::stats::{Interval, t975};
 
 /// Points that make the level a candidate is compared with.
 const BEFORE: usize = 4;
@@ -25,7 +25,6 @@ const BEFORE: usize = 4;
 const AFTER: usize = 4;
 /// Points whose spread measures the series' own noise.
 const NOISE: usize = 8;
-const Z95: f64 = 1.959_963_984_540_054;
 
 /// Which way is worse for this metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,7 +281,7 @@ fn sampling_se(segment: &[MeasurementPoint], percent: bool) -> Option<f64> {
 }
 
 fn round(x: f64) -> f64 {
-    (x * 1_000.0).round() / 1_000.0
+    crate::stats::rounded(x, crate::stats::SCORE)
 }
 
 #[cfg(test)]

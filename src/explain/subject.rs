@@ -1,5 +1,5 @@
 //! What a question is about: "why did activation slip?" resolved to a key result, a
-//! metric, an objective or a journey stage (DOMAIN.md section 5, step 1).
+//! metric, an objective or a journey stage (docs/domain.md#step-1-the-subject).
 //!
 //! Ids in the text (KR-1, M-2, O-1, IND-1) win outright. Otherwise each content word
 //! of the question is matched against the names the workspace knows: key result

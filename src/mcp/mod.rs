@@ -2,7 +2,7 @@
 //!
 //! This layer is thin on purpose: a tool parses its arguments ([`args`]), calls the
 //! core, and returns the core's answer as structured content. Tools are grouped one
-//! file per group (`okrs.rs`: the OKR tools of DESIGN.md); each group contributes a
+//! file per group (`okrs.rs`: the OKR tools of README.md#tools); each group contributes a
 //! router and [`GroundedServer::new`] adds them together.
 //!
 //! Who acts is decided per request, in [`GroundedServer::call_tool`]: over HTTP the
@@ -40,7 +40,7 @@ use rmcp::{ServerHandler, prompt_handler, tool_handler};
 
 use crate::access::Identity;
 use crate::fetch::Access;
-use crate::okr::Actor;
+use crate::model::Actor;
 use crate::store::Store;
 
 pub use okrs::GetOkrInput;

@@ -9,14 +9,15 @@ use serde::Deserialize;
 use super::args::{failure, parse};
 use super::views::{self, ViewData};
 use super::{GroundedServer, input, input_as, output, structured};
+use crate::lookup::overview::{Detail, ObjectiveAnswer};
+use crate::lookup::query::{ListFilter, ObjectivePage};
+use crate::lookup::{overview, query};
 use crate::model::Initiative;
 use crate::okr::draft::{CheckOutcome, Drafted};
 use crate::okr::input::ObjectiveDraft;
-use crate::okr::overview::{Detail, ObjectiveAnswer};
 use crate::okr::plan::{IndicatorAdded, IndicatorRequest, InitiativeRequest};
-use crate::okr::query::{ListFilter, ObjectivePage};
 use crate::okr::update::{UpdateRequest, Updated};
-use crate::okr::{draft, overview, plan, query, update};
+use crate::okr::{draft, plan, update};
 use crate::scoring::score::ScoreOptions;
 
 /// Arguments of `get_okr`.

@@ -17,8 +17,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::evidence::stats::statistics;
+use crate::lookup::query::get_okr;
 use crate::model::{Evidence, EvidenceId, KeyResult, KeyResultId, Objective, ObjectiveId, Status};
-use crate::okr::query::get_okr;
 use crate::report::{self, ReportRequest, chart};
 use crate::store::links::links_of_evidence;
 use crate::store::{Store, Table};

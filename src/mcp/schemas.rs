@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::GroundedServer;
-use crate::okr::Actor;
+use crate::model::Actor;
 use crate::store::Store;
 
 /// File name → schema, for every file under `schemas/`.

@@ -21,8 +21,8 @@ use serde_json::{Value, json};
 
 use crate::evidence::link::evidence_counts;
 use crate::explain::Explanation;
+use crate::lookup::overview::ObjectiveAnswer;
 use crate::model::{Evidence, EvidenceId, KeyResultId, ObjectiveId, Source};
-use crate::okr::overview::ObjectiveAnswer;
 use crate::report::Report;
 use crate::report::chart::{self, ChartData, ChartPoint, SlipWindow};
 use crate::scoring::score::{self, ObjectiveScore, ScoreOptions, Scored};
@@ -421,7 +421,7 @@ mod tests {
     #[test]
     fn a_sparkline_keeps_the_first_and_latest_of_at_most_20_values() {
         let day = |d: i16| jiff::civil::date(2026, 10, 1) + jiff::Span::new().days(d);
-        let interval = Some(crate::evidence::stats::Interval { low: 0.0, high: 1.0 });
+        let interval = Some(crate::stats::Interval { low: 0.0, high: 1.0 });
         let values: Vec<ChartPoint> =
             (0..91).map(|d| ChartPoint { day: day(d), value: f64::from(d), interval }).collect();
         let chart = |values: Vec<ChartPoint>| ChartData {

@@ -172,7 +172,7 @@ pub struct Study {
     pub created_at: Timestamp,
 }
 
-// What a link says the evidence does for its target (DOMAIN.md section 1).
+// What a link says the evidence does for its target (docs/domain.md#link-relations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Relation {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Commitment, KeyResultId, MetricId, ObjectiveId, Status};
 
-// What kind of movement the key result asks for (DOMAIN.md section 1, "KR type").
+// What kind of movement the key result asks for (docs/domain.md#kr-type).
 /// maintain: hold a band or threshold; milestone: done or not; baseline: measure a new
 /// metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]

@@ -2,7 +2,7 @@
 //!
 //! A measurement belongs to a metric, not to a key result: one metric ("week-1
 //! activation") is shared by the KRs of many teams, and each KR scores against the
-//! same numbers. Besides the value it carries what the honesty rules of DOMAIN.md §3
+//! same numbers. Besides the value it carries what the honesty rules of docs/domain.md#trust-n-coverage-interval
 //! need: the sample size `n`, the population it was drawn from (coverage = n/N) and,
 //! for means, the sample's standard deviation.
 //!

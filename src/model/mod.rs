@@ -3,6 +3,7 @@
 //! Plain data with serde and JSON Schema derives; no storage or protocol code here,
 //! so the store, the checks and both front ends (MCP and CLI) share one vocabulary.
 
+mod actor;
 mod cycle;
 mod evidence;
 mod history;
@@ -14,6 +15,7 @@ mod metric;
 mod objective;
 mod source;
 
+pub use actor::{Actor, Change};
 pub use cycle::{CYCLE_FORMS, Cycle, CycleParseError};
 pub use evidence::{
     AnswerCount, Evidence, EvidenceKind, Link, QuestionType, RankCounts, Relation, ScaleLabel, Source, Study,

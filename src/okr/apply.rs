@@ -13,7 +13,6 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Actor;
 use super::checks::{CheckReport, CheckStatus};
 use super::children::{
     IndicatorPlan, InitiativePlan, MetricRef, initiative_changes, rewrite_initiative, write_indicator, write_initiative,
@@ -21,9 +20,9 @@ use super::children::{
 use super::draft::{key_result_record, load_keys, write_key_result, write_objective};
 use super::input::{KeyResultPlan, ObjectiveDraft, ObjectivePlan};
 use crate::error::{Error, Result};
+use crate::model::{Actor, Change};
 use crate::model::{
-    AuditEntry, Cycle, FieldChange, Initiative, KeyResult, KeyResultId, Objective, ObjectiveId, Status,
-    normalize_metric_name,
+    Cycle, FieldChange, Initiative, KeyResult, KeyResultId, Objective, ObjectiveId, Status, normalize_metric_name,
 };
 use crate::store::{Store, Table, Tx, TxError};
 
@@ -118,7 +117,7 @@ impl Edits {
 
     /// Reads what the file declares under `kr` (stored as `stored`) against what it has.
     fn children_of(&mut self, store: &Store, stored: KeyResultId, kr: &KeyResultPlan) -> Result<()> {
-        let (indicators, initiatives) = super::query::children(store, stored)?;
+        let (indicators, initiatives) = crate::store::okrs::children(store, stored)?;
         let mut metrics = vec![];
         for indicator in &indicators {
             metrics.extend(store.metric(indicator.metric)?);
@@ -213,6 +212,7 @@ pub async fn apply(
         Some(why) => format!("applied from {file}: {why}"),
         None => format!("applied from {file}"),
     };
+    let change = Change { actor: actor.clone(), at: now, reason: Some(reason) };
     let created_ids = if dry_run || plans.iter().all(|p| matches!(p, Plan::Unchanged(_))) {
         vec![]
     } else {
@@ -221,9 +221,7 @@ pub async fn apply(
             for plan in &plans {
                 match plan {
                     Plan::Create(plan, cycle) => created.push(write_objective(tx, plan, cycle, actor, now)?.0),
-                    Plan::Update { objective, plan, edits } => {
-                        write_edits(tx, objective, plan, edits, &reason, actor, now)?
-                    }
+                    Plan::Update { objective, plan, edits } => write_edits(tx, objective, plan, edits, &change)?,
                     Plan::Unchanged(_) => {}
                 }
             }
@@ -344,24 +342,16 @@ fn fields_of(
     (o.owner.as_ref(), o.level, o.kind, o.parent, o.stage.as_ref())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn write_edits(
     tx: &Tx<'_>,
     objective: &Objective,
     plan: &ObjectivePlan,
     edits: &Edits,
-    reason: &str,
-    actor: &Actor,
-    now: Timestamp,
+    change: &Change,
 ) -> Result<(), TxError> {
-    let entry = |subject: String, changes: Vec<FieldChange>| AuditEntry {
-        subject,
-        at: now,
-        author: actor.0.clone(),
-        action: "updated".into(),
-        changes,
-        reason: Some(reason.to_string()),
-    };
+    let (actor, now) = (&change.actor, change.at);
+    let reason = change.reason.as_deref().unwrap_or_default();
+    let entry = |subject: String, changes: Vec<FieldChange>| change.entry(subject, "updated", changes);
     let mut after = edits.objective.clone().unwrap_or_else(|| objective.clone());
     for (before, rewritten) in &edits.rewritten {
         // Matched by its metric: the metric stays, the words and numbers follow the file.

@@ -11,31 +11,18 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Actor;
 use crate::error::{Error, Result};
+use crate::model::Actor;
 use crate::model::{
     AuditEntry, FieldChange, Indicator, IndicatorId, IndicatorStatus, Initiative, InitiativeId, KeyResultId, Metric,
     MetricId, Scale, Unit, normalize_metric_name,
 };
+use crate::store::okrs::{INDICATOR, INITIATIVE, child_key};
 use crate::store::{Table, Tx, TxError, abort};
 use crate::validate::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_STATEMENT_CHARS};
 
 /// Longest lag accepted: beyond a year an indicator no longer leads within any cycle.
 pub const MAX_LAG_DAYS: u32 = 365;
-
-/// The kind byte of an indicator in [`Table::KeyResultChildren`].
-pub const INDICATOR: u8 = b'I';
-/// The kind byte of an initiative in [`Table::KeyResultChildren`].
-pub const INITIATIVE: u8 = b'N';
-
-/// The key of a key result's child in [`Table::KeyResultChildren`].
-pub fn child_key(kr: KeyResultId, kind: u8, child: u64) -> [u8; 17] {
-    let mut key = [0u8; 17];
-    key[..8].copy_from_slice(&kr.key());
-    key[8] = kind;
-    key[9..].copy_from_slice(&child.to_be_bytes());
-    key
-}
 
 // A leading indicator as a key result declares it in a draft or an OKR file.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

@@ -5,12 +5,12 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Actor;
 use super::checks::{self, CheckContext, CheckReport};
 use super::children::{MetricRef, create_or_find_metric, write_indicator, write_initiative};
 use super::input::{KeyResultPlan, ObjectiveDraft, ObjectivePlan};
 use super::statement::{RelativeChange, TimeBound};
 use crate::error::{Error, Result};
+use crate::model::Actor;
 use crate::model::{
     AuditEntry, Cycle, Direction, IndicatorId, IndicatorStatus, InitiativeId, KeyResult, KeyResultId, KrRole, KrType,
     Level, MetricId, Objective, ObjectiveId, Scale, Status, Threshold, Unit,
@@ -405,8 +405,7 @@ mod tests {
         };
         update_okr(&store, request, &actor).await.unwrap();
         assert_eq!(load_status(&store, draft("Maya Chen", "2026-Q4", Level::Team)), checks::CheckStatus::Pass);
-        let detail = crate::okr::query::get_okr(&store, "O-2").unwrap();
-        let report = crate::okr::query::check_stored(&store, &detail.objective, &detail.key_result_details).unwrap();
+        let report = crate::okr::stored::check_objective(&store, ObjectiveId(2)).unwrap();
         let own = report.findings.iter().find(|f| f.rule == "objective.owner_load").unwrap();
         assert!(own.reason.contains("would hold 2 objective"), "{}", own.reason);
     }

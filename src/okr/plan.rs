@@ -8,12 +8,12 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Actor;
 use super::children::{IndicatorSpec, InitiativeSpec, write_indicator, write_initiative};
-use super::query::load_key_result;
 use crate::error::{Error, Result};
+use crate::model::Actor;
 use crate::model::{Indicator, Initiative, KeyResultId, Metric, Scale, Unit};
 use crate::store::Store;
+use crate::store::okrs::load_key_result;
 
 pub use super::children::MAX_LAG_DAYS;
 

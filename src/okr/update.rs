@@ -3,20 +3,19 @@
 //! Moving a target (or a baseline) is how OKRs quietly stop being honest, so those
 //! changes need a reason, and every change lands in the audit trail with its author.
 
-use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::Actor;
 use super::checks::CheckReport;
 use super::children::create_or_find_metric;
 use super::draft::load_keys;
 use super::input::KeyResultSpec;
-use super::query::{get_okr, load_key_result, load_objective};
 use crate::error::{Error, Result};
+use crate::model::{Actor, Change};
 use crate::model::{
     AuditEntry, Commitment, FieldChange, KeyResult, KrRole, KrType, Level, Objective, ObjectiveId, OkrId, Status,
 };
+use crate::store::okrs::{load_key_result, load_objective};
 use crate::store::{Store, Table};
 use crate::validate::{self, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_STATEMENT_CHARS, MAX_TITLE_CHARS};
 
@@ -92,7 +91,8 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
     let reason = validate::optional_text("reason", request.reason.as_deref(), MAX_NOTE_CHARS)?;
     let c = &request.changes;
     let owner = validate::optional_text("changes.owner", c.owner.as_deref(), MAX_NAME_CHARS)?;
-    let now = Timestamp::now();
+    let change = Change::now(actor, reason);
+    let now = change.at;
     let entry = match id {
         OkrId::Objective(id) => {
             for (given, field) in [
@@ -133,7 +133,7 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
                 None
             } else {
                 after.updated_at = now;
-                let entry = audit(id.to_string(), changes, reason, actor, now);
+                let entry = change.entry(id.to_string(), "updated", changes);
                 store.transact(|tx| {
                     for key in load_keys(&before) {
                         tx.remove(Table::OwnerLoad, &key)?;
@@ -208,7 +208,7 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
             for (field, old, new) in
                 [("target", before.target, after.target), ("baseline", before.baseline, after.baseline)]
             {
-                if old != new && reason.is_none() {
+                if old != new && change.reason.is_none() {
                     return Err(Error::invalid(
                         "reason",
                         format!(
@@ -219,11 +219,15 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
                     ));
                 }
             }
-            write_key_result(store, &before, after, metric_name, moved_to, reason, actor, now)?
+            write_key_result(store, &before, after, metric_name, moved_to, &change)?
         }
     };
     store.flush().await?;
-    let check = get_okr(store, &id.to_string())?.check;
+    let objective = match id {
+        OkrId::Objective(id) => id,
+        OkrId::KeyResult(kr) => load_key_result(store, "id", kr)?.objective,
+    };
+    let check = super::stored::check_objective(store, objective)?.without_passes();
     Ok(Updated {
         id: id.to_string(),
         changes: entry.as_ref().map(|e| e.changes.clone()).unwrap_or_default(),
@@ -279,17 +283,15 @@ fn show(value: Option<f64>) -> String {
     value.map_or_else(|| "none".into(), |v| v.to_string())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn write_key_result(
     store: &Store,
     before: &KeyResult,
     after: KeyResult,
     metric_name: Option<String>,
     moved_to: Option<ObjectiveId>,
-    reason: Option<String>,
-    actor: &Actor,
-    now: Timestamp,
+    change: &Change,
 ) -> Result<Option<AuditEntry>> {
+    let now = change.at;
     let (from, to) = match moved_to {
         Some(to) => {
             (Some(load_objective(store, "id", before.objective)?), Some(load_objective(store, "changes.parent", to)?))
@@ -314,7 +316,7 @@ fn write_key_result(
                 tx.put(Table::Objectives, &objective.id.key(), objective)?;
             }
         }
-        let entry = audit(after.id.to_string(), changes, reason.clone(), actor, now);
+        let entry = change.entry(after.id.to_string(), "updated", changes);
         tx.append_history(&entry)?;
         Ok(Some(entry))
     })
@@ -356,14 +358,4 @@ pub(super) fn diff<T: Serialize>(before: &T, after: &T, ignore: &[&str]) -> Vec<
             to: value.clone(),
         })
         .collect()
-}
-
-fn audit(
-    subject: String,
-    changes: Vec<FieldChange>,
-    reason: Option<String>,
-    actor: &Actor,
-    at: Timestamp,
-) -> AuditEntry {
-    AuditEntry { subject, at, author: actor.0.clone(), action: "updated".into(), changes, reason }
 }

@@ -86,7 +86,7 @@ pub(crate) const LEVEL_VERBS: &[&str] = &[
 ];
 
 /// Verbs whose object is a deliverable: the work is done when the thing exists
-/// (DOMAIN.md section 2, "outcome, not output").
+/// (docs/domain.md#outcome-not-output).
 pub(crate) const DELIVER_VERBS: &[&str] = &[
     "launch",
     "ship",
@@ -160,7 +160,7 @@ pub(crate) const DELIVER_VERBS: &[&str] = &[
 ];
 
 /// Verbs whose object is effort: our own people doing something, counted or on time
-/// (DOMAIN.md section 2, "not an activity proxy").
+/// (docs/domain.md#not-an-activity-proxy).
 pub(crate) const EFFORT_VERBS: &[&str] = &[
     "run",
     "hold",

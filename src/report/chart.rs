@@ -17,13 +17,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::evidence::stats::Interval;
-use crate::explain::{MetricMove, num};
+use crate::explain::MetricMove;
 use crate::model::{Cycle, Evidence, EvidenceId, KeyResult, KeyResultId, Unit};
 use crate::scoring::measurements::points;
 use crate::scoring::score::{
     DEFAULT_CHECK_IN_DAYS, KeyResultScore, ScoreOptions, current_value, day_of, end_of, score_key_result, start_of,
 };
+use crate::stats::Interval;
+use crate::stats::num;
 use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 use crate::validate::truncate;
@@ -95,8 +96,8 @@ pub struct ChartData {
 }
 
 pub fn chart_data(store: &Store, id: KeyResultId, as_of: Date) -> Result<ChartData> {
-    let key_result = crate::okr::query::load_key_result(store, "id", id)?;
-    let objective = crate::okr::query::load_objective(store, "id", key_result.objective)?;
+    let key_result = crate::store::okrs::load_key_result(store, "id", id)?;
+    let objective = crate::store::okrs::load_objective(store, "id", key_result.objective)?;
     let score =
         score_key_result(store, &objective, &key_result, ScoreOptions { as_of, check_in_days: DEFAULT_CHECK_IN_DAYS })?;
     chart_of_scored(store, &key_result, &objective.cycle, &score, as_of)
@@ -129,7 +130,7 @@ pub fn chart_of_scored(
         .map(|p| ChartPoint { day: day_of(p.at), value: p.value, interval: current_value(&p, percent).interval })
         .collect();
     let mut targets = vec![id.to_string(), metric.id.to_string()];
-    let (indicators, _) = crate::okr::query::children(store, id)?;
+    let (indicators, _) = crate::store::okrs::children(store, id)?;
     targets.extend(indicators.iter().map(|i| i.id.to_string()));
     let mut evidence = vec![];
     for target in &targets {

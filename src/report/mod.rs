@@ -4,11 +4,11 @@
 //! First a summary a team lead reads in ten seconds: key results by status, the grade
 //! so far, and "Needs attention" (off track, stale, at risk, trending off track, each
 //! with one line of why, worst first by [`Attention::rank`]). Nothing without data is
-//! graded (DOMAIN.md section 3: silence is never green, and it is not red either): it
+//! graded (docs/domain.md#silence-is-never-green: silence is never green, and it is not red either): it
 //! says "no data yet". Then per objective: its key results with progress, status, grade and the interval of
 //! the value they rest on; its evidence health (key results with no evidence linked,
 //! indicators not validated, linked evidence older than the freshness limit of
-//! DOMAIN.md section 4, 180 days by default); and the top evidence per key result.
+//! docs/domain.md#staleness, 180 days by default); and the top evidence per key result.
 //! The numbers are the `score` tool's; the report only arranges them.
 
 pub mod chart;
@@ -21,8 +21,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::evidence::stats::Interval;
-use crate::explain::num;
 use crate::model::{
     Cycle, Evidence, EvidenceId, IndicatorId, IndicatorStatus, KeyResultId, Objective, ObjectiveId, Relation, Status,
 };
@@ -31,6 +29,8 @@ use crate::scoring::score::{
     Attention, DEFAULT_CHECK_IN_DAYS, KeyResultScore, ObjectiveScore, ScoreOptions, children_of, round,
     score_objective, today,
 };
+use crate::stats::Interval;
+use crate::stats::num;
 use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 use crate::validate;
@@ -200,7 +200,7 @@ pub fn report(store: &Store, request: ReportRequest) -> Result<Report> {
                 .trim()
                 .parse()
                 .map_err(|e: crate::model::IdParseError| Error::invalid("objective", e.to_string()))?;
-            let objective = crate::okr::query::load_objective(store, "objective", id)?;
+            let objective = crate::store::okrs::load_objective(store, "objective", id)?;
             (format!("{} report", objective.id), vec![objective])
         }
         (None, None) => {
@@ -296,7 +296,7 @@ fn health_of(
     let mut top = vec![];
     for kr in &score.key_results {
         let id = kr.key_result;
-        let (indicators, _) = crate::okr::query::children(store, id)?;
+        let (indicators, _) = crate::store::okrs::children(store, id)?;
         for indicator in &indicators {
             if indicator.status != IndicatorStatus::Validated {
                 health.unvalidated_indicators.push(UnvalidatedIndicator {
@@ -728,8 +728,8 @@ fn csv_of(reports: &[ObjectiveReport]) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Actor;
     use crate::model::Commitment;
-    use crate::okr::Actor;
     use crate::okr::input::{KeyResultDraft, ObjectiveDraft};
     use crate::scoring::measurements::{MeasurementInput, RecordRequest, record_measurements};
 

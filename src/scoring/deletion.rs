@@ -14,10 +14,10 @@ use serde_json::json;
 
 use super::measurements::{parse_time, resolve_metric};
 use crate::error::{Error, Result};
+use crate::model::Actor;
 use crate::model::{
     AuditEntry, FieldChange, Measurement, MetricId, block_entries, block_key, encode_block, history_key, month_of,
 };
-use crate::okr::Actor;
 use crate::store::{Store, Table, abort};
 use crate::validate;
 

@@ -1,4 +1,4 @@
-//! The formulas of DOMAIN.md section 3, as pure functions of numbers.
+//! The formulas of docs/domain.md#3-scoring, as pure functions of numbers.
 //!
 //! Nothing here reads the store: `score.rs` gathers the numbers and calls these, so
 //! every formula is tested against values computed by hand, beside it.
@@ -6,8 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::evidence::stats::{Interval, t975, wilson_share};
 use crate::model::Direction;
+use crate::stats::{Interval, t975, wilson_share};
 
 /// Where a key result stands against its pace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]

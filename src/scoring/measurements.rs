@@ -17,11 +17,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::fetch::Access;
 use crate::fetch::table::{TableKind, Tabular, read_table};
+use crate::model::Actor;
 use crate::model::{
     Cycle, KeyResultId, Measurement, MeasurementPoint, Metric, MetricId, Unit, block_entries, block_key, encode_block,
     history_key, history_prefix, month_of, normalize_metric_name,
 };
-use crate::okr::Actor;
 use crate::store::{Store, Table};
 use crate::validate;
 

@@ -1,4 +1,4 @@
-//! Scoring key results against measurements (DOMAIN.md section 3).
+//! Scoring key results against measurements (docs/domain.md#3-scoring).
 //!
 //! `measurements` owns the values of metrics over time; `formula` the pure formulas
 //! (progress, pace, grade, intervals, forecast); `score` puts them together for a key

@@ -16,11 +16,11 @@ use serde::{Deserialize, Serialize};
 use super::formula::{self, ASPIRATIONAL_PACE, Band, GradeBand, PaceStatus};
 use super::measurements::{last_before, points};
 use crate::error::{Error, Result};
-use crate::evidence::stats::Interval;
 use crate::model::{
     Commitment, Cycle, Direction, KeyResult, KeyResultId, KrType, MeasurementPoint, Metric, MetricId, Objective,
     ObjectiveId, OkrId, Status, ThresholdKind, Unit,
 };
+use crate::stats::Interval;
 use crate::store::{Store, Table};
 use crate::validate;
 
@@ -208,8 +208,8 @@ impl Attention {
             // The status says nothing is wrong yet; the forecast is the why.
             Some(f) if s.trending_off_track && s.status == PaceStatus::OnTrack => format!(
                 "on track now, but the straight line through recent values ends the cycle at {}{}",
-                crate::explain::num(f.value_at_end),
-                f.progress_at_end.map(|p| format!(" (progress {})", crate::explain::num(p))).unwrap_or_default()
+                crate::stats::num(f.value_at_end),
+                f.progress_at_end.map(|p| format!(" (progress {})", crate::stats::num(p))).unwrap_or_default()
             ),
             _ => s.status_reason.clone(),
         };
@@ -304,7 +304,7 @@ pub(crate) fn days_between(from: Timestamp, to: Timestamp) -> f64 {
 
 /// Three decimals: what a score shows.
 pub(crate) fn round(x: f64) -> f64 {
-    (x * 1_000.0).round() / 1_000.0
+    crate::stats::rounded(x, crate::stats::SCORE)
 }
 
 pub fn score(store: &Store, request: ScoreRequest) -> Result<Scored> {
@@ -325,12 +325,12 @@ pub fn score(store: &Store, request: ScoreRequest) -> Result<Scored> {
     if let Ok(id) = subject.parse::<OkrId>() {
         match id {
             OkrId::KeyResult(kr) => {
-                let key_result = crate::okr::query::load_key_result(store, "subject", kr)?;
-                let objective = crate::okr::query::load_objective(store, "subject", key_result.objective)?;
+                let key_result = crate::store::okrs::load_key_result(store, "subject", kr)?;
+                let objective = crate::store::okrs::load_objective(store, "subject", key_result.objective)?;
                 scored.key_result = Some(score_key_result(store, &objective, &key_result, options)?);
             }
             OkrId::Objective(o) => {
-                let objective = crate::okr::query::load_objective(store, "subject", o)?;
+                let objective = crate::store::okrs::load_objective(store, "subject", o)?;
                 let children = children_of(store, &[o])?;
                 scored.objective = Some(score_objective(store, &objective, children.get(&o), options)?);
             }
@@ -469,7 +469,7 @@ fn score_with_metric(
         (KrType::Milestone, _) => {
             let done = last.is_some_and(|p| p.value >= 1.0 || key_result.target.is_some_and(|t| p.value >= t));
             progress = Some(if done { 1.0 } else { 0.0 });
-            let (_, initiatives) = crate::okr::query::children(store, key_result.id)?;
+            let (_, initiatives) = crate::store::okrs::children(store, key_result.id)?;
             if !initiatives.is_empty() {
                 let share =
                     initiatives.iter().map(|i| i.percent_complete).sum::<f64>() / (100.0 * initiatives.len() as f64);
@@ -687,7 +687,7 @@ fn score_all(
 ) -> Result<Vec<(f64, KeyResultScore)>> {
     let mut scores = Vec::with_capacity(objective.key_results.len());
     for id in &objective.key_results {
-        let key_result = crate::okr::query::load_key_result(store, "key_results", *id)?;
+        let key_result = crate::store::okrs::load_key_result(store, "key_results", *id)?;
         // An archived key result is gone from the present: out of the roll-up too.
         if key_result.status == Status::Archived {
             continue;
@@ -852,7 +852,7 @@ fn score_cycle(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::okr::Actor;
+    use crate::model::Actor;
     use crate::okr::input::{KeyResultDraft, ObjectiveDraft};
     use crate::scoring::measurements::{MeasurementInput, RecordRequest, record_measurements};
 

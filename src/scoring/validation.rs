@@ -18,16 +18,15 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use super::measurements::{parse_time, points};
 use super::score::round;
 use crate::error::{Error, Result};
+use crate::model::Actor;
 use crate::model::{
     AuditEntry, EvidenceId, FieldChange, IndicatorId, IndicatorStatus, KeyResultId, LinkId, MeasurementPoint, MetricId,
     Relation, ValidationSummary,
 };
-use crate::okr::Actor;
+use crate::stats::Z95;
 use crate::store::links::links_of_target;
 use crate::store::{Store, Table};
 
-/// z for a two-sided 95% interval.
-const Z95: f64 = 1.959_963_984_540_054;
 const DEFAULT_MIN_N: usize = 10;
 /// Fewer pairs than this cannot be tested at all (r needs n - 2 > 0 degrees of freedom).
 const LEAST_MIN_N: usize = 4;

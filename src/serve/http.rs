@@ -43,7 +43,7 @@ use crate::access::oauth::{OAuthConfig, Refusal, Verifier};
 use crate::access::{self, Identity};
 use crate::fetch::Access;
 use crate::mcp::GroundedServer;
-use crate::okr::Actor;
+use crate::model::Actor;
 use crate::store::Store;
 
 /// Where `serve --http` listens when no address is given.

@@ -17,7 +17,7 @@ use super::socket::{self, CliCall, CliReply, Hello, OwnerStatus};
 use crate::fetch::{Access, Caller, Settings};
 use crate::mcp::GroundedServer;
 use crate::mcp::framing::{LineReader, LineTransport, Read};
-use crate::okr::Actor;
+use crate::model::Actor;
 use crate::store::Store;
 
 /// How this program runs a command line for another process (the CLI lives in the

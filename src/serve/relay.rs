@@ -24,7 +24,7 @@ use super::socket::{self, Hello};
 use crate::fetch::{Access, Settings};
 use crate::mcp::GroundedServer;
 use crate::mcp::framing::{LineReader, LineTransport, Read};
-use crate::okr::Actor;
+use crate::model::Actor;
 use crate::store::Store;
 
 /// How long a client waits for a database held by a process that does not serve it

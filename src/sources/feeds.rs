@@ -18,8 +18,8 @@ use crate::evidence::import::{
     CsvMapping, ImportDefaults, ImportFormat, ImportRequest, QuestionSpec, WaveBy, import_evidence,
 };
 use crate::fetch::Access;
+use crate::model::Actor;
 use crate::model::FeedId;
-use crate::okr::Actor;
 use crate::store::{Store, Table};
 use crate::validate;
 

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use crate::fetch::{ALLOWED_HOSTS_ENV, Access, Allowlist};
+use crate::model::Actor;
 use crate::model::{FeedId, MetricId, MetricSource, PullOutcome, SourceId, SourceKind};
-use crate::okr::Actor;
 use crate::scoring::measurements::{self, MeasurementInput};
 use crate::store::{Store, Table};
 use crate::validate;

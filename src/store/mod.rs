@@ -15,6 +15,7 @@ mod buckets;
 mod codec;
 pub mod links;
 mod migrate;
+pub mod okrs;
 mod records;
 mod writer;
 

@@ -1,4 +1,4 @@
-//! The quality checks of DOMAIN.md section 2: one function per rule.
+//! The quality checks of docs/domain.md#2-quality-rules: one function per rule.
 //!
 //! Each rule answers `pass`, `warn`, `fail` or `todo` (needs input no rule can
 //! supply yet), with a reason, a coaching question and, where one can be made, a
@@ -116,7 +116,7 @@ pub struct LinkedEvidence {
     pub stale: Vec<usize>,
 }
 
-/// Evidence older than this is flagged where it supports a key result (DOMAIN.md §4).
+/// Evidence older than this is flagged where it supports a key result (docs/domain.md#staleness).
 pub const STALE_AFTER_DAYS: i32 = 180;
 
 /// Runs every rule over `plan`.
@@ -166,7 +166,7 @@ pub fn check(plan: &ObjectivePlan, context: &CheckContext) -> CheckReport {
     CheckReport { strength: strength(&tally), questions: questions(plan), findings, tally }
 }
 
-/// (passes + 0.5 × warns) / evaluated, DOMAIN.md section 2.
+/// (passes + 0.5 × warns) / evaluated, docs/domain.md#quality-score.
 pub fn strength(tally: &Tally) -> f64 {
     let evaluated = tally.pass + tally.warn + tally.fail;
     if evaluated == 0 {

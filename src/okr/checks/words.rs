@@ -1,4 +1,4 @@
-//! The word lists the rules match, each an example set from DOMAIN.md section 2, and
+//! The word lists the rules match, each an example set from docs/domain.md#2-quality-rules, and
 //! the small text helpers that match them as whole words.
 
 use super::*;
@@ -23,7 +23,7 @@ pub(super) const OUTPUT_WORDS: &[&str] = &[
     "build",
 ];
 
-/// Things produced or done, which a KR counts when it measures output (DOMAIN.md §2).
+/// Things produced or done, which a KR counts when it measures output (docs/domain.md#outcome-not-output).
 pub(super) const OUTPUT_NOUNS: &[&str] = &[
     "interview",
     "placement",
@@ -56,7 +56,7 @@ pub(super) const OUTPUT_NOUNS: &[&str] = &[
     "page",
 ];
 
-/// Effort measures: they describe activity, not quality (DOMAIN.md §2).
+/// Effort measures: they describe activity, not quality (docs/domain.md#not-an-activity-proxy).
 pub(super) const ACTIVITY_PROXIES: &[&str] = &[
     "handle time",
     "handling time",
@@ -88,7 +88,7 @@ pub(super) const ACTIVITY_PROXIES: &[&str] = &[
     "contacts per hour",
 ];
 
-/// Effort our own people spend, counted (DOMAIN.md section 2, "activity proxy").
+/// Effort our own people spend, counted (docs/domain.md#not-an-activity-proxy).
 pub(super) const EFFORT_NOUNS: &[&str] = &[
     "reviews",
     "peer reviews",
@@ -153,7 +153,7 @@ pub(super) const RATIOS_ABOVE_100: &[&str] = &[
 /// Respondent-biased satisfaction measures: fine as experience metrics, weak alone.
 pub(super) const SATISFACTION_METRICS: &[&str] = &["csat", "nps", "net promoter", "satisfaction"];
 
-/// Experience metrics (DOMAIN.md §1, "KR role").
+/// Experience metrics (docs/domain.md#kr-role).
 pub(super) const EXPERIENCE_METRICS: &[&str] = &[
     "csat",
     "nps",
@@ -224,10 +224,7 @@ pub(super) fn is_experience(kr: &KeyResultPlan) -> bool {
         || (kr.role.is_none() && first_phrase_of(&metric_text(kr), EXPERIENCE_METRICS).is_some())
 }
 
-pub(super) fn fmt_num(x: f64) -> String {
-    let rounded = (x * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 { format!("{}", rounded as i64) } else { format!("{rounded}") }
-}
+pub(super) use crate::stats::num as fmt_num;
 
 pub(super) fn with_unit(x: f64, unit: Option<&Unit>) -> String {
     match unit {

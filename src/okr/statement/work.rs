@@ -1,5 +1,5 @@
 //! What a statement names when it names work rather than a changed number, in the
-//! forms teams write it (DOMAIN.md section 2): an imperative ("Publish 3 guides"),
+//! forms teams write it (docs/domain.md#reading-a-statement): an imperative ("Publish 3 guides"),
 //! an end state ("Data team lead hired and onboarded", "The pricing page is live",
 //! "SSO in place", "There is a prototype of X"), a capability we build ("Users can
 //! export to CSV") or a bare deliverable ("Four new integrations", "Installer

@@ -10,10 +10,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::checks::{CheckStatus, Tally};
 use super::query::{self, Counted, KeyResultDetail, ObjectiveDetail};
 use crate::error::Result;
 use crate::model::{IndicatorStatus, Status};
+use crate::okr::checks::{CheckStatus, Tally};
 use crate::scoring::formula::PaceStatus;
 use crate::scoring::score::ScoreOptions;
 use crate::store::Store;

@@ -5,18 +5,16 @@ use crate::scoring::score::{KeyResultScore, ScoreOptions, score_key_result, scor
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::checks::{CheckContext, CheckReport, LinkedEvidence, STALE_AFTER_DAYS, check};
-use super::children::{INDICATOR, INITIATIVE};
-use super::draft::context_for;
-use super::input::{KeyResultPlan, ObjectivePlan};
-use super::statement::parse_statement;
 use crate::error::{Error, Result};
 use crate::evidence::link::{EvidenceCounts, evidence_counts};
 use crate::model::{
-    AuditEntry, Commitment, Cycle, Evidence, Indicator, IndicatorId, Initiative, InitiativeId, KeyResult, KeyResultId,
-    Level, Metric, Objective, ObjectiveId, OkrId, Relation, Status,
+    AuditEntry, Commitment, Cycle, Indicator, Initiative, KeyResult, Level, Metric, Objective, ObjectiveId, OkrId,
+    Status,
 };
+use crate::okr::checks::CheckReport;
+use crate::okr::stored::{StoredKeyResult, check_stored};
 use crate::store::links::links_of_target;
+use crate::store::okrs::{children_with_count, load_key_result, load_objective};
 use crate::store::{Store, Table};
 
 pub const DEFAULT_PAGE: usize = 20;
@@ -237,7 +235,7 @@ fn objective_detail(store: &Store, id: &str, whole: bool, options: ScoreOptions)
     for kr_id in &objective.key_results {
         let key_result = load_key_result(store, "id", *kr_id)?;
         let metric_detail = key_result.metric.map(|m| store.metric(m)).transpose()?.flatten();
-        let (indicators, initiatives, initiative_count) = children_of(store, *kr_id, whole)?;
+        let (indicators, initiatives, initiative_count) = children_with_count(store, *kr_id, whole)?;
         counted.initiatives.push(initiative_count);
         add_history(kr_id.to_string())?;
         let evidence = evidence_counts(store, &kr_id.to_string())?;
@@ -263,7 +261,15 @@ fn objective_detail(store: &Store, id: &str, whole: bool, options: ScoreOptions)
     // An archived key result is history, not part of the set the rules judge.
     let present: Vec<KeyResultDetail> =
         details.iter().filter(|d| d.key_result.status != Status::Archived).cloned().collect();
-    let check = check_stored(store, &objective, &present)?.without_passes();
+    let stored: Vec<StoredKeyResult> = present
+        .iter()
+        .map(|d| StoredKeyResult {
+            key_result: &d.key_result,
+            metric: d.metric_detail.as_ref(),
+            indicators: &d.indicators,
+        })
+        .collect();
+    let check = check_stored(store, &objective, &stored)?.without_passes();
     let evidence = evidence_counts(store, &objective.id.to_string())?;
     let detail = ObjectiveDetail {
         progress: scored.progress,
@@ -278,136 +284,4 @@ fn objective_detail(store: &Store, id: &str, whole: bool, options: ScoreOptions)
         counted = Counted::of(&detail);
     }
     Ok((detail, counted))
-}
-
-pub fn load_objective(store: &Store, field: &str, id: ObjectiveId) -> Result<Objective> {
-    store.objective(id)?.ok_or_else(|| Error::not_found(field, id, "list_okrs shows the objectives that exist"))
-}
-
-pub fn load_key_result(store: &Store, field: &str, id: KeyResultId) -> Result<KeyResult> {
-    store.key_result(id)?.ok_or_else(|| Error::not_found(field, id, "get_okr on its objective lists its key results"))
-}
-
-/// The indicators and initiatives of a key result, in id order.
-pub fn children(store: &Store, kr: KeyResultId) -> Result<(Vec<Indicator>, Vec<Initiative>)> {
-    let (indicators, initiatives, _) = children_of(store, kr, true)?;
-    Ok((indicators, initiatives))
-}
-
-/// The indicators and initiatives of a key result, and how many initiatives it has
-/// (`read_initiatives` false: counted, not read).
-fn children_of(
-    store: &Store,
-    kr: KeyResultId,
-    read_initiatives: bool,
-) -> Result<(Vec<Indicator>, Vec<Initiative>, usize)> {
-    let (mut indicators, mut initiatives, mut initiative_count) = (vec![], vec![], 0);
-    for entry in store.tree(Table::KeyResultChildren).scan_prefix(kr.key()) {
-        let (key, _) = entry?;
-        let child = &key[8..];
-        match child.first() {
-            Some(&INDICATOR) => {
-                if let Some(id) = IndicatorId::from_key(&child[1..]) {
-                    indicators.extend(store.indicator(id)?);
-                }
-            }
-            Some(&INITIATIVE) if !read_initiatives => initiative_count += 1,
-            Some(&INITIATIVE) => {
-                initiative_count += 1;
-                if let Some(id) = InitiativeId::from_key(&child[1..]) {
-                    initiatives.extend(store.initiative(id)?);
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok((indicators, initiatives, initiative_count))
-}
-
-/// Re-runs the quality checks on a stored objective.
-pub fn check_stored(store: &Store, objective: &Objective, details: &[KeyResultDetail]) -> Result<CheckReport> {
-    let plan = plan_of(objective, details);
-    let mut context: CheckContext = context_for(store, &plan, Some(objective.id))?;
-    context.indicators = details.iter().map(|d| d.indicators.iter().map(|i| i.status).collect()).collect();
-    context.evidence = linked_evidence(store, objective, details)?;
-    Ok(check(&plan, &context))
-}
-
-/// What the links to a stored objective, its key results, their indicators and
-/// metrics say, for the evidence rules.
-fn linked_evidence(store: &Store, objective: &Objective, details: &[KeyResultDetail]) -> Result<LinkedEvidence> {
-    let today = crate::clock::today();
-    let motivating =
-        links_of_target(store, &objective.id.to_string())?.iter().filter(|l| l.relation == Relation::Motivates).count();
-    let mut evidence = LinkedEvidence { motivating, ..Default::default() };
-    for detail in details {
-        let kr = &detail.key_result;
-        let mut links = links_of_target(store, &kr.id.to_string())?;
-        for indicator in &detail.indicators {
-            links.extend(
-                links_of_target(store, &indicator.id.to_string())?
-                    .into_iter()
-                    .filter(|l| l.relation == Relation::Validates),
-            );
-        }
-        if let Some(metric) = kr.metric {
-            links.extend(
-                links_of_target(store, &metric.to_string())?.into_iter().filter(|l| l.relation == Relation::Baseline),
-            );
-        }
-        evidence.validating.push(links.iter().filter(|l| l.relation == Relation::Validates).count());
-        evidence.baseline_sources.push(links.iter().filter(|l| l.relation == Relation::Baseline).count());
-        let mut stale = 0;
-        for link in links
-            .iter()
-            .filter(|l| matches!(l.relation, Relation::Supports | Relation::Validates | Relation::Motivates))
-        {
-            let observed = store.get::<Evidence>(Table::Evidence, &link.evidence.key())?.and_then(|e| e.observed_at);
-            stale += usize::from(observed.is_some_and(|d| (today - d).get_days() > STALE_AFTER_DAYS));
-        }
-        evidence.stale.push(stale);
-    }
-    Ok(evidence)
-}
-
-/// The plan a stored objective would have been drafted from.
-fn plan_of(objective: &Objective, details: &[KeyResultDetail]) -> ObjectivePlan {
-    ObjectivePlan {
-        title: objective.title.clone(),
-        owner: objective.owner.clone(),
-        cycle: Some(objective.cycle.clone()),
-        level: objective.level,
-        kind: objective.kind,
-        parent: objective.parent,
-        stage: objective.stage.clone(),
-        key_results: details
-            .iter()
-            .map(|d| {
-                let kr = &d.key_result;
-                let parsed = parse_statement(&kr.statement);
-                KeyResultPlan {
-                    kr_type: kr.kr_type,
-                    role: kr.role,
-                    metric_id: kr.metric,
-                    metric_name: d.metric_detail.as_ref().map(|m| m.name.clone()),
-                    direction: kr.direction,
-                    baseline: kr.baseline,
-                    target: kr.target,
-                    threshold: kr.threshold,
-                    relative_change: parsed.relative_change.clone(),
-                    unit: kr.unit.clone(),
-                    scale: kr.scale,
-                    weight: kr.weight,
-                    owner: kr.owner.clone(),
-                    due: kr.due,
-                    commitment: kr.commitment,
-                    statement: kr.statement.clone(),
-                    parsed,
-                    // The stored ones reach the checks through the context.
-                    indicators: vec![],
-                    initiatives: vec![],
-                }
-            })
-            .collect(),
-    }
 }
