@@ -161,10 +161,11 @@ fn ordered(field: &str, text: &str, order: Option<DateOrder>) -> Result<Option<D
     let Some(order) = order else {
         return Err(Error::invalid(
             field,
-            format!(
-                "{text:?} could be day-first or month-first; state the file's date format (day_first or month_first), \
-                 or write YYYY-MM-DD"
-            ),
+            crate::words![
+                format!("{text:?} could be day-first or month-first; state the file's date format ("),
+                crate::error::setting("date_format", "day_first or month_first"),
+                "), or write YYYY-MM-DD"
+            ],
         ));
     };
     let (day, month) = match order {
@@ -181,6 +182,11 @@ fn order_name(order: DateOrder) -> &'static str {
         DateOrder::DayFirst => "day-first",
         DateOrder::MonthFirst => "month-first",
     }
+}
+
+/// The days from `from` to `to`, with their fraction.
+pub fn days_between(from: jiff::Timestamp, to: jiff::Timestamp) -> f64 {
+    (to.as_second() - from.as_second()) as f64 / 86_400.0
 }
 
 #[cfg(test)]

@@ -221,7 +221,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("grounded: {}", cli::in_terminal_words(&format!("{error:#}")));
+            eprintln!("grounded: {}", cli::terms::printed(&error));
             ExitCode::from(2)
         }
     }
@@ -271,7 +271,7 @@ fn run_sent(args: Vec<String>, cwd: &std::path::Path) -> Result<ExitCode, (u8, S
         Some(Command::Report(args)) => args.out = args.out.take().map(|out| cwd.join(out)),
         _ => {}
     }
-    dispatch(cli).map_err(|error| (2, format!("grounded: {}", cli::in_terminal_words(&format!("{error:#}")))))
+    dispatch(cli).map_err(|error| (2, format!("grounded: {}", cli::terms::printed(&error))))
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {

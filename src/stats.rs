@@ -60,7 +60,8 @@ pub fn wilson_share(p: f64, n: f64) -> Option<Interval> {
     Some(Interval { low: rounded(centre - half, SURVEY), high: rounded(centre + half, SURVEY) })
 }
 
-/// A number as an answer says it: at most two decimals, no trailing zeros, never "-0".
+/// A number as an answer says it: at most two decimals (the nearest the binary value
+/// is to, so 0.125 is "0.12"), no trailing zeros, never "-0".
 pub fn num(x: f64) -> String {
     let text = format!("{x:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
@@ -85,6 +86,7 @@ mod tests {
     fn numbers_are_written_as_answers_write_them() {
         assert_eq!(num(2.0), "2");
         assert_eq!(num(0.126), "0.13");
+        assert_eq!(num(0.125), "0.12", "a tie goes to even, as Rust formats it");
         assert_eq!(num(-0.001), "0");
         assert_eq!(signed(1.5), "+1.5");
         assert_eq!(signed(-4.667), "-4.67");

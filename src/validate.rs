@@ -54,7 +54,14 @@ pub fn objective_page(limit: Option<usize>, cursor: Option<&str>, default: usize
     let after = match cursor {
         None => 0,
         Some(c) => c.parse::<crate::model::ObjectiveId>().map(|id| id.0).map_err(|_| {
-            Error::invalid("cursor", "is not a cursor this server gave out; pass the next_cursor of the previous page")
+            Error::invalid(
+                "cursor",
+                crate::words![
+                    "is not a cursor this server gave out; pass the ",
+                    crate::error::field("next_cursor"),
+                    " of the previous page"
+                ],
+            )
         })?,
     };
     Ok(ObjectivePage { limit, after })

@@ -50,8 +50,14 @@ fn library_files() -> Vec<(String, PathBuf)> {
 /// Source without comments, string and character literals (each literal becomes an
 /// empty one), so braces and paths are only the code's own.
 fn code_only(text: &str) -> String {
+    lexed(text).0
+}
+
+/// The code without comments and literals, and the string literals' contents.
+fn lexed(text: &str) -> (String, Vec<String>) {
     let chars: Vec<char> = text.chars().collect();
     let (mut out, mut i) = (String::with_capacity(text.len()), 0);
+    let mut strings = vec![];
     while i < chars.len() {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
@@ -90,12 +96,19 @@ fn code_only(text: &str) -> String {
                 j += 1;
             }
             out.push_str("\"\"");
+            strings.push(
+                chars[(i + 2 + hashes).min(j)..j.saturating_sub(1 + hashes).max((i + 2 + hashes).min(j))]
+                    .iter()
+                    .collect(),
+            );
             i = j;
         } else if c == '"' {
             i += 1;
+            let start = i;
             while i < chars.len() && chars[i] != '"' {
                 i += if chars[i] == '\\' { 2 } else { 1 };
             }
+            strings.push(chars[start..i.min(chars.len())].iter().collect());
             i += 1;
             out.push_str("\"\"");
         } else if c == '\'' && (chars.get(i + 2) == Some(&'\'') || next == Some('\\')) {
@@ -111,7 +124,7 @@ fn code_only(text: &str) -> String {
             i += 1;
         }
     }
-    out
+    (out, strings)
 }
 
 fn is_ident(c: Option<&char>) -> bool {
@@ -270,6 +283,55 @@ fn the_core_holds_no_transport() {
         "the core names a transport (move it to src/mcp, src/serve or src/cli):\n{}",
         found.join("\n")
     );
+}
+
+#[test]
+fn the_core_names_operations_as_data_never_in_its_sentences() {
+    // A tool name inside a core sentence reaches the terminal as a tool name: the CLI
+    // renders only what the words keep as an `Operation`.
+    let names: Vec<&str> = grounded::error::Operation::ALL
+        .iter()
+        .map(|o| o.name())
+        .filter(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect();
+    assert!(names.len() >= 15, "{names:?}");
+    let mut found = vec![];
+    for (module, path) in library_files() {
+        if !CORE.contains(&module.as_str()) || path.ends_with("src/error.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (_, strings) = lexed(&without_tests(&text));
+        for literal in strings {
+            let words: Vec<&str> = literal.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).collect();
+            if let Some(name) = names.iter().find(|n| words.contains(n)) {
+                found.push(format!("{}: {name} in {literal:?}", path.strip_prefix(ROOT).unwrap().display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "operations written into core sentences (use words![..., Operation::..]):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn only_the_store_touches_sled() {
+    // Store::tree hands out reads only, and writes go through Store::transact or
+    // Store::write_batch behind the writer gate; code that named sled itself could
+    // write around the gate (and meet sled's flush deadlock, see src/store/writer.rs).
+    let mut found = vec![];
+    for (_, path) in library_files() {
+        let name = path.strip_prefix(ROOT).unwrap().display().to_string();
+        if name.starts_with("src/store/") || name == "src/error.rs" {
+            continue;
+        }
+        if code_only(&std::fs::read_to_string(&path).unwrap()).contains("sled::") {
+            found.push(name);
+        }
+    }
+    assert!(found.is_empty(), "code outside src/store/ that names sled (ask the store instead):\n{}", found.join("\n"));
 }
 
 /// GitHub's anchor of a Markdown heading: lower case, punctuation dropped but hyphens,

@@ -222,7 +222,7 @@ fn why(store: &Store) -> anyhow::Result<()> {
         store,
         ExplainRequest { question: Some(question.into()), as_of: Some(DEMO_AS_OF.into()), ..Default::default() },
     )?;
-    for line in answer.narrative.lines() {
+    for line in answer.narrative.to_string().lines() {
         println!("  {line}");
     }
     Ok(())

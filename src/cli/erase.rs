@@ -92,17 +92,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// IDS is `evidence`, PARTICIPANT is `participant`; the rest are flags.
 fn in_flags(error: Error) -> anyhow::Error {
-    super::in_flags(
-        error,
-        &[("evidence", "IDS"), ("participant", "PARTICIPANT")],
-        &[
-            ("search_evidence finds", "`grounded search` finds"),
-            ("give the EV-.. ids or one study", "give the ids or --study"),
-            (
-                "the EV-.. ids to delete (search_evidence finds them), or a study",
-                "the ids to delete (`grounded search` finds them), or --study",
-            ),
-        ],
-    )
+    super::terms::Terminal::with(&[("evidence", "IDS"), ("participant", "PARTICIPANT")]).say(error)
 }

@@ -156,7 +156,7 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
     };
     let report = runtime()?
         .block_on(import_evidence(&store, &access, request, &super::actor(), &super::show_progress))
-        .map_err(super::in_cli_terms)?;
+        .map_err(|e| super::IMPORT.say(e))?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(exit_of(report.read, report.responses.as_ref()));
@@ -197,11 +197,11 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
     if let Some(header) = &report.header {
         outln!("  {}", header_words(header));
         for note in &header.notes {
-            outln!("  note: {}; --observed-at gives it", super::in_cli_words(note));
+            outln!("  note: {}; --observed-at gives it", note.render(&super::IMPORT));
         }
     }
     for skipped in &report.skipped {
-        outln!("  skipped line {}: {}", skipped.line, skipped.reason);
+        outln!("  skipped line {}: {}", skipped.line, skipped.reason.render(&super::IMPORT));
     }
     if report.skipped_count > report.skipped.len() {
         outln!("  ... and {} more skipped rows", report.skipped_count - report.skipped.len());
@@ -317,7 +317,7 @@ pub fn find(
 ) -> anyhow::Result<ExitCode> {
     let (_, store) = super::open(db)?;
     let request = SearchRequest { query: Some(query), tags, segment, limit: Some(limit), ..Default::default() };
-    let page = search(&store, &request).map_err(|e| super::in_flags(e, &[("query", "QUERY")], &[]))?;
+    let page = search(&store, &request).map_err(|e| super::terms::Terminal::with(&[("query", "QUERY")]).say(e))?;
     if json {
         outln!("{}", serde_json::to_string_pretty(&page)?);
         return Ok(ExitCode::SUCCESS);

@@ -28,6 +28,14 @@ pub struct ExplainArgs {
     pub brief: bool,
 }
 
+/// The request's subject is the QUESTION argument here (it takes an id), and the full
+/// answer is the default: the brief one asks for it with "without --brief".
+const TERMINAL: super::terms::Terminal<'static> = super::terms::Terminal {
+    arguments: &[("subject", "the QUESTION")],
+    request_fields: None,
+    settings: &[("detail", "full", "without --brief")],
+};
+
 /// Exit 0 with an answer, 1 when the question matched no single subject.
 pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let (_, store) = super::open(db)?;
@@ -39,16 +47,15 @@ pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
         detail: args.brief.then_some(Detail::Brief),
         ..Default::default()
     };
-    let mut answer = explain(&store, request)?;
-    // The brief answer says how to ask for the rest in the tool's words.
-    answer.narrative = answer.narrative.replace("ask again with detail: full", "run again without --brief");
+    let answer = explain(&store, request)?;
+    let narrative = answer.narrative.render(&TERMINAL);
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&answer)?);
     } else if args.brief && answer.resolved == Resolved::Found {
         // The brief narrative is the headline and the next step; the evidence it keeps
         // rides in the structure, which a terminal does not see: listed here.
-        let (short, rest) = answer.narrative.split_once("\n\n").unwrap_or((&answer.narrative, ""));
-        outln!("{}", super::in_terminal_words(short));
+        let (short, rest) = narrative.split_once("\n\n").unwrap_or((&narrative, ""));
+        outln!("{short}");
         outln!("");
         outln!(
             "**Evidence.**{}",
@@ -60,9 +67,9 @@ pub fn run(db: Option<PathBuf>, args: ExplainArgs) -> anyhow::Result<ExitCode> {
             outln!("- {}{who}: \"{}\" ({})", e.id, e.text, e.why);
         }
         outln!("");
-        outln!("{}", super::in_terminal_words(rest));
+        outln!("{rest}");
     } else {
-        outln!("{}", super::in_terminal_words(&answer.narrative));
+        outln!("{narrative}");
     }
     Ok(if answer.resolved == Resolved::Found { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

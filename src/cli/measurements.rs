@@ -64,15 +64,5 @@ fn plural(n: usize) -> &'static str {
 /// The core names its request's fields and points to MCP tools; here they are the
 /// command's argument and flags, and the commands a terminal has.
 fn in_flags(error: Error) -> anyhow::Error {
-    super::in_flags(
-        error,
-        &[("metric", "METRIC")],
-        &[
-            ("from and/or to", "--from and/or --to"),
-            ("from/to", "--from/--to"),
-            ("get_okr shows the metrics", "`grounded score CYCLE` shows the key results"),
-            ("get_okr shows each key result's metric", "`grounded score CYCLE` shows each key result's metric"),
-            ("list_okrs and get_okr show the key results", "`grounded score CYCLE` shows the key results"),
-        ],
-    )
+    super::terms::Terminal::with(&[("metric", "METRIC")]).say(error)
 }

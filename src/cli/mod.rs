@@ -46,13 +46,13 @@ pub mod report;
 pub mod score;
 pub mod serve;
 pub mod sync;
+pub mod terms;
 pub mod token;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use grounded::error::Error;
 use grounded::fetch::{Access, Caller};
 use grounded::model::Actor;
 use grounded::store::Store;
@@ -104,76 +104,26 @@ pub fn actor() -> Actor {
     remote::caller_user().map(Actor).unwrap_or_else(Actor::from_env)
 }
 
-/// The core names the MCP fields of an import (`path`, `url`); on the command line
-/// they are the FILE argument.
-pub fn in_cli_terms(error: Error) -> anyhow::Error {
-    // mapping.text → --map text=COLUMN; defaults.segment → --segment; a file's
-    // own place ("notes.csv line 4") stays as it is.
-    let flag = |field: &str| -> String {
-        if field == "path" || field == "url" {
-            "FILE".into()
-        } else if let Some(name) = field.strip_prefix("mapping.") {
-            format!("--map {name}=COLUMN")
-        } else if let Some(name) = field.strip_prefix("defaults.") {
-            format!("--{}", name.replace('_', "-"))
-        } else if ["format", "sheet", "date_format", "metric", "token_env", "wave_by"].contains(&field) {
-            format!("--{}", field.replace('_', "-"))
-        } else {
-            field.to_string()
-        }
-    };
-    match error {
-        Error::Invalid { field, message } => {
-            let message = in_cli_words(&message).replace("with mapping.", "with --map ").replace("mapping.", "--map ");
-            anyhow::anyhow!("{}: {message}", flag(&field))
-        }
-        Error::NotFound { field, id, hint } => {
-            anyhow::anyhow!("{}: {id} does not exist{}", flag(&field), in_cli_words(&hint))
-        }
-        other => other.into(),
-    }
-}
-
-/// An import's message (an error, a note) with the MCP arguments it names in flag words.
-pub fn in_cli_words(text: &str) -> String {
-    const WORDS: &[(&str, &str)] = &[
-        ("send it again with insist: true", "run again with --insist"),
-        ("row_level: true imports", "--row-level imports"),
-        ("give format: ", "give --format "),
-        ("read another sheet with sheet", "read another sheet with --sheet"),
-        ("survey_csv", "survey-csv"),
-        ("(day_first or month_first)", "(--date-format day-first or month-first)"),
-        ("give metric for the whole file", "give --metric for the whole file"),
-    ];
-    WORDS.iter().fold(text.to_string(), |text, (from, to)| text.replace(from, to))
-}
-
-/// The MCP tools a core message may point to, and the commands a terminal has
-/// for the same job. Every error a command prints passes through this.
-const TOOLS_AS_COMMANDS: &[(&str, &str)] = &[
-    ("get_okr on its objective", "`grounded okr show` on its objective"),
-    ("list_okrs and get_okr", "`grounded okr list` and `grounded okr show`"),
-    ("get_okr", "`grounded okr show`"),
-    ("list_okrs", "`grounded okr list`"),
-    ("draft_okr", "`grounded okr apply`"),
-    ("search_evidence", "`grounded search`"),
-    ("record_measurements", "`grounded record`"),
-    ("import_measurements", "`grounded import measurements`"),
-    ("import_evidence", "`grounded import evidence`"),
-    ("link_evidence", "`grounded link`"),
-    ("validate_indicator", "`grounded indicator validate`"),
-    ("add_indicator", "`grounded indicator add`"),
-    ("add_initiative", "`grounded initiative add`"),
-];
-
-/// `text` with MCP tool names replaced by the commands that do the same job.
-pub fn in_terminal_words(text: &str) -> String {
-    TOOLS_AS_COMMANDS.iter().fold(text.to_string(), |text, (tool, command)| {
-        // Whole names only: "list_okrs" is not inside another word here, but a
-        // command already written out (`grounded okr show`) must not be rewritten.
-        text.replace(&format!("`{tool}`"), command).replace(tool, command)
-    })
-}
+/// An import's request: `path` and `url` are its FILE argument; its other fields are
+/// flags (`mapping.text` is `--map text=COLUMN`); any other place the core names (a
+/// file's line) stays as it is.
+pub const IMPORT: terms::Terminal<'static> = terms::Terminal {
+    arguments: &[("path", "FILE"), ("url", "FILE")],
+    request_fields: Some(&[
+        "format",
+        "sheet",
+        "date_format",
+        "metric",
+        "token_env",
+        "wave_by",
+        "row_level",
+        "insist",
+        "dry_run",
+        "questions",
+        "study",
+    ]),
+    settings: &[],
+};
 
 /// An OKR file's text, named FILE in what goes wrong.
 pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
@@ -203,29 +153,6 @@ fn parse_date_order(text: &str) -> Result<grounded::clock::DateOrder, String> {
         "day-first" | "dmy" => Ok(grounded::clock::DateOrder::DayFirst),
         "month-first" | "mdy" => Ok(grounded::clock::DateOrder::MonthFirst),
         _ => Err(format!("{text:?} is not a date format; use day-first (31/12/2026) or month-first (12/31/2026)")),
-    }
-}
-
-/// A core error in a command's words: a request field becomes the argument or flag
-/// it came from (`positional` names the fields that are arguments, such as
-/// `("metric", "METRIC")`; any other field is `--field`), and `words` replaces the
-/// MCP tools a message points to with the commands a terminal has.
-pub fn in_flags(error: Error, positional: &[(&str, &str)], words: &[(&str, &str)]) -> anyhow::Error {
-    let flag = |field: &str| {
-        let base = field.split(['[', '.']).next().unwrap_or(field);
-        positional
-            .iter()
-            .find(|(name, _)| *name == base)
-            .map(|(_, argument)| argument.to_string())
-            .unwrap_or_else(|| format!("--{}", base.replace('_', "-")))
-    };
-    let reword = |text: String| words.iter().fold(text, |text, (from, to)| text.replace(from, to));
-    match error {
-        Error::Invalid { field, message } => anyhow::anyhow!("{}: {}", flag(&field), reword(message)),
-        Error::NotFound { field, id, hint } => {
-            anyhow::anyhow!("{}: {id} does not exist{}", flag(&field), reword(hint))
-        }
-        other => other.into(),
     }
 }
 

@@ -161,14 +161,7 @@ fn list(db: Option<PathBuf>, args: ListArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let page = list_okrs(&store, filter).map_err(|e| {
-        super::in_flags(
-            e,
-            &[],
-            &[(
-                "pass the next_cursor of the previous page",
-                "pass the --after printed at the end of the previous page",
-            )],
-        )
+        super::terms::Terminal::with(&[("cursor", "--after"), ("next_cursor", "--after printed at the end")]).say(e)
     })?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&page)?);
@@ -199,13 +192,8 @@ fn list(db: Option<PathBuf>, args: ListArgs) -> anyhow::Result<ExitCode> {
 fn show(db: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let (_, store) = super::open(db)?;
     let level = if args.full { Detail::Full } else { Detail::Summary };
-    let answer = get_okr(&store, &args.id, level, grounded::scoring::score::ScoreOptions::today()).map_err(|e| {
-        super::in_flags(
-            e,
-            &[("id", "ID")],
-            &[("list_okrs lists them", "`grounded okr list` lists them"), ("list_okrs", "`grounded okr list`")],
-        )
-    })?;
+    let answer = get_okr(&store, &args.id, level, grounded::scoring::score::ScoreOptions::today())
+        .map_err(|e| super::terms::Terminal::with(&[("id", "ID")]).say(e))?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(ExitCode::SUCCESS);
@@ -228,8 +216,12 @@ fn show(db: Option<PathBuf>, args: ShowArgs) -> anyhow::Result<ExitCode> {
             outln!("         leading indicator {} on {}, {status}", indicator.id, indicator.metric);
         }
     }
-    let open: Vec<String> =
-        o.check.findings.iter().map(|f| format!("{} ({}): {}", f.rule, f.subject, f.reason)).collect();
+    let open: Vec<String> = o
+        .check
+        .findings
+        .iter()
+        .map(|f| format!("{} ({}): {}", f.rule, f.subject, f.reason.render(&super::terms::ANY)))
+        .collect();
     if !open.is_empty() {
         outln!("  open checks:");
         for line in open {
@@ -256,7 +248,7 @@ fn print_full(full: &grounded::lookup::query::ObjectiveDetail) {
                 outln!("      ask: {}", shorten(question, 106));
             }
             if let Some(suggestion) = &f.suggestion {
-                outln!("      try: {}", shorten(suggestion, 106));
+                outln!("      try: {}", shorten(&suggestion.render(&super::terms::ANY), 106));
             }
         }
     }

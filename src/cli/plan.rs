@@ -114,7 +114,7 @@ pub fn indicator(db: Option<PathBuf>, action: IndicatorAction) -> anyhow::Result
             };
             let added = runtime()?
                 .block_on(add_indicator(&store, request, &super::actor()))
-                .map_err(|e| super::in_flags(e, INDICATOR_FLAGS, &[]))?;
+                .map_err(|e| super::terms::Terminal::with(INDICATOR_FLAGS).say(e))?;
             let i = &added.indicator;
             outln!(
                 "{} for {} on metric {} ({}), expected {} days ahead; status assumed until `grounded indicator validate {}` or research linked as validates says otherwise",
@@ -135,9 +135,10 @@ pub fn indicator(db: Option<PathBuf>, action: IndicatorAction) -> anyhow::Result
                 apply: !args.dry_run,
                 ..Default::default()
             };
-            let validation = runtime()?
-                .block_on(validate_indicator(&store, request, &super::actor()))
-                .map_err(|e| super::in_flags(e, &[("indicator", "INDICATOR"), ("max_lag_days", "--max-lag")], &[]))?;
+            let validation =
+                runtime()?.block_on(validate_indicator(&store, request, &super::actor())).map_err(|e| {
+                    super::terms::Terminal::with(&[("indicator", "INDICATOR"), ("max_lag_days", "--max-lag")]).say(e)
+                })?;
             outln!(
                 "{} leads {}? lagged correlation of the {}-day series ({} and {} points):",
                 validation.indicator,
@@ -171,7 +172,12 @@ pub fn initiative(db: Option<PathBuf>, action: InitiativeAction) -> anyhow::Resu
         percent_complete: args.percent_complete,
     };
     let initiative = runtime()?.block_on(add_initiative(&store, request, &super::actor())).map_err(|e| {
-        super::in_flags(e, &[("key_result", "KEY_RESULT"), ("title", "TITLE"), ("percent_complete", "--percent")], &[])
+        super::terms::Terminal::with(&[
+            ("key_result", "KEY_RESULT"),
+            ("title", "TITLE"),
+            ("percent_complete", "--percent"),
+        ])
+        .say(e)
     })?;
     outln!(
         "{} \"{}\" for {}, {}% complete (tracked, never counted as the key result's progress)",

@@ -64,17 +64,6 @@ pub fn run(db: Option<PathBuf>, args: RecordArgs) -> anyhow::Result<ExitCode> {
 
 /// `measurements[0].value` is the VALUE argument here, `measurements[0].at` is --at.
 fn in_flags(error: grounded::error::Error) -> anyhow::Error {
-    let error = match error {
-        grounded::error::Error::Invalid { field, message } => grounded::error::Error::Invalid {
-            field: field.trim_start_matches("measurements[0].").to_string(),
-            message: message.replace("send it again with insist: true", "run again with --insist"),
-        },
-        grounded::error::Error::NotFound { field, id, hint } => grounded::error::Error::NotFound {
-            field: field.trim_start_matches("measurements[0].").to_string(),
-            id,
-            hint,
-        },
-        other => other,
-    };
-    super::in_flags(error, &[("metric", "METRIC"), ("value", "VALUE")], &[])
+    let error = error.with_field(|field| field.trim_start_matches("measurements[0].").to_string());
+    super::terms::Terminal::with(&[("metric", "METRIC"), ("value", "VALUE")]).say(error)
 }

@@ -53,12 +53,13 @@ pub type Place<'a> = Option<(&'a str, &'a Located)>;
 fn finding(out: &mut String, f: &Finding, place: Place<'_>) {
     // file:line first, as compilers write it, so editors and CI can jump to it.
     let at = place.map(|(file, located)| format!("{file}:{}: ", located.line_of(&f.subject))).unwrap_or_default();
-    let _ = writeln!(out, "  {at}{} {:<34} {}: {}", mark(f.status), f.rule, f.subject, f.reason);
+    let reason = f.reason.render(&super::terms::ANY);
+    let _ = writeln!(out, "  {at}{} {:<34} {}: {reason}", mark(f.status), f.rule, f.subject);
     if let Some(q) = &f.question {
         let _ = writeln!(out, "       ask: {q}");
     }
     if let Some(s) = &f.suggestion {
-        let _ = writeln!(out, "       try: {s}");
+        let _ = writeln!(out, "       try: {}", s.render(&super::terms::ANY));
     }
 }
 

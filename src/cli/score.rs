@@ -49,7 +49,7 @@ pub fn import(db: Option<PathBuf>, args: ImportArgs) -> anyhow::Result<ExitCode>
     };
     let recorded = runtime()?
         .block_on(import_measurements(&store, &access, request, &super::actor(), &super::show_progress))
-        .map_err(super::in_cli_terms)?;
+        .map_err(|e| super::IMPORT.say(e))?;
     print_recorded(&file, &recorded);
     Ok(ExitCode::SUCCESS)
 }
@@ -121,7 +121,7 @@ pub fn print_scored(scored: &Scored) {
         if !c.attention.is_empty() {
             outln!("  needs attention:");
             for a in &c.attention {
-                let reason = super::in_terminal_words(&a.reason);
+                let reason = a.reason.render(&super::terms::ANY);
                 outln!("    {:<6} {:<9} {}", a.key_result.to_string(), a.status.name(), shorten(&reason, 100));
             }
         }
@@ -157,7 +157,7 @@ pub fn print_key_result(k: &KeyResultScore) {
         k.expected,
         shorten(&k.statement, 70)
     );
-    outln!("         {}", super::in_terminal_words(&k.status_reason));
+    outln!("         {}", k.status_reason.render(&super::terms::ANY));
     if let Some(c) = &k.current {
         let interval = c.interval.map(|i| format!(", 95% interval {}..{}", i.low, i.high)).unwrap_or_default();
         let n = c.n.map(|n| format!(", n={n}")).unwrap_or_default();

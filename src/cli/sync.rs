@@ -148,34 +148,19 @@ pub fn run(db: Option<PathBuf>, args: SyncArgs) -> anyhow::Result<ExitCode> {
 /// The tool's fields in this command's flags: `attach[0].token_env` is --token-env
 /// (one source is attached at a time here), `detach` is --remove.
 fn in_flags(error: grounded::error::Error) -> anyhow::Error {
-    use grounded::error::Error;
-    let local = |field: String| {
+    let error = error.with_field(|field| {
         let field = field.strip_prefix("attach[0].").map(str::to_string).unwrap_or(field);
         field.strip_prefix("attach_feeds[0].").map(str::to_string).unwrap_or(field)
-    };
-    let error = match error {
-        Error::Invalid { field, message } => Error::Invalid { field: local(field), message },
-        Error::NotFound { field, id, hint } => Error::NotFound { field: local(field), id, hint },
-        other => other,
-    };
-    super::in_flags(
-        error,
-        &[
-            ("url", "URL (of --add-json, --add-prometheus or --add-export)"),
-            ("attach", "--add-json/--add-prometheus"),
-            ("detach", "--remove"),
-            ("detach_feeds", "--remove-export"),
-            ("sources", "SRC"),
-            ("feeds", "FEED"),
-        ],
-        &[
-            (
-                "{metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus",
-                "--add-json URL --pointer /data/value --metric M-1, or --add-prometheus URL --query 'PROMQL' --metric M-1",
-            ),
-            ("a research export with attach_feeds", "a research export with --add-export URL"),
-        ],
-    )
+    });
+    super::terms::Terminal::with(&[
+        ("url", "URL (of --add-json, --add-prometheus or --add-export)"),
+        ("attach", "--add-json/--add-prometheus"),
+        ("detach", "--remove"),
+        ("detach_feeds", "--remove-export"),
+        ("sources", "SRC"),
+        ("feeds", "FEED"),
+    ])
+    .say(error)
 }
 
 fn print(synced: &Synced) {

@@ -385,7 +385,11 @@ pub async fn add_evidence(store: &Store, request: AddEvidenceRequest, actor: &Ac
     if request.items.len() > MAX_ITEMS {
         return Err(Error::invalid(
             "items",
-            format!("has {} items; at most {MAX_ITEMS} per call (use import_evidence for files)", request.items.len()),
+            crate::words![
+                format!("has {} items; at most {MAX_ITEMS} per call (use ", request.items.len()),
+                crate::error::Operation::ImportEvidence,
+                " for files)"
+            ],
         ));
     }
     let plans = request

@@ -90,12 +90,25 @@ pub async fn delete_evidence(store: &Store, request: DeleteEvidenceRequest, acto
     let reason = validate::text("reason", &request.reason, MAX_NOTE_CHARS)?;
     let (items, study) = match (request.evidence.is_empty(), &request.study) {
         (false, Some(_)) => {
-            return Err(Error::invalid("study", "and evidence are both given; give the EV-.. ids or one study"));
+            return Err(Error::invalid(
+                "study",
+                crate::words![
+                    "and ",
+                    crate::error::field("evidence"),
+                    " are both given; give the EV-.. ids or one ",
+                    crate::error::field("study")
+                ],
+            ));
         }
         (true, None) => {
             return Err(Error::invalid(
                 "evidence",
-                "is empty; give the EV-.. ids to delete (search_evidence finds them), or a study",
+                crate::words![
+                    "is empty; give the EV-.. ids to delete (",
+                    crate::error::Operation::SearchEvidence,
+                    " finds them), or a ",
+                    crate::error::field("study")
+                ],
             ));
         }
         (false, None) => (by_ids(store, &request.evidence)?, None),
@@ -280,9 +293,13 @@ fn by_ids(store: &Store, texts: &[String]) -> Result<Vec<Evidence>> {
         let field = format!("evidence[{i}]");
         let id: EvidenceId =
             text.parse().map_err(|e: crate::model::IdParseError| Error::invalid(&field, e.to_string()))?;
-        let item = store
-            .get::<Evidence>(Table::Evidence, &id.key())?
-            .ok_or_else(|| Error::not_found(&field, id, "search_evidence finds stored evidence"))?;
+        let item = store.get::<Evidence>(Table::Evidence, &id.key())?.ok_or_else(|| {
+            Error::not_found(
+                &field,
+                id,
+                crate::words![crate::error::Operation::SearchEvidence, " finds stored evidence"],
+            )
+        })?;
         if !items.iter().any(|e| e.id == id) {
             items.push(item);
         }

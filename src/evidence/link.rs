@@ -42,11 +42,18 @@ pub struct Linked {
 pub async fn link_evidence(store: &Store, request: LinkRequest, actor: &Actor) -> Result<Linked> {
     let target = validate::link_target("target", &request.target)?;
     if !target_exists(store, &target)? {
-        return Err(Error::not_found("target", &target, "get_okr lists objectives, key results and their indicators"));
+        return Err(Error::not_found(
+            "target",
+            &target,
+            crate::words![crate::error::Operation::GetOkr, " lists objectives, key results and their indicators"],
+        ));
     }
     let rationale = validate::text("rationale", &request.rationale, MAX_NOTE_CHARS)?;
     if request.evidence.is_empty() {
-        return Err(Error::invalid("evidence", "is empty; give EV-.. ids (search_evidence finds them)"));
+        return Err(Error::invalid(
+            "evidence",
+            crate::words!["is empty; give EV-.. ids (", crate::error::Operation::SearchEvidence, " finds them)"],
+        ));
     }
     let mut ids = vec![];
     for (i, text) in request.evidence.iter().enumerate() {
@@ -54,7 +61,11 @@ pub async fn link_evidence(store: &Store, request: LinkRequest, actor: &Actor) -
         let id: EvidenceId =
             text.parse().map_err(|e: crate::model::IdParseError| Error::invalid(&field, e.to_string()))?;
         if store.get::<Evidence>(Table::Evidence, &id.key())?.is_none() {
-            return Err(Error::not_found(field, id, "search_evidence finds stored evidence"));
+            return Err(Error::not_found(
+                field,
+                id,
+                crate::words![crate::error::Operation::SearchEvidence, " finds stored evidence"],
+            ));
         }
         if !ids.contains(&id) {
             ids.push(id);
@@ -178,7 +189,7 @@ pub async fn unlink_evidence(store: &Store, request: UnlinkRequest, actor: &Acto
                 return Err(Error::not_found(
                     format!("evidence[{i}]"),
                     format!("a link from {id} to {target}"),
-                    "get_okr shows what is linked",
+                    crate::words![crate::error::Operation::GetOkr, " shows what is linked"],
                 ));
             }
             removed.extend(matching);

@@ -569,7 +569,14 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     let offset = match request.cursor.as_deref() {
         None => 0,
         Some(c) => c.strip_prefix("o").and_then(|n| n.parse::<usize>().ok()).ok_or_else(|| {
-            Error::invalid("cursor", "is not a cursor this server gave out; pass the next_cursor of the previous page")
+            Error::invalid(
+                "cursor",
+                crate::words![
+                    "is not a cursor this server gave out; pass the ",
+                    crate::error::field("next_cursor"),
+                    " of the previous page"
+                ],
+            )
         })?,
     };
     let f = &search.fields;
@@ -641,7 +648,12 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
             return Err(Error::not_found(
                 "linked_to",
                 &target,
-                "get_okr lists objectives, key results and their indicators; list_okrs lists the objectives",
+                crate::words![
+                    crate::error::Operation::GetOkr,
+                    " lists objectives, key results and their indicators; ",
+                    crate::error::Operation::ListOkrs,
+                    " lists the objectives"
+                ],
             ));
         }
         clauses.push((Occur::Must, term(f.linked, &target)));

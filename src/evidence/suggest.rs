@@ -86,14 +86,19 @@ pub fn suggest_links(store: &Store, request: &SuggestRequest) -> Result<Suggesti
     };
     let id = request.id.trim();
     if let Ok(evidence) = id.parse::<EvidenceId>() {
-        let evidence = store
-            .get::<Evidence>(Table::Evidence, &evidence.key())?
-            .ok_or_else(|| Error::not_found("id", evidence, "search_evidence finds stored evidence"))?;
+        let evidence = store.get::<Evidence>(Table::Evidence, &evidence.key())?.ok_or_else(|| {
+            Error::not_found(
+                "id",
+                evidence,
+                crate::words![crate::error::Operation::SearchEvidence, " finds stored evidence"],
+            )
+        })?;
         return Ok(Suggestions { for_id: evidence.id.to_string(), suggestions: targets_for(store, &evidence, limit)? });
     }
     if let Ok(kr) = id.parse::<KeyResultId>() {
-        let key_result =
-            store.key_result(kr)?.ok_or_else(|| Error::not_found("id", kr, "list_okrs shows what exists"))?;
+        let key_result = store.key_result(kr)?.ok_or_else(|| {
+            Error::not_found("id", kr, crate::words![crate::error::Operation::ListOkrs, " shows what exists"])
+        })?;
         return Ok(Suggestions { for_id: kr.to_string(), suggestions: evidence_for(store, &key_result, limit)? });
     }
     Err(Error::invalid(

@@ -11,10 +11,10 @@ use serde::{Deserialize, Serialize};
 use super::slip::{self, Move, Worse};
 use super::window::Window;
 use super::{MetricMove, Track, cite};
+use crate::clock::{day_of, end_of, start_of};
 use crate::error::Result;
 use crate::model::{Direction, Indicator, IndicatorStatus, KeyResult, Status};
 use crate::scoring::measurements::{points, readings};
-use crate::scoring::score::{day_of, end_of, start_of};
 use crate::stats::{num, signed};
 use crate::store::{Store, Table};
 

@@ -26,13 +26,13 @@ use jiff::{SignedDuration, Timestamp};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{day_of, end_of, start_of, today};
 use crate::error::{Error, Result};
 use crate::model::{
     Direction, IndicatorId, KeyResult, KeyResultId, Metric, MetricId, Objective, ObjectiveId, Status, Unit,
 };
 use crate::scoring::formula;
 use crate::scoring::measurements::{last_before, points};
-use crate::scoring::score::{day_of, end_of, start_of, today};
 use crate::store::{Store, Table};
 use crate::validate;
 use drivers::Driver;
@@ -133,7 +133,7 @@ pub struct MetricMove {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Gap {
     pub missing: String,
-    pub next_step: String,
+    pub next_step: crate::error::Words,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cites: Vec<String>,
 }
@@ -184,10 +184,10 @@ pub struct Explanation {
     pub gaps: Vec<Gap>,
     /// The one research step that would most improve this answer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_step: Option<String>,
+    pub next_step: Option<crate::error::Words>,
     pub statements: Vec<Statement>,
     /// A short Markdown answer an assistant can quote, ids inline.
-    pub narrative: String,
+    pub narrative: crate::error::Words,
 }
 
 /// A metric of the subject, with the key result (if any) it is scored by.
@@ -259,99 +259,196 @@ impl Explanation {
             more.push(format!("{gaps} gap{}", if gaps == 1 { "" } else { "s" }));
         }
         more.push("every driver, the cited statements and the chart".into());
-        self.narrative = format!(
-            "**In short.** {}{}\n\n(Brief answer: ask again with detail: full for {}.)",
-            self.headline,
-            self.next_step.as_deref().map(|n| format!("\n\n**Next research step:** {n}.")).unwrap_or_default(),
-            more.join(", ")
-        );
+        let mut narrative = crate::error::Words::from(format!("**In short.** {}", self.headline));
+        if let Some(next) = &self.next_step {
+            narrative = narrative.then("\n\n**Next research step:** ").and(next.clone()).then(".");
+        }
+        self.narrative = narrative.and(crate::words![
+            "\n\n(Brief answer: ",
+            crate::error::send_again_with("detail", "full"),
+            format!(" for {}.)", more.join(", "))
+        ]);
         self
     }
 }
 
 fn explain_fully(store: &Store, request: ExplainRequest) -> Result<Explanation> {
-    let question = validate::optional_text("question", request.question.as_deref(), MAX_QUESTION_CHARS)?
-        .filter(|q| !q.trim().is_empty());
-    let named = validate::optional_text("subject", request.subject.as_deref(), 200)?.filter(|s| !s.trim().is_empty());
-    let text = match (&named, &question) {
-        (Some(s), _) => s.clone(),
-        (None, Some(q)) => q.clone(),
-        (None, None) => {
-            return Err(Error::invalid(
-                "question",
-                "is empty; ask about a metric, key result or journey stage (\"why did week-1 retention slip?\"), \
-                 or give subject: an id such as KR-1, M-2, O-1 or IND-1",
-            ));
+    let asked = Asked::read(request)?;
+    let mut answer = Explanation::to(&asked);
+    let started = std::time::Instant::now();
+    let (subject, also_matched) = match read_subject(store, &asked)? {
+        Reading::Found { subject, also_matched } => (subject, also_matched),
+        Reading::Unresolved { resolved, candidates } => {
+            answer.resolved = resolved;
+            answer.candidates = candidates;
+            return Ok(narrative::finish(answer));
         }
     };
-    let as_of = match request.as_of.as_deref() {
-        Some(d) => validate::date("as_of", d)?,
-        None => today(),
-    };
-    let from = request.from.as_deref().map(|d| validate::date("from", d)).transpose()?;
-    let to = request.to.as_deref().map(|d| validate::date("to", d)).transpose()?;
-    if let (Some(a), Some(b)) = (from, to)
-        && b < a
-    {
-        return Err(Error::invalid("to", format!("{b} is before from {a}; give a window that runs forward")));
-    }
-    let evidence_limit = match request.evidence_limit {
-        None => DEFAULT_EVIDENCE,
-        Some(n) if (1..=MAX_EVIDENCE).contains(&n) => n,
-        Some(n) => return Err(Error::invalid("evidence_limit", format!("is {n}; 1 to {MAX_EVIDENCE} is accepted"))),
-    };
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: subject resolved");
+    let tracks = tracks_of(store, &subject, asked.as_of)?;
+    answer.subject = Some(subject.clone());
+    answer.candidates = also_matched;
 
-    let mut answer = Explanation {
-        headline: String::new(),
-        question: question.clone(),
-        as_of,
-        resolved: Resolved::Found,
-        subject: None,
-        candidates: vec![],
-        window: None,
-        window_source: None,
-        slipped: false,
-        slip: None,
-        other_metrics: vec![],
-        drivers: vec![],
-        evidence: vec![],
-        gaps: vec![],
-        next_step: None,
-        statements: vec![],
-        narrative: String::new(),
+    let (window, window_source) = window_for(&tracks, asked.question.as_deref(), asked.from, asked.to, asked.as_of)?;
+    answer.window = Some(window);
+    answer.window_source = Some(window_source);
+    let Some(first) = tracks.first() else {
+        answer.gaps.push(Gap {
+            missing: "the subject has no metric to measure it by".into(),
+            next_step: crate::words![
+                "give its key results a metric (",
+                crate::error::Operation::UpdateOkr,
+                ") or ask about a metric"
+            ],
+            cites: vec![],
+        });
+        return Ok(narrative::finish(answer));
     };
-    let started = std::time::Instant::now();
-    let foreign = named.is_none() && subject::looks_foreign(&text);
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: window chosen");
+
+    let (primary, others, gaps) = measure_moves(store, &tracks, window)?;
+    answer.gaps.extend(gaps);
+    answer.other_metrics = others;
+    let track = primary.as_ref().map_or(first, |(i, _)| &tracks[*i]);
+    if let Some((_, m)) = primary {
+        answer.slipped = m.movement.significant;
+        answer.slip = Some(m);
+    }
+    let real_slip = answer.slip.as_ref().filter(|_| answer.slipped);
+    if let Some(slip) = real_slip {
+        let whole_objective = matches!(subject.kind, SubjectKind::Objective | SubjectKind::Stage);
+        answer.drivers = drivers::drivers(store, track, slip, window, asked.as_of, whole_objective)?;
+        tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: drivers found");
+    }
+    let scope = ranking::Scope { tracks: &tracks, primary: track, slip: real_slip, window, as_of: asked.as_of };
+    let found = ranking::rank(store, &scope, asked.question.as_deref(), asked.evidence_limit)?;
+    answer.evidence = found.evidence;
+    answer.gaps.extend(found.gaps);
+    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: evidence ranked");
+    narrative::finish_found(store, answer, narrative::Found { subject: &subject, window, track })
+}
+
+/// What was asked, checked: the words (or the subject named), the window's ends, the day.
+struct Asked {
+    question: Option<String>,
+    /// The subject's id when one was named, else the question.
+    text: String,
+    named: bool,
+    as_of: Date,
+    from: Option<Date>,
+    to: Option<Date>,
+    evidence_limit: usize,
+}
+
+impl Asked {
+    fn read(request: ExplainRequest) -> Result<Asked> {
+        let question = validate::optional_text("question", request.question.as_deref(), MAX_QUESTION_CHARS)?
+            .filter(|q| !q.trim().is_empty());
+        let named =
+            validate::optional_text("subject", request.subject.as_deref(), 200)?.filter(|s| !s.trim().is_empty());
+        let text = match (&named, &question) {
+            (Some(s), _) => s.clone(),
+            (None, Some(q)) => q.clone(),
+            (None, None) => {
+                return Err(Error::invalid(
+                    "question",
+                    crate::words![
+                        "is empty; ask about a metric, key result or journey stage (\"why did week-1 retention slip?\"), or give ",
+                        crate::error::setting("subject", "an id such as KR-1, M-2, O-1 or IND-1")
+                    ],
+                ));
+            }
+        };
+        let as_of = match request.as_of.as_deref() {
+            Some(d) => validate::date("as_of", d)?,
+            None => today(),
+        };
+        let from = request.from.as_deref().map(|d| validate::date("from", d)).transpose()?;
+        let to = request.to.as_deref().map(|d| validate::date("to", d)).transpose()?;
+        if let (Some(a), Some(b)) = (from, to)
+            && b < a
+        {
+            return Err(Error::invalid("to", format!("{b} is before from {a}; give a window that runs forward")));
+        }
+        let evidence_limit = match request.evidence_limit {
+            None => DEFAULT_EVIDENCE,
+            Some(n) if (1..=MAX_EVIDENCE).contains(&n) => n,
+            Some(n) => {
+                return Err(Error::invalid("evidence_limit", format!("is {n}; 1 to {MAX_EVIDENCE} is accepted")));
+            }
+        };
+        Ok(Asked { question, text, named: named.is_some(), as_of, from, to, evidence_limit })
+    }
+}
+
+impl Explanation {
+    /// The answer before anything is found: what was asked, as of when.
+    fn to(asked: &Asked) -> Explanation {
+        Explanation {
+            headline: String::new(),
+            question: asked.question.clone(),
+            as_of: asked.as_of,
+            resolved: Resolved::Found,
+            subject: None,
+            candidates: vec![],
+            window: None,
+            window_source: None,
+            slipped: false,
+            slip: None,
+            other_metrics: vec![],
+            drivers: vec![],
+            evidence: vec![],
+            gaps: vec![],
+            next_step: None,
+            statements: vec![],
+            narrative: crate::error::Words::default(),
+        }
+    }
+}
+
+/// Where the question stands once its words are read: one subject (and the near
+/// matches it was preferred to), or the candidates to ask about.
+enum Reading {
+    Found { subject: Candidate, also_matched: Vec<Candidate> },
+    Unresolved { resolved: Resolved, candidates: Vec<Candidate> },
+}
+
+/// Step 1: the subject the words name. Among names the words match about equally, the
+/// one that really slipped is the one being asked about; never a confident answer on a
+/// flat metric while a near match fell (docs/domain.md#step-1-the-subject).
+fn read_subject(store: &Store, asked: &Asked) -> Result<Reading> {
+    let text = &asked.text;
+    let foreign = !asked.named && subject::looks_foreign(text);
+    let slipped = |candidate: &Candidate| {
+        slipped_in(store, candidate, asked.question.as_deref(), asked.from, asked.to, asked.as_of)
+    };
     // The names are read only when no id was given.
     let mut vocabulary = None;
-    let resolution = match subject::id_in(store, &text)? {
+    let resolution = match subject::id_in(store, text)? {
         Some(found) => Resolution::Found(found),
-        None => vocabulary.insert(Vocabulary::current(store)?).resolve(&text, !foreign),
+        None => vocabulary.insert(Vocabulary::current(store)?).resolve(text, !foreign),
     };
-    // Among names the words match about equally, the one that really slipped is the
-    // one being asked about; never a confident answer on a flat metric while a near
-    // match fell (docs/domain.md#step-1-the-subject).
     let mut also_matched: Vec<Candidate> = vec![];
     let resolution = match (&vocabulary, resolution) {
         (Some(words), Resolution::Found(best)) if !foreign => {
             let near: Vec<Candidate> = words
-                .candidates(&text, true)
+                .candidates(text, true)
                 .into_iter()
                 .filter(|c| c.id != best.id && c.score >= NEAR_MATCH * best.score)
                 .collect();
             // A stage and its own key results are one subject, not two readings.
-            let best_metrics = metrics_of(store, &best, as_of)?;
+            let best_metrics = metrics_of(store, &best, asked.as_of)?;
             let mut distinct = vec![];
             for candidate in near {
-                let theirs = metrics_of(store, &candidate, as_of)?;
+                let theirs = metrics_of(store, &candidate, asked.as_of)?;
                 if !theirs.is_subset(&best_metrics) && !best_metrics.is_subset(&theirs) {
                     distinct.push(candidate);
                 }
             }
-            let best_fell = !distinct.is_empty() && slipped_in(store, &best, question.as_deref(), from, to, as_of)?;
+            let best_fell = !distinct.is_empty() && slipped(&best)?;
             let mut fell = vec![];
             for candidate in &distinct {
-                if slipped_in(store, candidate, question.as_deref(), from, to, as_of)? {
+                if slipped(candidate)? {
                     fell.push(candidate.clone());
                 }
             }
@@ -372,7 +469,7 @@ fn explain_fully(store: &Store, request: ExplainRequest) -> Result<Explanation> 
         (Some(_), Resolution::Ambiguous(close)) if !foreign => {
             let mut fell = vec![];
             for candidate in &close {
-                if slipped_in(store, candidate, question.as_deref(), from, to, as_of)? {
+                if slipped(candidate)? {
                     fell.push(candidate.clone());
                 }
             }
@@ -385,62 +482,45 @@ fn explain_fully(store: &Store, request: ExplainRequest) -> Result<Explanation> 
         }
         (_, other) => other,
     };
-    let vocabulary = || vocabulary.as_ref().expect("read when the words were resolved");
-    let subject = match resolution {
-        Resolution::Found(c) if !foreign || c.matched == ["id"] => c,
-        Resolution::Found(c) => {
-            answer.resolved = Resolved::NotEnglish;
-            answer.candidates = vec![c];
-            return Ok(narrative::finish(answer));
-        }
-        _ if foreign => {
-            answer.resolved = Resolved::NotEnglish;
-            answer.candidates = vocabulary().candidates(&text, true).into_iter().take(5).collect();
-            return Ok(narrative::finish(answer));
-        }
-        Resolution::Ambiguous(candidates) => {
-            answer.resolved = Resolved::Ambiguous;
-            answer.candidates = candidates;
-            return Ok(narrative::finish(answer));
-        }
-        Resolution::Unknown { near } => {
-            answer.resolved = Resolved::Unknown;
-            answer.candidates = if near.is_empty() { vocabulary().explainable(12) } else { near };
-            return Ok(narrative::finish(answer));
-        }
+    let words = match vocabulary {
+        Some(words) => words,
+        None => Vocabulary::current(store)?,
     };
-    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: subject resolved");
-    let tracks = tracks_of(store, &subject, as_of)?;
-    answer.subject = Some(subject);
-    answer.candidates = also_matched;
+    Ok(match resolution {
+        Resolution::Found(subject) if !foreign || subject.matched == ["id"] => Reading::Found { subject, also_matched },
+        Resolution::Found(c) => Reading::Unresolved { resolved: Resolved::NotEnglish, candidates: vec![c] },
+        _ if foreign => Reading::Unresolved {
+            resolved: Resolved::NotEnglish,
+            candidates: words.candidates(text, true).into_iter().take(5).collect(),
+        },
+        Resolution::Ambiguous(candidates) => Reading::Unresolved { resolved: Resolved::Ambiguous, candidates },
+        Resolution::Unknown { near } => Reading::Unresolved {
+            resolved: Resolved::Unknown,
+            candidates: if near.is_empty() { words.explainable(12) } else { near },
+        },
+    })
+}
 
-    let (window, window_source) = window_for(&tracks, question.as_deref(), from, to, as_of)?;
-    answer.window = Some(window);
-    answer.window_source = Some(window_source);
+/// Step 2: each metric's largest move in the window; the slip is the most certain real
+/// fall (the largest in units of its own interval), the others are said beside it. A
+/// metric with no value in the window is a gap.
+type Moves = (Option<(usize, MetricMove)>, Vec<MetricMove>, Vec<Gap>);
 
-    if tracks.is_empty() {
-        answer.gaps.push(Gap {
-            missing: "the subject has no metric to measure it by".into(),
-            next_step: "give its key results a metric (update_okr) or ask about a metric".into(),
-            cites: vec![],
-        });
-        return Ok(narrative::finish(answer));
-    }
-    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: window chosen");
+fn measure_moves(store: &Store, tracks: &[Track], window: Window) -> Result<Moves> {
     let (window_start, window_end) = (start_of(window.from), end_of(window.to));
     let mut moves: Vec<(usize, MetricMove)> = vec![];
+    let mut gaps = vec![];
     for (i, track) in tracks.iter().enumerate() {
         let metric = track.metric.id;
         let series = points(store, metric, window_start - SignedDuration::from_hours(24 * LOOKBACK_DAYS), window_end)?;
         if !series.iter().any(|p| p.at >= window_start) {
-            answer.gaps.push(no_data(store, track, window)?);
+            gaps.push(no_data(store, track, window)?);
             continue;
         }
         if let Some(movement) = slip::largest_move(&series, window_start, window_end, track.worse(), track.percent()) {
             moves.push((i, metric_move(track, movement)));
         }
     }
-    // The slip is the most certain real fall: the largest in units of its own interval.
     let certainty = |m: &MetricMove| {
         let half = m.movement.interval.map(|iv| (iv.high - iv.low) / 2.0).filter(|h| *h > 0.0);
         (m.movement.significant, half.map(|h| m.movement.change.abs() / h).unwrap_or(0.0))
@@ -448,34 +528,7 @@ fn explain_fully(store: &Store, request: ExplainRequest) -> Result<Explanation> 
     moves.sort_by(|a, b| certainty(&b.1).partial_cmp(&certainty(&a.1)).unwrap_or(std::cmp::Ordering::Equal));
     let mut moves = moves.into_iter();
     let primary = moves.next();
-    answer.other_metrics = moves.map(|(_, m)| m).collect();
-    let primary_track = primary.as_ref().map(|(i, _)| &tracks[*i]).or(tracks.first());
-    if let Some((_, m)) = primary {
-        answer.slipped = m.movement.significant;
-        answer.slip = Some(m);
-    }
-    let track = primary_track.expect("tracks is not empty");
-    if answer.slipped {
-        let slip = answer.slip.as_ref().expect("slipped");
-        let whole_objective =
-            answer.subject.as_ref().is_some_and(|s| matches!(s.kind, SubjectKind::Objective | SubjectKind::Stage));
-        answer.drivers = drivers::drivers(store, track, slip, window, as_of, whole_objective)?;
-        tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: drivers found");
-    }
-    let found = ranking::rank(
-        store,
-        &tracks,
-        track,
-        answer.slip.as_ref().filter(|_| answer.slipped),
-        window,
-        as_of,
-        question.as_deref(),
-        evidence_limit,
-    )?;
-    answer.evidence = found.evidence;
-    answer.gaps.extend(found.gaps);
-    tracing::debug!(ms = started.elapsed().as_secs_f64() * 1e3, "explain: evidence ranked");
-    narrative::finish_found(store, answer, track)
+    Ok((primary, moves.map(|(_, m)| m).collect(), gaps))
 }
 
 fn metric_move(track: &Track, movement: Move) -> MetricMove {
@@ -484,7 +537,7 @@ fn metric_move(track: &Track, movement: Move) -> MetricMove {
         (Some(kr), Some(objective)) => match (kr.baseline, kr.target) {
             (Some(b), Some(t)) => {
                 let cycle = &objective.cycle;
-                let elapsed = crate::scoring::score::days_between(start_of(cycle.start()), movement.start);
+                let elapsed = crate::clock::days_between(start_of(cycle.start()), movement.start);
                 let e = formula::expected_progress(elapsed.max(0.0), cycle.days() as f64);
                 let pace = b + e * (t - b);
                 let gap = match track.worse() {
@@ -524,8 +577,15 @@ fn no_data(store: &Store, track: &Track, window: Window) -> Result<Gap> {
     Ok(match latest {
         None => Gap {
             missing: format!("{subject} has no measurements at all"),
-            next_step: "record its values (record_measurements, import_measurements or sync_sources) before asking why it moved"
-                .into(),
+            next_step: crate::words![
+                "record its values (",
+                crate::error::Operation::RecordMeasurements,
+                ", ",
+                crate::error::Operation::ImportMeasurements,
+                " or ",
+                crate::error::Operation::SyncSources,
+                ") before asking why it moved"
+            ],
             cites: vec![metric.to_string()],
         },
         Some(p) => Gap {
@@ -658,9 +718,13 @@ fn tracks_of(store: &Store, subject: &Candidate, as_of: Date) -> Result<Vec<Trac
         SubjectKind::Indicator => {
             let id: IndicatorId =
                 subject.id.parse().map_err(|e: crate::model::IdParseError| Error::invalid("subject", e.to_string()))?;
-            let indicator = store
-                .indicator(id)?
-                .ok_or_else(|| Error::not_found("subject", id, "list a key result's indicators with get_okr"))?;
+            let indicator = store.indicator(id)?.ok_or_else(|| {
+                Error::not_found(
+                    "subject",
+                    id,
+                    crate::words!["list a key result's indicators with ", crate::error::Operation::GetOkr],
+                )
+            })?;
             let metric = store
                 .metric(indicator.metric)?
                 .ok_or_else(|| Error::not_found("subject", indicator.metric, "the indicator's metric is gone"))?;

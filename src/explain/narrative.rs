@@ -7,11 +7,12 @@ use std::fmt::Write;
 
 use super::drivers::DriverKind;
 use super::slip::{Move, Recovery};
-use super::subject::SubjectKind;
+use super::subject::{Candidate, SubjectKind};
+use super::window::Window;
 use super::{Explanation, Gap, Resolved, Statement, Track};
-use crate::error::Result;
+use crate::clock::day_of;
+use crate::error::{Result, Words};
 use crate::model::IndicatorStatus;
-use crate::scoring::score::day_of;
 use crate::stats::Interval;
 use crate::stats::{num, signed};
 use crate::store::Store;
@@ -42,22 +43,34 @@ pub fn finish(mut answer: Explanation) -> Explanation {
         Resolved::Ambiguous => (
             format!("\"{asked}\" could mean any of {} things", answer.candidates.len()),
             "which of these the question is about".to_string(),
-            "ask again naming one of them, or pass subject with its id".to_string(),
+            crate::words!["ask again naming one of them, or give its id as ", crate::error::field("subject")],
         ),
         Resolved::NotEnglish => (
             format!("\"{asked}\" does not read as English; grounded matches the workspace's names in English"),
             "a question in English, or a subject id".into(),
-            "ask in English (\"why did week-1 retention slip?\") or pass subject: an id such as KR-1".into(),
+            crate::words![
+                "ask in English (\"why did week-1 retention slip?\") or give an id such as KR-1 as ",
+                crate::error::field("subject")
+            ],
         ),
         Resolved::Unknown if answer.candidates.is_empty() => (
             "the workspace has no key results or metrics to explain yet".into(),
             "key results with metrics, and their measurements".into(),
-            "draft OKRs (draft_okr) and record measurements first".into(),
+            crate::words![
+                "draft OKRs (",
+                crate::error::Operation::DraftOkr,
+                ") and record measurements (",
+                crate::error::Operation::RecordMeasurements,
+                ") first"
+            ],
         ),
         Resolved::Unknown => (
             format!("nothing in this workspace matches \"{asked}\""),
             "a subject grounded knows".into(),
-            "ask about one of the metrics or stages listed, or pass subject with an id".into(),
+            crate::words![
+                "ask about one of the metrics or stages listed, or give an id as ",
+                crate::error::field("subject")
+            ],
         ),
         Resolved::Found => unreachable!("found answers are finished by finish_found"),
     };
@@ -69,11 +82,13 @@ pub fn finish(mut answer: Explanation) -> Explanation {
         Resolved::Unknown if !answer.candidates.is_empty() => "It can explain:",
         _ => "Candidates:",
     };
-    let mut text = format!("**{asked}**\n\n{}.", capitalized(&statement));
+    let mut text = Words::from(format!("**{asked}**\n\n{}.", capitalized(&statement)));
     if !answer.candidates.is_empty() {
         let _ = write!(text, "\n\n{heading}\n{}", list(&answer));
     }
-    let _ = write!(text, "\n\n**Next:** {next}.");
+    let _ = write!(text, "\n\n**Next:** ");
+    text.push(&next);
+    let _ = write!(text, ".");
     answer.narrative = text;
     answer
 }
@@ -90,9 +105,17 @@ fn brackets(cites: &[String]) -> String {
     if cites.is_empty() { String::new() } else { format!(" [{}]", cites.join(", ")) }
 }
 
+/// What a resolved answer is about: its subject, the window looked at, the metric
+/// whose move it explains.
+pub struct Found<'a> {
+    pub subject: &'a Candidate,
+    pub window: Window,
+    pub track: &'a Track,
+}
+
 /// A resolved answer: statements, extra gaps, the next step and the narrative.
-pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Result<Explanation> {
-    let subject = answer.subject.clone().expect("found answers have a subject");
+pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) -> Result<Explanation> {
+    let Found { subject, window, track } = found;
     let mut statements = vec![];
     let about = match &track.key_result {
         Some(kr) => format!("{} \"{}\", measured by {} ({})", kr.id, kr.statement, track.metric.id, track.metric.name),
@@ -111,21 +134,30 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
         if indicators.is_empty() {
             answer.gaps.push(Gap {
                 missing: format!("{} has no leading indicator, so nothing can say what moved first", kr.id),
-                next_step: "add one (add_indicator) and validate it (validate_indicator)".into(),
+                next_step: crate::words![
+                    "add one (",
+                    crate::error::Operation::AddIndicator,
+                    ") and validate it (",
+                    crate::error::Operation::ValidateIndicator,
+                    ")"
+                ],
                 cites: vec![kr.id.to_string()],
             });
         }
         for indicator in indicators.iter().filter(|i| i.status == IndicatorStatus::Assumed) {
             answer.gaps.push(Gap {
                 missing: format!("{} is assumed, not validated: its lead is a hypothesis", indicator.id),
-                next_step: format!("run validate_indicator {} before treating it as the cause", indicator.id),
+                next_step: crate::words![
+                    "run ",
+                    crate::error::Operation::ValidateIndicator,
+                    format!(" {} before treating it as the cause", indicator.id)
+                ],
                 cites: vec![indicator.id.to_string()],
             });
         }
     }
 
-    let mut text = format!("**{}**\n\n", said(&answer));
-    let window = answer.window.expect("found answers have a window");
+    let mut text = Words::from(format!("**{}**\n\n", said(&answer)));
     let matched =
         if subject.matched == ["id"] { String::new() } else { format!(" (matched {})", subject.matched.join(", ")) };
     let scope = match subject.kind {
@@ -236,7 +268,7 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
             let _ = writeln!(text, "- {}{}", driver.summary, brackets(&driver.cites));
             statements.push(Statement { text: driver.summary.clone(), cites: driver.cites.clone() });
         }
-        text.push('\n');
+        let _ = text.write_char('\n');
     }
     if !answer.evidence.is_empty() {
         let _ = writeln!(text, "**Evidence.**");
@@ -258,30 +290,34 @@ pub fn finish_found(store: &Store, mut answer: Explanation, track: &Track) -> Re
         if answer.evidence.len() > EVIDENCE_IN_NARRATIVE {
             let _ = writeln!(text, "({} more in `evidence`.)", answer.evidence.len() - EVIDENCE_IN_NARRATIVE);
         }
-        text.push('\n');
+        let _ = text.write_char('\n');
     }
     if !answer.gaps.is_empty() {
         let _ = writeln!(text, "**Missing.**");
         for gap in &answer.gaps {
-            let _ = writeln!(text, "- {}: {}.{}", gap.missing, gap.next_step, brackets(&gap.cites));
+            let _ = write!(text, "- {}: ", gap.missing);
+            text.push(&gap.next_step);
+            let _ = writeln!(text, ".{}", brackets(&gap.cites));
         }
-        text.push('\n');
+        let _ = text.write_char('\n');
     }
     answer.next_step = match answer.gaps.first() {
         Some(gap) => Some(gap.next_step.clone()),
         None => match (&answer.slip, answer.slipped) {
-            (Some(slip), true) => {
-                Some(super::ranking::interview_step(store, &track.metric.name, &answer.evidence, slip.start_day)?)
-            }
+            (Some(slip), true) => Some(
+                super::ranking::interview_step(store, &track.metric.name, &answer.evidence, slip.start_day)?.into(),
+            ),
             _ => None,
         },
     };
     if let Some(next) = &answer.next_step {
-        let _ = writeln!(text, "**Next research step:** {next}.");
+        let _ = write!(text, "**Next research step:** ");
+        text.push(next);
+        let _ = writeln!(text, ".");
     }
     answer.statements = statements;
     answer.headline = headline(store, &answer, track)?;
-    answer.narrative = format!("**In short.** {}\n\n{}", answer.headline, text.trim_end());
+    answer.narrative = Words::from(format!("**In short.** {}\n\n", answer.headline)).and(text.trim_end());
     Ok(answer)
 }
 

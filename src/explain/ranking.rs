@@ -290,17 +290,18 @@ fn targets(store: &Store, tracks: &[Track], primary: &Track) -> Result<Vec<Strin
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn rank(
-    store: &Store,
-    tracks: &[Track],
-    primary: &Track,
-    slip: Option<&MetricMove>,
-    window: Window,
-    as_of: Date,
-    question: Option<&str>,
-    limit: usize,
-) -> Result<Ranked> {
+/// What the evidence is ranked for: the subject's metrics, the one that moved, its
+/// real slip (if any), the window and the day.
+pub struct Scope<'a> {
+    pub tracks: &'a [Track],
+    pub primary: &'a Track,
+    pub slip: Option<&'a MetricMove>,
+    pub window: Window,
+    pub as_of: Date,
+}
+
+pub fn rank(store: &Store, scope: &Scope<'_>, question: Option<&str>, limit: usize) -> Result<Ranked> {
+    let Scope { tracks, primary, slip, window, as_of } = *scope;
     let mut gaps = vec![];
     let mut linked: Vec<(u8, usize, RankedEvidence)> = vec![];
     let mut seen: HashSet<EvidenceId> = HashSet::new();
@@ -318,10 +319,11 @@ pub fn rank(
                         "{} links {} to {target}, but {} no longer exists",
                         link.id, link.evidence, link.evidence
                     ),
-                    next_step: format!(
-                        "unlink it (unlink_evidence {}) or restore the research it pointed to",
-                        link.evidence
-                    ),
+                    next_step: crate::words![
+                        "unlink it (",
+                        crate::error::Operation::UnlinkEvidence,
+                        format!(" {}) or restore the research it pointed to", link.evidence)
+                    ],
                     cites: vec![link.id.to_string()],
                 });
                 continue;
@@ -395,21 +397,33 @@ pub fn rank(
         let subject = primary.key_result.as_ref().map(|k| k.id.to_string()).unwrap_or(primary.metric.id.to_string());
         let found = evidence.iter().find(|e| e.tier == Tier::ObservedInWindow);
         let next_step = match found {
-            Some(e) => format!(
-                "read {} ({}observed {}), which matches {}; if it explains the move, link it to {subject} (link_evidence, relation explains)",
-                e.id,
-                [e.participant.as_deref(), e.segment.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .map(|s| format!("{s}, "))
-                    .collect::<String>(),
-                e.observed_at.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
-                primary.metric.name
-            ),
-            None if slip.is_some() => interview_step(store, &primary.metric.name, &evidence, anchor)?,
-            None => format!(
-                "link what explains it (link_evidence with relation explains); suggest_links {subject} lists research that matches it"
-            ),
+            Some(e) => crate::words![
+                format!(
+                    "read {} ({}observed {}), which matches {}; if it explains the move, link it to {subject} (",
+                    e.id,
+                    [e.participant.as_deref(), e.segment.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .map(|s| format!("{s}, "))
+                        .collect::<String>(),
+                    e.observed_at.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
+                    primary.metric.name
+                ),
+                crate::error::Operation::LinkEvidence,
+                ", ",
+                crate::error::setting("relation", "explains"),
+                ")"
+            ],
+            None if slip.is_some() => interview_step(store, &primary.metric.name, &evidence, anchor)?.into(),
+            None => crate::words![
+                "link what explains it (",
+                crate::error::Operation::LinkEvidence,
+                " with ",
+                crate::error::setting("relation", "explains"),
+                "); ",
+                crate::error::Operation::SuggestLinks,
+                format!(" {subject} lists research that matches it")
+            ],
         };
         gaps.insert(
             0,
@@ -429,7 +443,7 @@ pub fn rank(
         if !talked {
             gaps.push(Gap {
                 missing: format!("no interviews matching the subject were observed since the slip began ({since})"),
-                next_step: interview_step(store, &primary.metric.name, &evidence, since)?,
+                next_step: interview_step(store, &primary.metric.name, &evidence, since)?.into(),
                 cites: vec![],
             });
         }
@@ -444,7 +458,8 @@ pub fn rank(
                 who_it_happened_to(&evidence).map(|s| format!("{s} customers")).unwrap_or_else(|| "customers".into()),
                 primary.metric.name,
                 slip.map(|s| s.start_day).unwrap_or(window.from)
-            ),
+            )
+            .into(),
             cites: vec![],
         });
     }

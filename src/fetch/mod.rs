@@ -199,8 +199,8 @@ impl Access {
                         return Err(error);
                     }
                     let message = match error {
-                        Error::Invalid { message, .. } => format!("{message} (after {tried} attempts)"),
-                        other => other.to_string(),
+                        Error::Invalid { message, .. } => message.then(format!(" (after {tried} attempts)")),
+                        other => other.to_string().into(),
                     };
                     return Err(Error::invalid(field, message));
                 }
@@ -216,9 +216,9 @@ impl Access {
     async fn admit(&self, field: &str, first: &Url, hop: &Url) -> Result<Option<(String, Vec<SocketAddr>)>, Failure> {
         let redirected = hop != first;
         let host = hop.host_str().unwrap_or("").trim_matches(['[', ']']).to_string();
-        let hop_words = |message: String| {
+        let hop_words = |message: crate::error::Words| -> crate::error::Words {
             if redirected {
-                format!("{first} redirected to another host: {message}; nothing was read")
+                message.after(format!("{first} redirected to another host: ")).then("; nothing was read")
             } else {
                 message
             }
@@ -233,7 +233,7 @@ impl Access {
             Some(url::Host::Ipv6(ip)) => (None, vec![SocketAddr::new(IpAddr::V6(ip), port)]),
             Some(url::Host::Domain(domain)) => {
                 let found = tokio::net::lookup_host((domain, port)).await.map_err(|e| Failure {
-                    error: Error::invalid(field, hop_words(format!("cannot find the address of {host}: {e}"))),
+                    error: Error::invalid(field, hop_words(format!("cannot find the address of {host}: {e}").into())),
                     transient: true,
                 })?;
                 (Some(domain.to_string()), found.collect())
@@ -242,7 +242,7 @@ impl Access {
         };
         if addresses.is_empty() {
             return Err(Failure {
-                error: Error::invalid(field, hop_words(format!("{host} has no address"))),
+                error: Error::invalid(field, hop_words(format!("{host} has no address").into())),
                 transient: true,
             });
         }
@@ -255,7 +255,7 @@ impl Access {
                         field,
                         hop_words(format!(
                             "{shown}, a {kind} address, which is not fetched unless the host is listed by name in {ALLOWED_HOSTS_ENV} (such as {ALLOWED_HOSTS_ENV}={host}:{port}); a wildcard entry is not enough"
-                        )),
+                        ).into()),
                     )));
                 }
             }

@@ -107,7 +107,7 @@ pub struct FindingLine {
     pub rule: String,
     pub subject: String,
     pub status: CheckStatus,
-    pub reason: String,
+    pub reason: crate::error::Words,
 }
 
 impl ObjectiveOverview {

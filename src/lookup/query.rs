@@ -216,7 +216,12 @@ fn objective_detail(store: &Store, id: &str, whole: bool, options: ScoreOptions)
     let objective_id = match id.parse::<OkrId>().map_err(|e| Error::invalid("id", e))? {
         OkrId::Objective(id) => id,
         OkrId::KeyResult(kr) => {
-            store.key_result(kr)?.ok_or_else(|| Error::not_found("id", kr, "list_okrs shows what exists"))?.objective
+            store
+                .key_result(kr)?
+                .ok_or_else(|| {
+                    Error::not_found("id", kr, crate::words![crate::error::Operation::ListOkrs, " shows what exists"])
+                })?
+                .objective
         }
     };
     let objective = load_objective(store, "id", objective_id)?;

@@ -4,8 +4,8 @@
 use rmcp::ErrorData;
 use rmcp::model::{CompleteRequestParams, CompleteResult, CompletionInfo};
 
-use crate::model::{EvidenceId, KeyResult, Metric, Objective};
-use crate::store::{Store, Table};
+use crate::lookup::catalog;
+use crate::store::Store;
 
 /// What an argument is completed from.
 enum Source {
@@ -46,40 +46,18 @@ fn source_of(request: &CompleteRequestParams) -> Option<Source> {
 fn values(store: &Store, source: Source, typed: &str) -> crate::Result<Vec<String>> {
     let typed = typed.trim().to_lowercase();
     let mut out: Vec<String> = vec![];
-    let objectives = || store.scan::<Objective>(Table::Objectives).collect::<crate::Result<Vec<_>>>();
     match source {
-        Source::Objectives => out.extend(objectives()?.into_iter().map(|o| o.id.to_string())),
-        Source::KeyResults => {
-            for kr in store.scan::<KeyResult>(Table::KeyResults) {
-                out.push(kr?.id.to_string());
-            }
-        }
-        Source::Evidence => {
-            // Keys only: a completion should not read 100,000 excerpts.
-            for key in store.tree(Table::Evidence).iter().keys() {
-                if let Some(id) = EvidenceId::from_key(&key?) {
-                    let id = id.to_string();
-                    if id.to_lowercase().starts_with(&typed) {
-                        out.push(id);
-                        if out.len() == CompletionInfo::MAX_VALUES {
-                            break;
-                        }
-                    }
-                }
-            }
-        }
+        Source::Objectives => out.extend(catalog::objective_ids(store)?),
+        Source::KeyResults => out.extend(catalog::key_result_ids(store)?),
+        Source::Evidence => out.extend(catalog::evidence_ids_starting(store, &typed, CompletionInfo::MAX_VALUES)?),
         Source::Cycles => out.extend(cycles(store)?),
         Source::ObjectivesAndCycles => {
             out.extend(cycles(store)?);
-            out.extend(objectives()?.into_iter().map(|o| o.id.to_string()));
+            out.extend(catalog::objective_ids(store)?);
         }
         Source::Subjects => {
-            for kr in store.scan::<KeyResult>(Table::KeyResults) {
-                out.push(kr?.id.to_string());
-            }
-            for metric in store.scan::<Metric>(Table::Metrics) {
-                out.push(metric?.name);
-            }
+            out.extend(catalog::key_result_ids(store)?);
+            out.extend(catalog::metric_names(store)?);
         }
     }
     out.retain(|v| v.to_lowercase().starts_with(&typed));
@@ -89,15 +67,10 @@ fn values(store: &Store, source: Source, typed: &str) -> crate::Result<Vec<Strin
 
 /// The cycles that have objectives, newest first, and the current quarter.
 fn cycles(store: &Store) -> crate::Result<Vec<String>> {
-    let today = crate::scoring::score::today();
-    let mut names = vec![format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1)];
-    for objective in store.scan::<Objective>(Table::Objectives) {
-        names.push(objective?.cycle.name().to_string());
-    }
-    names.sort();
-    names.dedup();
-    names.reverse();
-    Ok(names)
+    let today = crate::clock::today();
+    let mut names = catalog::cycles(store, true)?;
+    names.insert(format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1));
+    Ok(names.into_iter().rev().collect())
 }
 
 pub fn complete(store: &Store, request: &CompleteRequestParams) -> Result<CompleteResult, ErrorData> {

@@ -16,12 +16,11 @@ use rmcp::model::{
 use serde::Serialize;
 use serde_json::json;
 
-use crate::evidence::stats::statistics;
+use crate::lookup::catalog;
 use crate::lookup::query::get_okr;
-use crate::model::{Evidence, EvidenceId, KeyResult, KeyResultId, Objective, ObjectiveId, Status};
+use crate::model::{EvidenceId, KeyResultId, ObjectiveId, Status};
 use crate::report::{self, ReportRequest, chart};
-use crate::store::links::links_of_evidence;
-use crate::store::{Store, Table};
+use crate::store::Store;
 
 pub fn templates() -> ListResourceTemplatesResult {
     let json = "application/json";
@@ -112,13 +111,7 @@ pub fn list(store: &Store, cursor: Option<&str>) -> Result<ListResourcesResult, 
     // Cycle reports first: few, and the most useful thing to attach. The set of cycles
     // needs every objective read, so it is built only while the cycles are being listed.
     if matches!(after, None | Some(After::Cycle(_))) {
-        let mut cycles = std::collections::BTreeSet::new();
-        for objective in store.scan::<Objective>(Table::Objectives) {
-            let objective = objective.map_err(internal)?;
-            if objective.status != Status::Archived {
-                cycles.insert(objective.cycle.name().to_string());
-            }
-        }
+        let cycles = catalog::cycles(store, false).map_err(internal)?;
         let from = match &after {
             Some(After::Cycle(c)) => std::ops::Bound::Excluded(c.clone()),
             _ => std::ops::Bound::Unbounded,
@@ -134,16 +127,11 @@ pub fn list(store: &Store, cursor: Option<&str>) -> Result<ListResourcesResult, 
     }
 
     if page.len() < wanted && !matches!(after, Some(After::KeyResult(_))) {
-        let start = match after {
-            Some(After::Objective(n)) => (n + 1).to_be_bytes(),
-            _ => 0u64.to_be_bytes(),
+        let from = match after {
+            Some(After::Objective(n)) => Some(ObjectiveId(n)),
+            _ => None,
         };
-        for entry in store.tree(Table::Objectives).range(start..) {
-            let (key, value) = entry.map_err(|e| internal(e.into()))?;
-            let objective: Objective = crate::store::decode(&key, &value).map_err(internal)?;
-            if objective.status == Status::Archived {
-                continue;
-            }
+        for objective in catalog::objectives_after(store, from, wanted - page.len()).map_err(internal)? {
             page.push(
                 Resource::new(format!("grounded://objective/{}", objective.id), objective.id.to_string())
                     .with_title(format!("{}: {}", objective.id, objective.title))
@@ -156,47 +144,21 @@ pub fn list(store: &Store, cursor: Option<&str>) -> Result<ListResourcesResult, 
                     ))
                     .with_mime_type("application/json"),
             );
-            if page.len() == wanted {
-                break;
-            }
         }
     }
 
     if page.len() < wanted {
-        let start = match after {
-            Some(After::KeyResult(n)) => (n + 1).to_be_bytes(),
-            _ => 0u64.to_be_bytes(),
+        let from = match after {
+            Some(After::KeyResult(n)) => Some(KeyResultId(n)),
+            _ => None,
         };
-        // A key result of an archived objective is archived with it, whatever its own
-        // status says; each objective is read once per page.
-        let mut archived = std::collections::HashMap::<ObjectiveId, bool>::new();
-        for entry in store.tree(Table::KeyResults).range(start..) {
-            let (key, value) = entry.map_err(|e| internal(e.into()))?;
-            let kr: KeyResult = crate::store::decode(&key, &value).map_err(internal)?;
-            if kr.status == Status::Archived {
-                continue;
-            }
-            let parent_archived = match archived.get(&kr.objective) {
-                Some(known) => *known,
-                None => {
-                    let gone =
-                        store.objective(kr.objective).map_err(internal)?.is_none_or(|o| o.status == Status::Archived);
-                    archived.insert(kr.objective, gone);
-                    gone
-                }
-            };
-            if parent_archived {
-                continue;
-            }
+        for kr in catalog::key_results_after(store, from, wanted - page.len()).map_err(internal)? {
             page.push(
                 Resource::new(format!("grounded://key-result/{}", kr.id), kr.id.to_string())
                     .with_title(format!("{}: {}", kr.id, kr.statement))
                     .with_description(format!("Key result of {}, {}", kr.objective, status_word(kr.status)))
                     .with_mime_type("application/json"),
             );
-            if page.len() == wanted {
-                break;
-            }
         }
     }
 
@@ -256,13 +218,10 @@ pub fn read(store: &Store, uri: &str) -> Result<ReadResourceResult, ErrorData> {
         }
         "evidence" => {
             let id: EvidenceId = id.parse().map_err(|e| not_found(uri, e))?;
-            let evidence = store
-                .get::<Evidence>(Table::Evidence, &id.key())
+            let record = catalog::evidence(store, id)
                 .map_err(|e| ErrorData::internal_error(e.to_string(), None))?
                 .ok_or_else(|| not_found(uri, format!("{id} does not exist")))?;
-            let links = links_of_evidence(store, id).map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
-            let stats = evidence.survey.as_ref().map(statistics).unwrap_or_default();
-            contents(uri, &json!({ "evidence": evidence, "links": links, "statistics": stats }))
+            contents(uri, &record)
         }
         other => Err(not_found(
             uri,
@@ -273,7 +232,7 @@ pub fn read(store: &Store, uri: &str) -> Result<ReadResourceResult, ErrorData> {
 
 /// The files under an id: a key result's chart, a cycle's report.
 fn read_file(store: &Store, uri: &str, kind: &str, id: &str, file: &str) -> Result<ReadResourceResult, ErrorData> {
-    let today = crate::scoring::score::today();
+    let today = crate::clock::today();
     match (kind, file) {
         ("key-result", "chart.svg" | "chart.png") => {
             let kr: crate::model::KeyResultId = id.parse().map_err(|e| not_found(uri, e))?;

@@ -123,7 +123,13 @@ pub fn context_for(store: &Store, plan: &ObjectivePlan, excluding: Option<Object
         Some(id) => Some(
             store
                 .objective(id)?
-                .ok_or_else(|| Error::not_found("parent", id, "list_okrs shows the objectives that exist"))?
+                .ok_or_else(|| {
+                    Error::not_found(
+                        "parent",
+                        id,
+                        crate::words![crate::error::Operation::ListOkrs, " shows the objectives that exist"],
+                    )
+                })?
                 .title,
         ),
         None => None,
@@ -224,13 +230,19 @@ fn refuse_same_title(store: &Store, title: &str, cycle: &Cycle) -> Result<()> {
         {
             return Err(Error::invalid(
                 "objective",
-                format!(
-                    "{} already has this title in {} (created {}, owner {}); change that one with update_okr, or send this again with same_title_intended: true to keep both",
-                    objective.id,
-                    cycle.name(),
-                    crate::clock::day_of(objective.created_at),
-                    objective.owner.as_deref().unwrap_or("none")
-                ),
+                crate::words![
+                    format!(
+                        "{} already has this title in {} (created {}, owner {}); change that one with ",
+                        objective.id,
+                        cycle.name(),
+                        crate::clock::day_of(objective.created_at),
+                        objective.owner.as_deref().unwrap_or("none")
+                    ),
+                    crate::error::Operation::UpdateOkr,
+                    ", or ",
+                    crate::error::send_again_with("same_title_intended", "true"),
+                    " to keep both"
+                ],
             ));
         }
     }

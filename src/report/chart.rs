@@ -16,13 +16,12 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::clock::{day_of, end_of, start_of};
 use crate::error::{Error, Result};
 use crate::explain::MetricMove;
 use crate::model::{Cycle, Evidence, EvidenceId, KeyResult, KeyResultId, Unit};
 use crate::scoring::measurements::points;
-use crate::scoring::score::{
-    DEFAULT_CHECK_IN_DAYS, KeyResultScore, ScoreOptions, current_value, day_of, end_of, score_key_result, start_of,
-};
+use crate::scoring::score::{DEFAULT_CHECK_IN_DAYS, KeyResultScore, ScoreOptions, current_value, score_key_result};
 use crate::stats::Interval;
 use crate::stats::num;
 use crate::store::links::links_of_target;

@@ -20,14 +20,14 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::clock::today;
 use crate::error::{Error, Result};
 use crate::model::{
     Cycle, Evidence, EvidenceId, IndicatorId, IndicatorStatus, KeyResultId, Objective, ObjectiveId, Relation, Status,
 };
 use crate::scoring::formula::{GradeBand, PaceStatus, grade};
 use crate::scoring::score::{
-    Attention, DEFAULT_CHECK_IN_DAYS, KeyResultScore, ObjectiveScore, ScoreOptions, children_of, round,
-    score_objective, today,
+    Attention, DEFAULT_CHECK_IN_DAYS, KeyResultScore, ObjectiveScore, ScoreOptions, children_of, round, score_objective,
 };
 use crate::stats::Interval;
 use crate::stats::num;
@@ -495,7 +495,7 @@ Nothing needs attention: every key result with data is on pace.
                 a.key_result,
                 status,
                 a.objective,
-                sentence(&a.reason)
+                sentence(&a.reason.to_string())
             );
         }
         let more = summary.needs_attention_total.saturating_sub(summary.needs_attention.len());
@@ -716,7 +716,7 @@ fn csv_of(reports: &[ObjectiveReport]) -> Result<String> {
                     opt(k.forecast.as_ref().map(|f| f.value_at_end)),
                     k.trending_off_track.to_string(),
                     k.inconclusive.to_string(),
-                    k.status_reason.clone(),
+                    k.status_reason.to_string(),
                 ])
                 .map_err(csv_error)?;
         }

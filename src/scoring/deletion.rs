@@ -70,10 +70,25 @@ impl Selection {
     fn of(request: &DeleteMeasurementsRequest) -> Result<Selection> {
         let range = request.from.is_some() || request.to.is_some();
         match (request.at.is_empty(), range) {
-            (false, true) => Err(Error::invalid("at", "and from/to are both given; give the exact times or a range")),
+            (false, true) => Err(Error::invalid(
+                "at",
+                crate::words![
+                    "and ",
+                    crate::error::field("from"),
+                    "/",
+                    crate::error::field("to"),
+                    " are both given; give the exact times or a range"
+                ],
+            )),
             (true, false) => Err(Error::invalid(
                 "at",
-                "is empty; give the times of the values to delete, or from and/or to for a range",
+                crate::words![
+                    "is empty; give the times of the values to delete, or ",
+                    crate::error::field("from"),
+                    " and/or ",
+                    crate::error::field("to"),
+                    " for a range"
+                ],
             )),
             (false, false) => {
                 let times = request

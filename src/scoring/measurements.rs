@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Operation, Result, Words, field, send_again_with, setting};
 use crate::fetch::Access;
 use crate::fetch::table::{TableKind, Tabular, read_table};
 use crate::model::Actor;
@@ -22,8 +22,9 @@ use crate::model::{
     Cycle, KeyResultId, Measurement, MeasurementPoint, Metric, MetricId, Unit, block_entries, block_key, encode_block,
     history_key, history_prefix, month_of, normalize_metric_name,
 };
-use crate::store::{Store, Table};
+use crate::store::{Batch, Store, Table, TableReader};
 use crate::validate;
+use crate::words;
 
 /// Measurements per call; import files may hold more (up to 20 MB).
 pub const MAX_PER_CALL: usize = 10_000;
@@ -105,16 +106,18 @@ impl Resolver<'_> {
         }
         let trimmed = reference.trim();
         let found = if let Ok(id) = trimmed.parse::<MetricId>() {
-            let metric = self
-                .store
-                .metric(id)?
-                .ok_or_else(|| Error::not_found(field, id, "get_okr shows each key result's metric"))?;
+            let metric = self.store.metric(id)?.ok_or_else(|| {
+                Error::not_found(field, id, words![Operation::GetOkr, " shows each key result's metric"])
+            })?;
             (metric, None)
         } else if let Ok(kr) = trimmed.parse::<KeyResultId>() {
-            let key_result = self
-                .store
-                .key_result(kr)?
-                .ok_or_else(|| Error::not_found(field, kr, "list_okrs and get_okr show the key results"))?;
+            let key_result = self.store.key_result(kr)?.ok_or_else(|| {
+                Error::not_found(
+                    field,
+                    kr,
+                    words![Operation::ListOkrs, " and ", Operation::GetOkr, " show the key results"],
+                )
+            })?;
             let metric_id = key_result.metric.ok_or_else(|| {
                 Error::invalid(field, format!("{kr} has no metric (a milestone); record against a metric id instead"))
             })?;
@@ -127,10 +130,14 @@ impl Resolver<'_> {
             let id = self.store.metric_by_name(&normalize_metric_name(trimmed))?.ok_or_else(|| {
                 Error::invalid(
                     field,
-                    format!(
-                        "{:?} is not a metric id (M-4), a key result id (KR-12) or the name of a known metric; get_okr shows the metrics",
-                        validate::truncate(trimmed, 60)
-                    ),
+                    words![
+                        format!(
+                            "{:?} is not a metric id (M-4), a key result id (KR-12) or the name of a known metric; ",
+                            validate::truncate(trimmed, 60)
+                        ),
+                        Operation::GetOkr,
+                        " shows the metrics"
+                    ],
                 )
             })?;
             (self.store.metric(id)?.ok_or_else(|| Error::not_found(field, id, ""))?, None)
@@ -307,7 +314,7 @@ fn recent_values(store: &Store, metric: MetricId, count: usize) -> Result<Vec<f6
 
 /// Why `value` looks like a typing mistake for `metric`, given its recent values;
 /// None when it does not (or when there is no history to judge by).
-fn implausible(metric: &Metric, value: f64, recent: &[f64]) -> Option<String> {
+fn implausible(metric: &Metric, value: f64, recent: &[f64]) -> Option<Words> {
     if recent.is_empty() {
         return None;
     }
@@ -316,14 +323,14 @@ fn implausible(metric: &Metric, value: f64, recent: &[f64]) -> Option<String> {
     let median = sorted[sorted.len() / 2];
     let (low, high) = (sorted[0], sorted[sorted.len() - 1]);
     let range = if low == high { format!("{low}") } else { format!("{low} to {high}") };
-    let keep = format!("send it again with insist: true to keep {value}");
+    let keep = |said: String| words![said, send_again_with("insist", "true"), format!(" to keep {value}")];
     if matches!(metric.unit, Some(Unit::Percent)) && value != 0.0 && value.abs() < 1.0 && median.abs() >= 2.0 {
         let meant = (value * 10_000.0).round() / 100.0;
-        return Some(format!(
+        return Some(keep(format!(
             "{value} looks like a fraction, but {} is in % and its recent values are {range}: did you mean {meant}? \
-             Record {meant}, or {keep}",
+             Record {meant}, or ",
             metric.name
-        ));
+        )));
     }
     if sorted.len() >= 5 {
         let mut deviations: Vec<f64> = sorted.iter().map(|v| (v - median).abs()).collect();
@@ -332,11 +339,11 @@ fn implausible(metric: &Metric, value: f64, recent: &[f64]) -> Option<String> {
         // still allows a move of 5% of its level per spread.
         let spread = (1.4826 * deviations[deviations.len() / 2]).max(0.05 * median.abs()).max(f64::EPSILON);
         if (value - median).abs() > JUMP_SPREADS * spread {
-            return Some(format!(
+            return Some(keep(format!(
                 "{value} is far outside {}'s recent values ({range}, median {median}); check the number \
-                 (a wrong unit, a missing or extra digit), or if it really moved that much, {keep}",
+                 (a wrong unit, a missing or extra digit), or if it really moved that much, ",
                 metric.name
-            ));
+            )));
         }
     }
     None
@@ -346,20 +353,19 @@ fn implausible(metric: &Metric, value: f64, recent: &[f64]) -> Option<String> {
 /// month block touched is read once, merged and written once. The reads and the batch
 /// run inside the store's writer gate, so two calls cannot both miss each other's value.
 fn write(store: &Store, measurements: &[Measurement]) -> Result<Recorded> {
-    let replaced = store.write(|| write_blocks(store, measurements))?;
+    let replaced = store.write_batch(Table::Measurements, |tree| write_blocks(store, tree, measurements))?;
     recorded(store, measurements, replaced)
 }
 
-/// Merges the arriving values into their month blocks and writes them in one batch;
-/// answers how many replaced a stored value.
-fn write_blocks(store: &Store, measurements: &[Measurement]) -> Result<usize> {
-    let tree = store.tree(Table::Measurements);
+/// Merges the arriving values into their month blocks: the batch that writes them, and
+/// how many replaced a stored value.
+fn write_blocks(store: &Store, tree: TableReader<'_>, measurements: &[Measurement]) -> Result<(Batch, usize)> {
     // In call order within each block, so the last write wins.
     let mut blocks: BTreeMap<[u8; 13], Vec<&Measurement>> = BTreeMap::new();
     for m in measurements {
         blocks.entry(block_key(m.metric, month_of(m.at))).or_default().push(m);
     }
-    let mut batch = sled::Batch::default();
+    let mut batch = Batch::default();
     let mut replaced = 0;
     for (key, arriving) in blocks {
         let stored = tree.get(key)?;
@@ -382,8 +388,7 @@ fn write_blocks(store: &Store, measurements: &[Measurement]) -> Result<usize> {
             batch.insert(&key[..], encode_block(entries.iter().map(|(at, e)| (*at, e.as_slice()))));
         }
     }
-    tree.apply_batch(batch)?;
-    Ok(replaced)
+    Ok((batch, replaced))
 }
 
 /// What a call recorded, per metric.
@@ -430,10 +435,11 @@ pub async fn record_measurements(store: &Store, request: RecordRequest, actor: &
     if request.measurements.is_empty() || request.measurements.len() > MAX_PER_CALL {
         return Err(Error::invalid(
             "measurements",
-            format!(
-                "holds {} values; 1 to {MAX_PER_CALL} per call are accepted (import_measurements takes files)",
-                request.measurements.len()
-            ),
+            words![
+                format!("holds {} values; 1 to {MAX_PER_CALL} per call are accepted (", request.measurements.len()),
+                Operation::ImportMeasurements,
+                " takes files)"
+            ],
         ));
     }
     let inputs = request.measurements.into_iter().enumerate().map(|(i, m)| (format!("measurements[{i}]"), m)).collect();
@@ -518,7 +524,10 @@ pub async fn import_measurements(
         (None, None) => {
             return Err(Error::invalid(
                 "format",
-                format!("cannot tell the format of {name} from its name; give format: csv, tsv, spreadsheet or jsonl"),
+                words![
+                    format!("cannot tell the format of {name} from its name; give "),
+                    setting("format", "csv, tsv, spreadsheet or jsonl")
+                ],
             ));
         }
     };
@@ -554,7 +563,7 @@ pub async fn import_measurements(
     // only to the person who ran their own command on it.
     let recorded = store_unflushed(store, inputs, actor, request.insist, Some(&progress)).map_err(|e| match e {
         Error::Invalid { field, message } if !access.may_quote_files() => {
-            Error::Invalid { field, message: validate::unquoted(&message) }
+            Error::Invalid { field, message: message.map_text(validate::unquoted) }
         }
         other => other,
     })?;
@@ -587,7 +596,10 @@ fn table_inputs(
     };
     let metric_column = column(&["metric"]);
     if metric_column.is_none() && metric.is_none() {
-        return Err(Error::invalid(name, "has no metric column; add one, or give metric for the whole file"));
+        return Err(Error::invalid(
+            name,
+            words!["has no metric column; add one, or give ", field("metric"), " for the whole file"],
+        ));
     }
     let mut inputs = vec![];
     for record in &table.rows {

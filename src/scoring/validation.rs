@@ -20,7 +20,7 @@ use super::score::round;
 use crate::error::{Error, Result};
 use crate::model::Actor;
 use crate::model::{
-    AuditEntry, EvidenceId, FieldChange, IndicatorId, IndicatorStatus, KeyResultId, LinkId, MeasurementPoint, MetricId,
+    EvidenceId, FieldChange, Indicator, IndicatorId, IndicatorStatus, KeyResultId, LinkId, MeasurementPoint, MetricId,
     Relation, ValidationSummary,
 };
 use crate::stats::Z95;
@@ -265,47 +265,118 @@ fn verdict(best: Option<&BestLag>, sign: f64, min_n: usize) -> DataVerdict {
 }
 
 pub async fn validate_indicator(store: &Store, request: ValidateRequest, actor: &Actor) -> Result<IndicatorValidation> {
-    let id = request.indicator.parse::<IndicatorId>().map_err(|e| Error::invalid("indicator", e.to_string()))?;
-    let indicator = store
-        .indicator(id)?
-        .ok_or_else(|| Error::not_found("indicator", id, "get_okr lists each key result's indicators"))?;
-    let key_result = store
-        .key_result(indicator.key_result)?
-        .ok_or_else(|| Error::not_found("indicator", indicator.key_result, "its key result is missing"))?;
-    let outcome_metric = key_result.metric.ok_or_else(|| {
-        Error::invalid(
-            "indicator",
-            format!("{} is a milestone without a metric; there is nothing to correlate with", key_result.id),
-        )
-    })?;
-    let interval_days = request.interval_days.unwrap_or(7);
-    if !(1..=90).contains(&interval_days) {
-        return Err(Error::invalid("interval_days", format!("is {interval_days}; 1 to 90 days are accepted")));
+    let setup = Setup::read(store, &request)?;
+    let found = correlate(store, &setup)?;
+    let data_verdict = verdict(found.best.as_ref(), setup.sign, setup.min_n);
+    let research = Research::of(store, setup.id)?;
+    let (status, reason) = decide(&setup, &found, data_verdict, &research);
+    let decided = data_verdict != DataVerdict::InsufficientData || status != setup.indicator.status;
+    let applied = request.apply && decided;
+    if applied {
+        record(store, &setup, found.best.as_ref(), status, &reason, actor).await?;
     }
-    let max_lag_days =
-        request.max_lag_days.unwrap_or_else(|| (indicator.expected_lag_days * 2).max(interval_days * 4)).min(365);
-    if request.max_lag_days.is_some_and(|d| d > 365) {
-        return Err(Error::invalid("max_lag_days", "is above 365; 0 to 365 days are accepted"));
-    }
-    let min_n = request.min_n.unwrap_or(DEFAULT_MIN_N);
-    if !(LEAST_MIN_N..=100_000).contains(&min_n) {
-        return Err(Error::invalid("min_n", format!("is {min_n}; {LEAST_MIN_N} or more pairs are accepted")));
-    }
-    let from = request.from.as_deref().map(|t| parse_time("from", t)).transpose()?.unwrap_or(Timestamp::MIN);
-    let to = request.to.as_deref().map(|t| parse_time("to", t)).transpose()?.unwrap_or_else(Timestamp::now);
-    if from > to {
-        return Err(Error::invalid("from", format!("{from} is after to ({to})")));
-    }
-    let direction = request.direction.unwrap_or_default();
-    let sign = if direction == Expectation::Positive { 1.0 } else { -1.0 };
+    let Setup { id, indicator, outcome_metric, interval_days, direction, min_n, .. } = setup;
+    Ok(IndicatorValidation {
+        indicator: id,
+        key_result: indicator.key_result,
+        indicator_metric: indicator.metric,
+        outcome_metric,
+        interval_days,
+        expected_lag_days: indicator.expected_lag_days,
+        direction,
+        min_n,
+        indicator_points: found.indicator_points,
+        outcome_points: found.outcome_points,
+        lags: found.lags,
+        best: found.best.map(|b| BestLag { r: round(b.r), ..b }),
+        data_verdict,
+        research: research.links,
+        previous_status: indicator.status,
+        status,
+        reason,
+        applied,
+    })
+}
 
-    let indicator_points = points(store, indicator.metric, from, to)?;
-    let outcome_points = points(store, outcome_metric, from, to)?;
+/// What is tested: the indicator, its key result's metric, the grid and lags to try,
+/// the window, and the direction the lead is expected in.
+struct Setup {
+    id: IndicatorId,
+    indicator: Indicator,
+    outcome_metric: MetricId,
+    interval_days: u32,
+    max_lag_days: u32,
+    min_n: usize,
+    from: Timestamp,
+    to: Timestamp,
+    direction: Expectation,
+    /// 1 for an expected positive lead, -1 for a negative one.
+    sign: f64,
+}
+
+impl Setup {
+    fn read(store: &Store, request: &ValidateRequest) -> Result<Setup> {
+        let id = request.indicator.parse::<IndicatorId>().map_err(|e| Error::invalid("indicator", e.to_string()))?;
+        let indicator = store.indicator(id)?.ok_or_else(|| {
+            Error::not_found(
+                "indicator",
+                id,
+                crate::words![crate::error::Operation::GetOkr, " lists each key result's indicators"],
+            )
+        })?;
+        let key_result = store
+            .key_result(indicator.key_result)?
+            .ok_or_else(|| Error::not_found("indicator", indicator.key_result, "its key result is missing"))?;
+        let outcome_metric = key_result.metric.ok_or_else(|| {
+            Error::invalid(
+                "indicator",
+                format!("{} is a milestone without a metric; there is nothing to correlate with", key_result.id),
+            )
+        })?;
+        let interval_days = request.interval_days.unwrap_or(7);
+        if !(1..=90).contains(&interval_days) {
+            return Err(Error::invalid("interval_days", format!("is {interval_days}; 1 to 90 days are accepted")));
+        }
+        let max_lag_days =
+            request.max_lag_days.unwrap_or_else(|| (indicator.expected_lag_days * 2).max(interval_days * 4)).min(365);
+        if request.max_lag_days.is_some_and(|d| d > 365) {
+            return Err(Error::invalid("max_lag_days", "is above 365; 0 to 365 days are accepted"));
+        }
+        let min_n = request.min_n.unwrap_or(DEFAULT_MIN_N);
+        if !(LEAST_MIN_N..=100_000).contains(&min_n) {
+            return Err(Error::invalid("min_n", format!("is {min_n}; {LEAST_MIN_N} or more pairs are accepted")));
+        }
+        let from = request.from.as_deref().map(|t| parse_time("from", t)).transpose()?.unwrap_or(Timestamp::MIN);
+        let to = request.to.as_deref().map(|t| parse_time("to", t)).transpose()?.unwrap_or_else(Timestamp::now);
+        if from > to {
+            return Err(Error::invalid("from", format!("{from} is after to ({to})")));
+        }
+        let direction = request.direction.unwrap_or_default();
+        let sign = if direction == Expectation::Positive { 1.0 } else { -1.0 };
+        Ok(Setup { id, indicator, outcome_metric, interval_days, max_lag_days, min_n, from, to, direction, sign })
+    }
+}
+
+/// The lagged correlations found, the best in the expected direction, and how many
+/// lags were tried (the p-value is adjusted for them).
+struct Correlation {
+    lags: Vec<LagCorrelation>,
+    best: Option<BestLag>,
+    tried: f64,
+    indicator_points: usize,
+    outcome_points: usize,
+}
+
+/// Both metrics on one grid of `interval_days`, correlated at every lag up to the most.
+fn correlate(store: &Store, setup: &Setup) -> Result<Correlation> {
+    let (interval_days, sign) = (setup.interval_days, setup.sign);
+    let indicator_points = points(store, setup.indicator.metric, setup.from, setup.to)?;
+    let outcome_points = points(store, setup.outcome_metric, setup.from, setup.to)?;
     let anchor = indicator_points.iter().chain(&outcome_points).map(|p| p.at.as_second()).min().unwrap_or(0);
     let interval_seconds = i64::from(interval_days) * 86_400;
     let indicator_grid = grid(&indicator_points, anchor, interval_seconds);
     let outcome_grid = grid(&outcome_points, anchor, interval_seconds);
-    let max_lag = i64::from(max_lag_days / interval_days);
+    let max_lag = i64::from(setup.max_lag_days / interval_days);
     let lags: Vec<LagCorrelation> = lagged(&indicator_grid, &outcome_grid, max_lag)
         .into_iter()
         .map(|(k, n, r)| LagCorrelation {
@@ -333,18 +404,42 @@ pub async fn validate_indicator(store: &Store, request: ValidateRequest, actor: 
                 r_high: round(high),
             }
         });
-    let data_verdict = verdict(best.as_ref(), sign, min_n);
+    Ok(Correlation { lags, best, tried, indicator_points: indicator_grid.len(), outcome_points: outcome_grid.len() })
+}
 
-    let research: Vec<ResearchLink> = links_of_target(store, &id.to_string())?
-        .into_iter()
-        .filter(|l| matches!(l.relation, Relation::Validates | Relation::Contradicts))
-        .map(|l| ResearchLink { link: l.id, evidence: l.evidence, relation: l.relation, rationale: l.rationale })
-        .collect();
-    let cite = |relation: Relation| -> Vec<String> {
-        research.iter().filter(|l| l.relation == relation).map(|l| l.evidence.to_string()).collect()
-    };
-    let (validating, contradicting) = (cite(Relation::Validates), cite(Relation::Contradicts));
+/// The research linked to the indicator as validating or contradicting it.
+struct Research {
+    links: Vec<ResearchLink>,
+    validating: Vec<String>,
+    contradicting: Vec<String>,
+}
 
+impl Research {
+    fn of(store: &Store, id: IndicatorId) -> Result<Research> {
+        let links: Vec<ResearchLink> = links_of_target(store, &id.to_string())?
+            .into_iter()
+            .filter(|l| matches!(l.relation, Relation::Validates | Relation::Contradicts))
+            .map(|l| ResearchLink { link: l.id, evidence: l.evidence, relation: l.relation, rationale: l.rationale })
+            .collect();
+        let cite = |relation: Relation| -> Vec<String> {
+            links.iter().filter(|l| l.relation == relation).map(|l| l.evidence.to_string()).collect()
+        };
+        let (validating, contradicting) = (cite(Relation::Validates), cite(Relation::Contradicts));
+        Ok(Research { links, validating, contradicting })
+    }
+}
+
+/// The status the data and the research give the indicator together, and why in words.
+fn decide(
+    setup: &Setup,
+    found: &Correlation,
+    data_verdict: DataVerdict,
+    research: &Research,
+) -> (IndicatorStatus, String) {
+    let (interval_days, sign, min_n, tried) = (setup.interval_days, setup.sign, setup.min_n, found.tried);
+    let (indicator_grid_len, outcome_grid_len) = (found.indicator_points, found.outcome_points);
+    let (best, indicator) = (&found.best, &setup.indicator);
+    let (validating, contradicting) = (&research.validating, &research.contradicting);
     let data_words = match (&best, data_verdict) {
         (Some(b), DataVerdict::Supports) => format!(
             "the data supports it: r = {:.2} (95% {:.2} to {:.2}) at a lag of {} days over {} paired {}-day points, {} after adjusting for {} lags tried",
@@ -382,8 +477,7 @@ pub async fn validate_indicator(store: &Store, request: ValidateRequest, actor: 
         ),
         (None, _) => format!(
             "the data cannot decide: no lag has 3 paired points ({} indicator and {} outcome points on a {interval_days}-day grid); record both metrics",
-            indicator_grid.len(),
-            outcome_grid.len()
+            indicator_grid_len, outcome_grid_len
         ),
     };
     let (status, reason) = match data_verdict {
@@ -430,63 +524,52 @@ pub async fn validate_indicator(store: &Store, request: ValidateRequest, actor: 
         ));
     }
 
-    let decided = data_verdict != DataVerdict::InsufficientData || status != indicator.status;
-    let applied = request.apply && decided;
-    if applied {
-        let now = Timestamp::now();
-        let summary = ValidationSummary {
-            at: now,
-            by: actor.0.clone(),
-            best_lag_days: best.as_ref().map(|b| b.lag_days),
-            r: best.as_ref().map(|b| round(b.r)),
-            n: best.as_ref().map(|b| b.n).unwrap_or(0),
-            p_value: best.as_ref().map(|b| b.p_adjusted),
-            reason: reason.clone(),
-        };
-        let previous = indicator.status;
-        store.transact(|tx| {
-            let mut current = indicator.clone();
-            current.status = status;
-            current.validation = Some(summary.clone());
-            tx.put(Table::Indicators, &id.key(), &current)?;
-            if previous != status {
-                tx.append_history(&AuditEntry {
-                    subject: indicator.key_result.to_string(),
-                    at: now,
-                    author: actor.0.clone(),
-                    action: "indicator_validated".into(),
-                    changes: vec![FieldChange {
-                        field: format!("{id}.status"),
-                        from: status_name(previous).into(),
-                        to: status_name(status).into(),
-                    }],
-                    reason: Some(reason.clone()),
-                })?;
-            }
-            Ok(())
-        })?;
-        store.flush().await?;
-    }
-    Ok(IndicatorValidation {
-        indicator: id,
-        key_result: indicator.key_result,
-        indicator_metric: indicator.metric,
-        outcome_metric,
-        interval_days,
-        expected_lag_days: indicator.expected_lag_days,
-        direction,
-        min_n,
-        indicator_points: indicator_grid.len(),
-        outcome_points: outcome_grid.len(),
-        lags,
-        best: best.map(|b| BestLag { r: round(b.r), ..b }),
-        data_verdict,
-        research,
-        previous_status: indicator.status,
-        status,
-        reason,
-        applied,
-    })
+    (status, reason)
+}
+
+/// Writes the verdict on the indicator, and a history entry when its status moved.
+async fn record(
+    store: &Store,
+    setup: &Setup,
+    best: Option<&BestLag>,
+    status: IndicatorStatus,
+    reason: &str,
+    actor: &Actor,
+) -> Result<()> {
+    let (id, indicator) = (setup.id, &setup.indicator);
+    let reason = reason.to_string();
+    let change = crate::model::Change::now(actor, Some(reason.clone()));
+    let now = change.at;
+    let summary = ValidationSummary {
+        at: now,
+        by: actor.0.clone(),
+        best_lag_days: best.map(|b| b.lag_days),
+        r: best.map(|b| round(b.r)),
+        n: best.map(|b| b.n).unwrap_or(0),
+        p_value: best.map(|b| b.p_adjusted),
+        reason: reason.clone(),
+    };
+    let previous = indicator.status;
+    store.transact(|tx| {
+        let mut current = indicator.clone();
+        current.status = status;
+        current.validation = Some(summary.clone());
+        tx.put(Table::Indicators, &id.key(), &current)?;
+        if previous != status {
+            tx.append_history(&change.entry(
+                indicator.key_result.to_string(),
+                "indicator_validated",
+                vec![FieldChange {
+                    field: format!("{id}.status"),
+                    from: status_name(previous).into(),
+                    to: status_name(status).into(),
+                }],
+            ))?;
+        }
+        Ok(())
+    })?;
+    store.flush().await?;
+    Ok(())
 }
 
 /// A p-value as a reader expects it: "p < 0.001" rather than "p = 0".

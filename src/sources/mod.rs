@@ -224,7 +224,11 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
     for (field, ids) in [("detach_feeds", &request.detach_feeds), ("feeds", request.feeds.as_ref().unwrap_or(&vec![]))]
     {
         if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !existing_feeds.iter().any(|f| f.id == **id)) {
-            return Err(Error::not_found(format!("{field}[{i}]"), id, "sync_sources with pull: false lists the feeds"));
+            return Err(Error::not_found(
+                format!("{field}[{i}]"),
+                id,
+                crate::words![crate::error::Operation::ListSources, " lists the feeds"],
+            ));
         }
     }
     let attached_feeds = store.transact(|tx| {
@@ -295,7 +299,14 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
         if chosen.is_empty() && chosen_feeds.is_empty() {
             return Err(Error::invalid(
                 "attach",
-                "no sources are attached; attach one: {metric, url, pointer} for a JSON endpoint or {metric, url, query} for Prometheus, or a research export with attach_feeds",
+                crate::words![
+                    "no sources are attached; attach one: ",
+                    crate::error::Operation::AttachJson,
+                    " for a JSON endpoint or ",
+                    crate::error::Operation::AttachPrometheus,
+                    " for Prometheus, or a research export with ",
+                    crate::error::Operation::AttachFeed
+                ],
             ));
         }
         if !chosen.is_empty() {
@@ -322,9 +333,11 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
 /// Refuses an id in `ids` that is not attached, naming its place (`detach[1]`).
 fn known(existing: &[MetricSource], field: &str, ids: &[SourceId]) -> Result<()> {
     match ids.iter().enumerate().find(|(_, id)| !existing.iter().any(|s| s.id == **id)) {
-        Some((i, id)) => {
-            Err(Error::not_found(format!("{field}[{i}]"), id, "sync_sources with pull: false lists the sources"))
-        }
+        Some((i, id)) => Err(Error::not_found(
+            format!("{field}[{i}]"),
+            id,
+            crate::words![crate::error::Operation::ListSources, " lists the sources"],
+        )),
         None => Ok(()),
     }
 }

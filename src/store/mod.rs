@@ -181,7 +181,7 @@ impl Store {
     }
 
     fn check_schema(&self) -> Result<()> {
-        let meta = self.tree(Table::Meta);
+        let meta = self.raw(Table::Meta);
         match meta.get(SCHEMA_KEY)? {
             None => {
                 meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
@@ -198,14 +198,14 @@ impl Store {
                     ));
                 }
                 if found < 2 {
-                    let moved = migrate::measurements_v1_to_v2(self.tree(Table::Measurements))?;
+                    let moved = migrate::measurements_v1_to_v2(self.raw(Table::Measurements))?;
                     tracing::info!(moved, "measurements migrated to month blocks (schema 1 to 2)");
                 }
                 if found < 3 {
                     let rewritten = migrate::evidence_v2_to_v3(
-                        self.tree(Table::Evidence),
-                        self.tree(Table::EvidenceByContent),
-                        self.tree(Table::EvidenceByRecord),
+                        self.raw(Table::Evidence),
+                        self.raw(Table::EvidenceByContent),
+                        self.raw(Table::EvidenceByRecord),
                     )?;
                     tracing::info!(rewritten, "evidence moved to its binary layout (schema 2 to 3)");
                 }
@@ -237,7 +237,14 @@ impl Store {
         Ok(created)
     }
 
-    pub fn tree(&self, table: Table) -> &Tree {
+    /// A table to read. It offers sled's reads only: every write goes through
+    /// [`Store::transact`] or [`Store::write_batch`], behind the writer gate.
+    pub fn tree(&self, table: Table) -> TableReader<'_> {
+        TableReader(self.raw(table))
+    }
+
+    /// The table itself, for the store's own code (opening, migrations, the writer).
+    fn raw(&self, table: Table) -> &Tree {
         &self.trees[table as usize]
     }
 
@@ -252,20 +259,24 @@ impl Store {
         self.writer.flush_blocking()
     }
 
-    /// Applies a change that is not a transaction (a read-modify-write of measurement
-    /// blocks ending in one atomic batch) through the writer gate: no other write
-    /// interleaves with it and no flush runs beside it.
-    pub fn write<R>(&self, change: impl FnOnce() -> Result<R>) -> Result<R> {
-        self.writer.write(change)
+    /// A change that is not a transaction (a read-modify-write of measurement blocks)
+    /// applied as one atomic batch through the writer gate: `build` reads the table and
+    /// says what to write; no other write interleaves and no flush runs beside it.
+    pub fn write_batch<R>(&self, table: Table, build: impl FnOnce(TableReader<'_>) -> Result<(Batch, R)>) -> Result<R> {
+        self.writer.write(|| {
+            let (batch, answer) = build(self.tree(table))?;
+            self.raw(table).apply_batch(batch.0)?;
+            Ok(answer)
+        })
     }
 
     pub fn get<T: Record>(&self, table: Table, key: &[u8]) -> Result<Option<T>> {
-        self.tree(table).get(key)?.map(|bytes| decode(key, &bytes)).transpose()
+        self.raw(table).get(key)?.map(|bytes| decode(key, &bytes)).transpose()
     }
 
     /// Every record of a table, in key order.
     pub fn scan<T: Record>(&self, table: Table) -> impl Iterator<Item = Result<T>> + '_ {
-        self.tree(table).iter().map(|entry| {
+        self.raw(table).iter().map(|entry| {
             let (key, value) = entry?;
             decode(&key, &value)
         })
@@ -289,7 +300,7 @@ impl Store {
 
     /// The metric already stored under this normalized name, if any.
     pub fn metric_by_name(&self, normalized: &str) -> Result<Option<MetricId>> {
-        Ok(self.tree(Table::MetricNames).get(normalized.as_bytes())?.and_then(|v| MetricId::from_key(&v)))
+        Ok(self.raw(Table::MetricNames).get(normalized.as_bytes())?.and_then(|v| MetricId::from_key(&v)))
     }
 
     /// The audit trail of one objective or key result, oldest first.
@@ -301,7 +312,7 @@ impl Store {
     /// erasing personal data from entries that quoted it.
     pub fn history_keyed(&self, subject: &str) -> Result<Vec<(Vec<u8>, AuditEntry)>> {
         let prefix = history_prefix(subject);
-        self.tree(Table::History)
+        self.raw(Table::History)
             .scan_prefix(&prefix)
             .map(|entry| {
                 let (key, value) = entry?;
@@ -313,7 +324,7 @@ impl Store {
     /// How many changes are recorded for `subject`, counted without decoding them.
     pub fn history_len(&self, subject: &str) -> Result<usize> {
         let mut count = 0;
-        for key in self.tree(Table::History).scan_prefix(history_prefix(subject)).keys() {
+        for key in self.raw(Table::History).scan_prefix(history_prefix(subject)).keys() {
             key?;
             count += 1;
         }
@@ -353,7 +364,7 @@ impl Store {
         let mut tables = vec![];
         for (table, name) in TABLES {
             let mut held = TableFootprint { name, ..TableFootprint::default() };
-            for entry in self.tree(table).iter() {
+            for entry in self.raw(table).iter() {
                 let (key, value) = entry?;
                 held.entries += 1;
                 held.key_bytes += key.len() as u64;
@@ -398,6 +409,48 @@ impl Footprint {
 pub type TxError = ConflictableTransactionError<Error>;
 
 /// Aborts the transaction with `error`; nothing it wrote lands.
+/// A table's reads: what [`Store::tree`] hands out, so no code outside the store can
+/// write around the writer gate.
+#[derive(Clone, Copy)]
+pub struct TableReader<'a>(&'a Tree);
+
+impl TableReader<'_> {
+    pub fn get<K: AsRef<[u8]>>(&self, key: K) -> Result<Option<sled::IVec>> {
+        Ok(self.0.get(key)?)
+    }
+    pub fn contains_key<K: AsRef<[u8]>>(&self, key: K) -> Result<bool> {
+        Ok(self.0.contains_key(key)?)
+    }
+    pub fn iter(&self) -> sled::Iter {
+        self.0.iter()
+    }
+    pub fn range<K: AsRef<[u8]>, R: std::ops::RangeBounds<K>>(&self, range: R) -> sled::Iter {
+        self.0.range(range)
+    }
+    pub fn scan_prefix<P: AsRef<[u8]>>(&self, prefix: P) -> sled::Iter {
+        self.0.scan_prefix(prefix)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// Writes to one table, applied together by [`Store::write_batch`].
+#[derive(Default)]
+pub struct Batch(sled::Batch);
+
+impl Batch {
+    pub fn insert(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+        self.0.insert(key.as_ref(), value.as_ref());
+    }
+    pub fn remove(&mut self, key: impl AsRef<[u8]>) {
+        self.0.remove(key.as_ref());
+    }
+}
+
 pub fn abort(error: Error) -> TxError {
     ConflictableTransactionError::Abort(error)
 }
@@ -506,7 +559,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let store = Store::open(dir.path()).unwrap();
-            store.tree(Table::Meta).insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
+            store.raw(Table::Meta).insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
             store.flush_blocking().unwrap();
         }
         let err = reopen(dir.path()).err().unwrap();
@@ -543,18 +596,18 @@ mod tests {
         );
         {
             let store = Store::open(dir.path()).unwrap();
-            let tree = store.tree(Table::Measurements);
+            let tree = store.raw(Table::Measurements);
             for m in [&sep, &oct] {
                 tree.insert(v1_key(m), m.encode()).unwrap();
             }
             let mut history = v1_key(&old);
             history.extend_from_slice(&7u64.to_be_bytes());
             tree.insert(history, old.encode()).unwrap();
-            store.tree(Table::Meta).insert(SCHEMA_KEY, &1u32.to_be_bytes()).unwrap();
+            store.raw(Table::Meta).insert(SCHEMA_KEY, &1u32.to_be_bytes()).unwrap();
             store.flush_blocking().unwrap();
         }
         let store = reopen(dir.path()).unwrap();
-        let tree = store.tree(Table::Measurements);
+        let tree = store.raw(Table::Measurements);
         assert!(tree.iter().keys().all(|k| matches!(k.unwrap().len(), 13 | 25)), "no version 1 key is left");
         let october = tree.get(block_key(MetricId(3), month_of(oct.at))).unwrap().unwrap();
         let entries: Vec<_> = block_entries(&october).collect();
@@ -586,12 +639,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let store = Store::open(dir.path()).unwrap();
-            store.tree(Table::Evidence).insert(item.id.key(), encode_json(&item)).unwrap();
+            store.raw(Table::Evidence).insert(item.id.key(), encode_json(&item)).unwrap();
             // Version 2's index keys: the normalized words themselves, the record id.
             let words = "Interview|p3|||the csv import lost our dates";
-            store.tree(Table::EvidenceByContent).insert(words, &item.id.key()).unwrap();
-            store.tree(Table::EvidenceByRecord).insert("dovetail-88", &item.id.key()).unwrap();
-            store.tree(Table::Meta).insert(SCHEMA_KEY, &2u32.to_be_bytes()).unwrap();
+            store.raw(Table::EvidenceByContent).insert(words, &item.id.key()).unwrap();
+            store.raw(Table::EvidenceByRecord).insert("dovetail-88", &item.id.key()).unwrap();
+            store.raw(Table::Meta).insert(SCHEMA_KEY, &2u32.to_be_bytes()).unwrap();
             store.flush_blocking().unwrap();
         }
         let store = reopen(dir.path()).unwrap();

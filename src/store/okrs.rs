@@ -25,11 +25,23 @@ pub fn child_key(kr: KeyResultId, kind: u8, child: u64) -> [u8; 17] {
 }
 
 pub fn load_objective(store: &Store, field: &str, id: ObjectiveId) -> Result<Objective> {
-    store.objective(id)?.ok_or_else(|| Error::not_found(field, id, "list_okrs shows the objectives that exist"))
+    store.objective(id)?.ok_or_else(|| {
+        Error::not_found(
+            field,
+            id,
+            crate::words![crate::error::Operation::ListOkrs, " shows the objectives that exist"],
+        )
+    })
 }
 
 pub fn load_key_result(store: &Store, field: &str, id: KeyResultId) -> Result<KeyResult> {
-    store.key_result(id)?.ok_or_else(|| Error::not_found(field, id, "get_okr on its objective lists its key results"))
+    store.key_result(id)?.ok_or_else(|| {
+        Error::not_found(
+            field,
+            id,
+            crate::words![crate::error::Operation::GetOkr, " on its objective lists its key results"],
+        )
+    })
 }
 
 /// The indicators and initiatives of a key result, in id order.

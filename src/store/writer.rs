@@ -195,10 +195,10 @@ mod tests {
                                     .unwrap();
                             } else {
                                 store
-                                    .write(|| {
-                                        let mut batch = sled::Batch::default();
+                                    .write_batch(Table::Sources, |_| {
+                                        let mut batch = crate::store::Batch::default();
                                         batch.insert(&key[..], &b"batch"[..]);
-                                        Ok(store.tree(Table::Sources).apply_batch(batch)?)
+                                        Ok((batch, ()))
                                     })
                                     .unwrap();
                             }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::add::{AddedEvidence, EvidenceInput, EvidencePlan, store_plans};
 use crate::clock::DateOrder;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Words};
 use crate::fetch::Access;
 use crate::fetch::table::{SheetRead, TableKind, Tabular, read_table};
 use crate::model::Actor;
@@ -194,7 +194,7 @@ pub struct ImportRequest {
 pub struct SkippedRow {
     /// The row (CSV, JSONL: 1-based line) or the turn's first line.
     pub line: usize,
-    pub reason: String,
+    pub reason: Words,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -248,14 +248,14 @@ const LISTED_SKIPS: usize = 50;
 /// An item read from a file, with the line it started on.
 struct Row {
     line: usize,
-    item: std::result::Result<EvidenceInput, String>,
+    item: std::result::Result<EvidenceInput, Words>,
     /// The record id an earlier release gave this item (see [`Origin::former_record_id`]).
     former_record_id: Option<String>,
 }
 
 impl Row {
-    fn new(line: usize, item: std::result::Result<EvidenceInput, String>) -> Row {
-        Row { line, item, former_record_id: None }
+    fn new(line: usize, item: std::result::Result<EvidenceInput, impl Into<Words>>) -> Row {
+        Row { line, item: item.map_err(Into::into), former_record_id: None }
     }
 }
 
@@ -474,21 +474,23 @@ pub async fn import_evidence(
     for (done, row) in rows.into_iter().enumerate() {
         // The place is the line, said once below: the item's own fields are named bare.
         let plan =
-            row.item.and_then(|item| apply_defaults(item, &defaults, &name).into_plan("").map_err(|e| e.to_string()));
+            row.item.and_then(|item| apply_defaults(item, &defaults, &name).into_plan("").map_err(Error::into_words));
         let plan = plan.map(|plan| EvidencePlan { former_record_id: row.former_record_id, ..plan });
         // The checks shared with add_evidence quote a bad value back; from a file, only
         // to the person who ran their own command on it.
-        let plan = plan.map_err(|reason| if access.may_quote_files() { reason } else { validate::unquoted(&reason) });
+        let plan =
+            plan.map_err(|reason| if access.may_quote_files() { reason } else { reason.map_text(validate::unquoted) });
         match plan {
             Ok(plan) => plans.push(plan),
             Err(reason) if request.row_level => skipped.push(SkippedRow { line: row.line, reason }),
             Err(reason) => {
                 return Err(Error::invalid(
                     name.clone(),
-                    format!(
-                        "line {}: {reason}; nothing was imported (row_level: true imports the good rows and reports the rest)",
-                        row.line
-                    ),
+                    Words::from(format!("line {}: ", row.line)).and(reason).and(crate::words![
+                        "; nothing was imported (",
+                        crate::error::setting("row_level", "true"),
+                        " imports the good rows and reports the rest)"
+                    ]),
                 ));
             }
         }
@@ -547,13 +549,17 @@ impl ImportReport {
 
 /// For a column missing from the first sheet of a workbook that has others: which
 /// they are (a first sheet is often a cover page).
-fn other_sheets(sheet: Option<&SheetRead>) -> String {
+fn other_sheets(sheet: Option<&SheetRead>) -> crate::error::Words {
     match sheet {
-        Some(sheet) if !sheet.chosen && !sheet.others.is_empty() => format!(
-            ", or read another sheet with sheet (the first was read; the others are {})",
-            sheet.others.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
-        ),
-        _ => String::new(),
+        Some(sheet) if !sheet.chosen && !sheet.others.is_empty() => crate::words![
+            ", or read another sheet with ",
+            crate::error::field("sheet"),
+            format!(
+                " (the first was read; the others are {})",
+                sheet.others.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+            )
+        ],
+        _ => crate::error::Words::default(),
     }
 }
 
@@ -620,9 +626,13 @@ fn format_of(name: &str) -> Result<ImportFormat> {
     } else {
         return Err(Error::invalid(
             "format",
-            format!(
-                "cannot tell the format of {name}; give format: csv, tsv, spreadsheet, jsonl, survey_csv, survey_responses, json, docx, vtt, srt, markdown or text"
-            ),
+            crate::words![
+                format!("cannot tell the format of {name}; give "),
+                crate::error::setting(
+                    "format",
+                    "csv, tsv, spreadsheet, jsonl, survey_csv, survey_responses, json, docx, vtt, srt, markdown or text"
+                )
+            ],
         ));
     })
 }
@@ -672,12 +682,15 @@ fn csv_rows(table: &Tabular, mapping: CsvMapping, dates: Option<DateOrder>) -> R
             // The header is the file's first line: it is counted, never quoted.
             None if required || mapped.is_some() => Err(Error::invalid(
                 format!("mapping.{field}"),
-                format!(
-                    "{} has no column {wanted:?} among the {} of its header (line 1); name the column holding the {field} with mapping.{field}{}",
-                    table.sheet.as_ref().map_or("the table".to_string(), |s| format!("sheet {:?}", s.read)),
-                    headers.len(),
-                    other_sheets(table.sheet.as_ref()),
-                ),
+                crate::words![
+                    format!(
+                        "{} has no column {wanted:?} among the {} of its header (line 1); name the column holding the {field} with ",
+                        table.sheet.as_ref().map_or("the table".to_string(), |s| format!("sheet {:?}", s.read)),
+                        headers.len(),
+                    ),
+                    crate::error::field(format!("mapping.{field}")),
+                ]
+                .and(other_sheets(table.sheet.as_ref())),
             )),
             None => Ok(None),
         }
@@ -707,7 +720,7 @@ fn csv_rows(table: &Tabular, mapping: CsvMapping, dates: Option<DateOrder>) -> R
             None => Ok(None),
             Some(d) => crate::clock::parse_day("observed_at", &d, dates)
                 .map(|d| Some(d.to_string()))
-                .map_err(|e| e.to_string()),
+                .map_err(Error::into_words),
         };
         let observed_at = match observed_at {
             Ok(d) => d,
@@ -789,7 +802,7 @@ mod tests {
         assert_eq!((first.text.as_str(), first.tags.len()), ("I gave up, honestly", 2));
         assert_eq!(rows[1].line, 3);
         assert!(
-            rows[1].item.as_ref().unwrap_err().contains("has 1 fields where the header has 4"),
+            rows[1].item.as_ref().unwrap_err().to_string().contains("has 1 fields where the header has 4"),
             "{:?}",
             rows[1].item.as_ref().err()
         );
@@ -811,7 +824,7 @@ mod tests {
         assert_eq!(day_first[0].item.as_ref().unwrap().observed_at.as_deref(), Some("2026-10-03"));
         let unstated =
             crate::clock::with_zone(jiff::tz::TimeZone::UTC, || csv_rows(&text, CsvMapping::default(), None).unwrap());
-        assert!(unstated[0].item.as_ref().unwrap_err().contains("day_first or month_first"));
+        assert!(unstated[0].item.as_ref().unwrap_err().to_string().contains("day_first or month_first"));
         assert_eq!(unstated[1].item.as_ref().unwrap().observed_at.as_deref(), Some("2026-10-02"));
         // 14:33 UTC is already the next day in Kiritimati (UTC+14): the user's day counts.
         let zone = jiff::tz::TimeZone::get("Pacific/Kiritimati").unwrap();

@@ -865,7 +865,7 @@ fn items(
                 let rid: String = r.id.chars().take(32).collect();
                 rows.push(Row::new(
                     r.line,
-                    Ok(item(
+                    Ok::<_, crate::error::Words>(item(
                         question,
                         survey,
                         Some(r.id.clone()),
@@ -906,7 +906,16 @@ fn items(
                 let line = members[0].line;
                 rows.push(Row::new(
                     line,
-                    Ok(item(question, survey, None, segment, end, asked, origin.key(&place), line)),
+                    Ok::<_, crate::error::Words>(item(
+                        question,
+                        survey,
+                        None,
+                        segment,
+                        end,
+                        asked,
+                        origin.key(&place),
+                        line,
+                    )),
                 ));
             }
         }
@@ -1143,7 +1152,7 @@ pub(super) fn read_days(
                 .or_else(|_| crate::clock::parse_day("date", &day_part(cell), order))
                 .map(Some)
                 .map_err(|e| match e {
-                    crate::error::Error::Invalid { message, .. } => message,
+                    crate::error::Error::Invalid { message, .. } => message.to_string(),
                     other => other.to_string(),
                 }),
         })

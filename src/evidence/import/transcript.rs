@@ -37,7 +37,7 @@ pub struct TranscriptHeader {
     pub interviewers: Vec<String>,
     /// Header values that could not be used, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::error::Words>,
     /// The line each value used came from, for errors.
     #[serde(skip)]
     #[schemars(skip)]
@@ -254,10 +254,10 @@ pub(super) fn read_header(text: &str, dates: Option<DateOrder>) -> TranscriptHea
             match field {
                 "observed_at" => match header_date(&value, dates) {
                     Ok(day) => *slot = Some(day.to_string()),
-                    Err(why) => header.notes.push(format!(
-                        "line {number}: the header's {} is not used as the items' date: {why}",
+                    Err(why) => header.notes.push(why.after(format!(
+                        "line {number}: the header's {} is not used as the items' date: ",
                         key.trim().trim_matches('*')
-                    )),
+                    ))),
                 },
                 _ => *slot = Some(value),
             }
@@ -277,11 +277,11 @@ fn standalone_date(line: &str, dates: Option<DateOrder>) -> Option<jiff::civil::
 }
 
 /// A header's date: any form [`crate::clock::parse_day`] reads, or `October 14, 2026`.
-fn header_date(value: &str, dates: Option<DateOrder>) -> std::result::Result<jiff::civil::Date, String> {
+fn header_date(value: &str, dates: Option<DateOrder>) -> std::result::Result<jiff::civil::Date, crate::error::Words> {
     crate::clock::parse_day("observed_at", value, dates).or_else(|e| {
         HEADER_DATE_FORMS.iter().find_map(|form| jiff::civil::Date::strptime(form, value).ok()).ok_or_else(|| match e {
-            Error::Invalid { message, .. } => validate::unquoted(&message),
-            other => other.to_string(),
+            Error::Invalid { message, .. } => message.map_text(validate::unquoted),
+            other => other.to_string().into(),
         })
     })
 }
@@ -733,7 +733,7 @@ pub(super) fn gong(
         .map(|t| {
             Row::new(
                 t.index,
-                Ok(said(
+                Ok::<_, crate::error::Words>(said(
                     t.text,
                     t.speaker,
                     Source {
@@ -820,9 +820,10 @@ mod tests {
         assert_eq!(header.observed_at, None);
         assert_eq!(header.lines, [1, 2]);
         assert_eq!(header.notes.len(), 2, "{:?}", header.notes);
-        assert!(header.notes[0].starts_with("line 1: the header's Date is not used"), "{:?}", header.notes);
-        assert!(header.notes[0].contains("day_first or month_first"), "{:?}", header.notes);
-        assert!(!header.notes.iter().any(|n| n.contains("03/10") || n.contains("Tuesday")), "{:?}", header.notes);
+        let notes: Vec<String> = header.notes.iter().map(|n| n.to_string()).collect();
+        assert!(notes[0].starts_with("line 1: the header's Date is not used"), "{notes:?}");
+        assert!(notes[0].contains("day_first or month_first"), "{notes:?}");
+        assert!(!notes.iter().any(|n| n.contains("03/10") || n.contains("Tuesday")), "{notes:?}");
         let day_first = read_header("Date: 03/10/2026\n", Some(DateOrder::DayFirst));
         assert_eq!(day_first.observed_at.as_deref(), Some("2026-10-03"));
     }

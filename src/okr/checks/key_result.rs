@@ -230,7 +230,7 @@ fn capability_question(kr: &KeyResultPlan, said: &str) -> Finding {
 /// A rewrite for an output key result, built from its own words: keep the work as
 /// an initiative and measure what it is for. The numbers are left as X and Y: only
 /// the team knows today's value.
-pub(super) fn outcome_rewrite(kr: &KeyResultPlan) -> String {
+pub(super) fn outcome_rewrite(kr: &KeyResultPlan) -> crate::error::Words {
     let object = work_object(&kr.statement);
     let has = |words: &[&str]| words.iter().any(|w| has_phrase(&spaced(&object), w));
     let outcome = if has(&[
@@ -293,10 +293,11 @@ pub(super) fn outcome_rewrite(kr: &KeyResultPlan) -> String {
     } else {
         format!("Raise the share of customers who use the {object} every week from X% to Y%")
     };
-    format!(
-        "Keep \"{}\" as an initiative (add_initiative) and measure what it should change for customers, such as \"{outcome}\"",
-        kr.statement
-    )
+    crate::words![
+        format!("Keep \"{}\" as an initiative (", kr.statement),
+        crate::error::Operation::AddInitiative,
+        format!(") and measure what it should change for customers, such as \"{outcome}\"")
+    ]
 }
 
 /// What a piece of work makes, from the statement: "Publish 20 help articles by

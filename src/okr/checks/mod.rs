@@ -47,13 +47,13 @@ pub struct Finding {
     /// `objective`, `key_results` (the set) or `key_results[1]`.
     pub subject: String,
     pub status: CheckStatus,
-    pub reason: String,
+    pub reason: crate::error::Words,
     /// A coaching question for the owner.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
     /// A concrete rewrite, where one can be made.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggestion: Option<String>,
+    pub suggestion: Option<crate::error::Words>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -195,7 +195,7 @@ fn questions(plan: &ObjectivePlan) -> Vec<String> {
 // ---------------------------------------------------------------- findings
 
 impl Finding {
-    fn new(rule: &str, status: CheckStatus, reason: impl Into<String>) -> Finding {
+    fn new(rule: &str, status: CheckStatus, reason: impl Into<crate::error::Words>) -> Finding {
         Finding {
             rule: rule.into(),
             subject: "objective".into(),
@@ -205,23 +205,23 @@ impl Finding {
             suggestion: None,
         }
     }
-    fn pass(rule: &str, reason: impl Into<String>) -> Finding {
+    fn pass(rule: &str, reason: impl Into<crate::error::Words>) -> Finding {
         Finding::new(rule, CheckStatus::Pass, reason)
     }
-    fn warn(rule: &str, reason: impl Into<String>) -> Finding {
+    fn warn(rule: &str, reason: impl Into<crate::error::Words>) -> Finding {
         Finding::new(rule, CheckStatus::Warn, reason)
     }
-    fn fail(rule: &str, reason: impl Into<String>) -> Finding {
+    fn fail(rule: &str, reason: impl Into<crate::error::Words>) -> Finding {
         Finding::new(rule, CheckStatus::Fail, reason)
     }
-    fn todo(rule: &str, reason: impl Into<String>) -> Finding {
+    fn todo(rule: &str, reason: impl Into<crate::error::Words>) -> Finding {
         Finding::new(rule, CheckStatus::Todo, reason)
     }
     fn ask(mut self, question: impl Into<String>) -> Finding {
         self.question = Some(question.into());
         self
     }
-    fn suggest(mut self, suggestion: impl Into<String>) -> Finding {
+    fn suggest(mut self, suggestion: impl Into<crate::error::Words>) -> Finding {
         self.suggestion = Some(suggestion.into());
         self
     }
@@ -284,9 +284,13 @@ mod tests {
         let count = finding("Close 600 billing tickets a week", "kr.not_activity_proxy");
         assert_eq!(count.status, CheckStatus::Fail);
         assert!(count.reason.contains("\"close 600 billing tickets\""), "{}", count.reason);
-        assert!(count.suggestion.as_deref().unwrap().contains("from the tickets"), "{:?}", count.suggestion);
+        assert!(count.suggestion.as_ref().unwrap().to_string().contains("from the tickets"), "{:?}", count.suggestion);
         let emails = finding("Raise emails sent per rep from 40 to 60", "kr.not_activity_proxy");
-        assert!(emails.suggestion.as_deref().unwrap().contains("what the emails are for"), "{:?}", emails.suggestion);
+        assert!(
+            emails.suggestion.as_ref().unwrap().to_string().contains("what the emails are for"),
+            "{:?}",
+            emails.suggestion
+        );
         // A share of the team's own people doing something is an input.
         let staff = finding("Enroll 100% of support staff in the refunds training", "kr.outcome_not_output");
         assert_eq!(staff.status, CheckStatus::Warn);
@@ -477,7 +481,11 @@ mod tests {
         let report = check(&p, &CheckContext::default());
         let finding = report.findings.iter().find(|f| f.rule == "kr.relative_target").unwrap();
         assert_eq!(finding.status, CheckStatus::Warn);
-        assert!(finding.suggestion.as_deref().unwrap().ends_with("from 18% to 10.8%"), "{:?}", finding.suggestion);
+        assert!(
+            finding.suggestion.as_ref().unwrap().to_string().ends_with("from 18% to 10.8%"),
+            "{:?}",
+            finding.suggestion
+        );
     }
 
     #[test]
@@ -651,7 +659,10 @@ mod tests {
     fn an_output_rewrite_is_built_from_the_key_result_at_hand() {
         let rewrite = |statement: &str| {
             let plan = plan("Customers solve problems on their own", Some("Ana"), &[statement]);
-            kr_outcome_not_output(&plan.key_results[0]).and_then(|f| f.suggestion).unwrap_or_default()
+            kr_outcome_not_output(&plan.key_results[0])
+                .and_then(|f| f.suggestion)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
         };
         let help = rewrite("Publish 20 help articles by December");
         assert!(help.contains("\"Publish 20 help articles by December\" as an initiative"), "{help}");
@@ -680,7 +691,10 @@ mod tests {
         assert!(!fix.contains("Reduce"), "{fix}");
         let churn = finding("Increase monthly churn from 5% to 3%");
         assert!(churn.reason.contains("the verb looks wrong"), "{}", churn.reason);
-        assert_eq!(churn.suggestion.as_deref(), Some("Reduce monthly churn from 5% to 3%"));
+        assert_eq!(
+            churn.suggestion.as_ref().map(ToString::to_string).as_deref(),
+            Some("Reduce monthly churn from 5% to 3%")
+        );
         let unknown = finding("Increase widget throughput from 40 to 30");
         assert!(unknown.question.unwrap().contains("Which is wrong"));
     }
@@ -694,7 +708,11 @@ mod tests {
         assert_eq!(objective_status("Payments go through the first time", rule), CheckStatus::Warn);
         let report = check(&plan("Make billing great", Some("Ana"), GOOD_KRS), &CheckContext::default());
         let finding = report.findings.iter().find(|f| f.rule == rule).unwrap();
-        assert!(finding.suggestion.as_deref().unwrap().contains("with billing without"), "{:?}", finding.suggestion);
-        assert!(!finding.suggestion.as_deref().unwrap().contains("great"));
+        assert!(
+            finding.suggestion.as_ref().unwrap().to_string().contains("with billing without"),
+            "{:?}",
+            finding.suggestion
+        );
+        assert!(!finding.suggestion.as_ref().unwrap().to_string().contains("great"));
     }
 }

@@ -54,20 +54,30 @@ pub(super) fn set_balanced(plan: &ObjectivePlan, context: &CheckContext) -> Find
         .map(|kr| kr.role.unwrap_or(if is_experience(kr) { KrRole::Experience } else { KrRole::Lagging }))
         .collect();
     let has_indicator = context.indicators.iter().any(|i| !i.is_empty());
-    let mut missing = vec![];
+    let mut missing: Vec<crate::error::Words> = vec![];
     if !roles.contains(&KrRole::Lagging) {
-        missing.push("a lagging outcome (retention, revenue, conversion)");
+        missing.push("a lagging outcome (retention, revenue, conversion)".into());
     }
     if !roles.contains(&KrRole::Leading) && !has_indicator {
-        missing.push("a leading indicator (an early signal that predicts the outcome; mark a key result role: leading or add_indicator)");
+        missing.push(crate::words![
+            "a leading indicator (an early signal that predicts the outcome; mark a key result ",
+            crate::error::setting("role", "leading"),
+            " or ",
+            crate::error::Operation::AddIndicator,
+            ")"
+        ]);
     }
     if !roles.contains(&KrRole::Experience) {
-        missing.push("an experience measure (satisfaction scale, CSAT, experience score)");
+        missing.push("an experience measure (satisfaction scale, CSAT, experience score)".into());
     }
     let finding = if missing.is_empty() {
         Finding::pass(RULE, "has a lagging outcome, a leading indicator and an experience measure")
     } else {
-        Finding::warn(RULE, format!("missing {}", missing.join("; ")))
+        let mut reason = crate::error::Words::from("missing ");
+        for (i, part) in missing.into_iter().enumerate() {
+            reason = if i == 0 { reason.and(part) } else { reason.then("; ").and(part) };
+        }
+        Finding::warn(RULE, reason)
             .ask("How will you know early that the outcome is coming, and how it feels to customers?")
     };
     finding.about("key_results")
