@@ -113,10 +113,76 @@ pub struct Found<'a> {
     pub track: &'a Track,
 }
 
-/// A resolved answer: statements, extra gaps, the next step and the narrative.
+/// A resolved answer: statements, extra gaps, the next step and the narrative, in the
+/// order a reader meets them: what it is about, what moved, the drivers, the evidence,
+/// what is missing, the next research step.
 pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) -> Result<Explanation> {
-    let Found { subject, window, track } = found;
-    let mut statements = vec![];
+    let Found { track, .. } = found;
+    answer.gaps.extend(indicator_gaps(store, &answer, track)?);
+    let mut w = Writing { text: Words::from(format!("**{}**\n\n", said(&answer))), statements: vec![] };
+    about(&mut w, &answer, &found);
+    what_moved(&mut w, &answer, &found);
+    drivers(&mut w, &answer);
+    evidence(&mut w, &answer);
+    missing(&mut w, &answer);
+    answer.next_step = next_step(store, &answer, track)?;
+    if let Some(next) = &answer.next_step {
+        let _ = write!(w.text, "**Next research step:** ");
+        w.text.push(next);
+        let _ = writeln!(w.text, ".");
+    }
+    answer.statements = w.statements;
+    answer.headline = headline(store, &answer, track)?;
+    answer.narrative = Words::from(format!("**In short.** {}\n\n", answer.headline)).and(w.text.trim_end());
+    Ok(answer)
+}
+
+/// The narrative being written, and the claims it makes with the ids each rests on.
+struct Writing {
+    text: Words,
+    statements: Vec<Statement>,
+}
+
+/// A slip on a key result without a validated leading indicator: nothing can say what
+/// moved first, and saying so is part of the answer.
+fn indicator_gaps(store: &Store, answer: &Explanation, track: &Track) -> Result<Vec<Gap>> {
+    let mut gaps = vec![];
+    let Some(kr) = &track.key_result else { return Ok(gaps) };
+    if answer.slip.is_none() {
+        return Ok(gaps);
+    }
+    let (indicators, _) = crate::store::okrs::children(store, kr.id)?;
+    if indicators.is_empty() {
+        gaps.push(Gap {
+            missing: format!("{} has no leading indicator, so nothing can say what moved first", kr.id),
+            next_step: crate::words![
+                "add one (",
+                crate::error::Operation::AddIndicator,
+                ") and validate it (",
+                crate::error::Operation::ValidateIndicator,
+                ")"
+            ],
+            cites: vec![kr.id.to_string()],
+        });
+    }
+    for indicator in indicators.iter().filter(|i| i.status == IndicatorStatus::Assumed) {
+        gaps.push(Gap {
+            missing: format!("{} is assumed, not validated: its lead is a hypothesis", indicator.id),
+            next_step: crate::words![
+                "run ",
+                crate::error::Operation::ValidateIndicator,
+                format!(" {} before treating it as the cause", indicator.id)
+            ],
+            cites: vec![indicator.id.to_string()],
+        });
+    }
+    Ok(gaps)
+}
+
+/// What the question is about (the key result or metric, and the objective or stage it
+/// was asked by), the window looked at, and the near matches it was preferred to.
+fn about(w: &mut Writing, answer: &Explanation, found: &Found<'_>) {
+    let Found { subject, window, track } = *found;
     let about = match &track.key_result {
         Some(kr) => format!("{} \"{}\", measured by {} ({})", kr.id, kr.statement, track.metric.id, track.metric.name),
         None => format!("{} ({})", track.metric.id, track.metric.name),
@@ -125,39 +191,7 @@ pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) ->
     if subject.id != track.metric.id.to_string() {
         about_cites.push(track.metric.id.to_string());
     }
-    statements.push(Statement { text: format!("The question is about {about}"), cites: about_cites });
-
-    if let Some(kr) = &track.key_result
-        && answer.slip.is_some()
-    {
-        let (indicators, _) = crate::store::okrs::children(store, kr.id)?;
-        if indicators.is_empty() {
-            answer.gaps.push(Gap {
-                missing: format!("{} has no leading indicator, so nothing can say what moved first", kr.id),
-                next_step: crate::words![
-                    "add one (",
-                    crate::error::Operation::AddIndicator,
-                    ") and validate it (",
-                    crate::error::Operation::ValidateIndicator,
-                    ")"
-                ],
-                cites: vec![kr.id.to_string()],
-            });
-        }
-        for indicator in indicators.iter().filter(|i| i.status == IndicatorStatus::Assumed) {
-            answer.gaps.push(Gap {
-                missing: format!("{} is assumed, not validated: its lead is a hypothesis", indicator.id),
-                next_step: crate::words![
-                    "run ",
-                    crate::error::Operation::ValidateIndicator,
-                    format!(" {} before treating it as the cause", indicator.id)
-                ],
-                cites: vec![indicator.id.to_string()],
-            });
-        }
-    }
-
-    let mut text = Words::from(format!("**{}**\n\n", said(&answer)));
+    w.statements.push(Statement { text: format!("The question is about {about}"), cites: about_cites });
     let matched =
         if subject.matched == ["id"] { String::new() } else { format!(" (matched {})", subject.matched.join(", ")) };
     let scope = match subject.kind {
@@ -171,7 +205,7 @@ pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) ->
     match scope {
         Some(scope) => {
             let _ = writeln!(
-                text,
+                w.text,
                 "{}: the move is in {about}; looked at {} to {}.\n",
                 capitalized(&scope),
                 window.from,
@@ -179,7 +213,7 @@ pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) ->
             );
         }
         None => {
-            let _ = writeln!(text, "About {about}; looked at {} to {}.\n", window.from, window.to);
+            let _ = writeln!(w.text, "About {about}; looked at {} to {}.\n", window.from, window.to);
         }
     }
     if !answer.candidates.is_empty() {
@@ -190,9 +224,15 @@ pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) ->
             answer.subject.as_ref().map(|s| s.id.as_str()).unwrap_or("the subject"),
             if answer.slipped { ", the one that slipped" } else { "" }
         );
-        let _ = writeln!(text, "{claim}. Ask by id for another.\n");
-        statements.push(Statement { text: claim, cites: answer.candidates.iter().map(|c| c.id.clone()).collect() });
+        let _ = writeln!(w.text, "{claim}. Ask by id for another.\n");
+        w.statements.push(Statement { text: claim, cites: answer.candidates.iter().map(|c| c.id.clone()).collect() });
     }
+}
+
+/// The slip with its interval and what happened since, or why nothing slipped; and the
+/// other metrics that fell too.
+fn what_moved(w: &mut Writing, answer: &Explanation, found: &Found<'_>) {
+    let Found { window, track, .. } = *found;
     match &answer.slip {
         Some(slip) => {
             let m = &slip.movement;
@@ -226,25 +266,25 @@ pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) ->
                     _ => String::new(),
                 };
                 let claim = format!("It slipped in the week of {}: {moved}.{recovered}{pace}", slip.start_day);
-                let _ = writeln!(text, "**What moved.** {claim}{}\n", brackets(&slip.cites));
-                statements.push(Statement { text: claim, cites: slip.cites.clone() });
+                let _ = writeln!(w.text, "**What moved.** {claim}{}\n", brackets(&slip.cites));
+                w.statements.push(Statement { text: claim, cites: slip.cites.clone() });
             } else {
                 let claim = format!(
                     "Nothing slipped: the largest fall in the window, starting {}, is within noise: {moved}",
                     slip.start_day
                 );
-                let _ = writeln!(text, "**What moved.** {claim}{}\n", brackets(&slip.cites));
-                statements.push(Statement { text: claim, cites: slip.cites.clone() });
+                let _ = writeln!(w.text, "**What moved.** {claim}{}\n", brackets(&slip.cites));
+                w.statements.push(Statement { text: claim, cites: slip.cites.clone() });
             }
         }
         None if answer.gaps.iter().any(|g| g.missing.contains("no measurements")) => {
-            let _ = writeln!(text, "**What moved.** Nothing can be said: the measurements are missing (below).\n");
+            let _ = writeln!(w.text, "**What moved.** Nothing can be said: the measurements are missing (below).\n");
         }
         None => {
             let claim =
                 format!("Nothing slipped: no value in {} to {} fell below the level before it", window.from, window.to);
-            let _ = writeln!(text, "**What moved.** {claim}.\n");
-            statements.push(Statement { text: claim, cites: vec![track.metric.id.to_string()] });
+            let _ = writeln!(w.text, "**What moved.** {claim}.\n");
+            w.statements.push(Statement { text: claim, cites: vec![track.metric.id.to_string()] });
         }
     }
     for other in answer.other_metrics.iter().filter(|o| o.movement.significant) {
@@ -257,21 +297,27 @@ pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) ->
             num(other.movement.level_after),
             signed(other.movement.change)
         );
-        let _ = writeln!(text, "Also: {claim}{}\n", brackets(&other.cites));
-        statements.push(Statement { text: claim, cites: other.cites.clone() });
+        let _ = writeln!(w.text, "Also: {claim}{}\n", brackets(&other.cites));
+        w.statements.push(Statement { text: claim, cites: other.cites.clone() });
     }
+}
+
+fn drivers(w: &mut Writing, answer: &Explanation) {
     if !answer.drivers.is_empty() {
-        let _ = writeln!(text, "**Drivers.**");
+        let _ = writeln!(w.text, "**Drivers.**");
         let mut ordered: Vec<_> = answer.drivers.iter().collect();
         ordered.sort_by_key(|d| (d.kind != DriverKind::LeadingIndicator, d.moved_first != Some(true)));
         for driver in ordered {
-            let _ = writeln!(text, "- {}{}", driver.summary, brackets(&driver.cites));
-            statements.push(Statement { text: driver.summary.clone(), cites: driver.cites.clone() });
+            let _ = writeln!(w.text, "- {}{}", driver.summary, brackets(&driver.cites));
+            w.statements.push(Statement { text: driver.summary.clone(), cites: driver.cites.clone() });
         }
-        let _ = text.write_char('\n');
+        let _ = w.text.write_char('\n');
     }
+}
+
+fn evidence(w: &mut Writing, answer: &Explanation) {
     if !answer.evidence.is_empty() {
-        let _ = writeln!(text, "**Evidence.**");
+        let _ = writeln!(w.text, "**Evidence.**");
         for e in answer.evidence.iter().take(EVIDENCE_IN_NARRATIVE) {
             let who = [e.participant.clone(), e.segment.clone(), e.observed_at.map(|d| d.to_string())]
                 .into_iter()
@@ -284,24 +330,32 @@ pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) ->
                 cites.push(change.before_evidence.to_string());
             }
             let claim = format!("{} ({who}): \"{}\": {}", e.id, e.text, e.why);
-            let _ = writeln!(text, "{}. {claim}{}", e.rank, brackets(&cites));
-            statements.push(Statement { text: claim, cites });
+            let _ = writeln!(w.text, "{}. {claim}{}", e.rank, brackets(&cites));
+            w.statements.push(Statement { text: claim, cites });
         }
         if answer.evidence.len() > EVIDENCE_IN_NARRATIVE {
-            let _ = writeln!(text, "({} more in `evidence`.)", answer.evidence.len() - EVIDENCE_IN_NARRATIVE);
+            let _ = writeln!(w.text, "({} more in `evidence`.)", answer.evidence.len() - EVIDENCE_IN_NARRATIVE);
         }
-        let _ = text.write_char('\n');
+        let _ = w.text.write_char('\n');
     }
+}
+
+fn missing(w: &mut Writing, answer: &Explanation) {
     if !answer.gaps.is_empty() {
-        let _ = writeln!(text, "**Missing.**");
+        let _ = writeln!(w.text, "**Missing.**");
         for gap in &answer.gaps {
-            let _ = write!(text, "- {}: ", gap.missing);
-            text.push(&gap.next_step);
-            let _ = writeln!(text, ".{}", brackets(&gap.cites));
+            let _ = write!(w.text, "- {}: ", gap.missing);
+            w.text.push(&gap.next_step);
+            let _ = writeln!(w.text, ".{}", brackets(&gap.cites));
         }
-        let _ = text.write_char('\n');
+        let _ = w.text.write_char('\n');
     }
-    answer.next_step = match answer.gaps.first() {
+}
+
+/// The one research step that would most improve the answer: the first gap's, else
+/// (after a real slip) the interviews to run.
+fn next_step(store: &Store, answer: &Explanation, track: &Track) -> Result<Option<Words>> {
+    Ok(match answer.gaps.first() {
         Some(gap) => Some(gap.next_step.clone()),
         None => match (&answer.slip, answer.slipped) {
             (Some(slip), true) => Some(
@@ -309,16 +363,7 @@ pub fn finish_found(store: &Store, mut answer: Explanation, found: Found<'_>) ->
             ),
             _ => None,
         },
-    };
-    if let Some(next) = &answer.next_step {
-        let _ = write!(text, "**Next research step:** ");
-        text.push(next);
-        let _ = writeln!(text, ".");
-    }
-    answer.statements = statements;
-    answer.headline = headline(store, &answer, track)?;
-    answer.narrative = Words::from(format!("**In short.** {}\n\n", answer.headline)).and(text.trim_end());
-    Ok(answer)
+    })
 }
 
 /// "fell 4.67 (95% interval 0.93 to 8.4)", "rose 12 (95% interval 3 to 21)": the

@@ -302,10 +302,68 @@ pub struct Scope<'a> {
 
 pub fn rank(store: &Store, scope: &Scope<'_>, question: Option<&str>, limit: usize) -> Result<Ranked> {
     let Scope { tracks, primary, slip, window, as_of } = *scope;
+    let targets = targets(store, tracks, primary)?;
+    let mut seen: HashSet<EvidenceId> = HashSet::new();
+    let (mut evidence, mut gaps) = linked(store, &targets, as_of, &mut seen)?;
+    let nothing_linked = evidence.is_empty();
+    let relevance = Relevance::of(store, tracks, question)?;
+    let anchor = slip.map(|s| s.start_day).unwrap_or(window.from);
+    let (observed, elsewhere) = observed(store, scope, &relevance, &targets, anchor, &mut seen)?;
+    evidence.extend(observed);
+    if nothing_linked {
+        gaps.insert(0, nothing_linked_gap(store, scope, &evidence, anchor)?);
+    }
+    if let Some(since) = slip.map(|s| s.start_day) {
+        let talked = evidence
+            .iter()
+            .any(|e| e.kind == EvidenceKind::Interview && e.observed_at.is_some_and(|d| d >= since && d <= as_of));
+        if !talked {
+            gaps.push(Gap {
+                missing: format!("no interviews matching the subject were observed since the slip began ({since})"),
+                next_step: interview_step(store, &primary.metric.name, &evidence, since)?.into(),
+                cites: vec![],
+            });
+        }
+    }
+
+    let changes = survey_changes(store, &relevance, window, as_of)?;
+    if changes.is_empty() && slip.is_some() {
+        gaps.push(Gap {
+            missing: "no survey question matching the subject changed beyond noise between waves around the window".into(),
+            next_step: format!(
+                "if a survey asks {} about {}, compare its wave after {} with the one before (the change is real only when its interval excludes 0)",
+                who_it_happened_to(&evidence).map(|s| format!("{s} customers")).unwrap_or_else(|| "customers".into()),
+                primary.metric.name,
+                slip.map(|s| s.start_day).unwrap_or(window.from)
+            )
+            .into(),
+            cites: vec![],
+        });
+    }
+    for item in changes {
+        if seen.insert(item.id) {
+            evidence.push(item);
+        }
+    }
+    evidence.extend(elsewhere);
+    evidence.truncate(limit);
+    for (i, e) in evidence.iter_mut().enumerate() {
+        e.rank = i + 1;
+    }
+    Ok(Ranked { evidence, gaps })
+}
+
+/// Tier 1: research linked to the subject, its indicators or its metric as explaining
+/// the move (first) or contradicting it, nearest target first, newest first; a link
+/// whose evidence is gone is a gap.
+fn linked(
+    store: &Store,
+    targets: &[String],
+    as_of: Date,
+    seen: &mut HashSet<EvidenceId>,
+) -> Result<(Vec<RankedEvidence>, Vec<Gap>)> {
     let mut gaps = vec![];
     let mut linked: Vec<(u8, usize, RankedEvidence)> = vec![];
-    let mut seen: HashSet<EvidenceId> = HashSet::new();
-    let targets = targets(store, tracks, primary)?;
     for (order, target) in targets.iter().enumerate() {
         for link in links_of_target(store, target)? {
             let tier = match link.relation {
@@ -346,15 +404,22 @@ pub fn rank(store: &Store, scope: &Scope<'_>, question: Option<&str>, limit: usi
         }
     }
     linked.sort_by_key(|(contradicts, order, item)| (*contradicts, *order, std::cmp::Reverse(item.observed_at)));
-    let mut evidence: Vec<RankedEvidence> = linked.into_iter().map(|(_, _, e)| e).collect();
-    let nothing_linked = evidence.is_empty();
+    Ok((linked.into_iter().map(|(_, _, e)| e).collect(), gaps))
+}
 
-    let relevance = Relevance::of(store, tracks, question)?;
+/// Tier 2: research observed in the window (or just before the slip) whose words name
+/// the subject; what someone linked to another key result instead comes last, and says so.
+fn observed(
+    store: &Store,
+    scope: &Scope<'_>,
+    relevance: &Relevance,
+    targets: &[String],
+    anchor: Date,
+    seen: &mut HashSet<EvidenceId>,
+) -> Result<(Vec<RankedEvidence>, Vec<RankedEvidence>)> {
+    let (window, as_of) = (scope.window, scope.as_of);
     let words = relevance.query.clone();
-    // Research someone linked to another key result was judged to be about that one:
-    // it is shown after everything else, and says so.
-    let mut elsewhere = vec![];
-    let anchor = slip.map(|s| s.start_day).unwrap_or(window.from);
+    let (mut evidence, mut elsewhere) = (vec![], vec![]);
     let from = super::window::days_before(anchor, BEFORE_DAYS);
     let to = window.to.min(as_of);
     if !words.is_empty() {
@@ -382,7 +447,7 @@ pub fn rank(store: &Store, scope: &Scope<'_>, question: Option<&str>, limit: usi
                 if hit.evidence.observed_at.is_some_and(|d| d < window.from) { "just before" } else { "in" },
                 if matched.is_empty() { "the subject".to_string() } else { matched.join(", ") }
             );
-            let others: Vec<&String> = hit.linked_to.iter().filter(|t| !targets.contains(t)).collect();
+            let others: Vec<&String> = hit.linked_to.iter().filter(|t| !targets.contains(*t)).collect();
             if !others.is_empty() && hit.linked_to.iter().all(|t| !targets.contains(t)) {
                 let others: Vec<&str> = others.iter().map(|t| t.as_str()).collect();
                 why.push_str(&format!("; linked to {} instead, not to this subject", others.join(", ")));
@@ -392,88 +457,52 @@ pub fn rank(store: &Store, scope: &Scope<'_>, question: Option<&str>, limit: usi
             }
         }
     }
-    if nothing_linked {
-        // The step names the research to read when some was found; else who to ask.
-        let subject = primary.key_result.as_ref().map(|k| k.id.to_string()).unwrap_or(primary.metric.id.to_string());
-        let found = evidence.iter().find(|e| e.tier == Tier::ObservedInWindow);
-        let next_step = match found {
-            Some(e) => crate::words![
-                format!(
-                    "read {} ({}observed {}), which matches {}; if it explains the move, link it to {subject} (",
-                    e.id,
-                    [e.participant.as_deref(), e.segment.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .map(|s| format!("{s}, "))
-                        .collect::<String>(),
-                    e.observed_at.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
-                    primary.metric.name
-                ),
-                crate::error::Operation::LinkEvidence,
-                ", ",
-                crate::error::setting("relation", "explains"),
-                ")"
-            ],
-            None if slip.is_some() => interview_step(store, &primary.metric.name, &evidence, anchor)?.into(),
-            None => crate::words![
-                "link what explains it (",
-                crate::error::Operation::LinkEvidence,
-                " with ",
-                crate::error::setting("relation", "explains"),
-                "); ",
-                crate::error::Operation::SuggestLinks,
-                format!(" {subject} lists research that matches it")
-            ],
-        };
-        gaps.insert(
-            0,
-            Gap {
-                missing: format!(
-                    "no evidence is linked to {subject} (or its indicators) as explaining or contradicting the move"
-                ),
-                next_step,
-                cites: vec![subject],
-            },
-        );
-    }
-    if let Some(since) = slip.map(|s| s.start_day) {
-        let talked = evidence
-            .iter()
-            .any(|e| e.kind == EvidenceKind::Interview && e.observed_at.is_some_and(|d| d >= since && d <= as_of));
-        if !talked {
-            gaps.push(Gap {
-                missing: format!("no interviews matching the subject were observed since the slip began ({since})"),
-                next_step: interview_step(store, &primary.metric.name, &evidence, since)?.into(),
-                cites: vec![],
-            });
-        }
-    }
+    Ok((evidence, elsewhere))
+}
 
-    let changes = survey_changes(store, &relevance, window, as_of)?;
-    if changes.is_empty() && slip.is_some() {
-        gaps.push(Gap {
-            missing: "no survey question matching the subject changed beyond noise between waves around the window".into(),
-            next_step: format!(
-                "if a survey asks {} about {}, compare its wave after {} with the one before (the change is real only when its interval excludes 0)",
-                who_it_happened_to(&evidence).map(|s| format!("{s} customers")).unwrap_or_else(|| "customers".into()),
-                primary.metric.name,
-                slip.map(|s| s.start_day).unwrap_or(window.from)
-            )
-            .into(),
-            cites: vec![],
-        });
-    }
-    for item in changes {
-        if seen.insert(item.id) {
-            evidence.push(item);
-        }
-    }
-    evidence.extend(elsewhere);
-    evidence.truncate(limit);
-    for (i, e) in evidence.iter_mut().enumerate() {
-        e.rank = i + 1;
-    }
-    Ok(Ranked { evidence, gaps })
+/// When nothing is linked as explaining the move: the research to read, when some was
+/// found; else who to ask, or how to find research to link.
+fn nothing_linked_gap(store: &Store, scope: &Scope<'_>, evidence: &[RankedEvidence], anchor: Date) -> Result<Gap> {
+    let (primary, slip) = (scope.primary, scope.slip);
+    // The step names the research to read when some was found; else who to ask.
+    let subject = primary.key_result.as_ref().map(|k| k.id.to_string()).unwrap_or(primary.metric.id.to_string());
+    let found = evidence.iter().find(|e| e.tier == Tier::ObservedInWindow);
+    let next_step = match found {
+        Some(e) => crate::words![
+            format!(
+                "read {} ({}observed {}), which matches {}; if it explains the move, link it to {subject} (",
+                e.id,
+                [e.participant.as_deref(), e.segment.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .map(|s| format!("{s}, "))
+                    .collect::<String>(),
+                e.observed_at.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
+                primary.metric.name
+            ),
+            crate::error::Operation::LinkEvidence,
+            ", ",
+            crate::error::setting("relation", "explains"),
+            ")"
+        ],
+        None if slip.is_some() => interview_step(store, &primary.metric.name, evidence, anchor)?.into(),
+        None => crate::words![
+            "link what explains it (",
+            crate::error::Operation::LinkEvidence,
+            " with ",
+            crate::error::setting("relation", "explains"),
+            "); ",
+            crate::error::Operation::SuggestLinks,
+            format!(" {subject} lists research that matches it")
+        ],
+    };
+    Ok(Gap {
+        missing: format!(
+            "no evidence is linked to {subject} (or its indicators) as explaining or contradicting the move"
+        ),
+        next_step,
+        cites: vec![subject],
+    })
 }
 
 fn relation_name(relation: Relation) -> &'static str {

@@ -22,6 +22,13 @@ use tokio::sync::Mutex;
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
 const PARSE_ERROR: i64 = -32700;
+
+/// The JSON-RPC error line for a message over [`MAX_LINE_BYTES`]: the owner's framing
+/// and a relay both answer it, and say the same.
+pub fn too_long_error() -> Value {
+    json!({"jsonrpc": "2.0", "id": null, "error": {"code": PARSE_ERROR,
+        "message": format!("Parse error: a message over {MAX_LINE_BYTES} bytes was dropped; pass files by path or URL")}})
+}
 const INVALID_REQUEST: i64 = -32600;
 
 /// Reads newline-terminated lines of at most [`MAX_LINE_BYTES`], keeping a partial
@@ -102,8 +109,12 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin + Send + 'static> LineTransport
     /// Writes an error answer from a task of its own, so a cancelled `receive` cannot
     /// leave half a line on the stream.
     fn answer_error(&self, id: Value, code: i64, message: String) {
+        self.answer_line(json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}}));
+    }
+
+    fn answer_line(&self, answer: Value) {
         let write = self.write.clone();
-        let mut line = json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}}).to_string();
+        let mut line = answer.to_string();
         line.push('\n');
         tokio::spawn(async move {
             let mut write = write.lock().await;
@@ -167,13 +178,7 @@ where
             let line = match self.lines.next().await {
                 Read::Closed => return None,
                 Read::TooLong => {
-                    self.answer_error(
-                        Value::Null,
-                        PARSE_ERROR,
-                        format!(
-                            "Parse error: a message over {MAX_LINE_BYTES} bytes was dropped; pass files by path or URL"
-                        ),
-                    );
+                    self.answer_line(too_long_error());
                     continue;
                 }
                 Read::Line(line) => line,

@@ -104,8 +104,7 @@ pub async fn serve_stdio(db: PathBuf, actor: Actor, access: Access) -> anyhow::R
                     }
                     // The owner's framing answers an oversized line; here it is only dropped.
                     Read::TooLong => {
-                        let answer = json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32700,
-                            "message": format!("Parse error: a message over {} bytes was dropped; pass files by path or URL", crate::mcp::framing::MAX_LINE_BYTES)}});
+                        let answer = crate::mcp::framing::too_long_error();
                         let _ = send(&mut stdout, answer.to_string().as_bytes()).await;
                     }
                     Read::Closed => {

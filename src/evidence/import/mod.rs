@@ -21,19 +21,21 @@ use super::add::{AddedEvidence, EvidenceInput, EvidencePlan, store_plans};
 use crate::clock::DateOrder;
 use crate::error::{Error, Result, Words};
 use crate::fetch::Access;
-use crate::fetch::table::{SheetRead, TableKind, Tabular, read_table};
+use crate::fetch::table::{SheetRead, TableKind, read_table};
 use crate::model::Actor;
-use crate::model::{EvidenceId, EvidenceKind, Source};
+use crate::model::{EvidenceId, EvidenceKind};
 use crate::progress::{Phase, Throttle};
 use crate::store::Store;
 use crate::validate;
 
 mod responses;
+mod rows;
 mod survey;
 mod transcript;
 mod vendors;
 
 pub use responses::{QuestionRead, QuestionSpec, ResponsesRead, SpecType, WaveBy};
+use rows::{Origin, Row, apply_defaults, csv_rows, has_columns, jsonl};
 use survey::survey_rows;
 pub use transcript::{TranscriptHeader, TranscriptRead};
 use transcript::{cues, docx_text, gong, read_header, turns};
@@ -245,67 +247,6 @@ pub struct ImportReport {
 const LISTED: usize = 20;
 const LISTED_SKIPS: usize = 50;
 
-/// An item read from a file, with the line it started on.
-struct Row {
-    line: usize,
-    item: std::result::Result<EvidenceInput, Words>,
-    /// The record id an earlier release gave this item (see [`Origin::former_record_id`]).
-    former_record_id: Option<String>,
-}
-
-impl Row {
-    fn new(line: usize, item: std::result::Result<EvidenceInput, impl Into<Words>>) -> Row {
-        Row { line, item: item.map_err(Into::into), former_record_id: None }
-    }
-}
-
-/// The file (or URL) an import reads, as its items are keyed: a transcript turn is
-/// the same record when it comes from the same file and starts on the same line,
-/// whatever else the request says (study, segment, tags, format).
-///
-/// "The same file" is the same file on disk: its canonical path, so `p3.md`,
-/// `./p3.md`, an absolute path, a symlink and a command run from another folder all
-/// name it once; two files of one name in two folders (`study-a/p1.md`,
-/// `study-b/p1.md`) stay two. A URL is itself, without its `#fragment`. A file moved
-/// or copied elsewhere is a new file. The key holds the file's name, for people, and
-/// 12 hex digits of the identity's SHA-256, so it stays short (a record id is at most
-/// 120 characters) and does not spell out where the file sits on the server's disk.
-struct Origin {
-    /// The canonical path or the URL.
-    identity: String,
-    /// The path or URL as the request gave it.
-    given: String,
-    is_url: bool,
-}
-
-impl Origin {
-    fn file_name(&self) -> String {
-        let path = self.identity.split(['?', '#']).next().unwrap_or("");
-        let name = path.trim_end_matches('/').rsplit(['/', '\\']).next().unwrap_or("");
-        let name = if name.is_empty() { "transcript" } else { name };
-        name.chars().take(60).collect()
-    }
-
-    fn record_id(&self, line: usize) -> String {
-        self.key(&format!("L{line}"))
-    }
-
-    /// The record id of a place in this file (`L12`, `Q5/2026-10`).
-    fn key(&self, place: &str) -> String {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::digest(self.identity.as_bytes());
-        let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}@{hash}#{place}", self.file_name())
-    }
-
-    /// The id releases before this one gave a turn: the path as given and the turn's
-    /// line range (Markdown, text) or start time (VTT, SRT). A URL's turns then shared
-    /// one key per line, whatever the URL, so they are not looked up by it.
-    fn former_record_id(&self, place: &str) -> Option<String> {
-        (!self.is_url).then(|| format!("{}{place}", self.given))
-    }
-}
-
 /// Reads the file (or URL), parses it, validates every item, stores them in one
 /// transaction. `progress` hears of every phase (read, validate, write, flush),
 /// throttled.
@@ -320,6 +261,44 @@ pub async fn import_evidence(
     if let Some(defaults) = &request.defaults {
         defaults.check()?;
     }
+    let fetched = fetch(access, &request).await?;
+    let mut read = read(&request, fetched)?;
+    let rows = std::mem::take(&mut read.rows);
+    if rows.is_empty() && read.responses.is_none() {
+        return Err(Error::invalid("path", format!("{} holds no evidence in the {:?} format", read.name, read.format)));
+    }
+    let total = rows.len();
+    progress.step(Phase::Read, 0, total);
+    let (plans, skipped) =
+        plan(rows, &read, access, request.row_level, &|done| progress.step(Phase::Validate, done, total))?;
+    let added = if plans.is_empty() || request.dry_run {
+        AddedEvidence { items: vec![], created: 0, duplicates: 0, updated: 0, unchanged: 0, tag_notes: vec![] }
+    } else {
+        progress.beating(total, || store_plans(store, &plans, actor, &|n| progress.step(Phase::Write, n, total)))?
+    };
+    progress.step(Phase::Flush, 0, total);
+    store.flush().await?;
+    let mut report = ImportReport::new(read.name, read.format, total, added, skipped);
+    report.sheet = read.sheet;
+    report.header = read.header;
+    report.responses = read.responses;
+    report.transcript = read.transcript;
+    report.encoding = read.encoding;
+    report.dry_run = request.dry_run;
+    Ok(report)
+}
+
+/// The bytes of the file or URL asked for, its name as given, and its identity (the
+/// canonical path, or the URL without its fragment).
+struct Fetched {
+    name: String,
+    identity: String,
+    bytes: Vec<u8>,
+    /// The request's field the bytes came from: `path` or `url`.
+    field: &'static str,
+}
+
+async fn fetch(access: &Access, request: &ImportRequest) -> Result<Fetched> {
     if request.path.is_some() && request.token_env.is_some() {
         return Err(Error::invalid("token_env", "applies to a url; a local file needs no token"));
     }
@@ -345,136 +324,181 @@ pub async fn import_evidence(
         (None, None) => return Err(Error::invalid("path", "is needed (or url): the file to import")),
     };
     let field = if request.url.is_some() { "url" } else { "path" };
-    let mut format = match request.format {
+    Ok(Fetched { name, identity, bytes, field })
+}
+
+/// What a file held: its rows, the format it was read as, and what the reading found
+/// on the way (the sheet, a transcript's header and speakers, a survey export's
+/// questions, the text encoding), with the defaults the header filled in.
+struct Read {
+    name: String,
+    format: ImportFormat,
+    rows: Vec<Row>,
+    defaults: ImportDefaults,
+    sheet: Option<SheetRead>,
+    header: Option<TranscriptHeader>,
+    responses: Option<ResponsesRead>,
+    transcript: Option<TranscriptRead>,
+    encoding: Option<String>,
+}
+
+/// The file read by its format: a table (a survey export, a response export, or rows
+/// through the mapping), or text (a transcript, a vendor's JSON, JSONL).
+fn read(request: &ImportRequest, fetched: Fetched) -> Result<Read> {
+    let format = match request.format {
         Some(f) => f,
-        None => format_of(&name)?,
+        None => format_of(&fetched.name)?,
     };
     if request.sheet.is_some() && format != ImportFormat::Spreadsheet {
         return Err(Error::invalid(
             "sheet",
-            format!("applies to spreadsheets (.xlsx, .xls, .ods), and {name} is read as {format:?}"),
+            format!("applies to spreadsheets (.xlsx, .xls, .ods), and {} is read as {format:?}", fetched.name),
         ));
     }
-    let mut defaults = request.defaults.clone().unwrap_or_default();
-    let file_ref = request.path.clone();
-    let origin = Origin { identity, given: name.clone(), is_url: request.url.is_some() };
-    let mut sheet = None;
-    let mut header = None;
-    let mut responses = None;
-    let mut transcript = None;
-    let mut encoding = None;
+    let origin =
+        Origin { identity: fetched.identity.clone(), given: fetched.name.clone(), is_url: request.url.is_some() };
+    let mut read = Read {
+        name: fetched.name.clone(),
+        format,
+        rows: vec![],
+        defaults: request.defaults.clone().unwrap_or_default(),
+        sheet: None,
+        header: None,
+        responses: None,
+        transcript: None,
+        encoding: None,
+    };
     let table_kind = match format {
         ImportFormat::Csv | ImportFormat::SurveyCsv | ImportFormat::SurveyResponses => Some(TableKind::Csv),
         ImportFormat::Tsv => Some(TableKind::Tsv),
         ImportFormat::Spreadsheet => Some(TableKind::Spreadsheet),
         _ => None,
     };
-    let rows = match table_kind {
-        Some(kind) => {
-            let table = read_table(field, &name, bytes, kind, request.sheet.as_deref())?;
-            sheet = table.sheet.clone();
-            encoding = table.encoding.map(String::from);
-            // A survey export is known by its columns, whatever the file's kind.
-            let survey = format == ImportFormat::SurveyCsv
-                || (request.format.is_none() && has_columns(&table, &["question_type", "count"]));
+    read.rows = match table_kind {
+        Some(kind) => table_rows(request, fetched, kind, &origin, &mut read)?,
+        None => text_rows(request, fetched, &origin, &mut read)?,
+    };
+    Ok(read)
+}
+
+fn table_rows(
+    request: &ImportRequest,
+    fetched: Fetched,
+    kind: TableKind,
+    origin: &Origin,
+    read: &mut Read,
+) -> Result<Vec<Row>> {
+    let table = read_table(fetched.field, &fetched.name, fetched.bytes, kind, request.sheet.as_deref())?;
+    read.sheet = table.sheet.clone();
+    read.encoding = table.encoding.map(String::from);
+    // A survey export is known by its columns, whatever the file's kind.
+    let survey = read.format == ImportFormat::SurveyCsv
+        || (request.format.is_none() && has_columns(&table, &["question_type", "count"]));
+    let mapping = request.mapping.clone().unwrap_or_default();
+    let exported = (!survey)
+        .then(|| {
+            let generic = read.format == ImportFormat::SurveyResponses;
+            vendors::from_table(&table, &mapping, request.date_format, generic)
+        })
+        .flatten();
+    Ok(if survey {
+        read.format = ImportFormat::SurveyCsv;
+        survey_rows(&table)
+    } else if let Some(sheet) = exported {
+        read.format = ImportFormat::SurveyResponses;
+        let sheet = sheet.map_err(|why| export_error(&fetched.name, why))?;
+        let (rows, answers) = read_responses(sheet, request, &mapping, request.path.as_deref(), origin);
+        read.responses = Some(answers);
+        rows
+    } else {
+        csv_rows(&table, request.mapping.clone().unwrap_or_default(), request.date_format)?
+    })
+}
+
+fn text_rows(request: &ImportRequest, fetched: Fetched, origin: &Origin, read: &mut Read) -> Result<Vec<Row>> {
+    // A Word transcript is its paragraphs' text, read as a text transcript.
+    let (field, name, format) = (fetched.field, &fetched.name, read.format);
+    let text = if format == ImportFormat::Docx {
+        docx_text(&fetched.bytes).map_err(|why| Error::invalid(field, format!("{name} {why}")))?
+    } else {
+        String::from_utf8(fetched.bytes).map_err(|e| {
+            Error::invalid(
+                field,
+                format!(
+                    "{name} is not UTF-8 text (invalid byte at offset {}); save or export it as UTF-8",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })?
+    };
+    Ok(match format {
+        ImportFormat::Vtt | ImportFormat::Srt => {
+            let (rows, turns_read) = cues(&text, format, &request.interviewers, request.path.as_deref(), origin);
+            read.transcript = Some(turns_read);
+            rows
+        }
+        ImportFormat::Markdown | ImportFormat::Text | ImportFormat::Docx => {
+            let found = read_header(&text, request.date_format);
+            found.check(name, &read.defaults)?;
+            found.fill(&mut read.defaults);
+            let (rows, asked) =
+                turns(&text, &found, &request.interviewers, &read.defaults, request.path.as_deref(), origin);
+            read.header = Some(found).filter(|h| !h.lines.is_empty());
+            read.transcript = Some(asked);
+            rows
+        }
+        ImportFormat::Json => {
+            let json: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+                Error::invalid(
+                    field,
+                    format!(
+                        "{name} is not JSON: {} (line {}, column {})",
+                        validate::json_reason(&e),
+                        e.line(),
+                        e.column()
+                    ),
+                )
+            })?;
             let mapping = request.mapping.clone().unwrap_or_default();
-            let exported = (!survey)
-                .then(|| {
-                    let generic = format == ImportFormat::SurveyResponses;
-                    vendors::from_table(&table, &mapping, request.date_format, generic)
-                })
-                .flatten();
-            if survey {
-                format = ImportFormat::SurveyCsv;
-                survey_rows(&table)
-            } else if let Some(sheet) = exported {
-                format = ImportFormat::SurveyResponses;
-                let sheet = sheet.map_err(|why| export_error(&name, why))?;
-                let (rows, read) = read_responses(sheet, &request, &mapping, file_ref.as_deref(), &origin);
-                responses = Some(read);
+            if let Some((rows, turns_read)) = gong(&json, &request.interviewers, request.path.as_deref(), origin) {
+                read.transcript = Some(turns_read);
+                rows
+            } else if let Some(sheet) = vendors::from_json(&json, &mapping) {
+                let sheet = sheet.map_err(|why| export_error(name, why))?;
+                let (rows, answers) = read_responses(sheet, request, &mapping, request.path.as_deref(), origin);
+                read.responses = Some(answers);
                 rows
             } else {
-                csv_rows(&table, request.mapping.clone().unwrap_or_default(), request.date_format)?
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "{name} is JSON of no export grounded knows ({}, or a Gong call transcript); evidence items one per line are format jsonl",
+                        vendors::KNOWN
+                    ),
+                ));
             }
         }
-        None => {
-            // A Word transcript is its paragraphs' text, read as a text transcript.
-            let text = if format == ImportFormat::Docx {
-                docx_text(&bytes).map_err(|why| Error::invalid(field, format!("{name} {why}")))?
-            } else {
-                String::from_utf8(bytes).map_err(|e| {
-                    Error::invalid(
-                        field,
-                        format!(
-                            "{name} is not UTF-8 text (invalid byte at offset {}); save or export it as UTF-8",
-                            e.utf8_error().valid_up_to()
-                        ),
-                    )
-                })?
-            };
-            match format {
-                ImportFormat::Vtt | ImportFormat::Srt => {
-                    let (rows, read) = cues(&text, format, &request.interviewers, file_ref.as_deref(), &origin);
-                    transcript = Some(read);
-                    rows
-                }
-                ImportFormat::Markdown | ImportFormat::Text | ImportFormat::Docx => {
-                    let read = read_header(&text, request.date_format);
-                    read.check(&name, &defaults)?;
-                    read.fill(&mut defaults);
-                    let (rows, asked) =
-                        turns(&text, &read, &request.interviewers, &defaults, file_ref.as_deref(), &origin);
-                    header = Some(read).filter(|h| !h.lines.is_empty());
-                    transcript = Some(asked);
-                    rows
-                }
-                ImportFormat::Json => {
-                    let json: serde_json::Value =
-                        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-                            Error::invalid(
-                                field,
-                                format!(
-                                    "{name} is not JSON: {} (line {}, column {})",
-                                    validate::json_reason(&e),
-                                    e.line(),
-                                    e.column()
-                                ),
-                            )
-                        })?;
-                    let mapping = request.mapping.clone().unwrap_or_default();
-                    if let Some((rows, read)) = gong(&json, &request.interviewers, file_ref.as_deref(), &origin) {
-                        transcript = Some(read);
-                        rows
-                    } else if let Some(sheet) = vendors::from_json(&json, &mapping) {
-                        let sheet = sheet.map_err(|why| export_error(&name, why))?;
-                        let (rows, read) = read_responses(sheet, &request, &mapping, file_ref.as_deref(), &origin);
-                        responses = Some(read);
-                        rows
-                    } else {
-                        return Err(Error::invalid(
-                            field,
-                            format!(
-                                "{name} is JSON of no export grounded knows ({}, or a Gong call transcript); evidence items one per line are format jsonl",
-                                vendors::KNOWN
-                            ),
-                        ));
-                    }
-                }
-                _ => jsonl(&text),
-            }
-        }
-    };
-    if rows.is_empty() && responses.is_none() {
-        return Err(Error::invalid("path", format!("{name} holds no evidence in the {format:?} format")));
-    }
-    let total = rows.len();
-    progress.step(Phase::Read, 0, total);
-    let mut plans: Vec<EvidencePlan> = Vec::with_capacity(total);
+        _ => jsonl(&text),
+    })
+}
+
+/// Each row checked as `add_evidence` checks an item, with the defaults applied: the
+/// plans to store, and the rows skipped with why (row-level), or the first bad row
+/// refusing the whole file.
+fn plan(
+    rows: Vec<Row>,
+    read: &Read,
+    access: &Access,
+    row_level: bool,
+    validated: &dyn Fn(usize),
+) -> Result<(Vec<EvidencePlan>, Vec<SkippedRow>)> {
+    let (defaults, name) = (&read.defaults, &read.name);
+    let mut plans: Vec<EvidencePlan> = Vec::with_capacity(rows.len());
     let mut skipped = vec![];
     for (done, row) in rows.into_iter().enumerate() {
         // The place is the line, said once below: the item's own fields are named bare.
         let plan =
-            row.item.and_then(|item| apply_defaults(item, &defaults, &name).into_plan("").map_err(Error::into_words));
+            row.item.and_then(|item| apply_defaults(item, defaults, name).into_plan("").map_err(Error::into_words));
         let plan = plan.map(|plan| EvidencePlan { former_record_id: row.former_record_id, ..plan });
         // The checks shared with add_evidence quote a bad value back; from a file, only
         // to the person who ran their own command on it.
@@ -482,7 +506,7 @@ pub async fn import_evidence(
             plan.map_err(|reason| if access.may_quote_files() { reason } else { reason.map_text(validate::unquoted) });
         match plan {
             Ok(plan) => plans.push(plan),
-            Err(reason) if request.row_level => skipped.push(SkippedRow { line: row.line, reason }),
+            Err(reason) if row_level => skipped.push(SkippedRow { line: row.line, reason }),
             Err(reason) => {
                 return Err(Error::invalid(
                     name.clone(),
@@ -494,23 +518,9 @@ pub async fn import_evidence(
                 ));
             }
         }
-        progress.step(Phase::Validate, done + 1, total);
+        validated(done + 1);
     }
-    let added = if plans.is_empty() || request.dry_run {
-        AddedEvidence { items: vec![], created: 0, duplicates: 0, updated: 0, unchanged: 0, tag_notes: vec![] }
-    } else {
-        progress.beating(total, || store_plans(store, &plans, actor, &|n| progress.step(Phase::Write, n, total)))?
-    };
-    progress.step(Phase::Flush, 0, total);
-    store.flush().await?;
-    let mut report = ImportReport::new(name, format, total, added, skipped);
-    report.sheet = sheet;
-    report.header = header;
-    report.responses = responses;
-    report.transcript = transcript;
-    report.encoding = encoding;
-    report.dry_run = request.dry_run;
-    Ok(report)
+    Ok((plans, skipped))
 }
 
 impl ImportReport {
@@ -547,22 +557,6 @@ impl ImportReport {
     }
 }
 
-/// For a column missing from the first sheet of a workbook that has others: which
-/// they are (a first sheet is often a cover page).
-fn other_sheets(sheet: Option<&SheetRead>) -> crate::error::Words {
-    match sheet {
-        Some(sheet) if !sheet.chosen && !sheet.others.is_empty() => crate::words![
-            ", or read another sheet with ",
-            crate::error::field("sheet"),
-            format!(
-                " (the first was read; the others are {})",
-                sheet.others.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
-            )
-        ],
-        _ => crate::error::Words::default(),
-    }
-}
-
 /// A response export that cannot be read: a mapping the export does not have is the
 /// request's field; anything else is the file's.
 fn export_error(name: &str, why: String) -> Error {
@@ -594,10 +588,6 @@ fn read_responses(
         all_questions: request.all_questions,
     };
     responses::responses(sheet, &asked, origin)
-}
-
-fn has_columns(table: &Tabular, names: &[&str]) -> bool {
-    names.iter().all(|n| table.headers.iter().any(|h| h.eq_ignore_ascii_case(n)))
 }
 
 fn format_of(name: &str) -> Result<ImportFormat> {
@@ -637,133 +627,10 @@ fn format_of(name: &str) -> Result<ImportFormat> {
     })
 }
 
-fn apply_defaults(mut item: EvidenceInput, d: &ImportDefaults, name: &str) -> EvidenceInput {
-    item.participant = item.participant.or_else(|| d.participant.clone());
-    item.segment = item.segment.or_else(|| d.segment.clone());
-    item.study = item.study.or_else(|| d.study.clone());
-    item.observed_at = item.observed_at.or_else(|| d.observed_at.clone());
-    item.tags.extend(d.tags.iter().cloned());
-    let mut source = item.source.take().unwrap_or_default();
-    if source.file.is_none() && source.url.is_none() {
-        if name.starts_with("http") {
-            source.url = Some(name.to_string())
-        } else {
-            source.file = Some(name.to_string())
-        }
-    }
-    item.source = Some(source);
-    item
-}
-
-fn jsonl(text: &str) -> Vec<Row> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line)| {
-            Row::new(
-                i + 1,
-                serde_path_to_error::deserialize::<_, EvidenceInput>(&mut serde_json::Deserializer::from_str(line))
-                    .map_err(|e| {
-                        let path = e.path().to_string();
-                        let why = validate::json_reason(&e.into_inner());
-                        if path == "." { why } else { format!("{path}: {why}") }
-                    }),
-            )
-        })
-        .collect()
-}
-
-fn csv_rows(table: &Tabular, mapping: CsvMapping, dates: Option<DateOrder>) -> Result<Vec<Row>> {
-    let headers = &table.headers;
-    let column = |field: &str, mapped: &Option<String>, required: bool| -> Result<Option<usize>> {
-        let wanted = mapped.clone().unwrap_or_else(|| field.to_string());
-        match headers.iter().position(|h| h.eq_ignore_ascii_case(&wanted)) {
-            Some(i) => Ok(Some(i)),
-            // The header is the file's first line: it is counted, never quoted.
-            None if required || mapped.is_some() => Err(Error::invalid(
-                format!("mapping.{field}"),
-                crate::words![
-                    format!(
-                        "{} has no column {wanted:?} among the {} of its header (line 1); name the column holding the {field} with ",
-                        table.sheet.as_ref().map_or("the table".to_string(), |s| format!("sheet {:?}", s.read)),
-                        headers.len(),
-                    ),
-                    crate::error::field(format!("mapping.{field}")),
-                ]
-                .and(other_sheets(table.sheet.as_ref())),
-            )),
-            None => Ok(None),
-        }
-    };
-    let text_col = column("text", &mapping.text, true)?.unwrap_or(0);
-    let cols = [
-        ("kind", column("kind", &mapping.kind, false)?),
-        ("participant", column("participant", &mapping.participant, false)?),
-        ("segment", column("segment", &mapping.segment, false)?),
-        ("study", column("study", &mapping.study, false)?),
-        ("observed_at", column("observed_at", &mapping.observed_at, false)?),
-        ("tags", column("tags", &mapping.tags, false)?),
-        ("record_id", column("record_id", &mapping.record_id, false)?),
-        ("url", column("url", &mapping.url, false)?),
-    ];
-    let mut rows = vec![];
-    for record in &table.rows {
-        let line = record.line;
-        if let Err(reason) = &record.cells {
-            rows.push(Row::new(line, Err(reason.clone())));
-            continue;
-        }
-        let value =
-            |name: &str| record.get(cols.iter().find(|(n, _)| *n == name).and_then(|(_, c)| *c)).map(String::from);
-        // Dates as the file writes them, read once here in its stated order.
-        let observed_at = match value("observed_at") {
-            None => Ok(None),
-            Some(d) => crate::clock::parse_day("observed_at", &d, dates)
-                .map(|d| Some(d.to_string()))
-                .map_err(Error::into_words),
-        };
-        let observed_at = match observed_at {
-            Ok(d) => d,
-            Err(reason) => {
-                rows.push(Row::new(line, Err(reason)));
-                continue;
-            }
-        };
-        let kind = match value("kind").map(|k| k.to_lowercase()) {
-            None => Ok(EvidenceKind::Interview),
-            Some(k) => match k.as_str() {
-                "interview" => Ok(EvidenceKind::Interview),
-                "observation" => Ok(EvidenceKind::Observation),
-                _ => Err("kind: is not interview or observation (surveys import as survey_csv)".to_string()),
-            },
-        };
-        let item = kind.map(|kind| EvidenceInput {
-            kind,
-            text: record.get(Some(text_col)).unwrap_or("").to_string(),
-            participant: value("participant"),
-            segment: value("segment"),
-            study: value("study"),
-            observed_at,
-            source: Some(Source {
-                url: value("url"),
-                record_id: value("record_id"),
-                lines: Some([line as u32, line as u32]),
-                ..Default::default()
-            }),
-            tags: value("tags")
-                .map(|t| t.split([';', ',']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
-                .unwrap_or_default(),
-            survey: None,
-            record_id: None,
-        });
-        rows.push(Row::new(line, item));
-    }
-    Ok(rows)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fetch::table::Tabular;
 
     pub(super) fn items(rows: Vec<Row>) -> Vec<EvidenceInput> {
         rows.into_iter().map(|r| r.item.unwrap()).collect()

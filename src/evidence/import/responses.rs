@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Origin, Row};
+use super::rows::{Origin, Row};
 use crate::clock::DateOrder;
 use crate::evidence::add::EvidenceInput;
 use crate::model::{AnswerCount, EvidenceKind, QuestionType, RankCounts, ScaleLabel, Source, SurveyResult};

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::Row;
+use super::rows::Row;
 use crate::evidence::add::EvidenceInput;
 use crate::fetch::table::Tabular;
 use crate::model::{AnswerCount, EvidenceKind, QuestionType, Source, SurveyResult};

@@ -6,7 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{ImportDefaults, ImportFormat, Origin, Row};
+use super::rows::{Origin, Row};
+use super::{ImportDefaults, ImportFormat};
 use crate::clock::DateOrder;
 use crate::error::{Error, Result};
 use crate::evidence::add::{EvidenceInput, parse_timecode};
