@@ -220,7 +220,7 @@ pub async fn apply(
             let mut created = vec![];
             for plan in &plans {
                 match plan {
-                    Plan::Create(plan, cycle) => created.push(write_objective(tx, plan, cycle, actor, now)?.0),
+                    Plan::Create(plan, cycle) => created.push(write_objective(tx, plan, cycle, &change)?.0),
                     Plan::Update { objective, plan, edits } => write_edits(tx, objective, plan, edits, &change)?,
                     Plan::Unchanged(_) => {}
                 }
@@ -349,8 +349,7 @@ fn write_edits(
     edits: &Edits,
     change: &Change,
 ) -> Result<(), TxError> {
-    let (actor, now) = (&change.actor, change.at);
-    let reason = change.reason.as_deref().unwrap_or_default();
+    let now = change.at;
     let entry = |subject: String, changes: Vec<FieldChange>| change.entry(subject, "updated", changes);
     let mut after = edits.objective.clone().unwrap_or_else(|| objective.clone());
     for (before, rewritten) in &edits.rewritten {
@@ -369,16 +368,16 @@ fn write_edits(
     }
     let mut added: Vec<KeyResultId> = vec![];
     for i in &edits.added {
-        added.push(write_key_result(tx, objective.id, &plan.key_results[*i], actor, now)?.id);
+        added.push(write_key_result(tx, objective.id, &plan.key_results[*i], change)?.id);
     }
     for (kr, indicator) in &edits.indicators {
-        write_indicator(tx, *kr, indicator, actor, now)?;
+        write_indicator(tx, *kr, indicator, change)?;
     }
     for (kr, initiative) in &edits.initiatives {
-        write_initiative(tx, *kr, initiative, actor, now)?;
+        write_initiative(tx, *kr, initiative, change)?;
     }
     for (before, after) in &edits.initiatives_changed {
-        rewrite_initiative(tx, before, after, reason, actor, now)?;
+        rewrite_initiative(tx, before, after, change)?;
     }
     after.key_results.extend(added);
     if &after != objective {

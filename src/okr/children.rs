@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::Actor;
+use crate::model::Change;
 use crate::model::{
     AuditEntry, FieldChange, Indicator, IndicatorId, IndicatorStatus, Initiative, InitiativeId, KeyResultId, Metric,
     MetricId, Scale, Unit, normalize_metric_name,
@@ -168,9 +168,9 @@ pub fn write_indicator(
     tx: &Tx<'_>,
     kr: KeyResultId,
     plan: &IndicatorPlan,
-    actor: &Actor,
-    now: Timestamp,
+    change: &Change,
 ) -> Result<Indicator, TxError> {
+    let now = change.at;
     let metric = match &plan.metric {
         MetricRef::Id(id) => {
             tx.get::<Metric>(Table::Metrics, &id.key())?
@@ -192,7 +192,7 @@ pub fn write_indicator(
     };
     tx.put(Table::Indicators, &id.key(), &indicator)?;
     tx.put_raw(Table::KeyResultChildren, &child_key(kr, INDICATOR, id.0), &[])?;
-    tx.append_history(&child_entry(kr, "indicator_added", "indicator", None, &indicator, actor, now))?;
+    tx.append_history(&child_entry(kr, "indicator_added", "indicator", None, &indicator, change))?;
     Ok(indicator)
 }
 
@@ -201,9 +201,9 @@ pub fn write_initiative(
     tx: &Tx<'_>,
     kr: KeyResultId,
     plan: &InitiativePlan,
-    actor: &Actor,
-    now: Timestamp,
+    change: &Change,
 ) -> Result<Initiative, TxError> {
+    let now = change.at;
     let id = InitiativeId(tx.next_id(InitiativeId::PREFIX)?);
     let initiative = Initiative {
         id,
@@ -216,7 +216,7 @@ pub fn write_initiative(
     };
     tx.put(Table::Initiatives, &id.key(), &initiative)?;
     tx.put_raw(Table::KeyResultChildren, &child_key(kr, INITIATIVE, id.0), &[])?;
-    tx.append_history(&child_entry(kr, "initiative_added", "initiative", None, &initiative, actor, now))?;
+    tx.append_history(&child_entry(kr, "initiative_added", "initiative", None, &initiative, change))?;
     Ok(initiative)
 }
 
@@ -230,50 +230,38 @@ pub fn initiative_changes(stored: &Initiative, plan: &InitiativePlan) -> Option<
     (wanted != *stored).then_some(wanted)
 }
 
-/// Writes an initiative's new fields, the old ones kept in its key result's history.
+/// Writes an initiative's new fields, the old ones kept in its key result's history
+/// with the change's reason.
 pub fn rewrite_initiative(
     tx: &Tx<'_>,
     before: &Initiative,
     after: &Initiative,
-    reason: &str,
-    actor: &Actor,
-    now: Timestamp,
+    change: &Change,
 ) -> Result<(), TxError> {
     tx.put(Table::Initiatives, &after.id.key(), after)?;
-    tx.append_history(&child_entry(
-        after.key_result,
-        "initiative_updated",
-        "initiative",
-        Some((before, reason)),
-        after,
-        actor,
-        now,
-    ))
+    tx.append_history(&child_entry(after.key_result, "initiative_updated", "initiative", Some(before), after, change))
 }
 
-/// The history entry of a child written under `kr`: `before` (with the reason) for a
-/// change, none for an addition.
+/// The history entry of a child written under `kr`: `before` for a change (which
+/// keeps the change's reason), none for an addition (which needs none).
 fn child_entry<T: Serialize>(
     kr: KeyResultId,
     action: &str,
     field: &str,
-    before: Option<(&T, &str)>,
+    before: Option<&T>,
     record: &T,
-    actor: &Actor,
-    at: Timestamp,
+    change: &Change,
 ) -> AuditEntry {
-    AuditEntry {
-        subject: kr.to_string(),
-        at,
-        author: actor.0.clone(),
-        action: action.into(),
-        changes: vec![FieldChange {
-            field: field.into(),
-            from: before.map(|(b, _)| serde_json::to_value(b).unwrap_or_default()).unwrap_or_default(),
-            to: serde_json::to_value(record).unwrap_or_default(),
-        }],
-        reason: before.map(|(_, reason)| reason.to_string()),
+    let changes = vec![FieldChange {
+        field: field.into(),
+        from: before.map(|b| serde_json::to_value(b).unwrap_or_default()).unwrap_or_default(),
+        to: serde_json::to_value(record).unwrap_or_default(),
+    }];
+    let mut entry = change.entry(kr.to_string(), action, changes);
+    if before.is_none() {
+        entry.reason = None;
     }
+    entry
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::children::{MetricRef, create_or_find_metric, write_indicator, write_i
 use super::input::{KeyResultPlan, ObjectiveDraft, ObjectivePlan};
 use super::statement::{RelativeChange, TimeBound};
 use crate::error::{Error, Result};
-use crate::model::Actor;
+use crate::model::{Actor, Change};
 use crate::model::{
     AuditEntry, Cycle, Direction, IndicatorId, IndicatorStatus, InitiativeId, KeyResult, KeyResultId, KrRole, KrType,
     Level, MetricId, Objective, ObjectiveId, Scale, Status, Threshold, Unit,
@@ -204,8 +204,8 @@ pub async fn draft_okr(store: &Store, draft: ObjectiveDraft, actor: &Actor) -> R
     if !intended {
         refuse_same_title(store, &plan.title, &cycle)?;
     }
-    let now = Timestamp::now();
-    let (objective_id, written) = store.transact(|tx| write_objective(tx, &plan, &cycle, actor, now))?;
+    let change = Change::now(actor, None);
+    let (objective_id, written) = store.transact(|tx| write_objective(tx, &plan, &cycle, &change))?;
     store.flush().await?;
     Ok(Drafted {
         objective_id,
@@ -264,14 +264,14 @@ pub(crate) fn write_objective(
     tx: &Tx<'_>,
     plan: &ObjectivePlan,
     cycle: &Cycle,
-    actor: &Actor,
-    now: Timestamp,
+    change: &Change,
 ) -> Result<(ObjectiveId, Vec<WrittenKeyResult>), TxError> {
+    let now = change.at;
     let objective_id = ObjectiveId(tx.next_id(ObjectiveId::PREFIX)?);
     let written = plan
         .key_results
         .iter()
-        .map(|kr| write_key_result(tx, objective_id, kr, actor, now))
+        .map(|kr| write_key_result(tx, objective_id, kr, change))
         .collect::<Result<Vec<_>, _>>()?;
     let objective = Objective {
         id: objective_id,
@@ -291,7 +291,7 @@ pub(crate) fn write_objective(
     for key in load_keys(&objective) {
         tx.put_raw(Table::OwnerLoad, &key, &[])?;
     }
-    tx.append_history(&created(objective_id.to_string(), &objective, actor, now))?;
+    tx.append_history(&created(objective_id.to_string(), &objective, change))?;
     Ok((objective_id, written))
 }
 
@@ -301,17 +301,17 @@ pub(crate) fn write_key_result(
     tx: &Tx<'_>,
     objective: ObjectiveId,
     kr: &KeyResultPlan,
-    actor: &Actor,
-    now: Timestamp,
+    change: &Change,
 ) -> Result<WrittenKeyResult, TxError> {
+    let now = change.at;
     let metric = resolve_metric(tx, kr, now)?;
     let id = KeyResultId(tx.next_id(KeyResultId::PREFIX)?);
     let record = key_result_record(id, objective, kr, metric, now);
     tx.put(Table::KeyResults, &id.key(), &record)?;
-    tx.append_history(&created(id.to_string(), &record, actor, now))?;
-    let indicators = kr.indicators.iter().map(|i| write_indicator(tx, id, i, actor, now).map(|i| i.id));
+    tx.append_history(&created(id.to_string(), &record, change))?;
+    let indicators = kr.indicators.iter().map(|i| write_indicator(tx, id, i, change).map(|i| i.id));
     let indicators = indicators.collect::<Result<Vec<_>, _>>()?;
-    let initiatives = kr.initiatives.iter().map(|i| write_initiative(tx, id, i, actor, now).map(|i| i.id));
+    let initiatives = kr.initiatives.iter().map(|i| write_initiative(tx, id, i, change).map(|i| i.id));
     let initiatives = initiatives.collect::<Result<Vec<_>, _>>()?;
     Ok(WrittenKeyResult { id, metric, indicators, initiatives })
 }
@@ -356,19 +356,14 @@ pub fn resolve_metric(tx: &Tx<'_>, kr: &KeyResultPlan, now: Timestamp) -> Result
     create_or_find_metric(tx, name, kr.unit.clone(), kr.scale, now).map(Some)
 }
 
-pub fn created<T: Serialize>(subject: String, record: &T, actor: &Actor, at: Timestamp) -> AuditEntry {
-    AuditEntry {
-        subject,
-        at,
-        author: actor.0.clone(),
-        action: "created".into(),
-        changes: vec![crate::model::FieldChange {
-            field: "*".into(),
-            from: serde_json::Value::Null,
-            to: serde_json::to_value(record).unwrap_or_default(),
-        }],
-        reason: None,
-    }
+/// The history entry of a new record: all of it, under `*`. A creation needs no reason.
+pub fn created<T: Serialize>(subject: String, record: &T, change: &Change) -> AuditEntry {
+    let all = vec![crate::model::FieldChange {
+        field: "*".into(),
+        from: serde_json::Value::Null,
+        to: serde_json::to_value(record).unwrap_or_default(),
+    }];
+    AuditEntry { reason: None, ..change.entry(subject, "created", all) }
 }
 
 #[cfg(test)]

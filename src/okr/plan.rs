@@ -4,13 +4,12 @@
 //! starts `assumed` and only evidence or data (validate_indicator) changes that.
 //! An initiative is work; its completion is tracked but never counted as progress.
 
-use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::children::{IndicatorSpec, InitiativeSpec, write_indicator, write_initiative};
 use crate::error::{Error, Result};
-use crate::model::Actor;
+use crate::model::{Actor, Change};
 use crate::model::{Indicator, Initiative, KeyResultId, Metric, Scale, Unit};
 use crate::store::Store;
 use crate::store::okrs::load_key_result;
@@ -53,8 +52,8 @@ pub async fn add_indicator(store: &Store, request: IndicatorRequest, actor: &Act
         scale: request.scale,
     }
     .into_plan("")?;
-    let now = Timestamp::now();
-    let indicator = store.transact(|tx| write_indicator(tx, kr, &plan, actor, now))?;
+    let change = Change::now(actor, None);
+    let indicator = store.transact(|tx| write_indicator(tx, kr, &plan, &change))?;
     store.flush().await?;
     let metric = store.metric(indicator.metric)?.ok_or_else(|| Error::not_found("metric", indicator.metric, ""))?;
     Ok(IndicatorAdded { indicator, metric })
@@ -87,8 +86,8 @@ pub async fn add_initiative(store: &Store, request: InitiativeRequest, actor: &A
         percent_complete: request.percent_complete,
     }
     .into_plan("")?;
-    let now = Timestamp::now();
-    let initiative = store.transact(|tx| write_initiative(tx, kr, &plan, actor, now))?;
+    let change = Change::now(actor, None);
+    let initiative = store.transact(|tx| write_initiative(tx, kr, &plan, &change))?;
     store.flush().await?;
     Ok(initiative)
 }
