@@ -1,10 +1,14 @@
 //! The command line as a person or CI uses it: `grounded check` and `grounded demo`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn grounded(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_grounded")).args(args).output().expect("the binary runs")
+use std::path::Path;
+use std::process::Command;
+
+use common::cli::{Grounded, Ran};
+
+fn grounded(args: &[&str]) -> Ran {
+    Grounded::new().run(args)
 }
 
 fn write(dir: &Path, name: &str, text: &[u8]) -> String {
@@ -13,21 +17,13 @@ fn write(dir: &Path, name: &str, text: &[u8]) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
 #[test]
 fn check_exits_1_on_a_failing_check_and_0_on_a_clean_file() {
     let dir = tempfile::tempdir().unwrap();
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/okrs.yaml");
     let output = grounded(&["check", examples.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let text = stdout(&output);
+    assert_eq!(output.code, Some(1), "{}", output.stderr);
+    let text = &output.stdout;
     assert!(text.contains("FAIL objective.outcome_not_output"), "{text}");
     assert!(text.contains("4 objective(s) checked"), "{text}");
 
@@ -37,11 +33,10 @@ fn check_exits_1_on_a_failing_check_and_0_on_a_clean_file() {
         "# New customers reach lasting value in their first week\nOwner: Maya Chen\nCycle: 2026-Q4\n\n- Raise week-1 to month-3 retention from 50% to 65%\n- Lift onboarding satisfaction (1–5 scale) from 3.3 to 4.1\n".as_bytes(),
     );
     let output = grounded(&["check", &good]);
-    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
-    assert!(stdout(&output).contains("no failing checks"));
+    assert_eq!(output.code, Some(0), "{}", output.said());
+    assert!(output.stdout.contains("no failing checks"));
 
-    let output = grounded(&["check", &good, "--json"]);
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("--json prints JSON");
+    let json = grounded(&["check", &good, "--json"]).json();
     assert_eq!(json[0]["key_results"][0]["baseline"], 50.0);
     assert_eq!(json[0]["tally"]["fail"], 0);
 }
@@ -71,8 +66,8 @@ fn check_explains_bad_files_and_exits_2() {
     ];
     for (path, expected) in cases {
         let output = grounded(&["check", &path]);
-        assert_eq!(output.status.code(), Some(2), "{path}: {}", stderr(&output));
-        assert!(stderr(&output).contains(expected), "{path}: expected {expected:?} in {}", stderr(&output));
+        assert_eq!(output.code, Some(2), "{path}: {}", output.stderr);
+        assert!(output.stderr.contains(expected), "{path}: expected {expected:?} in {}", output.stderr);
     }
 }
 
@@ -80,12 +75,12 @@ fn check_explains_bad_files_and_exits_2() {
 fn demo_tells_the_story_end_to_end() {
     // Its own temporary folder, to see what the demo leaves there: the report only.
     let tmp = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_grounded")).arg("demo").env("TMPDIR", tmp.path()).output().unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
+    let output = Grounded::new().env("TMPDIR", tmp.path()).run(&["demo"]);
+    assert!(output.success(), "{}", output.stderr);
     let left: Vec<String> =
         std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(left, ["grounded-demo-report"], "the example files' folders are removed");
-    let text = stdout(&output);
+    let text = &output.stdout;
     for expected in [
         "saved as draft O-1 with KR-1, KR-2, KR-3",
         "FAIL kr.not_activity_proxy",
@@ -119,8 +114,8 @@ fn check_reads_markdown_as_people_write_it_and_points_at_lines() {
     let text = "\u{feff}# Finance team OKRs, Q4\n**Cycle:** 2026-Q4\n\n## Billing admins trust every invoice they send\n**Owner:** Ann Lee\n\n- Cut invoice disputes per month from 40 to 10\n  - counted in Zendesk, tag billing-dispute\n- Raise invoices paid on time from 70% to 90%\n\n## Support answers while customers still care\n- Owner: Sam Ortiz\n- Cut median first reply time from 9 hours to 2 hours\n- Publish 20 help articles\n";
     let file = write(dir.path(), "okrs.md", text.as_bytes());
     let out = grounded(&["check", &file, "--json"]);
-    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
-    let objectives: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_ne!(out.code, Some(2), "{}", out.stderr);
+    let objectives = out.json();
     let objectives = objectives.as_array().unwrap();
     assert_eq!(objectives.len(), 2, "the title heading is not an objective");
     assert_eq!((objectives[0]["line"].as_u64(), objectives[1]["line"].as_u64()), (Some(4), Some(11)));
@@ -142,7 +137,7 @@ fn check_reads_markdown_as_people_write_it_and_points_at_lines() {
         .find(|f| f["rule"] == "kr.outcome_not_output" && f["status"] == "fail")
         .expect("publishing articles is an output");
     assert_eq!(output["line"], 14);
-    let text_out = stdout(&grounded(&["check", &file]));
+    let text_out = grounded(&["check", &file]).stdout;
     assert!(text_out.contains("okrs.md:14: FAIL kr.outcome_not_output"), "{text_out}");
 }
 
@@ -158,20 +153,21 @@ fn grounded_with_no_command_in_a_terminal_prints_help_and_exits_0() {
         .output()
         .expect("`script` (util-linux) runs; install util-linux to run this test");
     // A terminal gets clap's colours: read the text without its escape sequences.
-    let text = stdout(&output)
+    let text = String::from_utf8_lossy(&output.stdout)
         .split('\x1b')
         .enumerate()
         .map(|(i, part)| if i == 0 { part } else { part.split_once('m').map_or(part, |(_, rest)| rest) })
         .collect::<String>();
-    assert_eq!(output.status.code(), Some(0), "{text}{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&output.stderr));
     assert!(text.contains("Usage: grounded"), "{text}");
     assert!(text.contains("With no command and its input not a terminal, grounded serves MCP over stdio"), "{text}");
 
     // Piped, the same invocation is the stdio server: it answers an initialize.
     use std::io::Write;
     let db = tempfile::tempdir().unwrap();
-    let mut child = Command::new(binary)
+    let mut child = Grounded::new()
         .env("GROUNDED_DB", db.path())
+        .command(&[])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -184,6 +180,6 @@ fn grounded_with_no_command_in_a_terminal_prints_help_and_exits_0() {
         .write_all(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"0\"}}}\n")
         .unwrap();
     let output = child.wait_with_output().unwrap();
-    let text = stdout(&output);
+    let text = String::from_utf8_lossy(&output.stdout);
     assert!(!text.contains("Usage:") && text.contains("\"serverInfo\""), "{text}");
 }

@@ -3,19 +3,15 @@
 //! searched as JSON; every refusal in the terminal's words (arguments, flags and
 //! file places, never an MCP field or tool).
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
+
+use common::cli::Grounded;
 
 fn grounded(db: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_grounded"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("GROUNDED_TZ", "UTC")
-        .env("GROUNDED_USER", "cli-tester")
-        .output()
-        .expect("the binary runs");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let ran = Grounded::on(db).env("GROUNDED_TZ", "UTC").env("GROUNDED_USER", "cli-tester").run(args);
+    (ran.code, ran.stdout, ran.stderr)
 }
 
 const MCP_WORDS: &[&str] =
@@ -231,18 +227,10 @@ fn a_transcript_imported_again_with_other_flags_is_updated_in_place_not_copied()
     )
     .unwrap();
     let db = dir.path().join("db");
+    let grounded = Grounded::on(&db).env("GROUNDED_TZ", "UTC").env("GROUNDED_IMPORT_ROOTS", dir.path());
     let run = |cwd: &Path, args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .current_dir(cwd)
-            .env("GROUNDED_TZ", "UTC")
-            .env("GROUNDED_IMPORT_ROOTS", dir.path())
-            .output()
-            .expect("the binary runs");
-        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        (out.status.code(), said)
+        let ran = grounded.clone().cwd(cwd).run(args);
+        (ran.code, ran.said())
     };
     let (code, said) = run(dir.path(), &["import", "evidence", "research/p3.md", "--study", "Churn, Q4"]);
     assert_eq!(code, Some(0), "{said}");

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::cli::Grounded;
 use common::{Client, connect, connect_env, draft_activation, err, example, ok};
 use serde_json::{Value, json};
 
@@ -214,41 +215,26 @@ async fn days_are_counted_in_the_databases_time_zone() {
 #[tokio::test]
 async fn the_cli_erases_a_participant_and_speaks_in_flags() {
     let dir = tempfile::tempdir().unwrap();
-    let grounded = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .arg("--db")
-            .arg(dir.path())
-            .args(args)
-            .env("GROUNDED_TZ", "UTC")
-            .output()
-            .unwrap()
-    };
-    let said = |o: &std::process::Output| {
-        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-    };
-    let imported = grounded(&["import", "evidence", &example("evidence/interviews.jsonl")]);
-    assert!(imported.status.success(), "{}", said(&imported));
+    let grounded = Grounded::on(dir.path()).env("GROUNDED_TZ", "UTC");
+    let imported = grounded.run(&["import", "evidence", &example("evidence/interviews.jsonl")]);
+    assert!(imported.success(), "{}", imported.said());
 
-    let typo = grounded(&["evidence", "erase-participant", "P33", "--reason", "erasure request"]);
-    assert_eq!(typo.status.code(), Some(2));
-    assert!(
-        said(&typo).contains("PARTICIPANT: no evidence is from \"P33\"") && said(&typo).contains("P3 (4 items)"),
-        "{}",
-        said(&typo)
-    );
-    let missing = grounded(&["evidence", "delete", "EV-999", "--reason", "cleanup"]);
-    let text = said(&missing);
+    let typo = grounded.run(&["evidence", "erase-participant", "P33", "--reason", "erasure request"]);
+    assert_eq!(typo.code, Some(2));
+    let said = typo.said();
+    assert!(said.contains("PARTICIPANT: no evidence is from \"P33\"") && said.contains("P3 (4 items)"), "{said}");
+    let text = grounded.run(&["evidence", "delete", "EV-999", "--reason", "cleanup"]).said();
     assert!(text.contains("IDS: EV-999 does not exist") && text.contains("`grounded search`"), "{text}");
     assert!(!text.contains("search_evidence") && !text.contains("evidence[0]"), "MCP words in the CLI: {text}");
 
-    let erased = grounded(&["evidence", "erase-participant", "P3", "--reason", "erasure request"]);
-    assert!(erased.status.success() && said(&erased).contains("4 items deleted"), "{}", said(&erased));
-    let search = grounded(&["search", "stared at the blank canvas"]);
-    assert!(!said(&search).contains("stared at the blank canvas"), "{}", said(&search));
+    let erased = grounded.run(&["evidence", "erase-participant", "P3", "--reason", "erasure request"]);
+    assert!(erased.success() && erased.said().contains("4 items deleted"), "{}", erased.said());
+    let search = grounded.run(&["search", "stared at the blank canvas"]).said();
+    assert!(!search.contains("stared at the blank canvas"), "{search}");
 
-    let zone = grounded(&["--tz", "Mars/Olympus", "score", "2026-Q4"]);
-    assert_eq!(zone.status.code(), Some(2));
-    assert!(said(&zone).contains("--tz: \"Mars/Olympus\" is not a time zone"), "{}", said(&zone));
+    let zone = grounded.run(&["--tz", "Mars/Olympus", "score", "2026-Q4"]);
+    assert_eq!(zone.code, Some(2));
+    assert!(zone.said().contains("--tz: \"Mars/Olympus\" is not a time zone"), "{}", zone.said());
 }
 
 /// A command relayed to the owner keeps its own zone: the owner counts days in UTC,
@@ -259,11 +245,7 @@ async fn a_relayed_command_counts_days_in_its_own_zone() {
     let owner = connect_env(dir.path(), (), &[("GROUNDED_TZ", "UTC")]).await;
     draft_activation(&owner).await;
     let record = |zone: &str, day: &str, value: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .args(["--db", dir.path().to_str().unwrap(), "--tz", zone, "record", "M-1", value, "--at", day])
-            .output()
-            .unwrap();
-        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        Grounded::on(dir.path()).run(&["--tz", zone, "record", "M-1", value, "--at", day]).said()
     };
     let said = record("America/Los_Angeles", "2026-11-20", "51");
     assert!(said.contains("recorded at 2026-11-20 00:00 PST"), "{said}");

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::http::{reply, serve};
 use common::{
     Client, ProgressNotes, call, connect, connect_env, connect_with, draft_activation, err, example, ok, text,
 };
@@ -199,29 +200,6 @@ async fn research_is_imported_found_linked_and_survives_a_restart() {
     client.cancel().await.unwrap();
 }
 
-/// A one-shot local HTTP server: answers every request with `response`, or never answers.
-async fn http_server(response: Option<&'static str>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            tokio::spawn(async move {
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                let mut buffer = [0u8; 4096];
-                let _ = socket.read(&mut buffer).await;
-                match response {
-                    Some(r) => {
-                        let _ = socket.write_all(r.as_bytes()).await;
-                    }
-                    None => tokio::time::sleep(std::time::Duration::from_secs(30)).await,
-                }
-            });
-        }
-    });
-    format!("http://{address}/research.csv")
-}
-
 async fn store_view(client: &Client) -> Value {
     json!([
         ok(client, "search_evidence", json!({"limit": 100})).await,
@@ -233,15 +211,13 @@ async fn store_view(client: &Client) -> Value {
 async fn bad_research_is_refused_clearly_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
-    let html = http_server(Some(
-        "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 20\r\n\r\n<html>login</html>\n",
-    ))
-    .await;
-    let silent = http_server(None).await;
+    // A login page where research was expected, and a host that never answers.
+    let login = serve(|_| Some(reply("200 OK", "text/html", "<html>login</html>\n"))).await;
+    let quiet = serve(|_| None).await;
+    let (html, silent) = (login.url("/research.csv"), quiet.url("/research.csv"));
     // Import URLs go through the host allowlist and files through the import roots,
     // both configured as a user would.
-    let hosts =
-        [&html, &silent].map(|u| u.trim_start_matches("http://").split('/').next().unwrap().to_string()).join(",");
+    let hosts = format!("{},{}", login.host(), quiet.host());
     let roots = format!("{}:{}", files.path().display(), example(""));
     let client =
         connect_env(dir.path(), (), &[("GROUNDED_ALLOWED_HOSTS", &hosts), ("GROUNDED_IMPORT_ROOTS", &roots)]).await;

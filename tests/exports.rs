@@ -6,8 +6,7 @@
 
 mod common;
 
-use std::process::Command;
-
+use common::cli::Grounded;
 use common::{Client, connect, err, ok};
 use serde_json::{Value, json};
 
@@ -221,17 +220,11 @@ async fn an_unclear_question_is_asked_about_not_guessed_and_the_request_settles_
 fn the_cli_names_the_flag_that_settles_an_unclear_question() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
+    let import =
+        Grounded::on(&db).args(&["import", "evidence", &sample("qualtrics_numeric.csv")]).env("GROUNDED_TZ", "UTC");
     let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .args(["--db", db.to_str().unwrap(), "import", "evidence", &sample("qualtrics_numeric.csv")])
-            .args(args)
-            .env("GROUNDED_TZ", "UTC")
-            .output()
-            .unwrap();
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr),
-        )
+        let output = import.run(args);
+        (output.code, output.said())
     };
     let (code, out) = run(&["--dry-run"]);
     assert_eq!(code, Some(0), "{out}");
@@ -352,13 +345,9 @@ fn every_sample_imports_through_the_cli_and_says_what_it_recognised() {
     let dir = tempfile::tempdir().unwrap();
     for (file, said) in samples {
         let db = dir.path().join(file);
-        let output = Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .args(["--db", db.to_str().unwrap(), "import", "evidence", &sample(file)])
-            .env("GROUNDED_TZ", "UTC")
-            .output()
-            .unwrap();
-        let out = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(0), "{file}: {out}");
+        let output = Grounded::on(&db).env("GROUNDED_TZ", "UTC").run(&["import", "evidence", &sample(file)]);
+        let out = output.said();
+        assert_eq!(output.code, Some(0), "{file}: {out}");
         assert!(out.contains(said), "{file}: {out}");
         assert!(!out.contains(" 0 created"), "{file}: {out}");
     }

@@ -5,11 +5,10 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::cli::Grounded;
+use common::http::{Reply, Request, redirect, reply, serve};
 use common::{Client, connect_env, draft_activation, err, ok};
 use serde_json::{Value, json};
 
@@ -20,60 +19,21 @@ const SECRET_HEADER: &str = "SECRET-HEADER-a91f,password";
 /// Served by the host no import may reach.
 const OFF_LIST_BODY: &str = "secret-from-an-unlisted-host";
 
-fn reply(status: &str, extra: &str, content_type: &str, body: &str) -> String {
-    format!(
-        "HTTP/1.1 {status}\r\n{extra}content-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
-
-/// A local server, allowlisted as 127.0.0.1:PORT. Its redirects lead to localhost
-/// (the same socket under a name not on the list) or back to itself. Counts requests
-/// per path, so a test can see an unlisted hop was never fetched.
-async fn http_server() -> (String, u16, Arc<Mutex<HashMap<String, usize>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(HashMap::<String, usize>::new()));
-    let shared = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            let seen = shared.clone();
-            tokio::spawn(async move {
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                let mut buffer = vec![0u8; 8192];
-                let read = socket.read(&mut buffer).await.unwrap_or(0);
-                let request = String::from_utf8_lossy(&buffer[..read]).to_string();
-                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-                *seen.lock().unwrap().entry(path.clone()).or_default() += 1;
-                let location = |to: &str| format!("location: {to}\r\n");
-                let answer = match path.as_str() {
-                    "/off-list.csv" => {
-                        reply("302 Found", &location(&format!("http://localhost:{port}/data.csv")), "text/plain", "")
-                    }
-                    "/metadata.csv" => reply(
-                        "301 Moved Permanently",
-                        &location("http://169.254.169.254/latest/meta-data"),
-                        "text/plain",
-                        "",
-                    ),
-                    "/off-list.json" => reply(
-                        "307 Temporary Redirect",
-                        &location(&format!("http://localhost:{port}/value.json")),
-                        "text/plain",
-                        "",
-                    ),
-                    "/same-host.csv" => reply("302 Found", &location("/data-ok.csv"), "text/plain", ""),
-                    "/data.csv" => reply("200 OK", "", "text/csv", &format!("text\n{OFF_LIST_BODY}\n")),
-                    "/value.json" => reply("200 OK", "", "application/json", "{\"v\": 55}"),
-                    "/data-ok.csv" => reply("200 OK", "", "text/csv", "text\nThe invite flow made it click for us\n"),
-                    _ => reply("404 Not Found", "", "text/plain", "no such path"),
-                };
-                let _ = socket.write_all(answer.as_bytes()).await;
-            });
-        }
-    });
-    (format!("http://127.0.0.1:{port}"), port, seen)
+/// Allowlisted as 127.0.0.1:PORT. Its redirects lead to localhost (the same socket
+/// under a name not on the list) or back to itself; a test reads its request counts
+/// to see an unlisted hop was never fetched.
+fn route(request: &Request) -> Option<Reply> {
+    let port = request.port;
+    Some(match request.path.as_str() {
+        "/off-list.csv" => redirect("302 Found", &format!("http://localhost:{port}/data.csv")),
+        "/metadata.csv" => redirect("301 Moved Permanently", "http://169.254.169.254/latest/meta-data"),
+        "/off-list.json" => redirect("307 Temporary Redirect", &format!("http://localhost:{port}/value.json")),
+        "/same-host.csv" => redirect("302 Found", "/data-ok.csv"),
+        "/data.csv" => reply("200 OK", "text/csv", &format!("text\n{OFF_LIST_BODY}\n")),
+        "/value.json" => reply("200 OK", "application/json", "{\"v\": 55}"),
+        "/data-ok.csv" => reply("200 OK", "text/csv", "text\nThe invite flow made it click for us\n"),
+        _ => reply("404 Not Found", "text/plain", "no such path"),
+    })
 }
 
 /// Everything a refusal could have changed: evidence, the OKR with its latest values
@@ -108,7 +68,8 @@ fn home() -> String {
 async fn paths_and_urls_outside_the_policy_are_refused_and_store_nothing() {
     let root = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (base, port, seen) = http_server().await;
+    let server = serve(route).await;
+    let base = &server.base;
     let in_root = |name: &str| root.path().join(name).to_string_lossy().into_owned();
     std::fs::write(in_root("secret.csv"), format!("{SECRET_HEADER}\nhunter2,x\n")).unwrap();
     std::fs::write(in_root("secret.jsonl"), format!("{{\"kind\": \"{SECRET_HEADER}\", \"text\": \"x\"}}\n")).unwrap();
@@ -117,7 +78,7 @@ async fn paths_and_urls_outside_the_policy_are_refused_and_store_nothing() {
     std::os::unix::fs::symlink("/etc/passwd", in_root("passwd.csv")).unwrap();
     let root_text = root.path().to_string_lossy().into_owned();
     // 127.0.0.1:9 through a wildcard: listed, but not by name.
-    let hosts = format!("127.0.0.1:{port},*.0.0.1:9");
+    let hosts = format!("{},*.0.0.1:9", server.host());
     let client = connect_env(
         dir.path(),
         (),
@@ -216,7 +177,7 @@ async fn paths_and_urls_outside_the_policy_are_refused_and_store_nothing() {
         &secrets,
     )
     .await;
-    assert_eq!(seen.lock().unwrap().get("/data.csv"), None, "the unlisted hop was fetched");
+    assert_eq!(server.requests("/data.csv"), 0, "the unlisted hop was fetched");
 
     // A token variable outside the pattern: refused at attach, its value never shown.
     let attach = json!({"attach": [{"metric": "KR-1", "url": format!("{base}/value.json"), "pointer": "/v", "token_env": "HOME"}]});
@@ -245,7 +206,7 @@ async fn paths_and_urls_outside_the_policy_are_refused_and_store_nothing() {
     assert_eq!((pull["ok"].as_bool(), pull["recorded"].as_u64()), (Some(false), Some(0)), "{synced}");
     let error = pull["error"].as_str().unwrap();
     assert!(error.starts_with("url: ") && error.contains("redirected to another host: localhost"), "{error}");
-    assert_eq!(seen.lock().unwrap().get("/value.json"), None, "the unlisted hop was fetched");
+    assert_eq!(server.requests("/value.json"), 0, "the unlisted hop was fetched");
     let after = store_view(&client).await;
     assert_eq!((&after[0], &after[1]), (&before[0], &before[1]), "the refused pull stored something");
 
@@ -278,20 +239,6 @@ async fn even_with_the_whole_disk_as_root_system_files_are_refused() {
     client.cancel().await.unwrap();
 }
 
-fn grounded(cwd: &Path, db: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("GROUNDED_IMPORT_ROOTS")
-        .env_remove("GROUNDED_ALLOWED_HOSTS")
-        .env_remove("GROUNDED_DB")
-        .env("GROUNDED_USER", "cli-tester")
-        .output()
-        .expect("grounded runs")
-}
-
 /// The fence is for assistants and remote callers: a person's own command reads the
 /// files that person names, relative to where they typed it or anywhere else, but only
 /// regular files and never the system's.
@@ -301,21 +248,27 @@ fn the_cli_reads_the_files_its_user_names_wherever_they_are() {
     let data = tempfile::tempdir().unwrap();
     let downloads = tempfile::tempdir().unwrap();
     let db = data.path().join("db");
+    let grounded = Grounded::on(&db)
+        .cwd(work.path())
+        .without_env("GROUNDED_IMPORT_ROOTS")
+        .without_env("GROUNDED_ALLOWED_HOSTS")
+        .without_env("GROUNDED_DB")
+        .env("GROUNDED_USER", "cli-tester");
     std::fs::write(work.path().join("notes.md"), "P1: The invite flow made it click\n").unwrap();
-    let output = grounded(work.path(), &db, &["import", "evidence", "notes.md"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = grounded.run(&["import", "evidence", "notes.md"]);
+    assert!(output.success(), "{}", output.stderr);
     let export = downloads.path().join("export.md");
     std::fs::write(&export, "P2: I never found the invite button\n").unwrap();
-    let output = grounded(work.path(), &db, &["import", "evidence", export.to_str().unwrap()]);
-    assert!(output.status.success(), "outside the working folder: {}", String::from_utf8_lossy(&output.stderr));
+    let output = grounded.run(&["import", "evidence", export.to_str().unwrap()]);
+    assert!(output.success(), "outside the working folder: {}", output.stderr);
 
     for (path, expected) in [
         ("/proc/self/environ", "is a system file"),
         (downloads.path().to_str().unwrap(), "is a folder; only regular files are imported"),
     ] {
-        let output = grounded(work.path(), &db, &["import", "evidence", path, "--format", "text"]);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        let output = grounded.run(&["import", "evidence", path, "--format", "text"]);
+        let stderr = &output.stderr;
+        assert_eq!(output.code, Some(2), "{stderr}");
         assert!(stderr.contains(&format!("FILE: {path} {expected}")), "{stderr}");
     }
 }

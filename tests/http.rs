@@ -7,8 +7,9 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
+use common::cli::{Grounded, Ran};
 use common::{err, ok};
 use rmcp::model::{PaginatedRequestParams, ReadResourceRequestParams};
 use rmcp::transport::StreamableHttpClientTransport;
@@ -16,14 +17,13 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use rmcp::{RoleClient, ServiceExt, service::RunningService};
 use serde_json::{Value, json};
 
-fn grounded(db: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_grounded"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("GROUNDED_USER", "server-operator")
-        .output()
-        .expect("the binary runs")
+/// `grounded` as the server's operator runs it on `db`.
+fn operator(db: &Path) -> Grounded {
+    Grounded::on(db).env("GROUNDED_USER", "server-operator")
+}
+
+fn grounded(db: &Path, args: &[&str]) -> Ran {
+    operator(db).run(args)
 }
 
 /// `grounded token add NAME`: the token, printed alone on stdout.
@@ -33,8 +33,8 @@ fn add_token(db: &Path, name: &str, read_only: bool) -> String {
         args.push("--read-only");
     }
     let output = grounded(db, &args);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let token = String::from_utf8(output.stdout).unwrap().trim().to_string();
+    assert!(output.success(), "{}", output.stderr);
+    let token = output.stdout.trim().to_string();
     assert!(token.starts_with("grd_"), "{token}");
     token
 }
@@ -50,11 +50,8 @@ impl Server {
     fn start(db: &Path) -> Server {
         // The HTTP clients below (rmcp's and reqwest's) need the process's TLS provider.
         grounded::fetch::tls::install();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .arg("--db")
-            .arg(db)
-            .args(["serve", "--http", "127.0.0.1:0"])
-            .env("GROUNDED_USER", "server-operator")
+        let mut child = operator(db)
+            .command(&["serve", "--http", "127.0.0.1:0"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -289,13 +286,13 @@ async fn a_revoked_token_is_401_and_the_list_never_shows_a_secret() {
     let dir = tempfile::tempdir().unwrap();
     let token = add_token(dir.path(), "ci-bot", true);
     let listed = grounded(dir.path(), &["token", "list"]);
-    let text = String::from_utf8_lossy(&listed.stdout);
+    let text = &listed.stdout;
     assert!(text.contains("ci-bot\tread-only\tmade "), "{text}");
     assert!(!text.contains(&token[4..]), "the list shows no secret: {text}");
 
     let again = grounded(dir.path(), &["token", "add", "CI-BOT"]);
-    assert_eq!(again.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("revoke it first"));
+    assert_eq!(again.code, Some(2));
+    assert!(again.stderr.contains("revoke it first"));
 
     {
         let server = Server::start(dir.path());
@@ -304,10 +301,10 @@ async fn a_revoked_token_is_401_and_the_list_never_shows_a_secret() {
     }
     // One process owns the database: revoke while the server is stopped.
     let revoked = grounded(dir.path(), &["token", "revoke", "ci-bot"]);
-    assert!(revoked.status.success(), "{}", String::from_utf8_lossy(&revoked.stderr));
+    assert!(revoked.success(), "{}", revoked.stderr);
     let unknown = grounded(dir.path(), &["token", "revoke", "ci-bot"]);
-    assert_eq!(unknown.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("grounded token list"));
+    assert_eq!(unknown.code, Some(2));
+    assert!(unknown.stderr.contains("grounded token list"));
     // Another token keeps the server closed; the revoked one is refused.
     add_token(dir.path(), "Maya Chen", false);
     let server = Server::start(dir.path());
@@ -330,8 +327,8 @@ async fn loopback_without_tokens_is_open_and_writes_as_the_servers_user() {
 fn a_non_loopback_address_without_tokens_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let output = grounded(dir.path(), &["serve", "--http", "0.0.0.0:0"]);
-    assert_eq!(output.status.code(), Some(2));
-    let message = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.code, Some(2));
+    let message = &output.stderr;
     assert!(message.contains("refusing to serve 0.0.0.0:0 without tokens"), "{message}");
     assert!(message.contains("grounded token add NAME"), "it says what to do: {message}");
 }

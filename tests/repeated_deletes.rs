@@ -9,8 +9,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
+use common::cli::Grounded;
 use common::{connect, err, ok};
 use rmcp::model::ReadResourceRequestParams;
 use serde_json::{Value, json};
@@ -81,10 +81,6 @@ fn ids_of(page: &Value) -> Vec<String> {
     ids
 }
 
-fn said(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
-
 /// Every segment in meta.json without deletes, and no segment file in the folder that
 /// meta.json does not name: the erased words left the disk.
 fn assert_no_deleted_words_on_disk(db: &Path) {
@@ -111,31 +107,21 @@ fn deletes_after_twenty_separate_imports_exit_0_and_leave_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     // Files sit in the working directory, an import root.
-    let grounded = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .current_dir(dir.path())
-            .env("GROUNDED_TZ", "UTC")
-            .output()
-            .unwrap()
-    };
+    let grounded = Grounded::on(&db).cwd(dir.path()).env("GROUNDED_TZ", "UTC");
     let found = |query: &str| -> Vec<String> {
-        let found = grounded(&["search", query, "--json", "--limit", "100"]);
-        assert_eq!(found.status.code(), Some(0), "search {query}: {}", said(&found));
-        ids_of(&serde_json::from_slice(&found.stdout).unwrap())
+        let found = grounded.run(&["search", query, "--json", "--limit", "100"]);
+        assert_eq!(found.code, Some(0), "search {query}: {}", found.said());
+        ids_of(&found.json())
     };
     for round in 0..ROUNDS {
         for import in 1..=IMPORTS {
             let file = write_import(dir.path(), round, import);
-            let imported = grounded(&["import", "evidence", &file]);
-            assert_eq!(imported.status.code(), Some(0), "round {round} import {import}: {}", said(&imported));
+            let imported = grounded.run(&["import", "evidence", &file]);
+            assert_eq!(imported.code, Some(0), "round {round} import {import}: {}", imported.said());
         }
         // The ids are the ones the test expects, so the deletes below are not vacuous.
         for (import, item) in SPREAD {
-            let found = grounded(&["search", &word(round, import, item), "--json"]);
-            let page: Value = serde_json::from_slice(&found.stdout).unwrap();
+            let page = grounded.run(&["search", &word(round, import, item), "--json"]).json();
             assert_eq!(page["hits"][0]["id"], id(round, import, item).as_str(), "{page}");
         }
 
@@ -143,25 +129,25 @@ fn deletes_after_twenty_separate_imports_exit_0_and_leave_nothing() {
         let mut args = vec!["evidence", "delete"];
         args.extend(spread.iter().map(String::as_str));
         args.extend(["--reason", "imported twice"]);
-        let deleted = grounded(&args);
-        assert_eq!(deleted.status.code(), Some(0), "round {round}, delete {spread:?}: {}", said(&deleted));
-        assert!(said(&deleted).contains("4 items deleted"), "{}", said(&deleted));
+        let deleted = grounded.run(&args);
+        assert_eq!(deleted.code, Some(0), "round {round}, delete {spread:?}: {}", deleted.said());
+        assert!(deleted.said().contains("4 items deleted"), "{}", deleted.said());
 
         let pair = [id(round, PAIR, 0), id(round, PAIR, 1)];
-        let deleted = grounded(&["evidence", "delete", &pair[0], &pair[1], "--reason", "wrong file"]);
-        assert_eq!(deleted.status.code(), Some(0), "round {round}, delete {pair:?}: {}", said(&deleted));
+        let deleted = grounded.run(&["evidence", "delete", &pair[0], &pair[1], "--reason", "wrong file"]);
+        assert_eq!(deleted.code, Some(0), "round {round}, delete {pair:?}: {}", deleted.said());
 
         let who = participant(round, ERASED);
-        let erased = grounded(&["evidence", "erase-participant", &who, "--reason", "erasure request"]);
-        assert_eq!(erased.status.code(), Some(0), "round {round}, erase {who}: {}", said(&erased));
-        assert!(said(&erased).contains("4 items deleted"), "{}", said(&erased));
+        let erased = grounded.run(&["evidence", "erase-participant", &who, "--reason", "erasure request"]);
+        assert_eq!(erased.code, Some(0), "round {round}, erase {who}: {}", erased.said());
+        assert!(erased.said().contains("4 items deleted"), "{}", erased.said());
 
         assert_eq!(found(&every_word(round)), kept(round), "round {round}: search finds what was kept, only that");
         // Looked up by id, a deleted item does not exist.
         for id in spread.iter().chain(&pair) {
-            let again = grounded(&["evidence", "delete", id, "--reason", "again"]);
-            assert_eq!(again.status.code(), Some(2), "{}", said(&again));
-            assert!(said(&again).contains(&format!("{id} does not exist")), "{}", said(&again));
+            let again = grounded.run(&["evidence", "delete", id, "--reason", "again"]);
+            assert_eq!(again.code, Some(2), "{}", again.said());
+            assert!(again.said().contains(&format!("{id} does not exist")), "{}", again.said());
         }
         assert_no_deleted_words_on_disk(&db);
     }

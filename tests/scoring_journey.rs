@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::cli::Grounded;
 use common::{Client, ProgressNotes, call_reporting, connect, connect_with, draft_activation, err, example, ok};
 use serde_json::json;
 
@@ -236,35 +237,25 @@ async fn the_cli_refuses_a_typo_and_deletes_a_wrong_value() {
     let client = connect(dir.path()).await;
     draft_activation(&client).await;
     client.cancel().await.unwrap();
-    let grounded = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .arg("--db")
-            .arg(dir.path())
-            .args(args)
-            .env("GROUNDED_IMPORT_ROOTS", dir.path())
-            .output()
-            .unwrap()
-    };
+    let grounded = Grounded::on(dir.path()).env("GROUNDED_IMPORT_ROOTS", dir.path());
     let file = dir.path().join("retention.csv");
     std::fs::write(&file, "metric,date,value\nKR-1,2026-10-05,51\nKR-1,2026-10-12,52\nKR-1,2026-10-19,0.53\n").unwrap();
-    let refused = grounded(&["import", "measurements", file.to_str().unwrap()]);
-    let said = String::from_utf8_lossy(&refused.stderr).to_string();
-    assert_eq!(refused.status.code(), Some(2), "{said}");
+    let refused = grounded.run(&["import", "measurements", file.to_str().unwrap()]);
+    let said = &refused.stderr;
+    assert_eq!(refused.code, Some(2), "{said}");
     assert!(said.contains("did you mean 53?") && said.contains("run again with --insist"), "{said}");
     assert!(!said.contains("insist: true"), "MCP words in the CLI: {said}");
 
-    let kept = grounded(&["import", "measurements", file.to_str().unwrap(), "--insist"]);
-    assert!(kept.status.success(), "{}", String::from_utf8_lossy(&kept.stderr));
+    let kept = grounded.run(&["import", "measurements", file.to_str().unwrap(), "--insist"]);
+    assert!(kept.success(), "{}", kept.stderr);
     let deleted =
-        grounded(&["measurements", "delete", "KR-1", "--at", "2026-10-19", "--reason", "typed as a fraction"]);
-    let said = String::from_utf8_lossy(&deleted.stdout).to_string();
-    assert!(deleted.status.success() && said.contains("1 value deleted") && said.contains("0.53"), "{said}");
+        grounded.run(&["measurements", "delete", "KR-1", "--at", "2026-10-19", "--reason", "typed as a fraction"]);
+    let said = &deleted.stdout;
+    assert!(deleted.success() && said.contains("1 value deleted") && said.contains("0.53"), "{said}");
 
-    let again = grounded(&["measurements", "delete", "KR-1", "--at", "2026-10-19", "--reason", "again"]);
-    let said = String::from_utf8_lossy(&again.stderr).to_string();
+    let said = grounded.run(&["measurements", "delete", "KR-1", "--at", "2026-10-19", "--reason", "again"]).stderr;
     assert!(said.contains("--at: M-1 has no value at 2026-10-19"), "{said}");
-    let neither = grounded(&["measurements", "delete", "KR-1", "--reason", "r"]);
-    let said = String::from_utf8_lossy(&neither.stderr).to_string();
+    let said = grounded.run(&["measurements", "delete", "KR-1", "--reason", "r"]).stderr;
     assert!(said.contains("--at: is empty") && said.contains("--from and/or --to"), "{said}");
 }
 

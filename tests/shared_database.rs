@@ -10,25 +10,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use common::cli::{Grounded, Ran};
 use common::{Client, call, connect_env, ok, text};
 use serde_json::{Value, json};
 
-fn grounded(db: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("GROUNDED_USER", "cli-user")
-        .output()
-        .unwrap()
+fn grounded(db: &Path, args: &[&str]) -> Ran {
+    Grounded::on(db).env("GROUNDED_USER", "cli-user").run(args)
 }
 
 /// The owner's pid, as `grounded server status` tells it.
 fn owner_pid(db: &Path) -> Option<u32> {
     let out = grounded(db, &["server", "status"]);
-    assert_eq!(out.status.code(), Some(0));
-    let said = String::from_utf8_lossy(&out.stdout).to_string();
-    said.split("owned by process ").nth(1)?.split_whitespace().next()?.parse().ok()
+    assert_eq!(out.code, Some(0));
+    out.stdout.split("owned by process ").nth(1)?.split_whitespace().next()?.parse().ok()
 }
 
 fn draft(title: &str) -> Value {
@@ -90,9 +84,8 @@ async fn stdio_servers_and_the_cli_share_a_database_and_survive_the_owner_being_
     let measurements = db.join("check-ins.csv");
     std::fs::write(&measurements, "metric,at,value,n\nKR-1,2026-10-07,52,400\nKR-1,2026-10-14,55,410\n").unwrap();
     let imported = grounded(db, &["import", "measurements", measurements.to_str().unwrap()]);
-    assert_eq!(imported.status.code(), Some(0), "{}", String::from_utf8_lossy(&imported.stderr));
-    let scored = grounded(db, &["score", "KR-1", "--as-of", "2026-10-15", "--json"]);
-    let score: Value = serde_json::from_slice(&scored.stdout).unwrap();
+    assert_eq!(imported.code, Some(0), "{}", imported.stderr);
+    let score = grounded(db, &["score", "KR-1", "--as-of", "2026-10-15", "--json"]).json();
     assert_eq!(score["key_result"]["measurements"], 2, "the CLI reads what the CLI wrote through the owner");
     let bea = ok(&first, "get_okr", json!({"id": drafted["objective_id"], "detail": "full"})).await;
     let history = &bea["full"]["history"];
@@ -123,7 +116,7 @@ async fn stdio_servers_and_the_cli_share_a_database_and_survive_the_owner_being_
     assert!(stored.contains(&"After the takeover, customers reach lasting value".to_string()));
     assert!(acknowledged.len() >= 4, "the writers made progress around the kill: {}", acknowledged.len());
     let after = grounded(db, &["score", "2026-Q4", "--as-of", "2026-10-15"]);
-    assert!(matches!(after.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&after.stderr));
+    assert!(matches!(after.code, Some(0 | 1)), "{}", after.stderr);
 
     // A bad call is still a tool error through a relay.
     let refused = call(&second, "get_okr", json!({"id": "O-999"})).await;

@@ -6,34 +6,21 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
+use common::cli::Grounded;
+use common::http::{Reply, Request, reply, serve};
 use common::{Client, connect_env, draft_activation, err, ok};
 use serde_json::{Value, json};
-
-/// What the test server saw: requests per path, and the Authorization headers.
-#[derive(Default)]
-struct Seen {
-    requests: HashMap<String, usize>,
-    authorization: Vec<String>,
-}
 
 /// 2026-11-01, 02 and 03 at midnight UTC, in Unix seconds.
 const NOV_1: i64 = 1_793_491_200;
 const DAY: i64 = 86_400;
 
-fn reply(status: &str, content_type: &str, body: &str) -> String {
-    format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
-
-/// Answers by path; `None` never answers (the timeout case).
-fn route(path: &str, authorization: Option<&str>, times_seen: usize) -> Option<String> {
+/// The test's JSON endpoints and Prometheus server, by path; `None` never answers (the
+/// timeout case).
+fn route(request: &Request) -> Option<Reply> {
+    let (authorization, times_seen) = (request.authorization.as_deref(), request.times_seen);
     let json = "application/json";
-    Some(match path {
+    Some(match request.path.as_str() {
         "/activation.json" => reply(
             "200 OK",
             json,
@@ -78,47 +65,6 @@ fn survey_export(responses: usize) -> String {
     }
 }
 
-async fn http_server() -> (String, Arc<Mutex<Seen>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let seen = Arc::new(Mutex::new(Seen::default()));
-    let shared = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            let seen = shared.clone();
-            tokio::spawn(async move {
-                use tokio::io::{AsyncReadExt, AsyncWriteExt};
-                let mut buffer = vec![0u8; 8192];
-                let read = socket.read(&mut buffer).await.unwrap_or(0);
-                let request = String::from_utf8_lossy(&buffer[..read]).to_string();
-                let target = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let path = target.split('?').next().unwrap_or("/").to_string();
-                let authorization = request
-                    .lines()
-                    .find_map(|l| l.strip_prefix("authorization: ").or_else(|| l.strip_prefix("Authorization: ")))
-                    .map(str::to_string);
-                let times_seen = {
-                    let mut seen = seen.lock().unwrap();
-                    if let Some(a) = &authorization {
-                        seen.authorization.push(a.clone());
-                    }
-                    let count = seen.requests.entry(path.clone()).or_default();
-                    *count += 1;
-                    *count
-                };
-                match route(&path, authorization.as_deref(), times_seen) {
-                    Some(answer) => {
-                        let _ = socket.write_all(answer.as_bytes()).await;
-                    }
-                    None => tokio::time::sleep(std::time::Duration::from_secs(30)).await,
-                }
-            });
-        }
-    });
-    (format!("http://{address}"), seen)
-}
-
 async fn start(db: &std::path::Path) -> Client {
     connect_env(
         db,
@@ -144,7 +90,8 @@ fn pull_of<'a>(synced: &'a Value, source: &str) -> &'a Value {
 
 #[tokio::test]
 async fn sources_are_pulled_retried_refused_and_kept_without_their_token() {
-    let (base, seen) = http_server().await;
+    let server = serve(route).await;
+    let base = &server.base;
     let dir = tempfile::tempdir().unwrap();
     let client = start(dir.path()).await;
     draft_activation(&client).await;
@@ -168,11 +115,7 @@ async fn sources_are_pulled_retried_refused_and_kept_without_their_token() {
     let prometheus = pull_of(&synced, "SRC-2");
     assert_eq!((prometheus["recorded"].as_u64(), prometheus["skipped"].as_u64()), (Some(2), Some(1)), "NaN is skipped");
     assert_eq!(prometheus["latest"]["value"], 43.0, "0.43 x 100");
-    assert_eq!(
-        seen.lock().unwrap().authorization,
-        ["Bearer secret-token"],
-        "the token went only to the source naming it"
-    );
+    assert_eq!(server.authorizations(), ["Bearer secret-token"], "the token went only to the source naming it");
 
     // The pulled values are measurements the score rests on, with their n.
     let kr = ok(&client, "score", json!({"subject": "KR-1", "as_of": "2026-11-03"})).await["key_result"].clone();
@@ -202,17 +145,14 @@ async fn sources_are_pulled_retried_refused_and_kept_without_their_token() {
     assert!(silent.contains("no answer within 700 ms (after 2 attempts)"), "{silent}");
     let html = pull_of(&synced, "SRC-5")["error"].as_str().unwrap().to_string();
     assert!(html.contains("answered an HTML page"), "{html}");
-    {
-        let seen = seen.lock().unwrap();
-        assert_eq!(seen.requests["/silent.json"], 2);
-        assert_eq!(seen.requests["/login"], 1);
-    }
+    assert_eq!(server.requests("/silent.json"), 2);
+    assert_eq!(server.requests("/login"), 1);
     // The other sources were pulled again in that call (every source by default).
     assert_eq!(pull_of(&synced, "SRC-1")["ok"], true);
     assert_eq!(pull_of(&synced, "SRC-1")["replaced"], 0, "the same value at the same time is not a replacement");
 
     // A host outside the allowlist is refused by field, and nothing is attached.
-    let port = base.rsplit(':').next().unwrap();
+    let port = server.port;
     let refused = err(
         &client,
         "sync_sources",
@@ -241,25 +181,18 @@ async fn sources_are_pulled_retried_refused_and_kept_without_their_token() {
     client.cancel().await.unwrap();
 
     // `grounded sync` from cron: every source pulled, exit 0; a failing pull exits 1.
-    let db = dir.path().to_path_buf();
-    let sync = move |args: Vec<String>| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .arg("--db")
-            .arg(&db)
-            .arg("sync")
-            .args(args)
-            .env("GROUNDED_ALLOWED_HOSTS", "127.0.0.1")
-            .env("PROM_TOKEN", "secret-token")
-            .env("GROUNDED_FETCH_TIMEOUT_MS", "500")
-            .env("GROUNDED_FETCH_ATTEMPTS", "1")
-            .output()
-            .unwrap()
-    };
+    let sync = Grounded::on(dir.path())
+        .args(&["sync"])
+        .env("GROUNDED_ALLOWED_HOSTS", "127.0.0.1")
+        .env("PROM_TOKEN", "secret-token")
+        .env("GROUNDED_FETCH_TIMEOUT_MS", "500")
+        .env("GROUNDED_FETCH_ATTEMPTS", "1");
     let run = |args: Vec<String>| {
         let sync = sync.clone();
         async move {
-            let done = tokio::task::spawn_blocking(move || sync(args)).await.unwrap();
-            (done.status.code(), String::from_utf8_lossy(&done.stdout).to_string())
+            let run = move || sync.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+            let done = tokio::task::spawn_blocking(run).await.unwrap();
+            (done.code, done.stdout)
         }
     };
     let (code, out) = run(vec![]).await;
@@ -293,7 +226,8 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test]
 async fn bad_sources_are_refused_by_field_and_nothing_is_attached() {
-    let (base, _) = http_server().await;
+    let server = serve(route).await;
+    let base = &server.base;
     let dir = tempfile::tempdir().unwrap();
     let client = start(dir.path()).await;
     draft_activation(&client).await;
@@ -361,7 +295,8 @@ async fn bad_sources_are_refused_by_field_and_nothing_is_attached() {
 
 #[tokio::test]
 async fn a_survey_that_keeps_running_is_pulled_again_and_updated_never_duplicated() {
-    let (base, seen) = http_server().await;
+    let server = serve(route).await;
+    let base = &server.base;
     let dir = tempfile::tempdir().unwrap();
     let client = start(dir.path()).await;
     let url = format!("{base}/nps.csv");
@@ -379,7 +314,7 @@ async fn a_survey_that_keeps_running_is_pulled_again_and_updated_never_duplicate
     let pull = &first["feed_pulls"][0];
     assert_eq!((pull["ok"].as_bool(), pull["created"].as_u64()), (Some(true), Some(20)), "{first}");
     assert_eq!(first["failed"], 0);
-    assert!(seen.lock().unwrap().authorization.iter().any(|a| a == "Bearer survey-secret"));
+    assert!(server.authorizations().iter().any(|a| a == "Bearer survey-secret"));
     let october = |found: &Value| {
         found["hits"]
             .as_array()

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::cli::Grounded;
 use common::{connect, draft_activation, err, example, ok};
 use serde_json::json;
 
@@ -83,16 +84,10 @@ async fn spreadsheets_and_tsv_import_with_a_mapping_a_sheet_and_a_date_order() {
 #[test]
 fn the_cli_maps_columns_and_reads_sheets_in_flag_words() {
     let dir = tempfile::tempdir().unwrap();
+    let cli = Grounded::on(dir.path()).env("GROUNDED_TZ", "UTC");
     let grounded = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .arg("--db")
-            .arg(dir.path())
-            .args(args)
-            .env("GROUNDED_TZ", "UTC")
-            .output()
-            .unwrap();
-        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        (out.status.code(), said)
+        let ran = cli.run(args);
+        (ran.code, ran.said())
     };
     let xlsx = example("files/highlights.xlsx");
     let (code, said) = grounded(&["import", "evidence", &xlsx, "--map", "text=Highlight"]);

@@ -7,8 +7,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
+use common::cli::Grounded;
 use common::{call, connect, connect_with};
 use rmcp::model::{ClientCapabilities, ClientConfig, Implementation, ReadResourceRequestParams, ResourceContents};
 use serde_json::{Value, json};
@@ -46,16 +46,10 @@ fn seed(db: &Path) {
             "both churned at the empty start screen",
         ],
     ];
+    let grounded = Grounded::on(db).cwd(root).env("GROUNDED_TZ", "UTC");
     for args in steps {
-        let out = Command::new(env!("CARGO_BIN_EXE_grounded"))
-            .current_dir(root)
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .env("GROUNDED_TZ", "UTC")
-            .output()
-            .expect("the binary runs");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = grounded.run(args);
+        assert!(out.success(), "{args:?}: {}", out.stderr);
     }
 }
 

@@ -1,6 +1,10 @@
-//! A real MCP client (rmcp) driving the built `grounded` binary over stdio.
+//! A real MCP client (rmcp) driving the built `grounded` binary over stdio; [`cli`]
+//! runs it from a terminal and [`http`] plays the web servers it fetches from.
 
 #![allow(dead_code)]
+
+pub mod cli;
+pub mod http;
 
 use std::path::Path;
 
