@@ -167,16 +167,14 @@ impl Words {
 
     /// These words in `naming`'s terms.
     pub fn render(&self, naming: &dyn Naming) -> String {
-        self.0
-            .iter()
-            .map(|part| match part {
-                Part::Text(text) => text.clone(),
-                Part::Field(name) => naming.field(name),
-                Part::Setting { field, value } => naming.setting(field, value),
-                Part::SendAgainWith { field, value } => naming.send_again_with(field, value),
-                Part::Operation(operation) => naming.operation(*operation),
-            })
-            .collect()
+        let mut out = String::new();
+        for part in &self.0 {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                other => out.push_str(&name_of(other, naming)),
+            }
+        }
+        out
     }
 
     /// The words with `change` applied to their text, not to the names in them.
@@ -257,6 +255,17 @@ impl From<&String> for Words {
     }
 }
 
+/// A part that names something, in `naming`'s terms.
+fn name_of(part: &Part, naming: &dyn Naming) -> String {
+    match part {
+        Part::Text(text) => text.clone(),
+        Part::Field(name) => naming.field(name),
+        Part::Setting { field, value } => naming.setting(field, value),
+        Part::SendAgainWith { field, value } => naming.send_again_with(field, value),
+        Part::Operation(operation) => naming.operation(*operation),
+    }
+}
+
 /// Text written into words (`write!`) joins the text they end with.
 impl fmt::Write for Words {
     fn write_str(&mut self, text: &str) -> fmt::Result {
@@ -271,7 +280,16 @@ impl fmt::Write for Words {
 /// In the core's own names, which are the MCP tools' and fields'.
 impl fmt::Display for Words {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(&OwnNames))
+        // Written part by part: most words are one piece of text, and an answer holds
+        // many (every finding's reason), so no string is built to be copied again.
+        for part in &self.0 {
+            match part {
+                Part::Text(text) => f.write_str(text)?,
+                Part::Operation(operation) => f.write_str(operation.name())?,
+                other => f.write_str(&name_of(other, &OwnNames))?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -279,7 +297,10 @@ impl fmt::Display for Words {
 /// and schemas see a string); a front end that holds the value renders it itself.
 impl serde::Serialize for Words {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_string())
+        match self.0.as_slice() {
+            [Part::Text(text)] => serializer.serialize_str(text),
+            _ => serializer.collect_str(self),
+        }
     }
 }
 
