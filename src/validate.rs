@@ -53,16 +53,7 @@ pub fn objective_page(limit: Option<usize>, cursor: Option<&str>, default: usize
     };
     let after = match cursor {
         None => 0,
-        Some(c) => c.parse::<crate::model::ObjectiveId>().map(|id| id.0).map_err(|_| {
-            Error::invalid(
-                "cursor",
-                crate::words![
-                    "is not a cursor this server gave out; pass the ",
-                    crate::error::field("next_cursor"),
-                    " of the previous page"
-                ],
-            )
-        })?,
+        Some(c) => c.parse::<crate::model::ObjectiveId>().map(|id| id.0).map_err(|_| unknown_cursor())?,
     };
     Ok(ObjectivePage { limit, after })
 }
@@ -283,6 +274,18 @@ fn json_message(error: &serde_json::Error) -> String {
     let text = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
     text.strip_suffix(&suffix).unwrap_or(&text).to_string()
+}
+
+/// A page cursor this server did not give out (a list's, a search's).
+pub fn unknown_cursor() -> Error {
+    Error::invalid(
+        "cursor",
+        crate::words![
+            "is not a cursor this server gave out; pass the ",
+            crate::error::field("next_cursor"),
+            " of the previous page"
+        ],
+    )
 }
 
 #[cfg(test)]

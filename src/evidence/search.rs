@@ -568,16 +568,9 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     };
     let offset = match request.cursor.as_deref() {
         None => 0,
-        Some(c) => c.strip_prefix("o").and_then(|n| n.parse::<usize>().ok()).ok_or_else(|| {
-            Error::invalid(
-                "cursor",
-                crate::words![
-                    "is not a cursor this server gave out; pass the ",
-                    crate::error::field("next_cursor"),
-                    " of the previous page"
-                ],
-            )
-        })?,
+        Some(c) => {
+            c.strip_prefix("o").and_then(|n| n.parse::<usize>().ok()).ok_or_else(crate::validate::unknown_cursor)?
+        }
     };
     let f = &search.fields;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
