@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tags;
 use crate::error::{Error, Result};
-use crate::model::Actor;
+use crate::model::{Actor, Change};
 use crate::model::{Evidence, EvidenceId, EvidenceKind, QuestionType, Source, Study, StudyId, SurveyResult};
 use crate::store::{Store, Table, Tx, TxError};
 use crate::validate::{self, MAX_NAME_CHARS};
@@ -398,7 +398,7 @@ pub async fn add_evidence(store: &Store, request: AddEvidenceRequest, actor: &Ac
         .enumerate()
         .map(|(i, item)| item.into_plan(&format!("items[{i}]")))
         .collect::<Result<Vec<_>>>()?;
-    let added = store_plans(store, &plans, actor, &|_| {})?;
+    let added = store_plans(store, &plans, &Change::now(actor, None), &|_| {})?;
     store.flush().await?;
     Ok(added)
 }
@@ -408,7 +408,7 @@ pub async fn add_evidence(store: &Store, request: AddEvidenceRequest, actor: &Ac
 pub fn store_plans(
     store: &Store,
     plans: &[EvidencePlan],
-    actor: &Actor,
+    change: &Change,
     written: &(dyn Fn(usize) + Sync),
 ) -> Result<AddedEvidence> {
     for (i, plan) in plans.iter().enumerate() {
@@ -419,12 +419,11 @@ pub fn store_plans(
         }
     }
     let tag_notes = tags::notes_for_new(store, plans.iter().flat_map(|p| p.tags.iter()))?;
-    let now = Timestamp::now();
     let items = super::search::change_and_index(store, || {
         let items = store.transact(|tx| {
             let mut items = Vec::with_capacity(plans.len());
             for (index, plan) in plans.iter().enumerate() {
-                let (id, status) = write_plan(tx, plan, actor, now)?;
+                let (id, status) = write_plan(tx, plan, change)?;
                 items.push(AddedItem { index, id, status });
                 written(index + 1);
             }
@@ -453,12 +452,7 @@ pub fn store_plans(
     })
 }
 
-fn write_plan(
-    tx: &Tx<'_>,
-    plan: &EvidencePlan,
-    actor: &Actor,
-    now: Timestamp,
-) -> Result<(EvidenceId, AddStatus), TxError> {
+fn write_plan(tx: &Tx<'_>, plan: &EvidencePlan, change: &Change) -> Result<(EvidenceId, AddStatus), TxError> {
     let content = content_key(plan);
     let lookup = |record: &String| -> Result<Option<EvidenceId>, TxError> {
         Ok(tx.bucket_get(Table::EvidenceByRecord, record.as_bytes())?.and_then(|v| EvidenceId::from_key(&v)))
@@ -503,7 +497,7 @@ fn write_plan(
     }
     let study = match &plan.study {
         Some(StudyRef::Id(id)) => Some(*id),
-        Some(StudyRef::Name(name)) => Some(study_by_name(tx, name, now)?),
+        Some(StudyRef::Name(name)) => Some(study_by_name(tx, name, change.at)?),
         None => None,
     };
     let mut tags = plan.tags.iter().map(|t| tags::resolve(tx, t)).collect::<Result<Vec<_>, _>>()?;
@@ -511,7 +505,7 @@ fn write_plan(
     tags.dedup();
     let (id, created_at, created_by) = match &old {
         Some(old) => (old.id, old.created_at, old.created_by.clone()),
-        None => (EvidenceId(tx.next_id(EvidenceId::PREFIX)?), now, actor.0.clone()),
+        None => (EvidenceId(tx.next_id(EvidenceId::PREFIX)?), change.at, change.actor.0.clone()),
     };
     let evidence = Evidence {
         id,
@@ -686,11 +680,11 @@ mod tests {
         plan.segment = Some("retained".into());
         plan.source.record_id = Some("p3.md@abc#L27".into());
         plan.former_record_id = Some("notes/p3.md#L27-27".into());
-        let moved = store_plans(&store, std::slice::from_ref(&plan), &actor, &|_| {}).unwrap();
+        let moved = store_plans(&store, std::slice::from_ref(&plan), &Change::now(&actor, None), &|_| {}).unwrap();
         assert_eq!((moved.items[0].id, moved.items[0].status), (id, AddStatus::Updated));
         let stored: Evidence = store.get(Table::Evidence, &id.key()).unwrap().unwrap();
         assert_eq!(stored.source.record_id.as_deref(), Some("p3.md@abc#L27"));
-        let again = store_plans(&store, &[plan], &actor, &|_| {}).unwrap();
+        let again = store_plans(&store, &[plan], &Change::now(&actor, None), &|_| {}).unwrap();
         assert_eq!((again.items[0].id, again.items[0].status), (id, AddStatus::Unchanged));
         let by_former = store.transact(|tx| tx.bucket_get(Table::EvidenceByRecord, b"notes/p3.md#L27-27")).unwrap();
         assert_eq!(by_former, None, "the former key is gone");

@@ -11,14 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::link::is_okr;
 use crate::error::{Error, Result};
-use crate::model::Actor;
+use crate::model::{Actor, Change};
 use crate::model::{AuditEntry, Evidence, EvidenceId, FieldChange, Link, LinkId, Study, StudyId};
 use crate::store::links::{evidence_key, links_of_evidence, target_key};
 use crate::store::{Store, Table};
@@ -118,7 +117,8 @@ pub async fn delete_evidence(store: &Store, request: DeleteEvidenceRequest, acto
             (items, Some(study))
         }
     };
-    let erased = erase(store, &items, study.as_ref(), "evidence_deleted", &reason, actor)?;
+    let change = Change::now(actor, Some(reason));
+    let erased = erase(store, &items, study.as_ref(), "evidence_deleted", &change)?;
     store.flush().await?;
     let search_index = super::search::purge_deleted(store);
     Ok(answer(&items, erased, study.map(|s| s.id), vec![], search_index))
@@ -136,7 +136,8 @@ pub async fn erase_participant(
     if items.is_empty() {
         return Err(Error::invalid("participant", no_such_participant(store, &name)?));
     }
-    let erased = erase(store, &items, None, "participant_erased", &reason, actor)?;
+    let change = Change::now(actor, Some(reason));
+    let erased = erase(store, &items, None, "participant_erased", &change)?;
     store.flush().await?;
     let search_index = super::search::purge_deleted(store);
     let mentioned = matching(store, |e| names(&e.text, &wanted))?.into_iter().map(|e| e.id).take(LISTED).collect();
@@ -171,14 +172,7 @@ fn answer(
 /// Removes `items`, their keys, links and search entries in one transaction, and
 /// blanks the rationale of their links in the history of what they grounded; answers
 /// with the links that went.
-fn erase(
-    store: &Store,
-    items: &[Evidence],
-    study: Option<&Study>,
-    action: &str,
-    reason: &str,
-    actor: &Actor,
-) -> Result<Vec<Link>> {
+fn erase(store: &Store, items: &[Evidence], study: Option<&Study>, action: &str, change: &Change) -> Result<Vec<Link>> {
     let mut links: Vec<Link> = vec![];
     for item in items {
         links.extend(links_of_evidence(store, item.id)?);
@@ -197,7 +191,6 @@ fn erase(
             }
         }
     }
-    let now = Timestamp::now();
     super::search::change_and_index(store, || {
         store.transact(|tx| {
             for item in items {
@@ -211,12 +204,10 @@ fn erase(
                     tx.bucket_remove(Table::EvidenceByRecord, record.as_bytes())?;
                 }
                 let own: Vec<&Link> = links.iter().filter(|l| l.evidence == item.id).collect();
-                tx.append_history(&AuditEntry {
-                    subject: item.id.to_string(),
-                    at: now,
-                    author: actor.0.clone(),
-                    action: action.into(),
-                    changes: vec![FieldChange {
+                tx.append_history(&change.entry(
+                    item.id.to_string(),
+                    action,
+                    vec![FieldChange {
                         field: "evidence".into(),
                         from: json!({
                             "id": item.id,
@@ -226,8 +217,7 @@ fn erase(
                         }),
                         to: serde_json::Value::Null,
                     }],
-                    reason: Some(reason.to_string()),
-                })?;
+                ))?;
             }
             for link in &links {
                 tx.remove(Table::Links, &link.id.key())?;
@@ -243,14 +233,11 @@ fn erase(
                     .filter(|l| l.target == *target)
                     .map(|l| json!({"id": l.id, "evidence": l.evidence, "relation": l.relation}))
                     .collect();
-                tx.append_history(&AuditEntry {
-                    subject: (*target).to_string(),
-                    at: now,
-                    author: actor.0.clone(),
-                    action: action.into(),
-                    changes: vec![FieldChange { field: "links".into(), from: json!(lost), to: serde_json::Value::Null }],
-                    reason: Some(reason.to_string()),
-                })?;
+                tx.append_history(&change.entry(
+                    (*target).to_string(),
+                    action,
+                    vec![FieldChange { field: "links".into(), from: json!(lost), to: serde_json::Value::Null }],
+                ))?;
             }
             if let Some(study) = study {
                 tx.remove(Table::Studies, &study.id.key())?;

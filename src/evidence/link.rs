@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::Actor;
+use crate::model::{Actor, Change};
 use crate::model::{AuditEntry, Evidence, EvidenceId, FieldChange, Link, LinkId, Relation};
 use crate::store::links::{evidence_key, links_of_evidence, links_of_target, target_exists, target_key};
 use crate::store::{Store, Table};
@@ -81,7 +80,7 @@ pub async fn link_evidence(store: &Store, request: LinkRequest, actor: &Actor) -
                 .transpose()
         })
         .collect::<Result<_>>()?;
-    let now = Timestamp::now();
+    let change = Change::now(actor, Some(rationale.clone()));
     let links = super::search::change_and_index(store, || {
         let links = store.transact(|tx| {
             let mut links = vec![];
@@ -96,14 +95,14 @@ pub async fn link_evidence(store: &Store, request: LinkRequest, actor: &Actor) -
                     target: target.clone(),
                     relation: request.relation,
                     rationale: rationale.clone(),
-                    author: actor.0.clone(),
-                    created_at: now,
+                    author: change.actor.0.clone(),
+                    created_at: change.at,
                 };
                 tx.put(Table::Links, &link.id.key(), &link)?;
                 tx.put_raw(Table::LinksByTarget, &target_key(&target, link.id), &[])?;
                 tx.put_raw(Table::LinksByEvidence, &evidence_key(*id, link.id), &[])?;
                 if is_okr(&target) {
-                    tx.append_history(&link_entry(&target, "evidence_linked", &link, actor, now))?;
+                    tx.append_history(&link_entry(&change, "evidence_linked", &link))?;
                 }
                 links.push(link);
             }
@@ -121,20 +120,16 @@ pub(super) fn is_okr(target: &str) -> bool {
     target.starts_with("O-") || target.starts_with("KR-")
 }
 
-fn link_entry(target: &str, action: &str, link: &Link, actor: &Actor, at: Timestamp) -> AuditEntry {
-    AuditEntry {
-        subject: target.to_string(),
-        at,
-        author: actor.0.clone(),
-        action: action.into(),
-        changes: vec![FieldChange {
-            field: "link".into(),
-            from: serde_json::Value::Null,
-            to: serde_json::to_value(link).unwrap_or_default(),
-        }],
-        reason: Some(link.rationale.clone()),
-    }
+/// The entry on the linked objective or key result: the link appears (`evidence_linked`,
+/// whose reason is the link's rationale) or goes (`evidence_unlinked`).
+fn link_entry(change: &Change, action: &str, link: &Link) -> AuditEntry {
+    let record = serde_json::to_value(link).unwrap_or_default();
+    let (from, to) =
+        if action == UNLINKED { (record, serde_json::Value::Null) } else { (serde_json::Value::Null, record) };
+    change.entry(link.target.clone(), action, vec![FieldChange { field: "link".into(), from, to }])
 }
+
+const UNLINKED: &str = "evidence_unlinked";
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -200,7 +195,7 @@ pub async fn unlink_evidence(store: &Store, request: UnlinkRequest, actor: &Acto
     }
     removed.sort_by_key(|l| l.id);
     removed.dedup_by_key(|l| l.id);
-    let now = Timestamp::now();
+    let change = Change::now(actor, reason);
     super::search::change_and_index(store, || {
         store.transact(|tx| {
             for link in &removed {
@@ -208,10 +203,7 @@ pub async fn unlink_evidence(store: &Store, request: UnlinkRequest, actor: &Acto
                 tx.remove(Table::LinksByTarget, &target_key(&link.target, link.id))?;
                 tx.remove(Table::LinksByEvidence, &evidence_key(link.evidence, link.id))?;
                 if is_okr(&link.target) {
-                    let mut entry = link_entry(&link.target, "evidence_unlinked", link, actor, now);
-                    entry.changes[0].from = std::mem::take(&mut entry.changes[0].to);
-                    entry.reason = reason.clone();
-                    tx.append_history(&entry)?;
+                    tx.append_history(&link_entry(&change, UNLINKED, link))?;
                 }
             }
             super::search::bump_generation(tx)

@@ -14,10 +14,8 @@ use serde_json::json;
 
 use super::measurements::{parse_time, resolve_metric};
 use crate::error::{Error, Result};
-use crate::model::Actor;
-use crate::model::{
-    AuditEntry, FieldChange, Measurement, MetricId, block_entries, block_key, encode_block, history_key, month_of,
-};
+use crate::model::{Actor, Change};
+use crate::model::{FieldChange, Measurement, MetricId, block_entries, block_key, encode_block, history_key, month_of};
 use crate::store::{Store, Table, abort};
 use crate::validate;
 
@@ -146,7 +144,7 @@ pub async fn delete_measurements(
         Selection::Range(from, to) => stored_months(store, metric.id, month_of(*from), month_of(*to))?,
         Selection::Times(_) => selection.months(),
     };
-    let now = Timestamp::now();
+    let change = Change::now(actor, Some(reason));
     let deleted = store.transact(|tx| {
         let mut deleted: Vec<Measurement> = vec![];
         for month in &months {
@@ -192,18 +190,15 @@ pub async fn delete_measurements(
                 format!("{} has no values between from and to; nothing was deleted", metric.id),
             )));
         }
-        tx.append_history(&AuditEntry {
-            subject: metric.id.to_string(),
-            at: now,
-            author: actor.0.clone(),
-            action: "measurements_deleted".into(),
-            changes: vec![FieldChange {
+        tx.append_history(&change.entry(
+            metric.id.to_string(),
+            "measurements_deleted",
+            vec![FieldChange {
                 field: "measurements".into(),
                 from: json!(deleted.iter().map(|m| json!({"at": m.at, "value": m.value})).collect::<Vec<_>>()),
                 to: serde_json::Value::Null,
             }],
-            reason: Some(reason.clone()),
-        })?;
+        ))?;
         Ok(deleted)
     })?;
     store.flush().await?;

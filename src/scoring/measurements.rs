@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Operation, Result, Words, field, send_again_with, setting};
 use crate::fetch::Access;
 use crate::fetch::table::{TableKind, Tabular, read_table};
-use crate::model::Actor;
+use crate::model::{Actor, Change};
 use crate::model::{
     Cycle, KeyResultId, Measurement, MeasurementPoint, Metric, MetricId, Unit, block_entries, block_key, encode_block,
     history_key, history_prefix, month_of, normalize_metric_name,
@@ -186,13 +186,12 @@ fn plan_one(
     resolver: &mut Resolver<'_>,
     at_field: &str,
     input: MeasurementInput,
-    actor: &Actor,
-    now: Timestamp,
+    change: &Change,
 ) -> Result<Measurement> {
     let f = |name: &str| format!("{at_field}.{name}");
     let (metric, cycle) = resolver.resolve(&f("metric"), &input.metric)?;
     let at = parse_time(&f("at"), &input.at)?;
-    if at.as_second() > now.as_second() + FUTURE_SLACK_SECONDS {
+    if at.as_second() > change.at.as_second() + FUTURE_SLACK_SECONDS {
         return Err(Error::invalid(
             f("at"),
             format!("{at} is in the future; a measurement records a value that was true"),
@@ -246,8 +245,8 @@ fn plan_one(
         confidence,
         source: validate::optional_text(&f("source"), input.source.as_deref(), 500)?,
         note: validate::optional_text(&f("note"), input.note.as_deref(), 2_000)?,
-        recorded_by: actor.0.clone(),
-        recorded_at: now,
+        recorded_by: change.actor.0.clone(),
+        recorded_at: change.at,
     })
 }
 
@@ -256,18 +255,17 @@ fn plan_one(
 fn plan(
     store: &Store,
     inputs: Vec<(String, MeasurementInput)>,
-    actor: &Actor,
+    change: &Change,
     insist: bool,
     progress: Option<&Throttle>,
 ) -> Result<Vec<Measurement>> {
     let total = inputs.len();
-    let now = Timestamp::now();
     let mut resolver = Resolver { store, known: HashMap::new() };
     let mut recent: HashMap<MetricId, Vec<f64>> = HashMap::new();
     let mut planned = Vec::with_capacity(inputs.len());
     for (field, input) in inputs {
         let reference = (!insist).then(|| input.metric.clone());
-        let measurement = plan_one(&mut resolver, &field, input, actor, now)?;
+        let measurement = plan_one(&mut resolver, &field, input, change)?;
         if let Some(reference) = reference {
             let (metric, _) = &resolver.known[&reference];
             let stored = match recent.entry(metric.id) {
@@ -418,12 +416,12 @@ fn recorded(store: &Store, measurements: &[Measurement], replaced: usize) -> Res
 pub(crate) fn store_unflushed(
     store: &Store,
     inputs: Vec<(String, MeasurementInput)>,
-    actor: &Actor,
+    change: &Change,
     insist: bool,
     progress: Option<&Throttle>,
 ) -> Result<Recorded> {
     let total = inputs.len();
-    let planned = plan(store, inputs, actor, insist, progress)?;
+    let planned = plan(store, inputs, change, insist, progress)?;
     match progress {
         Some(progress) => progress.beating(total, || write(store, &planned)),
         None => write(store, &planned),
@@ -443,7 +441,7 @@ pub async fn record_measurements(store: &Store, request: RecordRequest, actor: &
         ));
     }
     let inputs = request.measurements.into_iter().enumerate().map(|(i, m)| (format!("measurements[{i}]"), m)).collect();
-    let recorded = store_unflushed(store, inputs, actor, request.insist, None)?;
+    let recorded = store_unflushed(store, inputs, &Change::now(actor, None), request.insist, None)?;
     store.flush().await?;
     Ok(recorded)
 }
@@ -561,12 +559,14 @@ pub async fn import_measurements(
     let total = inputs.len();
     // The checks shared with record_measurements quote a bad value back; from a file,
     // only to the person who ran their own command on it.
-    let recorded = store_unflushed(store, inputs, actor, request.insist, Some(&progress)).map_err(|e| match e {
-        Error::Invalid { field, message } if !access.may_quote_files() => {
-            Error::Invalid { field, message: message.map_text(validate::unquoted) }
-        }
-        other => other,
-    })?;
+    let recorded = store_unflushed(store, inputs, &Change::now(actor, None), request.insist, Some(&progress)).map_err(
+        |e| match e {
+            Error::Invalid { field, message } if !access.may_quote_files() => {
+                Error::Invalid { field, message: message.map_text(validate::unquoted) }
+            }
+            other => other,
+        },
+    )?;
     progress.step(Phase::Flush, 0, total);
     store.flush().await?;
     Ok(recorded)

@@ -18,7 +18,7 @@ use crate::evidence::import::{
     CsvMapping, ImportDefaults, ImportFormat, ImportRequest, QuestionSpec, WaveBy, import_evidence,
 };
 use crate::fetch::Access;
-use crate::model::Actor;
+use crate::model::Change;
 use crate::model::FeedId;
 use crate::store::{Store, Table};
 use crate::validate;
@@ -93,13 +93,7 @@ pub struct FeedPull {
 }
 
 /// Checks a feed before it is stored; `field` is its place in the request.
-pub(super) fn plan(
-    field: &str,
-    input: &FeedInput,
-    access: &Access,
-    actor: &Actor,
-    now: Timestamp,
-) -> Result<EvidenceFeed> {
+pub(super) fn plan(field: &str, input: &FeedInput, access: &Access, change: &Change) -> Result<EvidenceFeed> {
     let f = |name: &str| format!("{field}.{name}");
     let url_text = validate::text(&f("url"), &input.url, 2_000)?;
     let url = url_text.parse::<Url>().map_err(|e| Error::invalid(f("url"), format!("is not a URL: {e}")))?;
@@ -120,8 +114,8 @@ pub(super) fn plan(
         wave_by: input.wave_by,
         study,
         token_env: input.token_env.clone(),
-        created_by: actor.0.clone(),
-        created_at: now,
+        created_by: change.actor.0.clone(),
+        created_at: change.at,
         last_pull: None,
     })
 }
@@ -153,14 +147,14 @@ fn request(feed: &EvidenceFeed) -> ImportRequest {
 pub(super) async fn pull(
     store: &Store,
     feeds: &[EvidenceFeed],
-    actor: &Actor,
+    change: &Change,
     access: &Access,
-    now: Timestamp,
 ) -> Result<Vec<FeedPull>> {
+    let now = change.at;
     let mut pulls = vec![];
     for feed in feeds {
         let quiet = |_: crate::progress::Step| {};
-        let outcome = import_evidence(store, access, request(feed), actor, &quiet).await;
+        let outcome = import_evidence(store, access, request(feed), &change.actor, &quiet).await;
         let pull = match outcome {
             Ok(report) => FeedPull {
                 feed: feed.id,

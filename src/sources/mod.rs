@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 pub use crate::fetch::{ALLOWED_HOSTS_ENV, Access, Allowlist};
-use crate::model::Actor;
+use crate::model::{Actor, Change};
 use crate::model::{FeedId, MetricId, MetricSource, PullOutcome, SourceId, SourceKind};
 use crate::scoring::measurements::{self, MeasurementInput};
 use crate::store::{Store, Table};
@@ -180,15 +180,46 @@ pub struct PulledValue {
 
 /// `sync_sources`: attach and detach (one transaction), then pull.
 pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, access: &Access) -> Result<Synced> {
-    let now = Timestamp::now();
-    let range = history_range(&request, now)?;
+    let change = Change::now(actor, None);
+    let range = history_range(&request, change.at)?;
+    let planned_sources = plan_sources(store, &request, access)?;
+    let planned_feeds = plan_feeds(&request, access, &change)?;
+    let existing = list(store)?;
+    known(&existing, "detach", &request.detach)?;
+    known(&existing, "sources", request.sources.as_deref().unwrap_or_default())?;
+    let existing_feeds = feeds::list(store)?;
+    known_feeds(&existing_feeds, &request)?;
+    let attached_feeds = attach_feeds(store, &request, &planned_feeds, &existing_feeds)?;
+    let attached = attach_sources(store, &request, &planned_sources, &existing, &change)?;
+    let (pulls, feed_pulls) = match request.pull {
+        true => pull_chosen(store, &request, &change, access, range).await?,
+        false => (vec![], vec![]),
+    };
+    store.flush().await?;
+    Ok(Synced {
+        sources: list(store)?,
+        attached,
+        detached: request.detach.clone(),
+        recorded: pulls.iter().map(|p| p.recorded).sum(),
+        failed: pulls.iter().filter(|p| !p.ok).count() + feed_pulls.iter().filter(|p| !p.ok).count(),
+        pulls,
+        feeds: feeds::list(store)?,
+        attached_feeds,
+        detached_feeds: request.detach_feeds.clone(),
+        feed_pulls,
+        allowed_hosts: access.hosts.entries().to_vec(),
+    })
+}
+
+/// Checks the sources to attach, refusing one given twice.
+fn plan_sources(store: &Store, request: &SyncRequest, access: &Access) -> Result<Vec<MetricSource>> {
     if request.attach.len() > MAX_ATTACH {
         return Err(Error::invalid(
             "attach",
             format!("has {} sources; at most {MAX_ATTACH} are attached per call", request.attach.len()),
         ));
     }
-    let attached_inputs = request
+    let planned = request
         .attach
         .iter()
         .enumerate()
@@ -197,33 +228,38 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
     // A repeat would be stored as a second source of its own (the "same source is
     // updated" rule only looks at sources stored before this call), and every pull
     // would then fetch it twice.
-    for (i, planned) in attached_inputs.iter().enumerate() {
-        if let Some(first) = attached_inputs[..i].iter().position(|earlier| same_source(earlier, planned)) {
+    for (i, source) in planned.iter().enumerate() {
+        if let Some(first) = planned[..i].iter().position(|earlier| same_source(earlier, source)) {
             return Err(Error::invalid(
                 format!("attach[{i}]"),
                 format!("the same source as attach[{first}] (same metric, URL and pointer or query); give it once"),
             ));
         }
     }
+    Ok(planned)
+}
+
+/// Checks the research feeds to attach.
+fn plan_feeds(request: &SyncRequest, access: &Access, change: &Change) -> Result<Vec<EvidenceFeed>> {
     if request.attach_feeds.len() > MAX_ATTACH {
         return Err(Error::invalid(
             "attach_feeds",
             format!("has {} feeds; at most {MAX_ATTACH} are attached per call", request.attach_feeds.len()),
         ));
     }
-    let planned_feeds = request
+    request
         .attach_feeds
         .iter()
         .enumerate()
-        .map(|(i, input)| feeds::plan(&format!("attach_feeds[{i}]"), input, access, actor, now))
-        .collect::<Result<Vec<_>>>()?;
-    let existing = list(store)?;
-    known(&existing, "detach", &request.detach)?;
-    known(&existing, "sources", request.sources.as_deref().unwrap_or_default())?;
-    let existing_feeds = feeds::list(store)?;
+        .map(|(i, input)| feeds::plan(&format!("attach_feeds[{i}]"), input, access, change))
+        .collect()
+}
+
+/// Refuses a feed id to detach or pull that is not attached, naming its place.
+fn known_feeds(existing: &[EvidenceFeed], request: &SyncRequest) -> Result<()> {
     for (field, ids) in [("detach_feeds", &request.detach_feeds), ("feeds", request.feeds.as_ref().unwrap_or(&vec![]))]
     {
-        if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !existing_feeds.iter().any(|f| f.id == **id)) {
+        if let Some((i, id)) = ids.iter().enumerate().find(|(_, id)| !existing.iter().any(|f| f.id == **id)) {
             return Err(Error::not_found(
                 format!("{field}[{i}]"),
                 id,
@@ -231,13 +267,24 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
             ));
         }
     }
-    let attached_feeds = store.transact(|tx| {
+    Ok(())
+}
+
+/// Detaches and attaches feeds in one transaction; a feed already attached at the
+/// same URL is updated, keeping who attached it, when, and its last pull.
+fn attach_feeds(
+    store: &Store,
+    request: &SyncRequest,
+    planned: &[EvidenceFeed],
+    existing: &[EvidenceFeed],
+) -> Result<Vec<FeedId>> {
+    store.transact(|tx| {
         for id in &request.detach_feeds {
             tx.remove(Table::Feeds, &id.key())?;
         }
         let mut ids = vec![];
-        for planned in &planned_feeds {
-            let same = existing_feeds.iter().find(|f| !request.detach_feeds.contains(&f.id) && f.url == planned.url);
+        for planned in planned {
+            let same = existing.iter().find(|f| !request.detach_feeds.contains(&f.id) && f.url == planned.url);
             let feed = match same {
                 Some(old) => EvidenceFeed {
                     id: old.id,
@@ -254,13 +301,24 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
             }
         }
         Ok(ids)
-    })?;
-    let attached = store.transact(|tx| {
+    })
+}
+
+/// Detaches and attaches sources in one transaction; the same source attached again
+/// is updated, keeping who attached it, when, and its last pull.
+fn attach_sources(
+    store: &Store,
+    request: &SyncRequest,
+    planned: &[MetricSource],
+    existing: &[MetricSource],
+    change: &Change,
+) -> Result<Vec<SourceId>> {
+    store.transact(|tx| {
         for id in &request.detach {
             tx.remove(Table::Sources, &id.key())?;
         }
         let mut ids = vec![];
-        for planned in &attached_inputs {
+        for planned in planned {
             let same = existing.iter().find(|s| !request.detach.contains(&s.id) && same_source(s, planned));
             let source = match same {
                 Some(old) => MetricSource {
@@ -272,8 +330,8 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
                 },
                 None => MetricSource {
                     id: SourceId(tx.next_id(SourceId::PREFIX)?),
-                    created_by: actor.0.clone(),
-                    created_at: now,
+                    created_by: change.actor.0.clone(),
+                    created_at: change.at,
                     ..planned.clone()
                 },
             };
@@ -281,53 +339,48 @@ pub async fn sync_sources(store: &Store, request: SyncRequest, actor: &Actor, ac
             ids.push(source.id);
         }
         Ok(ids)
-    })?;
-    let mut pulls = vec![];
-    let mut feed_pulls = vec![];
-    if request.pull {
-        let everything = request.sources.is_none() && request.feeds.is_none();
-        let chosen: Vec<MetricSource> = match &request.sources {
-            Some(ids) => list(store)?.into_iter().filter(|s| ids.contains(&s.id)).collect(),
-            None if everything => list(store)?,
-            None => vec![],
-        };
-        let chosen_feeds: Vec<EvidenceFeed> = match &request.feeds {
-            Some(ids) => feeds::list(store)?.into_iter().filter(|f| ids.contains(&f.id)).collect(),
-            None if everything => feeds::list(store)?,
-            None => vec![],
-        };
-        if chosen.is_empty() && chosen_feeds.is_empty() {
-            return Err(Error::invalid(
-                "attach",
-                crate::words![
-                    "no sources are attached; attach one: ",
-                    crate::error::Operation::AttachJson,
-                    " for a JSON endpoint or ",
-                    crate::error::Operation::AttachPrometheus,
-                    " for Prometheus, or a research export with ",
-                    crate::error::Operation::AttachFeed
-                ],
-            ));
-        }
-        if !chosen.is_empty() {
-            pulls = pull_all(store, chosen, actor, access, now, range).await?;
-        }
-        feed_pulls = feeds::pull(store, &chosen_feeds, actor, access, now).await?;
-    }
-    store.flush().await?;
-    Ok(Synced {
-        sources: list(store)?,
-        attached,
-        detached: request.detach.clone(),
-        recorded: pulls.iter().map(|p| p.recorded).sum(),
-        failed: pulls.iter().filter(|p| !p.ok).count() + feed_pulls.iter().filter(|p| !p.ok).count(),
-        pulls,
-        feeds: feeds::list(store)?,
-        attached_feeds,
-        detached_feeds: request.detach_feeds.clone(),
-        feed_pulls,
-        allowed_hosts: access.hosts.entries().to_vec(),
     })
+}
+
+/// Pulls the sources and feeds the request names, or all of them when it names
+/// neither; refuses a pull with nothing attached.
+async fn pull_chosen(
+    store: &Store,
+    request: &SyncRequest,
+    change: &Change,
+    access: &Access,
+    range: Option<pull::Range>,
+) -> Result<(Vec<Pull>, Vec<FeedPull>)> {
+    let everything = request.sources.is_none() && request.feeds.is_none();
+    let chosen: Vec<MetricSource> = match &request.sources {
+        Some(ids) => list(store)?.into_iter().filter(|s| ids.contains(&s.id)).collect(),
+        None if everything => list(store)?,
+        None => vec![],
+    };
+    let chosen_feeds: Vec<EvidenceFeed> = match &request.feeds {
+        Some(ids) => feeds::list(store)?.into_iter().filter(|f| ids.contains(&f.id)).collect(),
+        None if everything => feeds::list(store)?,
+        None => vec![],
+    };
+    if chosen.is_empty() && chosen_feeds.is_empty() {
+        return Err(Error::invalid(
+            "attach",
+            crate::words![
+                "no sources are attached; attach one: ",
+                crate::error::Operation::AttachJson,
+                " for a JSON endpoint or ",
+                crate::error::Operation::AttachPrometheus,
+                " for Prometheus, or a research export with ",
+                crate::error::Operation::AttachFeed
+            ],
+        ));
+    }
+    let pulls = match chosen.is_empty() {
+        true => vec![],
+        false => pull_all(store, chosen, change, access, range).await?,
+    };
+    let feed_pulls = feeds::pull(store, &chosen_feeds, change, access).await?;
+    Ok((pulls, feed_pulls))
 }
 
 /// Refuses an id in `ids` that is not attached, naming its place (`detach[1]`).
@@ -461,11 +514,11 @@ fn plan_source(store: &Store, at: &str, input: &SourceInput, access: &Access) ->
 async fn pull_all(
     store: &Store,
     chosen: Vec<MetricSource>,
-    actor: &Actor,
+    change: &Change,
     access: &Access,
-    now: Timestamp,
     range: Option<pull::Range>,
 ) -> Result<Vec<Pull>> {
+    let now = change.at;
     let mut fetches = tokio::task::JoinSet::new();
     for (index, source) in chosen.iter().cloned().enumerate() {
         let allowed = source
@@ -497,7 +550,7 @@ async fn pull_all(
         .zip(fetched)
         .map(|(source, result)| {
             let result = result.unwrap_or_else(|| Err(Error::invalid("sources", "the pull did not finish")));
-            store_pull(store, source, result, actor)
+            store_pull(store, source, result, change)
         })
         .collect();
     store.transact(|tx| {
@@ -523,7 +576,7 @@ fn token(source: &MetricSource, access: &Access) -> Result<Option<String>> {
 
 /// Stores one source's samples through the measurement checks; a failure anywhere
 /// (fetch, answer, a value outside the metric's scale) stores nothing of it.
-fn store_pull(store: &Store, source: &MetricSource, result: Result<pull::Pulled>, actor: &Actor) -> Pull {
+fn store_pull(store: &Store, source: &MetricSource, result: Result<pull::Pulled>, change: &Change) -> Pull {
     let failed = |error: Error, attempts: u32| Pull {
         source: source.id,
         metric: source.metric,
@@ -562,7 +615,7 @@ fn store_pull(store: &Store, source: &MetricSource, result: Result<pull::Pulled>
         })
         .collect();
     // A source is the number's system of record: what it says is kept, not doubted.
-    match measurements::store_unflushed(store, inputs, actor, true, None) {
+    match measurements::store_unflushed(store, inputs, change, true, None) {
         Ok(recorded) => Pull {
             source: source.id,
             metric: source.metric,

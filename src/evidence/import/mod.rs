@@ -22,7 +22,7 @@ use crate::clock::DateOrder;
 use crate::error::{Error, Result, Words};
 use crate::fetch::Access;
 use crate::fetch::table::{SheetRead, TableKind, read_table};
-use crate::model::Actor;
+use crate::model::{Actor, Change};
 use crate::model::{EvidenceId, EvidenceKind};
 use crate::progress::{Phase, Throttle};
 use crate::store::Store;
@@ -274,7 +274,9 @@ pub async fn import_evidence(
     let added = if plans.is_empty() || request.dry_run {
         AddedEvidence { items: vec![], created: 0, duplicates: 0, updated: 0, unchanged: 0, tag_notes: vec![] }
     } else {
-        progress.beating(total, || store_plans(store, &plans, actor, &|n| progress.step(Phase::Write, n, total)))?
+        progress.beating(total, || {
+            store_plans(store, &plans, &Change::now(actor, None), &|n| progress.step(Phase::Write, n, total))
+        })?
     };
     progress.step(Phase::Flush, 0, total);
     store.flush().await?;
