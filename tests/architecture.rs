@@ -334,6 +334,29 @@ fn only_the_store_touches_sled() {
     assert!(found.is_empty(), "code outside src/store/ that names sled (ask the store instead):\n{}", found.join("\n"));
 }
 
+#[test]
+fn every_audit_entry_is_a_change() {
+    // Who, when and why are one value (model::Change); an entry built by hand could
+    // leave the reason out, or take its time from a clock other than the change's.
+    let mut found = vec![];
+    for (_, path) in library_files() {
+        let name = path.strip_prefix(ROOT).unwrap().display().to_string();
+        if name == "src/model/actor.rs" {
+            continue;
+        }
+        let code = without_tests(&code_only(&std::fs::read_to_string(&path).unwrap()));
+        // A literal, not a return type, an impl or the declaration.
+        let literal = code.match_indices("AuditEntry {").any(|(at, _)| {
+            let before = code[..at].trim_end();
+            !["->", "for", "struct", "impl"].iter().any(|word| before.ends_with(word))
+        });
+        if literal {
+            found.push(name);
+        }
+    }
+    assert!(found.is_empty(), "audit entries built by hand (use Change::entry):\n{}", found.join("\n"));
+}
+
 /// GitHub's anchor of a Markdown heading: lower case, punctuation dropped but hyphens,
 /// spaces as hyphens.
 fn anchor(heading: &str) -> String {

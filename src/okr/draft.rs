@@ -363,7 +363,7 @@ pub fn created<T: Serialize>(subject: String, record: &T, change: &Change) -> Au
         from: serde_json::Value::Null,
         to: serde_json::to_value(record).unwrap_or_default(),
     }];
-    AuditEntry { reason: None, ..change.entry(subject, "created", all) }
+    Change { reason: None, ..change.clone() }.entry(subject, "created", all)
 }
 
 #[cfg(test)]
