@@ -13,7 +13,8 @@ use super::input::KeyResultSpec;
 use crate::error::{Error, Result};
 use crate::model::{Actor, Change};
 use crate::model::{
-    AuditEntry, Commitment, FieldChange, KeyResult, KrRole, KrType, Level, Objective, ObjectiveId, OkrId, Status,
+    AuditEntry, Commitment, FieldChange, KeyResult, KeyResultId, KrRole, KrType, Level, Objective, ObjectiveId, OkrId,
+    Status,
 };
 use crate::store::okrs::{load_key_result, load_objective};
 use crate::store::{Store, Table};
@@ -92,135 +93,9 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
     let c = &request.changes;
     let owner = validate::optional_text("changes.owner", c.owner.as_deref(), MAX_NAME_CHARS)?;
     let change = Change::now(actor, reason);
-    let now = change.at;
     let entry = match id {
-        OkrId::Objective(id) => {
-            for (given, field) in [
-                (c.target.is_some(), "target"),
-                (c.baseline.is_some(), "baseline"),
-                (c.weight.is_some(), "weight"),
-                (c.due.is_some(), "due"),
-                (c.role.is_some(), "role"),
-                (c.kr_type.is_some(), "type"),
-            ] {
-                if given {
-                    return Err(Error::invalid(
-                        format!("changes.{field}"),
-                        "applies to key results, not objectives; update a KR id such as KR-1".to_string(),
-                    ));
-                }
-            }
-            let before = load_objective(store, "id", id)?;
-            let mut after = before.clone();
-            if let Some(text) = &c.text {
-                after.title = validate::text("changes.text", text, MAX_TITLE_CHARS)?;
-            }
-            if let Some(parent) = &c.parent {
-                let parent =
-                    parent.parse::<ObjectiveId>().map_err(|e| Error::invalid("changes.parent", e.to_string()))?;
-                check_no_parent_cycle(store, id, parent)?;
-                after.parent = Some(parent);
-            }
-            after.owner = owner.or(after.owner);
-            after.kind = c.kind.unwrap_or(after.kind);
-            after.status = c.status.unwrap_or(after.status);
-            after.level = c.level.unwrap_or(after.level);
-            if let Some(stage) = &c.stage {
-                after.stage = Some(validate::text("changes.stage", stage, MAX_NAME_CHARS)?);
-            }
-            let changes = diff(&before, &after, &["updated_at"]);
-            if changes.is_empty() {
-                None
-            } else {
-                after.updated_at = now;
-                let entry = change.entry(id.to_string(), "updated", changes);
-                store.transact(|tx| {
-                    for key in load_keys(&before) {
-                        tx.remove(Table::OwnerLoad, &key)?;
-                    }
-                    for key in load_keys(&after) {
-                        tx.put_raw(Table::OwnerLoad, &key, &[])?;
-                    }
-                    tx.put(Table::Objectives, &id.key(), &after)?;
-                    tx.append_history(&entry)
-                })?;
-                Some(entry)
-            }
-        }
-        OkrId::KeyResult(id) => {
-            if c.level.is_some() || c.stage.is_some() {
-                let field = if c.level.is_some() { "level" } else { "stage" };
-                return Err(Error::invalid(
-                    format!("changes.{field}"),
-                    "applies to objectives, not key results; update the objective's id (O-...)",
-                ));
-            }
-            let before = load_key_result(store, "id", id)?;
-            let mut after = before.clone();
-            let mut metric_name = None;
-            if let Some(text) = &c.text {
-                let statement = validate::text("changes.text", text, MAX_STATEMENT_CHARS)?;
-                let spec = KeyResultSpec { statement: Some(statement), ..Default::default() };
-                let cycle = load_objective(store, "id", before.objective)?.cycle;
-                let plan = spec.into_plan("changes", Some(&cycle))?;
-                after.statement = plan.statement;
-                after.direction = plan.direction;
-                after.baseline = plan.baseline.or(after.baseline);
-                after.target = plan.target.or(after.target);
-                after.threshold = plan.threshold;
-                after.unit = plan.unit.or(after.unit);
-                after.scale = plan.scale.or(after.scale);
-                after.due = plan.due.or(after.due);
-                metric_name = plan.metric_name;
-            }
-            after.target = validate::optional_finite("changes.target", c.target)?.or(after.target);
-            after.baseline = validate::optional_finite("changes.baseline", c.baseline)?.or(after.baseline);
-            if let Some(weight) = validate::optional_finite("changes.weight", c.weight)? {
-                if weight <= 0.0 || weight > 100.0 {
-                    return Err(Error::invalid(
-                        "changes.weight",
-                        format!("is {weight}; a weight above 0 and at most 100 is accepted"),
-                    ));
-                }
-                after.weight = weight;
-            }
-            if let Some(due) = &c.due {
-                after.due = Some(validate::date("changes.due", due)?);
-            }
-            let moved_to = match &c.parent {
-                Some(parent) => {
-                    let parent =
-                        parent.parse::<ObjectiveId>().map_err(|e| Error::invalid("changes.parent", e.to_string()))?;
-                    load_objective(store, "changes.parent", parent)?;
-                    (parent != before.objective).then_some(parent)
-                }
-                None => None,
-            };
-            after.objective = moved_to.unwrap_or(after.objective);
-            after.owner = owner.or(after.owner);
-            after.commitment = c.kind.or(after.commitment);
-            after.status = c.status.unwrap_or(after.status);
-            after.role = c.role.or(after.role);
-            after.kr_type = c.kr_type.unwrap_or(after.kr_type);
-            if c.text.is_none() {
-                after.statement = follow_numbers(&before, &after)?;
-            }
-            for (field, old, new) in
-                [("target", before.target, after.target), ("baseline", before.baseline, after.baseline)]
-            {
-                if old != new && change.reason.is_none() {
-                    return Err(Error::invalid(
-                        "reason",
-                        format!(
-                            "is needed to move a {field} ({} to {}): say why, such as \"baseline re-measured on the full population\"",
-                            show(old),
-                            show(new)
-                        ),
-                    ));
-                }
-            }
-            write_key_result(store, &before, after, metric_name, moved_to, &change)?
-        }
+        OkrId::Objective(id) => update_objective(store, id, c, owner, &change)?,
+        OkrId::KeyResult(id) => update_key_result(store, id, c, owner, &change)?,
     };
     store.flush().await?;
     let objective = match id {
@@ -234,6 +109,152 @@ pub async fn update_okr(store: &Store, request: UpdateRequest, actor: &Actor) ->
         history_entry: entry,
         check,
     })
+}
+
+/// Applies `c` to an objective in one transaction (its owner index with it); no
+/// entry when nothing changed.
+fn update_objective(
+    store: &Store,
+    id: ObjectiveId,
+    c: &OkrChanges,
+    owner: Option<String>,
+    change: &Change,
+) -> Result<Option<AuditEntry>> {
+    for (given, field) in [
+        (c.target.is_some(), "target"),
+        (c.baseline.is_some(), "baseline"),
+        (c.weight.is_some(), "weight"),
+        (c.due.is_some(), "due"),
+        (c.role.is_some(), "role"),
+        (c.kr_type.is_some(), "type"),
+    ] {
+        if given {
+            return Err(Error::invalid(
+                format!("changes.{field}"),
+                "applies to key results, not objectives; update a KR id such as KR-1".to_string(),
+            ));
+        }
+    }
+    let before = load_objective(store, "id", id)?;
+    let mut after = before.clone();
+    if let Some(text) = &c.text {
+        after.title = validate::text("changes.text", text, MAX_TITLE_CHARS)?;
+    }
+    if let Some(parent) = &c.parent {
+        let parent = parent.parse::<ObjectiveId>().map_err(|e| Error::invalid("changes.parent", e.to_string()))?;
+        check_no_parent_cycle(store, id, parent)?;
+        after.parent = Some(parent);
+    }
+    after.owner = owner.or(after.owner);
+    after.kind = c.kind.unwrap_or(after.kind);
+    after.status = c.status.unwrap_or(after.status);
+    after.level = c.level.unwrap_or(after.level);
+    if let Some(stage) = &c.stage {
+        after.stage = Some(validate::text("changes.stage", stage, MAX_NAME_CHARS)?);
+    }
+    let changes = diff(&before, &after, &["updated_at"]);
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    after.updated_at = change.at;
+    let entry = change.entry(id.to_string(), "updated", changes);
+    store.transact(|tx| {
+        for key in load_keys(&before) {
+            tx.remove(Table::OwnerLoad, &key)?;
+        }
+        for key in load_keys(&after) {
+            tx.put_raw(Table::OwnerLoad, &key, &[])?;
+        }
+        tx.put(Table::Objectives, &id.key(), &after)?;
+        tx.append_history(&entry)
+    })?;
+    Ok(Some(entry))
+}
+
+/// Applies `c` to a key result: a new statement is read again, a moved target or
+/// baseline needs a reason (and is written into the statement), a new parent moves it.
+fn update_key_result(
+    store: &Store,
+    id: KeyResultId,
+    c: &OkrChanges,
+    owner: Option<String>,
+    change: &Change,
+) -> Result<Option<AuditEntry>> {
+    if c.level.is_some() || c.stage.is_some() {
+        let field = if c.level.is_some() { "level" } else { "stage" };
+        return Err(Error::invalid(
+            format!("changes.{field}"),
+            "applies to objectives, not key results; update the objective's id (O-...)",
+        ));
+    }
+    let before = load_key_result(store, "id", id)?;
+    let mut after = before.clone();
+    let metric_name = match &c.text {
+        Some(text) => reread_statement(store, &mut after, text)?,
+        None => None,
+    };
+    after.target = validate::optional_finite("changes.target", c.target)?.or(after.target);
+    after.baseline = validate::optional_finite("changes.baseline", c.baseline)?.or(after.baseline);
+    if let Some(weight) = validate::optional_finite("changes.weight", c.weight)? {
+        if weight <= 0.0 || weight > 100.0 {
+            return Err(Error::invalid(
+                "changes.weight",
+                format!("is {weight}; a weight above 0 and at most 100 is accepted"),
+            ));
+        }
+        after.weight = weight;
+    }
+    if let Some(due) = &c.due {
+        after.due = Some(validate::date("changes.due", due)?);
+    }
+    let moved_to = match &c.parent {
+        Some(parent) => {
+            let parent = parent.parse::<ObjectiveId>().map_err(|e| Error::invalid("changes.parent", e.to_string()))?;
+            load_objective(store, "changes.parent", parent)?;
+            (parent != before.objective).then_some(parent)
+        }
+        None => None,
+    };
+    after.objective = moved_to.unwrap_or(after.objective);
+    after.owner = owner.or(after.owner);
+    after.commitment = c.kind.or(after.commitment);
+    after.status = c.status.unwrap_or(after.status);
+    after.role = c.role.or(after.role);
+    after.kr_type = c.kr_type.unwrap_or(after.kr_type);
+    if c.text.is_none() {
+        after.statement = follow_numbers(&before, &after)?;
+    }
+    for (field, old, new) in [("target", before.target, after.target), ("baseline", before.baseline, after.baseline)] {
+        if old != new && change.reason.is_none() {
+            return Err(Error::invalid(
+                "reason",
+                format!(
+                    "is needed to move a {field} ({} to {}): say why, such as \"baseline re-measured on the full population\"",
+                    show(old),
+                    show(new)
+                ),
+            ));
+        }
+    }
+    write_key_result(store, &before, after, metric_name, moved_to, change)
+}
+
+/// Reads a new statement the way draft_okr reads one and takes what it states into
+/// `kr`; answers the metric name it gives, if any.
+fn reread_statement(store: &Store, kr: &mut KeyResult, text: &str) -> Result<Option<String>> {
+    let statement = validate::text("changes.text", text, MAX_STATEMENT_CHARS)?;
+    let spec = KeyResultSpec { statement: Some(statement), ..Default::default() };
+    let cycle = load_objective(store, "id", kr.objective)?.cycle;
+    let plan = spec.into_plan("changes", Some(&cycle))?;
+    kr.statement = plan.statement;
+    kr.direction = plan.direction;
+    kr.baseline = plan.baseline.or(kr.baseline);
+    kr.target = plan.target.or(kr.target);
+    kr.threshold = plan.threshold;
+    kr.unit = plan.unit.or(kr.unit.take());
+    kr.scale = plan.scale.or(kr.scale);
+    kr.due = plan.due.or(kr.due);
+    Ok(plan.metric_name)
 }
 
 /// The statement with a moved target or baseline written in, so what people read
