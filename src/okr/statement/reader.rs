@@ -39,105 +39,151 @@ impl Reader {
         if let Some(at) = share_at(&self.tokens) {
             return self.read_share(at, verb, direction, scale, due);
         }
-
-        let mut baseline = None;
-        let mut target = None;
-        let mut threshold = None;
-        let mut relative: Option<RelativeChange> = None;
-        let mut first_value: Option<usize> = None;
-        let mut metric_after = None;
-        let note_first = |i: usize, first: &mut Option<usize>| {
-            if first.is_none_or(|f| i < f) {
-                *first = Some(i);
-            }
-        };
-
-        // from X (to Y); "from current 40%", "from today's 38%", "from avg. 3 minutes"
-        if let Some(from) = (0..self.tokens.len()).find(|&i| self.word_at(i) == "from") {
-            match self.value_after(from + 1) {
-                Some((at, b)) => {
-                    baseline = Some(b);
-                    self.mark(from..at + 1);
-                    note_first(from, &mut first_value);
-                }
-                None => self.unread.push("\"from\" is not followed by a number".into()),
-            }
+        let mut found = Values { direction, ..Values::default() };
+        self.read_from(&mut found);
+        self.read_baseline_aside(&mut found);
+        self.read_to(&mut found);
+        if found.target.is_none() {
+            self.read_threshold(&mut found);
         }
-        // A baseline said aside leaves the target to be read as a lone number.
-        let mut baseline_aside = false;
-        // The baseline written after the target: "(today: 90k)", "(current is 70k)",
-        // "currently 6 hours", "to 60% from today's 38%" (above), "(was 40%)".
-        if baseline.is_none()
-            && let Some((marker, at, b)) = (0..self.tokens.len()).find_map(|i| {
-                let marks = matches!(
-                    self.word_at(i),
-                    "today" | "today's" | "current" | "currently" | "was" | "baseline" | "now"
-                );
-                let after = if marks { self.value_after(i + 1) } else { None };
-                after.map(|(at, b)| (i, at, b))
-            })
-        {
-            baseline = Some(b);
-            baseline_aside = true;
+        self.read_share_taken(&mut found, verb_len);
+        if found.relative.is_none() {
+            self.read_change_by(&mut found);
+        }
+        if found.relative.is_none() {
+            self.read_multiple(&mut found, verb.as_deref());
+        }
+        self.read_lone_number(&mut found);
+        if found.baseline.is_none() && found.target.is_none() && found.relative.is_none() {
+            self.unread.push("no number found: a key result needs a target".into());
+        }
+        self.direction_from_change_noun(&mut found);
+        found.target_from_change();
+        found.durations_in_one_unit();
+        let unit = self.unit_of(found.baseline.as_ref(), found.target.as_ref(), scale.as_ref());
+        let direction = found.direction.or(match (&found.baseline, &found.target) {
+            (Some(b), Some(t)) if t.value > b.value => Some(Direction::Increase),
+            (Some(b), Some(t)) if t.value < b.value => Some(Direction::Decrease),
+            _ => None,
+        });
+        let metric = self.metric_phrase(verb_len, found.first_value, found.metric_after);
+        ParsedStatement {
+            verb,
+            direction,
+            metric,
+            baseline: found.baseline.map(|n| n.value),
+            target: found.target.map(|n| n.value),
+            unit,
+            relative_change: found.relative,
+            threshold: found.threshold,
+            scale,
+            due,
+            share: None,
+            unread: self.unread,
+            work: None,
+            audience: None,
+            core: String::new(),
+        }
+    }
+
+    /// from X (to Y); "from current 40%", "from today's 38%", "from avg. 3 minutes".
+    fn read_from(&mut self, found: &mut Values) {
+        let Some(from) = (0..self.tokens.len()).find(|&i| self.word_at(i) == "from") else { return };
+        match self.value_after(from + 1) {
+            Some((at, b)) => {
+                found.baseline = Some(b);
+                self.mark(from..at + 1);
+                found.note_first(from);
+            }
+            None => self.unread.push("\"from\" is not followed by a number".into()),
+        }
+    }
+
+    /// The baseline written after the target: "(today: 90k)", "(current is 70k)",
+    /// "currently 6 hours", "(was 40%)" ("to 60% from today's 38%" is read by "from").
+    fn read_baseline_aside(&mut self, found: &mut Values) {
+        if found.baseline.is_some() {
+            return;
+        }
+        let aside = (0..self.tokens.len()).find_map(|i| {
+            let marks =
+                matches!(self.word_at(i), "today" | "today's" | "current" | "currently" | "was" | "baseline" | "now");
+            let after = if marks { self.value_after(i + 1) } else { None };
+            after.map(|(at, b)| (i, at, b))
+        });
+        if let Some((marker, at, b)) = aside {
+            found.baseline = Some(b);
+            found.baseline_aside = true;
             self.mark(marker..at + 1);
         }
-        // to Y, X → Y, to under Y
+    }
+
+    /// to Y, X → Y, to under Y.
+    fn read_to(&mut self, found: &mut Values) {
         for i in 0..self.tokens.len() {
             let lower = self.tokens[i].lower.clone();
-            if lower == "to" || lower == "→" {
-                let (at, kind) = match self.threshold_at(i + 1) {
-                    Some((len, kind)) => (i + 1 + len, Some(kind)),
-                    None => (i + 1, None),
-                };
-                if let Some(t) = self.number_at(at) {
-                    if lower == "→"
-                        && baseline.is_none()
-                        && let Some(b) = i.checked_sub(1).and_then(|p| self.number_at(p))
-                    {
-                        baseline = Some(b);
-                        self.mark(i - 1..i);
-                        note_first(i - 1, &mut first_value);
-                    }
-                    if let Some(kind) = kind {
-                        threshold = Some(Threshold { kind, value: t.value });
-                    }
-                    target = Some(t);
-                    self.mark(i..at + 1);
-                    note_first(i, &mut first_value);
-                    break;
-                }
+            if lower != "to" && lower != "→" {
+                continue;
+            }
+            let (at, kind) = match self.threshold_at(i + 1) {
+                Some((len, kind)) => (i + 1 + len, Some(kind)),
+                None => (i + 1, None),
+            };
+            let Some(t) = self.number_at(at) else { continue };
+            if lower == "→"
+                && found.baseline.is_none()
+                && let Some(b) = i.checked_sub(1).and_then(|p| self.number_at(p))
+            {
+                found.baseline = Some(b);
+                self.mark(i - 1..i);
+                found.note_first(i - 1);
+            }
+            if let Some(kind) = kind {
+                found.threshold = Some(Threshold { kind, value: t.value });
+            }
+            found.target = Some(t);
+            self.mark(i..at + 1);
+            found.note_first(i);
+            return;
+        }
+    }
+
+    /// under / at least / at or above N.
+    fn read_threshold(&mut self, found: &mut Values) {
+        for i in 0..self.tokens.len() {
+            // "cut by more than 15%": the size of the change (read below), not a level.
+            if i > 0 && self.word_at(i - 1) == "by" {
+                continue;
+            }
+            if let Some((len, kind)) = self.threshold_at(i)
+                && let Some(t) = self.number_at(i + len)
+            {
+                found.threshold = Some(Threshold { kind, value: t.value });
+                found.target = Some(t);
+                self.mark(i..i + len + 1);
+                found.note_first(i);
+                return;
             }
         }
-        // under / at least / at or above N
-        if target.is_none() {
-            for i in 0..self.tokens.len() {
-                // "cut by more than 15%": the size of the change (read below), not a level.
-                if i > 0 && self.word_at(i - 1) == "by" {
-                    continue;
-                }
-                if let Some((len, kind)) = self.threshold_at(i)
-                    && let Some(t) = self.number_at(i + len)
-                {
-                    threshold = Some(Threshold { kind, value: t.value });
-                    target = Some(t);
-                    self.mark(i..i + len + 1);
-                    note_first(i, &mut first_value);
-                    break;
-                }
-            }
-        }
-        // "Cut 20% of cloud spend": a decrease verb before "N% of" takes a share away.
-        if direction == Some(Direction::Decrease)
+    }
+
+    /// "Cut 20% of cloud spend": a decrease verb before "N% of" takes a share away.
+    fn read_share_taken(&mut self, found: &mut Values, verb_len: usize) {
+        if found.direction == Some(Direction::Decrease)
             && let Some(n) = self.number_at(verb_len).filter(|n| n.unit == Some(Unit::Percent))
             && self.word_at(verb_len + 1) == "of"
         {
-            relative = Some(RelativeChange { amount: n.value.abs(), percent: true, direction: Direction::Decrease });
+            found.relative =
+                Some(RelativeChange { amount: n.value.abs(), percent: true, direction: Direction::Decrease });
             self.mark(verb_len..verb_len + 2);
-            note_first(verb_len, &mut first_value);
-            metric_after = Some(verb_len + 2);
+            found.note_first(verb_len);
+            found.metric_after = Some(verb_len + 2);
         }
-        // by N%, down N%, up N%, a N% reduction
-        for i in (0..self.tokens.len()).filter(|_| relative.is_none()) {
+    }
+
+    /// by N%, down N%, up N%, a N% reduction.
+    fn read_change_by(&mut self, found: &mut Values) {
+        for i in 0..self.tokens.len() {
             let w = self.word_at(i).to_string();
             // "by more than 15%", "by at least 20%": a floor on the change is the change.
             let floor = if w == "by" { self.threshold_at(i + 1).map_or(0, |(len, _)| len) } else { 0 };
@@ -146,7 +192,7 @@ impl Reader {
                     "down" => Some(Direction::Decrease),
                     "up" => Some(Direction::Increase),
                     // "P1/P2 outages cut by 40%": the verb before "by" says which way.
-                    _ => direction.filter(|d| *d != Direction::Maintain).or_else(|| {
+                    _ => found.direction.filter(|d| *d != Direction::Maintain).or_else(|| {
                         let before = i.checked_sub(1).map(|b| self.word_at(b)).unwrap_or("");
                         verb_in(DECREASE_VERBS, before)
                             .map(|_| Direction::Decrease)
@@ -154,15 +200,15 @@ impl Reader {
                     }),
                 };
                 if let Some(dir) = dir {
-                    relative = Some(RelativeChange {
+                    found.relative = Some(RelativeChange {
                         amount: n.value.abs(),
                         percent: n.unit == Some(Unit::Percent),
                         direction: dir,
                     });
-                    direction = direction.or(Some(dir));
+                    found.direction = found.direction.or(Some(dir));
                     self.mark(i..i + 2 + floor);
-                    note_first(i, &mut first_value);
-                    break;
+                    found.note_first(i);
+                    return;
                 }
             }
             // "a 20% reduction", or with what changes between: "a 40% time saving".
@@ -173,132 +219,81 @@ impl Reader {
                 .filter(|(n, _)| n.unit == Some(Unit::Percent) && matches!(w.as_str(), "a" | "an"))
             {
                 let dir = change_noun_direction(self.word_at(noun)).unwrap_or(Direction::Increase);
-                relative = Some(RelativeChange { amount: n.value, percent: true, direction: dir });
-                direction = direction.or(Some(dir));
+                found.relative = Some(RelativeChange { amount: n.value, percent: true, direction: dir });
+                found.direction = found.direction.or(Some(dir));
                 self.mark(i..noun + 1);
-                note_first(i, &mut first_value);
-                break;
+                found.note_first(i);
+                return;
             }
         }
-        // double, triple, halve, by half, in half
-        if relative.is_none() {
-            let factor = match verb.as_deref() {
-                Some("double") => Some((100.0, Direction::Increase)),
-                Some("triple") => Some((200.0, Direction::Increase)),
-                Some("halve") => Some((50.0, Direction::Decrease)),
-                _ => None,
-            };
-            let half = (0..self.tokens.len())
-                .find(|&i| matches!(self.word_at(i), "by" | "in") && self.word_at(i + 1) == "half");
-            if let Some((amount, dir)) = factor {
-                relative = Some(RelativeChange { amount, percent: true, direction: dir });
-            } else if let Some((i, times)) = (0..self.tokens.len()).find_map(|i| self.multiplier_at(i).map(|m| (i, m)))
-            {
-                // "grow qualified leads 3x", "new bookings triple", "2x faster": a
-                // multiple of today's value; faster, fewer or cheaper divides it.
-                let smaller =
-                    matches!(self.word_at(i + 1), "faster" | "quicker" | "fewer" | "less" | "smaller" | "cheaper");
-                let dir = if smaller || direction == Some(Direction::Decrease) {
-                    Direction::Decrease
-                } else {
-                    Direction::Increase
-                };
-                let amount =
-                    if dir == Direction::Decrease { (1.0 - 1.0 / times) * 100.0 } else { (times - 1.0) * 100.0 };
-                relative =
-                    Some(RelativeChange { amount: (amount * 100.0).round() / 100.0, percent: true, direction: dir });
-                direction = direction.filter(|d| *d != Direction::Maintain).or(Some(dir));
-                self.mark(i..i + 1);
-                note_first(i, &mut first_value);
-            } else if let Some(i) = half {
-                relative = Some(RelativeChange { amount: 50.0, percent: true, direction: Direction::Decrease });
-                direction = direction.or(Some(Direction::Decrease));
-                self.mark(i..i + 2);
-                note_first(i, &mut first_value);
-            }
-        }
-        // A lone number: "Close 600 tickets a week", "Hire 4 engineers".
-        if target.is_none()
-            && (baseline.is_none() || baseline_aside)
-            && relative.is_none()
-            && let Some(i) = (0..self.tokens.len()).find(|&i| !self.used[i] && self.number_at(i).is_some())
-        {
-            let n = self.number_at(i).unwrap_or_else(|| unreachable!());
-            let mut n = n;
-            if n.unit.is_none() && self.tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Word) {
-                n.unit = Some(Unit::Count);
-            }
-            target = Some(n);
-            self.mark(i..i + 1);
-            metric_after = Some(i + 1);
-            note_first(i, &mut first_value);
-        }
+    }
 
-        if baseline.is_none() && target.is_none() && relative.is_none() {
-            self.unread.push("no number found: a key result needs a target".into());
-        }
-        // "Reduction of X% of incidents", "Y% drop in audit costs": the change's noun
-        // says which way even when its size is left to fill in.
-        if direction.is_none() {
-            direction = (0..self.tokens.len()).find_map(|i| {
-                let next = self.word_at(i + 1);
-                let heads = i == 0 || self.tokens[i - 1].lower.ends_with('%') || self.number_at(i - 1).is_some();
-                (heads && matches!(next, "of" | "in")).then(|| change_noun_direction(self.word_at(i))).flatten()
-            });
-        }
-        // "Cut reply time by 40% from 3 minutes": the target the change leads to.
-        if target.is_none()
-            && let (Some(b), Some(change)) = (&baseline, &relative)
-        {
-            let sign = if change.direction == Direction::Decrease { -1.0 } else { 1.0 };
-            let value = if change.percent {
-                b.value * (1.0 + sign * change.amount / 100.0)
-            } else {
-                b.value + sign * change.amount
-            };
-            target = Some(Number { value: (value * 1e6).round() / 1e6, unit: b.unit.clone(), ..b.clone() });
-        }
-        // "from 1.5s to 350ms": both in the smaller unit, so they can be compared.
-        if let (Some(b), Some(t)) = (baseline.as_mut(), target.as_mut())
-            && let (Some(Unit::Duration { unit: bu }), Some(Unit::Duration { unit: tu })) = (&b.unit, &t.unit)
-            && bu != tu
-            && let (Some(bs), Some(ts)) = (seconds_per(bu), seconds_per(tu))
-        {
-            let (larger, smaller) = if bs > ts { (b, tu.clone()) } else { (t, bu.clone()) };
-            if let Some(Unit::Duration { unit: from }) = &larger.unit
-                && let Some(value) = convert_duration(larger.value, from, &smaller)
-            {
-                larger.value = value;
-                larger.unit = Some(Unit::Duration { unit: smaller });
-            }
-            if let (Some(threshold), Some(t)) = (threshold.as_mut(), target.as_ref()) {
-                threshold.value = t.value;
-            }
-        }
-        let unit = self.unit_of(baseline.as_ref(), target.as_ref(), scale.as_ref());
-        let direction = direction.or(match (&baseline, &target) {
-            (Some(b), Some(t)) if t.value > b.value => Some(Direction::Increase),
-            (Some(b), Some(t)) if t.value < b.value => Some(Direction::Decrease),
+    /// double, triple, halve, "3x", by half, in half.
+    fn read_multiple(&mut self, found: &mut Values, verb: Option<&str>) {
+        let factor = match verb {
+            Some("double") => Some((100.0, Direction::Increase)),
+            Some("triple") => Some((200.0, Direction::Increase)),
+            Some("halve") => Some((50.0, Direction::Decrease)),
             _ => None,
-        });
-        let metric = self.metric_phrase(verb_len, first_value, metric_after);
-        ParsedStatement {
-            verb,
-            direction,
-            metric,
-            baseline: baseline.map(|n| n.value),
-            target: target.map(|n| n.value),
-            unit,
-            relative_change: relative,
-            threshold,
-            scale,
-            due,
-            share: None,
-            unread: self.unread,
-            work: None,
-            audience: None,
-            core: String::new(),
+        };
+        if let Some((amount, dir)) = factor {
+            found.relative = Some(RelativeChange { amount, percent: true, direction: dir });
+        } else if let Some((i, times)) = (0..self.tokens.len()).find_map(|i| self.multiplier_at(i).map(|m| (i, m))) {
+            // "grow qualified leads 3x", "new bookings triple", "2x faster": a multiple
+            // of today's value; faster, fewer or cheaper divides it.
+            let smaller =
+                matches!(self.word_at(i + 1), "faster" | "quicker" | "fewer" | "less" | "smaller" | "cheaper");
+            let dir = if smaller || found.direction == Some(Direction::Decrease) {
+                Direction::Decrease
+            } else {
+                Direction::Increase
+            };
+            let amount = if dir == Direction::Decrease { (1.0 - 1.0 / times) * 100.0 } else { (times - 1.0) * 100.0 };
+            found.relative =
+                Some(RelativeChange { amount: (amount * 100.0).round() / 100.0, percent: true, direction: dir });
+            found.direction = found.direction.filter(|d| *d != Direction::Maintain).or(Some(dir));
+            self.mark(i..i + 1);
+            found.note_first(i);
+        } else if let Some(i) =
+            (0..self.tokens.len()).find(|&i| matches!(self.word_at(i), "by" | "in") && self.word_at(i + 1) == "half")
+        {
+            found.relative = Some(RelativeChange { amount: 50.0, percent: true, direction: Direction::Decrease });
+            found.direction = found.direction.or(Some(Direction::Decrease));
+            self.mark(i..i + 2);
+            found.note_first(i);
         }
+    }
+
+    /// A lone number: "Close 600 tickets a week", "Hire 4 engineers".
+    fn read_lone_number(&mut self, found: &mut Values) {
+        if found.target.is_some() || (found.baseline.is_some() && !found.baseline_aside) || found.relative.is_some() {
+            return;
+        }
+        let Some((i, mut n)) =
+            (0..self.tokens.len()).find_map(|i| self.number_at(i).filter(|_| !self.used[i]).map(|n| (i, n)))
+        else {
+            return;
+        };
+        if n.unit.is_none() && self.tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Word) {
+            n.unit = Some(Unit::Count);
+        }
+        found.target = Some(n);
+        self.mark(i..i + 1);
+        found.metric_after = Some(i + 1);
+        found.note_first(i);
+    }
+
+    /// "Reduction of X% of incidents", "Y% drop in audit costs": the change's noun says
+    /// which way even when its size is left to fill in.
+    fn direction_from_change_noun(&self, found: &mut Values) {
+        if found.direction.is_some() {
+            return;
+        }
+        found.direction = (0..self.tokens.len()).find_map(|i| {
+            let next = self.word_at(i + 1);
+            let heads = i == 0 || self.tokens[i - 1].lower.ends_with('%') || self.number_at(i - 1).is_some();
+            (heads && matches!(next, "of" | "in")).then(|| change_noun_direction(self.word_at(i))).flatten()
+        });
     }
 
     /// The number at `i`, or after a few words that only say what kind of value it is
@@ -740,5 +735,65 @@ fn change_noun_direction(word: &str) -> Option<Direction> {
         }
         "increase" | "lift" | "rise" | "uplift" | "growth" => Some(Direction::Increase),
         _ => None,
+    }
+}
+
+/// What the passes of [`Reader::read`] have found so far; each pass reads what the
+/// ones before it left.
+#[derive(Default)]
+struct Values {
+    baseline: Option<Number>,
+    target: Option<Number>,
+    threshold: Option<Threshold>,
+    relative: Option<RelativeChange>,
+    direction: Option<Direction>,
+    /// A baseline said aside ("(today: 90k)") leaves the target to be read as a lone number.
+    baseline_aside: bool,
+    /// The first token of a value, where the metric phrase ends.
+    first_value: Option<usize>,
+    /// Where the metric phrase starts when it follows the value ("Close 600 tickets").
+    metric_after: Option<usize>,
+}
+
+impl Values {
+    fn note_first(&mut self, i: usize) {
+        if self.first_value.is_none_or(|f| i < f) {
+            self.first_value = Some(i);
+        }
+    }
+
+    /// "Cut reply time by 40% from 3 minutes": the target the change leads to.
+    fn target_from_change(&mut self) {
+        if self.target.is_some() {
+            return;
+        }
+        let (Some(b), Some(change)) = (&self.baseline, &self.relative) else { return };
+        let sign = if change.direction == Direction::Decrease { -1.0 } else { 1.0 };
+        let value = if change.percent {
+            b.value * (1.0 + sign * change.amount / 100.0)
+        } else {
+            b.value + sign * change.amount
+        };
+        self.target = Some(Number { value: (value * 1e6).round() / 1e6, unit: b.unit.clone(), ..b.clone() });
+    }
+
+    /// "from 1.5s to 350ms": both in the smaller unit, so they can be compared.
+    fn durations_in_one_unit(&mut self) {
+        if let (Some(b), Some(t)) = (self.baseline.as_mut(), self.target.as_mut())
+            && let (Some(Unit::Duration { unit: bu }), Some(Unit::Duration { unit: tu })) = (&b.unit, &t.unit)
+            && bu != tu
+            && let (Some(bs), Some(ts)) = (seconds_per(bu), seconds_per(tu))
+        {
+            let (larger, smaller) = if bs > ts { (b, tu.clone()) } else { (t, bu.clone()) };
+            if let Some(Unit::Duration { unit: from }) = &larger.unit
+                && let Some(value) = convert_duration(larger.value, from, &smaller)
+            {
+                larger.value = value;
+                larger.unit = Some(Unit::Duration { unit: smaller });
+            }
+            if let (Some(threshold), Some(t)) = (self.threshold.as_mut(), self.target.as_ref()) {
+                threshold.value = t.value;
+            }
+        }
     }
 }
