@@ -584,10 +584,7 @@ fn survey_changes(store: &Store, relevance: &Relevance, window: Window, as_of: D
             waves.push(hit.evidence);
         }
     }
-    let wave_day = |e: &Evidence| {
-        let s = e.survey.as_ref().expect("kept only surveys");
-        s.wave_end.or(s.wave_start).or(e.observed_at)
-    };
+    let wave_day = |e: &Evidence| e.survey.as_ref().and_then(|s| s.wave_end.or(s.wave_start)).or(e.observed_at);
     waves.sort_by(|a, b| {
         (a.text.as_str(), a.segment.as_deref(), wave_day(a)).cmp(&(b.text.as_str(), b.segment.as_deref(), wave_day(b)))
     });

@@ -172,11 +172,8 @@ fn move_at(points: &[MeasurementPoint], i: usize, worse: Worse, percent: bool) -
         Worse::Lower => iv.high < 0.0,
         Worse::Higher => iv.low > 0.0,
     });
-    let worst = run
-        .iter()
-        .copied()
-        .reduce(|a, b| if worse.is_worse(b.value, a.value) { b } else { a })
-        .expect("the run holds point i");
+    // The run holds point i at least; an empty one would be no move.
+    let worst = run.iter().copied().reduce(|a, b| if worse.is_worse(b.value, a.value) { b } else { a })?;
     let after_run = &points[i + run_len..];
     let recovered_at = after_run.iter().find(|p| !worse.is_worse(p.value, level_before)).map(|p| p.at);
     // The latest points since the move began: after the run when there are any, else

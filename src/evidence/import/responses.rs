@@ -868,12 +868,14 @@ fn items(
                     Ok::<_, crate::error::Words>(item(
                         question,
                         survey,
-                        Some(r.id.clone()),
-                        segment_of(r),
-                        r.date,
                         asked,
-                        origin.key(&format!("{qid}/{rid}")),
-                        r.line,
+                        Whose {
+                            participant: Some(r.id.clone()),
+                            segment: segment_of(r),
+                            day: r.date,
+                            record_id: origin.key(&format!("{qid}/{rid}")),
+                            line: r.line,
+                        },
                     )),
                 ));
             }
@@ -909,12 +911,8 @@ fn items(
                     Ok::<_, crate::error::Words>(item(
                         question,
                         survey,
-                        None,
-                        segment,
-                        end,
                         asked,
-                        origin.key(&place),
-                        line,
+                        Whose { participant: None, segment, day: end, record_id: origin.key(&place), line },
                     )),
                 ));
             }
@@ -1082,28 +1080,29 @@ fn strip_point(text: &str) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn item(
-    question: &Question,
-    survey: SurveyResult,
+/// Whose answers a survey result holds and where they were read: one respondent's
+/// (an open answer), or a wave's or segment's (a closed question's result).
+struct Whose {
     participant: Option<String>,
     segment: Option<String>,
     day: Option<jiff::civil::Date>,
-    asked: &Asked,
+    /// Stable across re-imports of the same export, so a re-import updates in place.
     record_id: String,
     line: usize,
-) -> EvidenceInput {
+}
+
+fn item(question: &Question, survey: SurveyResult, asked: &Asked, whose: Whose) -> EvidenceInput {
     EvidenceInput {
         kind: EvidenceKind::Survey,
         text: question.text.clone(),
-        participant,
-        segment,
+        participant: whose.participant,
+        segment: whose.segment,
         study: None,
-        observed_at: day.map(|d| d.to_string()),
+        observed_at: whose.day.map(|d| d.to_string()),
         source: Some(Source {
             file: asked.file.map(String::from),
-            record_id: Some(record_id),
-            lines: Some([line as u32, line as u32]),
+            record_id: Some(whose.record_id),
+            lines: Some([whose.line as u32, whose.line as u32]),
             ..Default::default()
         }),
         tags: vec![],
