@@ -260,6 +260,11 @@ pub(crate) fn is_irregular_past(word: &str) -> bool {
     IRREGULAR_PAST.iter().any(|(past, _)| *past == word)
 }
 
+/// A past form: "-ed" or an irregular one.
+pub(crate) fn is_past(word: &str) -> bool {
+    (word.len() > 4 && word.ends_with("ed")) || is_irregular_past(word)
+}
+
 /// The verb of `list` whose lemma `phrase` has ("rolled out" → "roll out"), each word
 /// folded on its own.
 pub(crate) fn verb_in(list: &[&'static str], phrase: &str) -> Option<&'static str> {
@@ -392,6 +397,39 @@ pub(crate) const AUDIENCE: &[&str] = &[
     "everyone",
     "engineer",
     "engineers",
+];
+
+/// What an audience does with our work, counted: "150+ reads", "120 views".
+pub(crate) const AUDIENCE_ACTIONS: &[&str] = &[
+    "views",
+    "view",
+    "reads",
+    "read",
+    "downloads",
+    "installs",
+    "sign",
+    "signups",
+    "sign-ups",
+    "registrants",
+    "registrations",
+    "visits",
+    "visitors",
+    "plays",
+    "listens",
+    "clicks",
+    "replies",
+    "stars",
+    "subscribers",
+    "followers",
+    "impressions",
+    "readers",
+    "reached",
+    "attendees",
+    "mentions",
+    "uses",
+    "shares",
+    "citations",
+    "likes",
 ];
 
 /// Our own work items: a share of them done on time is the team's pace, not what

@@ -152,7 +152,24 @@ fn counted_output(kr: &KeyResultPlan) -> Option<&'static str> {
     let counts = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
     let text = metric_text(kr);
     let per_audience = spaced(&text).split(" per ").skip(1).any(|after| first_phrase_of(after, AUDIENCE).is_some());
-    counts.then(|| first_phrase_of(&counted_words(kr), OUTPUT_NOUNS)).flatten().filter(|_| !per_audience)
+    counts.then(|| counted_words(kr).split(" | ").find_map(output_head)).flatten().filter(|_| !per_audience)
+}
+
+/// The output noun a counted phrase names, unless its head (the last word, past
+/// participles aside) is what an audience does or who they are, or a measure:
+/// "newsletter subscribers", "app-store page visitors", "article shares" and "page
+/// load time" count an audience's behaviour or a quality, not things made.
+fn output_head(phrase: &str) -> Option<&'static str> {
+    const MEASURES: &[&str] = &["time", "times", "rate", "rates", "score", "speed", "latency", "share"];
+    let mut w = words(phrase);
+    while w.len() > 1 && w.last().is_some_and(|last| is_past(last)) {
+        w.pop();
+    }
+    let head = w.last().map(String::as_str).unwrap_or("");
+    if AUDIENCE_ACTIONS.contains(&head) || AUDIENCE.contains(&head) || MEASURES.contains(&head) {
+        return None;
+    }
+    first_phrase_of(phrase, OUTPUT_NOUNS)
 }
 
 /// What a key result counts: the head of its metric ("organic sessions" of "organic

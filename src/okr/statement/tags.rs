@@ -1,7 +1,10 @@
 //! The tags teams write around a key result in their own files: priority marks
 //! (`` `P0` ``, `PX`), owners (`@maria`, `- @tomas`), team labels ("Sales:",
 //! "Account Management:"), bullets and numbering ("- ", "KR2:"), wrapping backticks
-//! or quotes, and status marks at the end ("(n)", "(ewd)", "(EOQ)", "(stretch goal)").
+//! or quotes, and status marks at the end ("(n)", "(ewd)", "(EOQ)", "(stretch goal)");
+//! in Markdown, checkboxes ("[ ]", "[x]"), bracketed marks ("[P0]", "[COMMITTED]",
+//! progress such as "[1/5]" or "[]") and bold labels ("**Request volume:**",
+//! "**Started Adoption** :").
 //! They say who and how urgent, not what is measured, so the reader reads the
 //! statement without them. Parentheses that carry numbers ("(today: 90k)") stay.
 
@@ -45,6 +48,12 @@ fn strip_leading(text: &str) -> String {
             return rest.trim_start().to_string();
         }
     }
+    if let Some(rest) = bracket_mark(t, Bracket::Leading) {
+        return rest;
+    }
+    if let Some(rest) = bold_label(t) {
+        return rest;
+    }
     let first = t.split_whitespace().next().unwrap_or("");
     let rest = || t[first.len()..].trim_start().to_string();
     if is_priority(first) || (first.starts_with('@') && first.len() > 1) {
@@ -75,8 +84,58 @@ fn strip_leading(text: &str) -> String {
     t.to_string()
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Bracket {
+    Leading,
+    Trailing,
+}
+
+/// The text without a bracketed mark at its start or end: a checkbox ("[ ]", "[x]"),
+/// a priority or status in capitals ("[P0]", "[COMMITTED]", "[LEARNING]"), or
+/// progress ("[1/5]", "[]"). A bracket with words in it ("[see the brief]") stays.
+fn bracket_mark(text: &str, at: Bracket) -> Option<String> {
+    let (inner, rest) = match at {
+        Bracket::Leading => {
+            let (inner, rest) = text.strip_prefix('[')?.split_once(']')?;
+            (inner, rest.trim_start())
+        }
+        Bracket::Trailing => {
+            let (rest, inner) = text.strip_suffix(']')?.rsplit_once('[')?;
+            (inner, rest.trim_end())
+        }
+    };
+    let inner = inner.trim();
+    let checkbox = inner.is_empty() || inner.eq_ignore_ascii_case("x") || inner == "✓" || inner == "✔";
+    let capitals = inner.len() <= 14
+        && inner.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && inner.chars().any(|c| c.is_ascii_uppercase());
+    let progress = inner.split_once('/').is_some_and(|(done, all)| {
+        [done, all].iter().all(|n| !n.trim().is_empty() && n.trim().chars().all(|c| c.is_ascii_digit()))
+    });
+    (checkbox || capitals || progress || is_priority(inner)).then(|| rest.to_string())
+}
+
+/// The text after a bold label: "**Request volume [ASPIRATIONAL]:** Cut ...",
+/// "**Started Adoption** : 100% of ...". Only a label that ends with a colon, inside
+/// or right after the bold, is one; "**Ship** the new page" is emphasis.
+fn bold_label(text: &str) -> Option<String> {
+    let marker = ["**", "__"].into_iter().find(|m| text.starts_with(m))?;
+    let (label, after) = text[2..].split_once(marker)?;
+    let after = after.trim_start();
+    let rest = match after.strip_prefix(':') {
+        Some(rest) => rest,
+        None if label.trim_end().ends_with(':') => after,
+        None => return None,
+    };
+    let rest = rest.trim_start();
+    (rest.chars().next().is_some_and(|c| c.is_alphanumeric())).then(|| rest.to_string())
+}
+
 fn strip_trailing(text: &str) -> String {
     let t = text.trim_end().trim_end_matches(['.', ':', ';', ',']).trim_end();
+    if let Some(rest) = bracket_mark(t, Bracket::Trailing) {
+        return rest;
+    }
     // "- @tomas", "@maria".
     if let Some(at) = t.rfind(" @")
         && !t[at + 2..].contains(' ')
@@ -108,6 +167,11 @@ mod tests {
             ("KR2: Raise NPS from 30 to 40", "Raise NPS from 30 to 40"),
             ("- Windows nightly builds shipped (EOQ)", "Windows nightly builds shipped"),
             ("Define node guidelines (stretch goal) (n)", "Define node guidelines"),
+            ("- [ ] Publish the migration guide", "Publish the migration guide"),
+            ("[x] Move the docs to the new domain", "Move the docs to the new domain"),
+            ("[P1] Rotate the signing keys [2/3]", "Rotate the signing keys"),
+            ("**Uptime [COMMITTED]:** Keep availability at 99.9%", "Keep availability at 99.9%"),
+            ("**Adoption** : 60% of teams use the new client []", "60% of teams use the new client"),
         ] {
             assert_eq!(without_tags(written), core, "{written}");
         }
@@ -120,6 +184,7 @@ mod tests {
             "NPS: 45 by year end",
             "Grow ARR to $2M (today: $1.2M)",
             "Cut p95 latency to 350ms",
+            "**Ship** the new page [see the brief]",
         ] {
             assert_eq!(without_tags(written), written);
         }

@@ -12,7 +12,8 @@
 //! and which is not the statement's first word.
 
 use super::super::vocabulary::{
-    AUDIENCE, INTERNAL_PEOPLE, LEVEL_VERBS, Work, first_phrase_of, is_irregular_past, lemma, verb_in, words, work_verb,
+    AUDIENCE, AUDIENCE_ACTIONS, INTERNAL_PEOPLE, LEVEL_VERBS, Work, first_phrase_of, is_past, lemma, verb_in, words,
+    work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -157,35 +158,9 @@ const WON: &[&str] = &[
     "deals",
 ];
 
-/// What an audience does with our work, counted: "150+ reads", "120 views".
-const AUDIENCE_ACTIONS: &[&str] = &[
-    "views",
-    "view",
-    "reads",
-    "read",
-    "downloads",
-    "installs",
-    "sign",
-    "signups",
-    "sign-ups",
-    "registrants",
-    "registrations",
-    "visits",
-    "visitors",
-    "plays",
-    "listens",
-    "clicks",
-    "replies",
-    "stars",
-    "subscribers",
-    "followers",
-    "impressions",
-    "readers",
-    "reached",
-    "attendees",
-    "mentions",
-    "uses",
-];
+/// Words that end the noun phrase a number counts: "4 talks to 300 attendees" counts talks.
+const PHRASE_ENDS: &[&str] =
+    &["to", "for", "in", "on", "of", "with", "at", "by", "from", "per", "who", "that", "which", "and", "or"];
 
 /// Verbs that say an audience was won by the work: "a talk that reaches 40+ developers".
 const RESULT_VERBS: &[&str] = &[
@@ -212,8 +187,11 @@ pub(crate) fn audience_count(text: &str) -> Option<String> {
             continue;
         }
         let after: Vec<&str> = w[i + 1..].iter().take(3).map(String::as_str).collect();
-        // "2,500+ reached", "150+ reads", "400 registrants", "120 views".
-        if let Some(action) = after.iter().take(2).find(|a| AUDIENCE_ACTIONS.contains(a)) {
+        // "2,500+ reached", "150+ reads", "400 registrants", "120 views", "120
+        // non-platform team attendees": the noun the number counts, up to a word that
+        // ends its phrase.
+        let counted = after.iter().take_while(|a| !PHRASE_ENDS.contains(a));
+        if let Some(action) = counted.clone().find(|a| AUDIENCE_ACTIONS.contains(a)) {
             return Some(format!("{word} {action}"));
         }
         // "reaches 40+ developers", "get 600 sign ups", "pulls in 40+ people".
@@ -353,11 +331,6 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Thing, said: w.join(" ") });
     }
     None
-}
-
-/// A past form: "-ed" or an irregular one the vocabulary knows.
-fn is_past(word: &str) -> bool {
-    (word.len() > 4 && word.ends_with("ed")) || is_irregular_past(word)
 }
 
 /// Customers or an audience doing what the participle says: "users who completed
