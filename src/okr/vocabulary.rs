@@ -432,6 +432,28 @@ pub(crate) const AUDIENCE_ACTIONS: &[&str] = &[
     "likes",
 ];
 
+/// Effort our own people spend, counted (docs/domain.md#not-an-activity-proxy).
+pub(crate) const EFFORT_NOUNS: &[&str] = &[
+    "reviews",
+    "peer reviews",
+    "talks",
+    "meetups",
+    "conference talks",
+    "events",
+    "check-ins",
+    "check-in calls",
+    "calls",
+    "meetings",
+    "visits",
+    "pair-programming sessions",
+    "hours",
+    "outreach",
+    "prospects",
+    "approaches",
+    "summits",
+    "conferences",
+];
+
 /// Our own work items: a share of them done on time is the team's pace, not what
 /// customers get ("85% of merge requests reviewed within 24 hours").
 pub(crate) const INTERNAL_ITEMS: &[&str] = &[

@@ -88,25 +88,6 @@ pub(super) const ACTIVITY_PROXIES: &[&str] = &[
     "contacts per hour",
 ];
 
-/// Effort our own people spend, counted (docs/domain.md#not-an-activity-proxy).
-pub(super) const EFFORT_NOUNS: &[&str] = &[
-    "reviews",
-    "peer reviews",
-    "talks",
-    "meetups",
-    "conference talks",
-    "events",
-    "check-ins",
-    "check-in calls",
-    "calls",
-    "meetings",
-    "visits",
-    "pair-programming sessions",
-    "hours",
-    "outreach",
-    "prospects",
-];
-
 /// Measures of the team's own code.
 pub(super) const CODE_MEASURES: &[&str] = &[
     "test coverage",

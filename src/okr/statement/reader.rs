@@ -395,7 +395,32 @@ impl Reader {
         if is_known_verb(first) && first != "up" && (!noun_too || takes_object()) {
             return (Some(first.to_string()), 1);
         }
+        // "Successfully bring the payroll costs into ...": an adverb before the verb.
+        if first.len() > 4 && first.ends_with("ly") && (is_known_verb(self.word_at(1)) || self.commands_at(1)) {
+            return (Some(self.word_at(1).to_string()), 2);
+        }
+        if self.commands_at(0) {
+            return (Some(first.to_string()), 1);
+        }
         (None, 0)
+    }
+
+    /// Whether the word at `i` is a verb we do not list, written as a command:
+    /// "Restructure the current budget workbooks", "Patch all fixable alerts", "List
+    /// the bot in the directory". In a key result a word followed straight by an
+    /// article or a determiner is a verb: a noun there would need one before it.
+    /// Forms a command does not take ("-s", "-ed", "-ing", "-ly") are left out.
+    fn commands_at(&self, i: usize) -> bool {
+        const DETERMINERS: &[&str] =
+            &["a", "an", "the", "our", "their", "its", "your", "all", "every", "each", "this", "these", "those"];
+        let word = self.word_at(i);
+        let shape = word.len() >= 3
+            && word.chars().all(|c| c.is_ascii_lowercase())
+            && !(word.ends_with('s') && !word.ends_with("ss"))
+            && !["ed", "ly"].iter().any(|end| word.ends_with(end))
+            // "-ing" after a stem of three letters or more is a participle; "bring" is not.
+            && word.strip_suffix("ing").is_none_or(|stem| stem.len() < 3);
+        shape && DETERMINERS.contains(&self.word_at(i + 1))
     }
 
     /// "under", "below", "less than", "at most", "no more than", "at or below" →

@@ -12,8 +12,8 @@
 //! and which is not the statement's first word.
 
 use super::super::vocabulary::{
-    AUDIENCE, AUDIENCE_ACTIONS, INTERNAL_PEOPLE, LEVEL_VERBS, Work, first_phrase_of, is_past, lemma, verb_in, words,
-    work_verb,
+    AUDIENCE, AUDIENCE_ACTIONS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, Work, first_phrase_of, is_known_verb,
+    is_past, lemma, verb_in, words, work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -249,6 +249,17 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
             // "Achieve HIPAA compliance attestation", "Achieve 6/6 developers having
             // completed the course": a level verb before an end state; read what follows.
             None if LEVEL_VERBS.contains(&verb) => w = w.split_off(verb.split_whitespace().count().min(w.len())),
+            // "Restructure the budget workbooks", "Patch all critical alerts": a command
+            // whose verb no list has is a task; its object says whether the task makes
+            // something or is effort ("Attend the partner summits").
+            None if !is_known_verb(verb) => {
+                if object.iter().any(|x| WON.contains(x) || AUDIENCE.contains(x)) {
+                    return None;
+                }
+                let effort = first_phrase_of(&object.join(" "), EFFORT_NOUNS).is_some();
+                let kind = if effort { Work::Effort } else { Work::Deliverable };
+                return Some(WorkDone { kind, form: WorkForm::Imperative, said: verb.to_string() });
+            }
             // "Increase new client NPS": a verb of direction moves a metric.
             None => return None,
         }
