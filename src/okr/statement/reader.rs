@@ -416,7 +416,7 @@ impl Reader {
         let word = self.word_at(i);
         let shape = word.len() >= 3
             && word.chars().all(|c| c.is_ascii_lowercase())
-            && !(word.ends_with('s') && !word.ends_with("ss"))
+            && (word.ends_with("ss") || !word.ends_with('s'))
             && !["ed", "ly"].iter().any(|end| word.ends_with(end))
             // "-ing" after a stem of three letters or more is a participle; "bring" is not.
             && word.strip_suffix("ing").is_none_or(|stem| stem.len() < 3);
