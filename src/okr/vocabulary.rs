@@ -83,6 +83,7 @@ pub(crate) const LEVEL_VERBS: &[&str] = &[
     "finish with",
     "end with",
     "grow to",
+    "speed up",
 ];
 
 /// Verbs whose object is a deliverable: the work is done when the thing exists

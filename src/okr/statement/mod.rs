@@ -218,6 +218,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_command_whose_verb_no_list_has_is_a_task_and_its_object_says_which_kind() {
+        for (written, verb, kind) in [
+            ("Restructure the quarterly budget workbooks", "restructure", Work::Deliverable),
+            ("Successfully fold the Lisbon contractors into the payroll run", "fold", Work::Deliverable),
+            ("Bring the new regions into the reporting routine", "bring", Work::Deliverable),
+            ("Attend the partner summits this spring", "attend", Work::Effort),
+        ] {
+            let r = p(written);
+            assert_eq!(r.verb.as_deref(), Some(verb), "{written}");
+            assert_eq!(r.work.map(|w| w.kind), Some(kind), "{written}");
+        }
+        // A noun followed by a verb is not a command, and customers won are not a task.
+        assert_eq!(p("Revenue grows 20% this quarter").work, None);
+        assert_eq!(p("Delight the customers who churned last year").work, None);
+    }
+
+    #[test]
+    fn improving_a_time_shortens_it_and_a_particle_is_not_a_change() {
+        assert_eq!(p("Improve the average checkout load time by 8%").direction, Some(Direction::Decrease));
+        assert_eq!(p("Improve the average order value by 8%").direction, Some(Direction::Increase));
+        assert_eq!(p("Speed up the restore from backups by 20%").direction, Some(Direction::Decrease));
+        let r = p("Write up 3 pricing options");
+        assert_eq!((r.target, r.relative_change), (Some(3.0), None));
+    }
+
+    #[test]
     fn hold_with_a_count_is_an_activity_and_hold_at_a_level_is_maintain() {
         let calls = parse_statement("Hold 20 customer calls");
         assert_eq!((calls.direction, calls.target), (Some(Direction::Increase), Some(20.0)));

@@ -36,6 +36,18 @@ impl Reader {
         if verb.as_deref() == Some("hold") && self.number_at(verb_len).is_some_and(|n| n.unit.is_none()) {
             direction = Some(Direction::Increase);
         }
+        // "Improve the average page load time by 0.5 percent": improving moves a
+        // metric the way it is better, and a time is better shorter. "Speed up the
+        // recovery from outages by 12%": what is sped up takes less time.
+        if verb.as_deref() == Some("speed up") {
+            direction = Some(Direction::Decrease);
+        } else if matches!(verb.as_deref(), Some("improve" | "optimize" | "optimise")) {
+            let rest: Vec<&str> =
+                self.tokens[verb_len.min(self.tokens.len())..].iter().map(|t| t.lower.as_str()).collect();
+            if better_when(&rest.join(" ")) == Some(Direction::Decrease) {
+                direction = Some(Direction::Decrease);
+            }
+        }
         if let Some(at) = share_at(&self.tokens) {
             return self.read_share(at, verb, direction, scale, due);
         }
@@ -48,7 +60,7 @@ impl Reader {
         }
         self.read_share_taken(&mut found, verb_len);
         if found.relative.is_none() {
-            self.read_change_by(&mut found);
+            self.read_change_by(&mut found, verb_len);
         }
         if found.relative.is_none() {
             self.read_multiple(&mut found, verb.as_deref());
@@ -182,9 +194,14 @@ impl Reader {
     }
 
     /// by N%, down N%, up N%, a N% reduction.
-    fn read_change_by(&mut self, found: &mut Values) {
+    fn read_change_by(&mut self, found: &mut Values, verb_len: usize) {
         for i in 0..self.tokens.len() {
             let w = self.word_at(i).to_string();
+            // "Write up 4 revenue options", "Track down 3 leads": a particle of the
+            // verb, not a change up or down.
+            if i == verb_len && matches!(w.as_str(), "up" | "down") {
+                continue;
+            }
             // "by more than 15%", "by at least 20%": a floor on the change is the change.
             let floor = if w == "by" { self.threshold_at(i + 1).map_or(0, |(len, _)| len) } else { 0 };
             if let Some(n) = self.number_at(i + 1 + floor).filter(|_| matches!(w.as_str(), "by" | "down" | "up")) {
