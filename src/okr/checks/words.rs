@@ -86,6 +86,18 @@ pub(super) const ACTIVITY_PROXIES: &[&str] = &[
     "planned dates",
     "release milestones",
     "contacts per hour",
+    // The team's delivery pace in its own words: how much of what it committed it
+    // did, how fast it goes, how much of its time goes to manual work ("toil"; time
+    // spent by customers, "time spent watching", is theirs and not here).
+    "velocity",
+    "sprint work",
+    "committed work",
+    "committed goals",
+    "goals attainment",
+    "announced date",
+    "toil",
+    "manual work",
+    "ops work",
 ];
 
 /// Measures of the team's own code.
