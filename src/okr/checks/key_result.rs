@@ -169,6 +169,15 @@ fn output_head(phrase: &str) -> Option<&'static str> {
     if AUDIENCE_ACTIONS.contains(&head) || AUDIENCE.contains(&head) || MEASURES.contains(&head) {
         return None;
     }
+    // "5 core team members", "one hire for each vacant position", "6 head count":
+    // people the team adds to itself are hires, a staffing deliverable. Roles alone
+    // ("analysts", "designers") are often the product's users, so only words that
+    // say the team's own people count.
+    const STAFF: &[&str] = &["hire", "hires", "headcount", "head count", "team members", "staff", "employees"];
+    let staffed = STAFF.iter().any(|s| format!(" {}", w.join(" ")).ends_with(&format!(" {s}")));
+    if staffed {
+        return Some("hire");
+    }
     first_phrase_of(phrase, OUTPUT_NOUNS)
 }
 
