@@ -235,6 +235,18 @@ mod tests {
     }
 
     #[test]
+    fn starting_work_what_our_people_should_do_and_what_a_thing_can_have_done_to_it() {
+        let work = |text: &str| p(text).work.map(|w| (w.kind, w.form));
+        assert_eq!(work("Start migrating the billing jobs"), Some((Work::Effort, WorkForm::Imperative)));
+        assert_eq!(work("All designers should review the token changes"), Some((Work::Effort, WorkForm::EndState)));
+        assert_eq!(work("Saved reports exportable as CSV"), Some((Work::Deliverable, WorkForm::Capability)));
+        assert_eq!(work("Moderation of decks and card sets"), Some((Work::Deliverable, WorkForm::Thing)));
+        // A quality customers judge is not a capability, and customers are not staff.
+        assert_eq!(work("Checkout reliable on every device"), None);
+        assert_eq!(work("Customers should see the new prices at checkout"), None);
+    }
+
+    #[test]
     fn improving_a_time_shortens_it_and_a_particle_is_not_a_change() {
         assert_eq!(p("Improve the average checkout load time by 8%").direction, Some(Direction::Decrease));
         assert_eq!(p("Improve the average order value by 8%").direction, Some(Direction::Increase));

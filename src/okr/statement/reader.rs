@@ -385,6 +385,8 @@ impl Reader {
         let takes_object = || {
             listed
                 || object_for
+                // "Start drafting the contracts": a verb of starting before the work.
+                || (matches!(first, "start" | "begin") && self.word_at(1).ends_with("ing"))
                 || self.number_at(1).is_some()
                 || matches!(
                     self.word_at(1),

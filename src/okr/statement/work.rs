@@ -241,6 +241,13 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
             Some((Work::Deliverable, _)) if learning && matches!(verb, "finish" | "complete") => {
                 return Some(WorkDone { kind: Work::Effort, form: WorkForm::Imperative, said: verb.to_string() });
             }
+            // "Start drafting the contracts", "Begin work on in-app comments": starting
+            // is effort; the work begun is not yet a deliverable.
+            Some((_, "start" | "begin" | "kick off"))
+                if object.first().is_some_and(|x| x.ends_with("ing") || *x == "work") =>
+            {
+                return Some(WorkDone { kind: Work::Effort, form: WorkForm::Imperative, said: verb.to_string() });
+            }
             Some((kind, _)) => return Some(WorkDone { kind, form: WorkForm::Imperative, said: verb.to_string() }),
             // "Onboard 4 new designers": staff joined is a hire, an output.
             None if verb == "onboard" && own_people => {
@@ -320,6 +327,21 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
     if !has_target && let Some((len, _)) = ours.filter(|(_, v)| matches!(*v, "have" | "has" | "know" | "knows")) {
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[..len].join(" ") });
     }
+    // "All squads should adopt a contract-first approach", "Platform engineers must
+    // write load-test plans": what the team's own people should do is effort.
+    if let Some(modal) = w.iter().position(|x| matches!(x.as_str(), "should" | "must" | "shall"))
+        && first_phrase_of(&w[..modal].join(" "), INTERNAL_PEOPLE).is_some()
+    {
+        return Some(WorkDone { kind: Work::Effort, form: WorkForm::EndState, said: w[..=modal].join(" ") });
+    }
+    // "Ranked games playable in the browser", "Uploadable and shareable cards": what
+    // a thing can have done to it once built, with no number, is a capability.
+    if !has_target
+        && let Some(able) = w.iter().find(|x| is_capability_adjective(x))
+        && !w.iter().any(|x| AUDIENCE.contains(&x.as_str()))
+    {
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Capability, said: able.clone() });
+    }
     // "Users can choose not to announce every chunk", "We can measure the effect".
     if !has_target && let Some(can) = w.iter().position(|x| x == "can" || x == "will") {
         let said = w[..=can].join(" ");
@@ -334,14 +356,57 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
         let said = w[has..].join(" ");
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said });
     }
-    // A bare deliverable: no verb of any kind, no number, nobody acting.
+    // A bare deliverable: no verb of any kind, no number, nobody acting. A head noun
+    // made from a verb ("Moderation of cards and rule sets", "Notarisation of the
+    // installer") names work to do as well as any listed noun.
     let verbless = !(0..w.len()).any(|i| looks_like_verb(&w, i));
     let audience = w.iter().any(|x| AUDIENCE.contains(&x.as_str()));
-    let deliverable = first_phrase_of(&w.join(" "), DELIVERABLE_NOUNS).is_some();
+    let made_from_verb = w.first().is_some_and(|x| x.len() > 6 && (x.ends_with("ation") || x.ends_with("isation")));
+    let deliverable = first_phrase_of(&w.join(" "), DELIVERABLE_NOUNS).is_some() || (made_from_verb && !has_target);
     if verbless && !audience && (!has_target || counts) && deliverable {
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Thing, said: w.join(" ") });
     }
     None
+}
+
+/// "playable", "uploadable", "shareable", "searchable": an adjective of what can be
+/// done to a thing, which a team builds. Qualities a customer judges ("reliable",
+/// "stable", "valuable", "comfortable") and "available" (an end state, read above)
+/// are not.
+fn is_capability_adjective(word: &str) -> bool {
+    const QUALITIES: &[&str] = &[
+        "available",
+        "reliable",
+        "stable",
+        "valuable",
+        "comfortable",
+        "capable",
+        "predictable",
+        "profitable",
+        "sustainable",
+        "affordable",
+        "acceptable",
+        "noticeable",
+        "measurable",
+        "suitable",
+        "favorable",
+        "favourable",
+        "reasonable",
+        "considerable",
+        "table",
+        "able",
+        "vulnerable",
+        "responsible",
+        "possible",
+        "visible",
+        "accessible",
+        "flexible",
+        "credible",
+        "eligible",
+        "sensible",
+        "feasible",
+    ];
+    word.len() > 6 && (word.ends_with("able") || word.ends_with("ible")) && !QUALITIES.contains(&word)
 }
 
 /// Customers or an audience doing what the participle says: "users who completed
