@@ -25,6 +25,8 @@
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
+
 use super::CsvMapping;
 use super::responses::{Declared, Part, Question, Respondent, Sheet, read_days};
 use crate::clock::DateOrder;
@@ -359,62 +361,119 @@ fn sheet(
     mapping: &CsvMapping,
     dates: Option<DateOrder>,
 ) -> std::result::Result<Sheet, String> {
-    let find = |field: &str, wanted: &Option<String>| -> std::result::Result<Option<usize>, String> {
-        match wanted {
-            None => Ok(None),
-            Some(w) => {
-                columns.iter().position(|c| c.header.eq_ignore_ascii_case(w.trim())).map(Some).ok_or_else(|| {
-                    format!("mapping.{field}: the export has no column {:?} among its {}", w.trim(), columns.len())
-                })
-            }
-        }
-    };
-    if let Some(i) = find("participant", &mapping.participant)? {
-        roles.iter_mut().for_each(|r| {
-            if *r == Role::Id {
-                *r = Role::Fact
-            }
-        });
-        roles[i] = Role::Id;
+    apply_mapping(columns, &mut roles, mapping)?;
+    let id_column = roles.iter().position(|r| *r == Role::Id);
+    let dated = response_days(columns, &roles, &rows, mapping, dates)?;
+    let respondents = respondents(rows, dated.days, id_column);
+    let questions = questions(&export, columns, &roles);
+    let left_out =
+        columns.iter().zip(&roles).filter(|(_, r)| **r == Role::Fact).map(|(c, _)| c.header.clone()).collect();
+    let column_names = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if export.contains("JSON") { c.header.clone() } else { letter(i) })
+        .collect();
+    Ok(Sheet {
+        export,
+        notes: dated.note.into_iter().collect(),
+        column_names,
+        questions,
+        respondents,
+        left_out,
+        attributes: columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| roles[*i] == Role::Attribute)
+            .map(|(i, c)| (c.header.clone(), i))
+            .collect(),
+        id_column: id_column.map(|c| columns[c].header.clone()),
+        date_column: dated.column.map(|c| columns[c].header.clone()),
+    })
+}
+
+/// The columns the request's mapping names: the respondent's id and the response's
+/// date in place of the export's own (which become facts), a segment to split by.
+fn apply_mapping(columns: &[Column], roles: &mut [Role], mapping: &CsvMapping) -> std::result::Result<(), String> {
+    if let Some(i) = mapped_column(columns, "participant", &mapping.participant)? {
+        take_role(roles, i, Role::Id);
     }
-    if let Some(i) = find("observed_at", &mapping.observed_at)? {
-        roles.iter_mut().for_each(|r| {
-            if *r == Role::Date {
-                *r = Role::Fact
-            }
-        });
-        roles[i] = Role::Date;
+    if let Some(i) = mapped_column(columns, "observed_at", &mapping.observed_at)? {
+        take_role(roles, i, Role::Date);
     }
-    if let Some(i) = find("segment", &mapping.segment)? {
+    if let Some(i) = mapped_column(columns, "segment", &mapping.segment)? {
         roles[i] = Role::Attribute;
     }
-    let id_column = roles.iter().position(|r| *r == Role::Id);
-    let date_column = roles.iter().position(|r| *r == Role::Date);
-    let date_cells: Vec<Option<&str>> = rows
+    Ok(())
+}
+
+/// The column a mapping's field names, by its header; an error when the export has none.
+fn mapped_column(
+    columns: &[Column],
+    field: &str,
+    wanted: &Option<String>,
+) -> std::result::Result<Option<usize>, String> {
+    match wanted {
+        None => Ok(None),
+        Some(w) => columns.iter().position(|c| c.header.eq_ignore_ascii_case(w.trim())).map(Some).ok_or_else(|| {
+            format!("mapping.{field}: the export has no column {:?} among its {}", w.trim(), columns.len())
+        }),
+    }
+}
+
+/// Gives column `i` a role one column holds (the id, the date): the column that held
+/// it before is left out as a fact.
+fn take_role(roles: &mut [Role], i: usize, role: Role) {
+    roles.iter_mut().for_each(|r| {
+        if *r == role {
+            *r = Role::Fact
+        }
+    });
+    roles[i] = role;
+}
+
+/// The responses' days, the column they were read from, and why they are undated
+/// when the export's own date column did not read.
+struct Dated {
+    days: Vec<Option<Date>>,
+    column: Option<usize>,
+    note: Option<String>,
+}
+
+/// Reads each response's day from the date column, in the request's order of day and
+/// month when it gives one.
+fn response_days(
+    columns: &[Column],
+    roles: &[Role],
+    rows: &[(usize, Vec<String>)],
+    mapping: &CsvMapping,
+    dates: Option<DateOrder>,
+) -> std::result::Result<Dated, String> {
+    let column = roles.iter().position(|r| *r == Role::Date);
+    let cells: Vec<Option<&str>> = rows
         .iter()
-        .map(|(_, cells)| date_column.and_then(|c| cells.get(c)).map(String::as_str).filter(|c| !c.is_empty()))
+        .map(|(_, cells)| column.and_then(|c| cells.get(c)).map(String::as_str).filter(|c| !c.is_empty()))
         .collect();
-    let mut notes = vec![];
-    let mut date_column = date_column;
-    let days = match read_days(&date_cells, dates) {
-        Ok(days) => days,
+    match read_days(&cells, dates) {
+        Ok(days) => Ok(Dated { days, column, note: None }),
         Err(why) => {
-            let column = date_column.map(|c| columns[c].header.clone()).unwrap_or_default();
+            let header = column.map(|c| columns[c].header.clone()).unwrap_or_default();
             // The request named the column: its dates must read. The export's own date
             // column that does not read (a publisher's Excel serial numbers) leaves the
             // responses undated, in one wave, and the answer says why.
             if mapping.observed_at.is_some() {
-                return Err(format!("column {column:?}: {why}"));
+                return Err(format!("column {header:?}: {why}"));
             }
-            notes.push(format!(
-                "column {column:?} was not read as the responses' dates ({why}); they are one wave, undated"
-            ));
-            date_column = None;
-            vec![None; date_cells.len()]
+            let note =
+                format!("column {header:?} was not read as the responses' dates ({why}); they are one wave, undated");
+            Ok(Dated { days: vec![None; cells.len()], column: None, note: Some(note) })
         }
-    };
-    let respondents = rows
-        .into_iter()
+    }
+}
+
+/// Each row as a respondent, with its day: named by the id column, else by its place
+/// ("row 3").
+fn respondents(rows: Vec<(usize, Vec<String>)>, days: Vec<Option<Date>>, id_column: Option<usize>) -> Vec<Respondent> {
+    rows.into_iter()
         .zip(days)
         .enumerate()
         .map(|(i, ((line, cells), date))| Respondent {
@@ -427,39 +486,26 @@ fn sheet(
             date,
             cells,
         })
-        .collect();
+        .collect()
+}
+
+/// The questions the answer columns make: a column joins the question of its key, or
+/// starts one.
+fn questions(export: &str, columns: &[Column], roles: &[Role]) -> Vec<Question> {
     let mut questions: Vec<Question> = vec![];
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, role) in roles.iter().enumerate() {
         let Role::Answer { key, option } = role else { continue };
-        let column = &columns[i];
+        let part = Part { column: i, option: option.clone() };
         match index.get(key) {
-            Some(&q) => questions[q].parts.push(Part { column: i, option: option.clone() }),
+            Some(&q) => questions[q].parts.push(part),
             None => {
+                // SurveyMonkey's "Other (please specify)" column: the question it belongs to.
+                let asked = key
+                    .strip_suffix(":other")
+                    .map(|base| index.get(base).map(|q| questions[*q].text.clone()).unwrap_or_default());
                 index.insert(key.clone(), questions.len());
-                let (id, mut text) = question_names(&export, key, column, i, option.is_some());
-                // A column without a header still holds answers to something: it is
-                // named by its place, not left out or refused.
-                if text.trim().is_empty() {
-                    text = format!("column {}", letter(i));
-                }
-                // SurveyMonkey's "Other (please specify)" column: the question's text, and which part.
-                if let Some(base) = key.strip_suffix(":other") {
-                    let asked = index.get(base).map(|q| questions[*q].text.clone()).unwrap_or_default();
-                    text = format!("{asked} - Other (please specify)");
-                }
-                let declared = column.declared.clone().unwrap_or_else(|| Declared {
-                    kind: (column.detail.eq_ignore_ascii_case("Open-Ended Response")
-                        || column.detail.ends_with("_TEXT"))
-                    .then_some(QuestionType::OpenEnded),
-                    ..Default::default()
-                });
-                questions.push(Question {
-                    id,
-                    text,
-                    parts: vec![Part { column: i, option: option.clone() }],
-                    declared,
-                });
+                questions.push(question(export, key, &columns[i], part, asked));
             }
         }
     }
@@ -474,29 +520,28 @@ fn sheet(
             q.text = q.parts.iter().filter_map(|p| p.option.clone()).collect::<Vec<_>>().join(" / ");
         }
     }
-    let left_out =
-        columns.iter().zip(&roles).filter(|(_, r)| **r == Role::Fact).map(|(c, _)| c.header.clone()).collect();
-    let column_names = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if export.contains("JSON") { c.header.clone() } else { letter(i) })
-        .collect();
-    Ok(Sheet {
-        export,
-        notes,
-        column_names,
-        questions,
-        respondents,
-        left_out,
-        attributes: columns
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| roles[*i] == Role::Attribute)
-            .map(|(i, c)| (c.header.clone(), i))
-            .collect(),
-        id_column: id_column.map(|c| columns[c].header.clone()),
-        date_column: date_column.map(|c| columns[c].header.clone()),
-    })
+    questions
+}
+
+/// The question a column starts, with that column as its first part; `asked` is the
+/// text of the question an "Other (please specify)" column belongs to.
+fn question(export: &str, key: &str, column: &Column, part: Part, asked: Option<String>) -> Question {
+    let i = part.column;
+    let (id, mut text) = question_names(export, key, column, i, part.option.is_some());
+    // A column without a header still holds answers to something: it is named by its
+    // place, not left out or refused.
+    if text.trim().is_empty() {
+        text = format!("column {}", letter(i));
+    }
+    if let Some(asked) = asked {
+        text = format!("{asked} - Other (please specify)");
+    }
+    let declared = column.declared.clone().unwrap_or_else(|| Declared {
+        kind: (column.detail.eq_ignore_ascii_case("Open-Ended Response") || column.detail.ends_with("_TEXT"))
+            .then_some(QuestionType::OpenEnded),
+        ..Default::default()
+    });
+    Question { id, text, parts: vec![part], declared }
 }
 
 /// A question's id and text from its first column (`i`).
