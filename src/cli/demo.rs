@@ -9,7 +9,7 @@ use anyhow::Context;
 
 use grounded::evidence::import::{ImportDefaults, ImportRequest, import_evidence};
 use grounded::evidence::link::{LinkRequest, link_evidence};
-use grounded::evidence::search::{SearchRequest, search};
+use grounded::evidence::search::{SearchPage, SearchRequest, search};
 use grounded::evidence::stats::compare_waves;
 use grounded::evidence::suggest::{SuggestRequest, suggest_links};
 use grounded::evidence::tags;
@@ -17,7 +17,7 @@ use grounded::explain::{ExplainRequest, explain};
 use grounded::fetch::{Access, Allowlist, Caller, ImportRoots, TokenVars};
 use grounded::lookup::query::{ListFilter, get_okr, list_okrs};
 use grounded::model::Actor;
-use grounded::model::{EvidenceKind, IndicatorId, Relation};
+use grounded::model::{Evidence, EvidenceKind, IndicatorId, KeyResultId, Relation};
 use grounded::okr::document::read_document;
 use grounded::okr::draft::{Drafted, check_okr, draft_okr};
 use grounded::okr::update::{OkrChanges, UpdateRequest, update_okr};
@@ -247,11 +247,20 @@ fn write_report(store: &Store) -> anyhow::Result<std::path::PathBuf> {
 /// Steps 2: import the research, tidy the tags, read the surveys, search, suggest and link.
 async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow::Result<()> {
     step("2. Import the research and link it to the key results it grounds");
-    let folder = ExampleFolder::create()?;
-    for (name, text) in EXAMPLE_RESEARCH {
-        std::fs::write(folder.join(name), text)?;
-    }
-    let imports = [
+    import_research(store, actor).await?;
+    merge_tag_variants(store)?;
+    let waves = SurveyWaves::read(store)?;
+    waves.print_changes();
+    let churned = search_churned(store)?;
+    print_suggestions(store, activation.key_result_ids[1])?;
+    let links = research_links(store, activation, &churned, &waves)?;
+    link_research(store, actor, links).await
+}
+
+/// How each example file is imported: the transcripts carry no segment, study or day
+/// of their own, so the import gives them, as a user would.
+fn research_defaults() -> [(&'static str, ImportDefaults); 5] {
+    [
         ("interviews.jsonl", ImportDefaults::default()),
         ("observations.jsonl", ImportDefaults::default()),
         ("survey_export.csv", ImportDefaults::default()),
@@ -273,10 +282,19 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
                 ..Default::default()
             },
         ),
-    ];
+    ]
+}
+
+/// Writes the example research to a folder of its own and imports each file from
+/// there, saying what each was read as and what it added.
+async fn import_research(store: &Store, actor: &Actor) -> anyhow::Result<()> {
+    let folder = ExampleFolder::create()?;
+    for (name, text) in EXAMPLE_RESEARCH {
+        std::fs::write(folder.join(name), text)?;
+    }
     let no_progress = |_: grounded::progress::Step| {};
     let access = demo_access(&folder);
-    for (name, defaults) in imports {
+    for (name, defaults) in research_defaults() {
         let request = ImportRequest {
             path: Some(folder.join(name).to_string_lossy().into_owned()),
             defaults: Some(defaults),
@@ -291,29 +309,51 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
             println!("    note: {note}");
         }
     }
-    drop(folder);
+    Ok(())
+}
+
+/// The example research tags onboarding three ways ("onboarding", "onboarding-flow",
+/// "user-setup"): the two variants are merged into the one tag, as a team would.
+fn merge_tag_variants(store: &Store) -> anyhow::Result<()> {
     for (from, into) in [("onboarding-flow", "onboarding"), ("user-setup", "onboarding")] {
         let retagged = tags::merge(store, from, into)?;
         println!("  tag \"{from}\" merged into \"{into}\" ({} items retagged)", retagged.len());
     }
+    Ok(())
+}
 
-    println!("\n  Survey waves, W2 → W3 (a change is real only when its 95% interval excludes 0):");
-    let waves =
-        search(store, &SearchRequest { kind: Some(EvidenceKind::Survey), limit: Some(20), ..Default::default() })?;
-    let question = |wave: &str, words: &str| {
-        waves
+/// The survey results of every wave: compared wave to wave, and one cited as a baseline.
+struct SurveyWaves(SearchPage);
+
+impl SurveyWaves {
+    /// The survey results (the example has fewer than 20).
+    fn read(store: &Store) -> anyhow::Result<SurveyWaves> {
+        let request = SearchRequest { kind: Some(EvidenceKind::Survey), limit: Some(20), ..Default::default() };
+        Ok(SurveyWaves(search(store, &request)?))
+    }
+
+    /// The result of the question whose text holds `words`, in `wave`.
+    fn question(&self, wave: &str, words: &str) -> Option<Evidence> {
+        self.0
             .hits
             .iter()
             .map(|h| &h.evidence)
             .find(|e| e.text.contains(words) && e.survey.as_ref().and_then(|s| s.wave.as_deref()) == Some(wave))
             .cloned()
-    };
-    for (words, stat) in
-        [("satisfied", "mean"), ("recommend", "nps"), ("biggest obstacle", "share:Knowing where to start")]
-    {
-        let (Some(before), Some(after)) = (question("W2", words), question("W3", words)) else { continue };
-        let (Some(b), Some(a)) = (before.survey.as_ref(), after.survey.as_ref()) else { continue };
-        if let Some(change) = compare_waves(b, a).into_iter().find(|c| c.name == stat) {
+    }
+
+    /// Three questions' change from W2 to W3, each with its interval and whether it is
+    /// real or noise.
+    fn print_changes(&self) {
+        println!("\n  Survey waves, W2 → W3 (a change is real only when its 95% interval excludes 0):");
+        for (words, stat) in
+            [("satisfied", "mean"), ("recommend", "nps"), ("biggest obstacle", "share:Knowing where to start")]
+        {
+            let (Some(before), Some(after)) = (self.question("W2", words), self.question("W3", words)) else {
+                continue;
+            };
+            let (Some(b), Some(a)) = (before.survey.as_ref(), after.survey.as_ref()) else { continue };
+            let Some(change) = compare_waves(b, a).into_iter().find(|c| c.name == stat) else { continue };
             let interval = change.interval.map(|i| format!("[{:+.2}, {:+.2}]", i.low, i.high)).unwrap_or_default();
             println!(
                 "    {:<52} {stat:<32} {:>7.2} → {:>7.2}  Δ {:+.2} {interval} {} (n {} → {}; {}, {})",
@@ -329,7 +369,10 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
             );
         }
     }
+}
 
+/// What churned users said about an empty start screen: the top 3, printed.
+fn search_churned(store: &Store) -> anyhow::Result<SearchPage> {
     let found = search(
         store,
         &SearchRequest {
@@ -348,16 +391,41 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
             hit.snippet
         );
     }
+    Ok(found)
+}
 
-    let first_project = activation.key_result_ids[1];
-    let suggestions = suggest_links(store, &SuggestRequest { id: first_project.to_string(), limit: Some(3) })?;
-    println!("\n  suggest_links for {first_project}:");
+/// The research suggested for a key result, with each suggestion's score and reason.
+fn print_suggestions(store: &Store, key_result: KeyResultId) -> anyhow::Result<()> {
+    let suggestions = suggest_links(store, &SuggestRequest { id: key_result.to_string(), limit: Some(3) })?;
+    println!("\n  suggest_links for {key_result}:");
     for s in &suggestions.suggestions {
         println!("    {:<6} score {:.2}, {}: {}", s.id, s.score, s.reason, crate::cli::render::shorten(&s.text, 90));
     }
+    Ok(())
+}
 
-    let ids =
-        |page: &grounded::evidence::search::SearchPage| page.hits.iter().map(|h| h.id.to_string()).collect::<Vec<_>>();
+/// A link the demo makes: the evidence, what it grounds, how, and why.
+struct ResearchLink {
+    evidence: Vec<String>,
+    target: String,
+    relation: Relation,
+    rationale: &'static str,
+}
+
+/// The evidence ids of a page of hits.
+fn ids(page: &SearchPage) -> Vec<String> {
+    page.hits.iter().map(|h| h.id.to_string()).collect()
+}
+
+/// What the research grounds: churned users' words motivate the objective, retained
+/// users' validate the first-project key result, the W1 survey is the satisfaction
+/// baseline, and the observations of the removed sample project explain the dip.
+fn research_links(
+    store: &Store,
+    activation: &Drafted,
+    churned: &SearchPage,
+    waves: &SurveyWaves,
+) -> anyhow::Result<[ResearchLink; 4]> {
     let retained_projects = search(
         store,
         &SearchRequest {
@@ -376,34 +444,39 @@ async fn research(store: &Store, actor: &Actor, activation: &Drafted) -> anyhow:
             ..Default::default()
         },
     )?;
-    let satisfaction_w1 = question("W1", "satisfied").map(|e| vec![e.id.to_string()]).unwrap_or_default();
-    let links = [
-        (
-            ids(&found),
-            activation.objective_id.to_string(),
-            Relation::Motivates,
-            "Churned users describe an empty start with no first project: the problem this objective exists to solve",
-        ),
-        (
-            ids(&retained_projects),
-            first_project.to_string(),
-            Relation::Validates,
-            "Retained users name finishing a real project in week one as the moment it clicked",
-        ),
-        (
-            satisfaction_w1,
-            activation.key_result_ids[2].to_string(),
-            Relation::Baseline,
-            "The 3.3 baseline is the September (W1) getting-started satisfaction mean",
-        ),
-        (
-            ids(&dip),
-            activation.key_result_ids[0].to_string(),
-            Relation::Explains,
-            "The removal of the sample project coincides with more new accounts leaving an empty workspace",
-        ),
-    ];
-    for (evidence, target, relation, rationale) in links {
+    let satisfaction_w1 = waves.question("W1", "satisfied").map(|e| vec![e.id.to_string()]).unwrap_or_default();
+    let key_results = &activation.key_result_ids;
+    Ok([
+        ResearchLink {
+            evidence: ids(churned),
+            target: activation.objective_id.to_string(),
+            relation: Relation::Motivates,
+            rationale: "Churned users describe an empty start with no first project: the problem this objective exists to solve",
+        },
+        ResearchLink {
+            evidence: ids(&retained_projects),
+            target: key_results[1].to_string(),
+            relation: Relation::Validates,
+            rationale: "Retained users name finishing a real project in week one as the moment it clicked",
+        },
+        ResearchLink {
+            evidence: satisfaction_w1,
+            target: key_results[2].to_string(),
+            relation: Relation::Baseline,
+            rationale: "The 3.3 baseline is the September (W1) getting-started satisfaction mean",
+        },
+        ResearchLink {
+            evidence: ids(&dip),
+            target: key_results[0].to_string(),
+            relation: Relation::Explains,
+            rationale: "The removal of the sample project coincides with more new accounts leaving an empty workspace",
+        },
+    ])
+}
+
+/// Makes each link whose search found evidence, printing the links made.
+async fn link_research(store: &Store, actor: &Actor, links: [ResearchLink; 4]) -> anyhow::Result<()> {
+    for ResearchLink { evidence, target, relation, rationale } in links {
         if evidence.is_empty() {
             continue;
         }

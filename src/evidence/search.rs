@@ -559,6 +559,26 @@ pub struct SearchPage {
 /// Runs a search. Results come from sled (the index only finds them).
 pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     let search = caught_up(store)?;
+    let (limit, offset) = page_of(request)?;
+    let text_query = text_query(&search, request)?;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = text_query.iter().map(|q| (Occur::Must, q.box_clone())).collect();
+    clauses.extend(filter_clauses(store, &search.fields, request)?);
+    if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    let query = BooleanQuery::new(clauses);
+    let searcher = search.reader.searcher();
+    let total = searcher.search(&query, &Count).map_err(tantivy_error)?;
+    let top = searcher
+        .search(&query, &TopDocs::with_limit(limit).and_offset(offset).order_by_score())
+        .map_err(tantivy_error)?;
+    let hits = hits(store, &searcher, &search.fields, top, text_query.as_deref())?;
+    let next = offset + hits.len();
+    Ok(SearchPage { next_cursor: (next < total && !hits.is_empty()).then(|| format!("o{next}")), total, hits })
+}
+
+/// The page asked for: how many hits (the limit) and after how many (the cursor).
+fn page_of(request: &SearchRequest) -> Result<(usize, usize)> {
     let limit = match request.limit {
         None => DEFAULT_PAGE,
         Some(n) if (1..=MAX_PAGE).contains(&n) => n,
@@ -572,63 +592,43 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
             c.strip_prefix("o").and_then(|n| n.parse::<usize>().ok()).ok_or_else(crate::validate::unknown_cursor)?
         }
     };
-    let f = &search.fields;
+    Ok((limit, offset))
+}
+
+/// The query's words as a tantivy query, or None when there are none (a listing by
+/// filters).
+fn text_query(search: &SearchIndex, request: &SearchRequest) -> Result<Option<Box<dyn Query>>> {
+    let Some(q) = request.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) else { return Ok(None) };
+    if q.chars().count() > 1_000 {
+        return Err(Error::invalid("query", "is longer than 1,000 characters; search with the key words"));
+    }
+    let parser = QueryParser::for_index(&search.index, vec![search.fields.text]);
+    // Lenient: an assistant's query with a stray quote or colon still searches.
+    let (query, _) = parser.parse_query_lenient(q);
+    Ok(Some(query))
+}
+
+/// The request's filters, each a clause that must match (unlinked only: one that
+/// must not), checked in the order the request lists them.
+fn filter_clauses(store: &Store, f: &Fields, request: &SearchRequest) -> Result<Vec<(Occur, Box<dyn Query>)>> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
-    let text_query = match request.query.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => {
-            if q.chars().count() > 1_000 {
-                return Err(Error::invalid("query", "is longer than 1,000 characters; search with the key words"));
-            }
-            let parser = QueryParser::for_index(&search.index, vec![f.text]);
-            // Lenient: an assistant's query with a stray quote or colon still searches.
-            let (query, _) = parser.parse_query_lenient(q);
-            clauses.push((Occur::Must, query.box_clone()));
-            Some(query)
-        }
-        None => None,
-    };
-    let term = |field: Field, value: &str| -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
-    };
     if let Some(kind) = request.kind {
         clauses.push((Occur::Must, term(f.kind, kind_name(kind))));
     }
     for (i, tag) in request.tags.iter().enumerate() {
-        let tag = crate::validate::tag(&format!("tags[{i}]"), tag)?;
-        let canonical = store
-            .tree(Table::Tags)
-            .get(tag.as_bytes())?
-            .map(|c| String::from_utf8_lossy(&c).into_owned())
-            .unwrap_or(tag);
-        clauses.push((Occur::Must, term(f.tag, &canonical)));
+        clauses.push((Occur::Must, term(f.tag, &canonical_tag(store, i, tag)?)));
     }
     if let Some(s) = &request.segment {
         clauses.push((Occur::Must, term(f.segment, &s.trim().to_lowercase())));
     }
     if let Some(s) = &request.study {
-        let id: crate::model::StudyId =
-            s.parse().map_err(|e: crate::model::IdParseError| Error::invalid("study", e.to_string()))?;
-        // An unknown id would match nothing, which reads as "no evidence": say so instead.
-        if store.get::<crate::model::Study>(Table::Studies, &id.key())?.is_none() {
-            return Err(Error::not_found("study", id, known_studies(store)?));
-        }
-        clauses.push((Occur::Must, term(f.study, &id.to_string())));
+        clauses.push((Occur::Must, term(f.study, &known_study(store, s)?.to_string())));
     }
     if let Some(p) = &request.participant {
         clauses.push((Occur::Must, term(f.participant, &p.trim().to_lowercase())));
     }
-    let from = request.from.as_deref().map(|d| crate::validate::date("from", d)).transpose()?;
-    let to = request.to.as_deref().map(|d| crate::validate::date("to", d)).transpose()?;
-    if let (Some(a), Some(b)) = (from, to)
-        && b < a
-    {
-        return Err(Error::invalid("to", format!("{b} is before from {a}")));
-    }
-    if from.is_some() || to.is_some() {
-        let bound = |d: Option<Date>| {
-            d.map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_i64(f.observed, day_number(d))))
-        };
-        clauses.push((Occur::Must, Box::new(RangeQuery::new(bound(from), bound(to)))));
+    if let Some(range) = observed_between(f.observed, request)? {
+        clauses.push((Occur::Must, range));
     }
     match request.linked {
         Some(true) => clauses.push((Occur::Must, term(f.linked, ANY_LINK))),
@@ -636,33 +636,82 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
         None => {}
     }
     if let Some(target) = &request.linked_to {
-        let target = crate::validate::link_target("linked_to", target)?;
-        if !target_exists(store, &target)? {
-            return Err(Error::not_found(
-                "linked_to",
-                &target,
-                crate::words![
-                    crate::error::Operation::GetOkr,
-                    " lists objectives, key results and their indicators; ",
-                    crate::error::Operation::ListOkrs,
-                    " lists the objectives"
-                ],
-            ));
-        }
-        clauses.push((Occur::Must, term(f.linked, &target)));
+        clauses.push((Occur::Must, term(f.linked, &known_target(store, target)?)));
     }
-    if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
+    Ok(clauses)
+}
+
+/// A clause matching the field's exact value.
+fn term(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic))
+}
+
+/// The `i`th tag asked for, checked, as the index stores it: an alias becomes its tag.
+fn canonical_tag(store: &Store, i: usize, tag: &str) -> Result<String> {
+    let tag = crate::validate::tag(&format!("tags[{i}]"), tag)?;
+    Ok(store.tree(Table::Tags).get(tag.as_bytes())?.map(|c| String::from_utf8_lossy(&c).into_owned()).unwrap_or(tag))
+}
+
+/// The study asked for, which must exist.
+fn known_study(store: &Store, study: &str) -> Result<crate::model::StudyId> {
+    let id: crate::model::StudyId =
+        study.parse().map_err(|e: crate::model::IdParseError| Error::invalid("study", e.to_string()))?;
+    // An unknown id would match nothing, which reads as "no evidence": say so instead.
+    if store.get::<crate::model::Study>(Table::Studies, &id.key())?.is_none() {
+        return Err(Error::not_found("study", id, known_studies(store)?));
     }
-    let query = BooleanQuery::new(clauses);
-    let searcher = search.reader.searcher();
-    let total = searcher.search(&query, &Count).map_err(tantivy_error)?;
-    let top = searcher
-        .search(&query, &TopDocs::with_limit(limit).and_offset(offset).order_by_score())
-        .map_err(tantivy_error)?;
-    let snippets = match &text_query {
+    Ok(id)
+}
+
+/// The days the evidence was observed in (`from` and `to`, both included), when the
+/// request bounds them.
+fn observed_between(observed: Field, request: &SearchRequest) -> Result<Option<Box<dyn Query>>> {
+    let from = request.from.as_deref().map(|d| crate::validate::date("from", d)).transpose()?;
+    let to = request.to.as_deref().map(|d| crate::validate::date("to", d)).transpose()?;
+    if let (Some(a), Some(b)) = (from, to)
+        && b < a
+    {
+        return Err(Error::invalid("to", format!("{b} is before from {a}")));
+    }
+    if from.is_none() && to.is_none() {
+        return Ok(None);
+    }
+    let bound = |d: Option<Date>| {
+        d.map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_i64(observed, day_number(d))))
+    };
+    Ok(Some(Box::new(RangeQuery::new(bound(from), bound(to)))))
+}
+
+/// The link target asked for (O-3, KR-12, IND-2, M-4), which must exist.
+fn known_target(store: &Store, target: &str) -> Result<String> {
+    let target = crate::validate::link_target("linked_to", target)?;
+    if !target_exists(store, &target)? {
+        return Err(Error::not_found(
+            "linked_to",
+            &target,
+            crate::words![
+                crate::error::Operation::GetOkr,
+                " lists objectives, key results and their indicators; ",
+                crate::error::Operation::ListOkrs,
+                " lists the objectives"
+            ],
+        ));
+    }
+    Ok(target)
+}
+
+/// The hits of a page, read back from sled with their snippets (the passage that
+/// matches the words best, else the text's start), links and survey statistics.
+fn hits(
+    store: &Store,
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    top: Vec<(tantivy::Score, tantivy::DocAddress)>,
+    text_query: Option<&dyn Query>,
+) -> Result<Vec<SearchHit>> {
+    let snippets = match text_query {
         Some(q) => {
-            let mut generator = SnippetGenerator::create(&searcher, q.as_ref(), f.text).map_err(tantivy_error)?;
+            let mut generator = SnippetGenerator::create(searcher, q, f.text).map_err(tantivy_error)?;
             generator.set_max_num_chars(240);
             Some(generator)
         }
@@ -681,17 +730,9 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
         let snippet = if snippet.is_empty() { crate::validate::truncate(&evidence.text, 240) } else { snippet };
         let linked_to = links_of_evidence(store, id)?.into_iter().map(|l| l.target).collect();
         let statistics = evidence.survey.as_ref().map(super::stats::statistics).unwrap_or_default();
-        hits.push(SearchHit {
-            id,
-            score: text_query.as_ref().map(|_| score),
-            snippet,
-            evidence,
-            linked_to,
-            statistics,
-        });
+        hits.push(SearchHit { id, score: text_query.map(|_| score), snippet, evidence, linked_to, statistics });
     }
-    let next = offset + hits.len();
-    Ok(SearchPage { next_cursor: (next < total && !hits.is_empty()).then(|| format!("o{next}")), total, hits })
+    Ok(hits)
 }
 
 /// What research words say, for ranking by relevance: the stems the index stores
@@ -732,7 +773,6 @@ impl Vocabulary {
     }
 }
 
-/// The snippet with matched words in **bold**, for Markdown-rendering clients.
 /// The studies there are, for an error about one that is not: the first few by id,
 /// or where studies come from when there are none.
 fn known_studies(store: &Store) -> Result<String> {
@@ -754,6 +794,7 @@ fn known_studies(store: &Store) -> Result<String> {
     })
 }
 
+/// The snippet with matched words in **bold**, for Markdown-rendering clients.
 fn bold(snippet: &tantivy::snippet::Snippet) -> String {
     let fragment = snippet.fragment();
     let mut out = String::with_capacity(fragment.len() + 16);

@@ -7,10 +7,13 @@
 //! SVG from plotters; PNG from that SVG by resvg, so a chat client that shows images
 //! (and not SVG) sees the same chart.
 
+use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use jiff::ToSpan;
 use jiff::civil::{Date, Weekday};
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use schemars::JsonSchema;
@@ -336,11 +339,45 @@ enum Glyph {
     Dot(RGBColor),
 }
 
-fn draw(data: &ChartData, out: &mut String) -> std::result::Result<(), Box<dyn std::error::Error>> {
-    let cycle = &data.cycle;
-    let unit = data.unit.as_ref();
-    let days = f64::from(cycle.days());
-    let values: Vec<(f64, f64)> = data.values.iter().map(|p| (day_number(cycle, p.day), p.value)).collect();
+/// What drawing can fail with: plotters' errors, boxed.
+type Drawn<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+/// The whole picture (header, lane, plot and legend), drawn in pixels.
+type Canvas<'o> = DrawingArea<SVGBackend<'o>, Shift>;
+/// The plot: days of the cycle across, values up.
+type Plot<'a, 'o> = ChartContext<'a, SVGBackend<'o>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Draws the chart into `out`, back to front: header, axes, what has not happened yet
+/// and the slip, the interval band, the reference lines, the values, the as-of day,
+/// the evidence, then the legend.
+fn draw(data: &ChartData, out: &mut String) -> Drawn {
+    let values: Vec<(f64, f64)> = data.values.iter().map(|p| (day_number(&data.cycle, p.day), p.value)).collect();
+    let (low, high) = value_range(data, &values);
+    let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let header = draw_header(&root, data)?;
+    let (left, legend) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+    let lane = Lane::under(header, data);
+    let plot = plot_on(&left, data, lane.bottom(), low..high)?;
+    let measured = format!("measured {}", if values.is_empty() { "(none yet)" } else { "value" });
+    let mut figure =
+        Figure { data, root: &root, plot, values, low, high, legend: vec![(Glyph::Dot(SERIES), measured)] };
+    figure.mark_days()?;
+    // Behind everything: what has not happened yet, and the slip.
+    figure.shade_the_future()?;
+    figure.shade_the_slip()?;
+    figure.interval_band()?;
+    figure.reference_lines()?;
+    figure.measured_values()?;
+    figure.as_of_line()?;
+    figure.evidence(&lane)?;
+    draw_legend(&legend, header, &figure.legend)?;
+    root.present()?;
+    Ok(())
+}
+
+/// The values the y axis spans: every value, interval, baseline, target and forecast,
+/// with a tenth of room above and below (a flat series gets room of its own).
+fn value_range(data: &ChartData, values: &[(f64, f64)]) -> (f64, f64) {
     let mut ys: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
     ys.extend(data.values.iter().filter_map(|p| p.interval).flat_map(|i| [i.low, i.high]));
     ys.extend(data.baseline);
@@ -349,10 +386,13 @@ fn draw(data: &ChartData, out: &mut String) -> std::result::Result<(), Box<dyn s
     let (low, high) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(*v), h.max(*v)));
     let (low, high) = if low.is_finite() { (low, high) } else { (0.0, 1.0) };
     let pad = if high > low { (high - low) * 0.1 } else { (high.abs() * 0.1).max(1.0) };
-    let (y0, y1) = (low - pad, high + pad);
+    (low - pad, high + pad)
+}
 
-    let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
-    root.fill(&WHITE)?;
+/// The title (the key result, on two lines when long) and the subtitle (metric,
+/// cycle, as-of day); returns the header's height.
+fn draw_header(root: &Canvas, data: &ChartData) -> Drawn<i32> {
+    let cycle = &data.cycle;
     // A long statement takes two lines rather than losing its end.
     let title = wrap(&format!("{}: {}", data.key_result, data.statement), TITLE_CHARS);
     for (i, line) in title.iter().take(2).enumerate() {
@@ -369,205 +409,317 @@ fn draw(data: &ChartData, out: &mut String) -> std::result::Result<(), Box<dyn s
         data.as_of.strftime("%b %-d, %Y")
     );
     root.draw(&Text::new(subtitle, (16, header - 21), font(14.0).color(&MUTED)))?;
-    let (left, legend) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+    Ok(header)
+}
 
-    // The evidence lane goes between the header and the plot; its rows are laid out on
-    // the plot's pixel scale, known from the margins before the plot is built.
-    let plot_left = MARGIN_LEFT + Y_LABELS;
-    let plot_right = (WIDTH - LEGEND_WIDTH) as i32 - MARGIN_RIGHT;
-    let to_pixel = |x: f64| plot_left + ((x / days) * f64::from(plot_right - plot_left)).round() as i32;
-    let labels = lay_out(&data.evidence, cycle, to_pixel, plot_right);
-    let rows = labels.iter().map(|l| l.row + 1).max().unwrap_or(0) as i32;
-    let lane_top = header + 2;
-    let plot_top = lane_top + rows * LANE_ROW + 8;
+/// The evidence lane between the header and the plot: its labels, laid out in rows on
+/// the plot's pixel scale (known from the margins before the plot is built).
+struct Lane {
+    labels: Vec<Label>,
+    top: i32,
+}
 
-    // The metric's name when it fits beside the axis (the subtitle has it in full).
+impl Lane {
+    /// The lane below a header of `header` pixels.
+    fn under(header: i32, data: &ChartData) -> Lane {
+        let days = f64::from(data.cycle.days());
+        let plot_left = MARGIN_LEFT + Y_LABELS;
+        let plot_right = (WIDTH - LEGEND_WIDTH) as i32 - MARGIN_RIGHT;
+        let to_pixel = |x: f64| plot_left + ((x / days) * f64::from(plot_right - plot_left)).round() as i32;
+        Lane { labels: lay_out(&data.evidence, &data.cycle, to_pixel, plot_right), top: header + 2 }
+    }
+
+    /// Where the plot starts: below the lane's rows.
+    fn bottom(&self) -> i32 {
+        let rows = self.labels.iter().map(|l| l.row + 1).max().unwrap_or(0) as i32;
+        self.top + rows * LANE_ROW + 8
+    }
+}
+
+/// What the y axis says: the metric's name when it fits beside the axis (the
+/// subtitle has it in full), with the unit.
+fn axis_name(data: &ChartData) -> String {
     let name = data.metric_name.chars().count() <= 36;
-    let y_desc = match (unit, name) {
+    match (data.unit.as_ref(), name) {
         (Some(u), true) => format!("{} ({})", data.metric_name, unit_label(u)),
         (Some(Unit::Percent), false) => "percent (%)".into(),
         (Some(u), false) => u.word(),
         (None, true) => data.metric_name.clone(),
         (None, false) => "value".into(),
-    };
-    let mut chart = ChartBuilder::on(&left)
-        .margin_top(plot_top)
+    }
+}
+
+/// The plot in the left panel from `top` down, over the cycle's days and `values`,
+/// with its y axis and grid drawn.
+fn plot_on<'a, 'o>(area: &'a Canvas<'o>, data: &ChartData, top: i32, values: Range<f64>) -> Drawn<Plot<'a, 'o>> {
+    let days = f64::from(data.cycle.days());
+    let mut plot = ChartBuilder::on(area)
+        .margin_top(top)
         .margin_left(MARGIN_LEFT)
         .margin_right(MARGIN_RIGHT)
         .margin_bottom(8)
         .x_label_area_size(X_LABELS)
         .y_label_area_size(Y_LABELS)
-        .build_cartesian_2d(0.0..days, y0..y1)?;
+        .build_cartesian_2d(0.0..days, values)?;
     // The x axis is marked by hand: plotters picks round numbers of days, not weeks.
-    chart
-        .configure_mesh()
+    plot.configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(7)
-        .y_label_formatter(&|y| amount(*y, unit))
-        .y_desc(y_desc)
+        .y_label_formatter(&|y| amount(*y, data.unit.as_ref()))
+        .y_desc(axis_name(data))
         .label_style(font(13.0).color(&INK))
         .axis_desc_style(font(14.0).color(&INK))
         .bold_line_style(RGBColor(225, 225, 225))
         .light_line_style(TRANSPARENT)
         .axis_style(RGBColor(150, 150, 150))
         .draw()?;
-    for day in ticks(cycle) {
-        let x = day_number(cycle, day);
-        chart.draw_series([PathElement::new(vec![(x, y0), (x, y1)], RGBColor(232, 232, 232).stroke_width(1))])?;
-        let (px, py) = chart.backend_coord(&(x, y0));
-        root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], RGBColor(150, 150, 150).stroke_width(1)))?;
-        root.draw(&Text::new(
-            short_day(day),
-            (px, py + 8),
-            font(13.0).color(&INK).pos(Pos::new(HPos::Center, VPos::Top)),
-        ))?;
+    Ok(plot)
+}
+
+/// The plot being drawn, with what its layers share: the values as (day of the
+/// cycle, value), the y axis' span and the legend's entries so far.
+struct Figure<'a, 'o> {
+    data: &'a ChartData,
+    root: &'a Canvas<'o>,
+    plot: Plot<'a, 'o>,
+    values: Vec<(f64, f64)>,
+    low: f64,
+    high: f64,
+    legend: Vec<(Glyph, String)>,
+}
+
+impl Figure<'_, '_> {
+    /// The cycle's length in days: the x axis' end.
+    fn days(&self) -> f64 {
+        f64::from(self.data.cycle.days())
     }
 
-    let mut legend_entries: Vec<(Glyph, String)> =
-        vec![(Glyph::Dot(SERIES), format!("measured {}", if values.is_empty() { "(none yet)" } else { "value" }))];
-    // Behind everything: what has not happened yet, and the slip.
-    let as_of_x = day_number(cycle, data.as_of);
-    let in_cycle = cycle.contains(data.as_of);
-    if in_cycle {
-        chart.draw_series([Rectangle::new([(as_of_x, y0), (days, y1)], RGBColor(244, 244, 244).filled())])?;
+    /// The unit values are said in.
+    fn unit(&self) -> Option<&Unit> {
+        self.data.unit.as_ref()
     }
-    if let Some(slip) = data.slip {
+
+    /// Where the as-of day is on the x axis.
+    fn as_of_x(&self) -> f64 {
+        day_number(&self.data.cycle, self.data.as_of)
+    }
+
+    /// The cycle is still running on the as-of day: the rest of it has not happened.
+    fn in_cycle(&self) -> bool {
+        self.data.cycle.contains(self.data.as_of)
+    }
+
+    /// The x axis' days (ticks): a grid line, a tick and a date under the axis each.
+    fn mark_days(&mut self) -> Drawn {
+        let (low, high) = (self.low, self.high);
+        for day in ticks(&self.data.cycle) {
+            let x = day_number(&self.data.cycle, day);
+            self.plot
+                .draw_series([PathElement::new(vec![(x, low), (x, high)], RGBColor(232, 232, 232).stroke_width(1))])?;
+            let (px, py) = self.plot.backend_coord(&(x, low));
+            self.root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], RGBColor(150, 150, 150).stroke_width(1)))?;
+            self.root.draw(&Text::new(
+                short_day(day),
+                (px, py + 8),
+                font(13.0).color(&INK).pos(Pos::new(HPos::Center, VPos::Top)),
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// The days after the as-of day, greyed.
+    fn shade_the_future(&mut self) -> Drawn {
+        if self.in_cycle() {
+            let corners = [(self.as_of_x(), self.low), (self.days(), self.high)];
+            self.plot.draw_series([Rectangle::new(corners, RGBColor(244, 244, 244).filled())])?;
+        }
+        Ok(())
+    }
+
+    /// The slip, when one is known: shaded, labelled, and its size in the legend.
+    fn shade_the_slip(&mut self) -> Drawn {
+        let Some(slip) = self.data.slip else { return Ok(()) };
+        let cycle = &self.data.cycle;
         let (from, to) = (day_number(cycle, slip.from), day_number(cycle, slip.to));
-        chart.draw_series([Rectangle::new([(from, y0), (to.max(from + 0.5), y1)], SLIP.mix(0.14).filled())])?;
-        let (x, y) = chart.backend_coord(&((from + to) / 2.0, y0));
-        root.draw(&Text::new("slip", (x, y - 6), font(13.0).color(&SLIP).pos(Pos::new(HPos::Center, VPos::Bottom))))?;
+        let corners = [(from, self.low), (to.max(from + 0.5), self.high)];
+        self.plot.draw_series([Rectangle::new(corners, SLIP.mix(0.14).filled())])?;
+        let (x, y) = self.plot.backend_coord(&((from + to) / 2.0, self.low));
+        let style = font(13.0).color(&SLIP).pos(Pos::new(HPos::Center, VPos::Bottom));
+        self.root.draw(&Text::new("slip", (x, y - 6), style))?;
         // A change of a percentage is in points.
+        let unit = self.unit();
         let change_unit = if unit == Some(&Unit::Percent) { Some(&Unit::Points) } else { unit };
         let change = amount(slip.change, change_unit);
         let change = if slip.change > 0.0 { format!("+{change}") } else { change };
-        legend_entries.push((Glyph::Band(SLIP.mix(0.25)), format!("slip {}, {change}", day_range(slip.from, slip.to))));
+        self.legend.push((Glyph::Band(SLIP.mix(0.25)), format!("slip {}, {change}", day_range(slip.from, slip.to))));
+        Ok(())
     }
-    // The interval band: one polygon per run of measurements that have an interval.
+
+    /// The 95% interval band: one polygon per run of measurements that have an
+    /// interval, a thick bar for a run of one.
+    fn interval_band(&mut self) -> Drawn {
+        let runs = interval_runs(self.data);
+        for run in &runs {
+            let mut outline: Vec<(f64, f64)> = run.iter().map(|(x, i)| (*x, i.high)).collect();
+            outline.extend(run.iter().rev().map(|(x, i)| (*x, i.low)));
+            if run.len() == 1 {
+                let (x, i) = run[0];
+                self.plot
+                    .draw_series([PathElement::new(vec![(x, i.low), (x, i.high)], SERIES.mix(0.35).stroke_width(6))])?;
+            } else {
+                self.plot.draw_series([Polygon::new(outline, SERIES.mix(0.16).filled())])?;
+            }
+        }
+        if !runs.is_empty() {
+            self.legend.push((Glyph::Band(SERIES.mix(0.25)), "95% interval".into()));
+        }
+        Ok(())
+    }
+
+    /// The baseline, the target, the pace from one to the other, and the forecast
+    /// from the last value to the cycle's end: each that is known.
+    fn reference_lines(&mut self) -> Drawn {
+        let (days, unit) = (self.days(), self.data.unit.as_ref());
+        if let Some(b) = self.data.baseline {
+            self.plot.draw_series(DashedLineSeries::new([(0.0, b), (days, b)], 8, 5, BASELINE.stroke_width(2)))?;
+            self.legend.push((Glyph::Dashed(BASELINE, 2), format!("baseline {}", amount(b, unit))));
+        }
+        if let Some(t) = self.data.target {
+            self.plot.draw_series(LineSeries::new([(0.0, t), (days, t)], TARGET.stroke_width(2)))?;
+            self.legend.push((Glyph::Line(TARGET, 2), format!("target {}", amount(t, unit))));
+        }
+        if let (Some(b), Some(t)) = (self.data.baseline, self.data.target) {
+            self.plot.draw_series(DashedLineSeries::new([(0.0, b), (days, t)], 10, 6, PACE.stroke_width(2)))?;
+            self.legend.push((Glyph::Dashed(PACE, 2), "pace to target".into()));
+        }
+        if let (Some(end), Some(last)) = (self.data.forecast_end, self.values.last()) {
+            self.plot.draw_series(DashedLineSeries::new([*last, (days, end)], 4, 4, FORECAST.stroke_width(3)))?;
+            self.legend.push((Glyph::Dashed(FORECAST, 3), format!("forecast {} at end", amount(end, unit))));
+        }
+        Ok(())
+    }
+
+    /// The measured values: a line, a dot on each, and the latest said in numbers
+    /// beside its point.
+    fn measured_values(&mut self) -> Drawn {
+        self.plot.draw_series(LineSeries::new(self.values.iter().copied(), SERIES.stroke_width(3)))?;
+        self.plot.draw_series(self.values.iter().map(|p| Circle::new(*p, 4, SERIES.filled())))?;
+        if let Some(last) = self.values.last() {
+            let (x, y) = self.plot.backend_coord(last);
+            self.root.draw(&Text::new(
+                amount(last.1, self.unit()),
+                (x - 6, y - 12),
+                font(14.0).style(FontStyle::Bold).color(&SERIES).pos(Pos::new(HPos::Right, VPos::Bottom)),
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// A line at the as-of day, named, while the cycle runs.
+    fn as_of_line(&mut self) -> Drawn {
+        if !self.in_cycle() {
+            return Ok(());
+        }
+        let x = self.as_of_x();
+        self.plot.draw_series([PathElement::new(vec![(x, self.low), (x, self.high)], MUTED.stroke_width(2))])?;
+        let (px, py) = self.plot.backend_coord(&(x, self.high));
+        let as_of = format!("as of {}", short_day(self.data.as_of));
+        self.root.draw(&Text::new(
+            as_of.clone(),
+            (px + 5, py + 4),
+            font(13.0).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))?;
+        self.legend.push((Glyph::Vertical(MUTED), as_of));
+        Ok(())
+    }
+
+    /// Evidence: a ring on the series at the day it was observed, a leader up to its
+    /// label in the lane above the plot.
+    fn evidence(&mut self, lane: &Lane) -> Drawn {
+        for label in &lane.labels {
+            let y = value_on(&self.values, label.x).or(self.data.baseline).unwrap_or((self.low + self.high) / 2.0);
+            let (mx, my) = self.plot.backend_coord(&(label.x, y));
+            let top = lane.top + label.row as i32 * LANE_ROW;
+            let (lx, ly) = (label.left + label.width / 2, top + LANE_ROW - 3);
+            let leader = EVIDENCE.mix(0.7).stroke_width(1);
+            self.root.draw(&PathElement::new(vec![(lx, ly), (mx, my - 8)], leader))?;
+            self.root.draw(&Circle::new((mx, my), 7, EVIDENCE.stroke_width(3)))?;
+            let box_corners = [(label.left, top + 1), (label.left + label.width, top + LANE_ROW - 3)];
+            self.root.draw(&Rectangle::new(box_corners, RGBColor(246, 240, 250).filled()))?;
+            self.root.draw(&Rectangle::new(box_corners, EVIDENCE.stroke_width(1)))?;
+            self.root.draw(&Text::new(
+                label.text.clone(),
+                (label.left + label.width / 2, top + LANE_ROW / 2 - 1),
+                font(12.0).color(&RGBColor(70, 20, 100)).pos(Pos::new(HPos::Center, VPos::Center)),
+            ))?;
+        }
+        if !lane.labels.is_empty() {
+            self.legend.push((Glyph::Ring(EVIDENCE), "linked evidence (id above)".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The runs of consecutive measurements that have an interval, as (day of the cycle,
+/// interval): a measurement without one ends a run.
+fn interval_runs(data: &ChartData) -> Vec<Vec<(f64, Interval)>> {
     let mut runs: Vec<Vec<(f64, Interval)>> = vec![];
     let mut open = false;
     for p in &data.values {
         match (p.interval, open) {
-            (Some(i), true) => runs.last_mut().expect("open").push((day_number(cycle, p.day), i)),
+            (Some(i), true) => runs.last_mut().expect("open").push((day_number(&data.cycle, p.day), i)),
             (Some(i), false) => {
-                runs.push(vec![(day_number(cycle, p.day), i)]);
+                runs.push(vec![(day_number(&data.cycle, p.day), i)]);
                 open = true;
             }
             (None, _) => open = false,
         }
     }
-    for run in &runs {
-        let mut outline: Vec<(f64, f64)> = run.iter().map(|(x, i)| (*x, i.high)).collect();
-        outline.extend(run.iter().rev().map(|(x, i)| (*x, i.low)));
-        if run.len() == 1 {
-            let (x, i) = run[0];
-            chart.draw_series([PathElement::new(vec![(x, i.low), (x, i.high)], SERIES.mix(0.35).stroke_width(6))])?;
-        } else {
-            chart.draw_series([Polygon::new(outline, SERIES.mix(0.16).filled())])?;
-        }
-    }
-    if !runs.is_empty() {
-        legend_entries.push((Glyph::Band(SERIES.mix(0.25)), "95% interval".into()));
-    }
-    if let Some(b) = data.baseline {
-        chart.draw_series(DashedLineSeries::new([(0.0, b), (days, b)], 8, 5, BASELINE.stroke_width(2)))?;
-        legend_entries.push((Glyph::Dashed(BASELINE, 2), format!("baseline {}", amount(b, unit))));
-    }
-    if let Some(t) = data.target {
-        chart.draw_series(LineSeries::new([(0.0, t), (days, t)], TARGET.stroke_width(2)))?;
-        legend_entries.push((Glyph::Line(TARGET, 2), format!("target {}", amount(t, unit))));
-    }
-    if let (Some(b), Some(t)) = (data.baseline, data.target) {
-        chart.draw_series(DashedLineSeries::new([(0.0, b), (days, t)], 10, 6, PACE.stroke_width(2)))?;
-        legend_entries.push((Glyph::Dashed(PACE, 2), "pace to target".into()));
-    }
-    if let (Some(end), Some(last)) = (data.forecast_end, values.last()) {
-        chart.draw_series(DashedLineSeries::new([*last, (days, end)], 4, 4, FORECAST.stroke_width(3)))?;
-        legend_entries.push((Glyph::Dashed(FORECAST, 3), format!("forecast {} at end", amount(end, unit))));
-    }
-    chart.draw_series(LineSeries::new(values.iter().copied(), SERIES.stroke_width(3)))?;
-    chart.draw_series(values.iter().map(|p| Circle::new(*p, 4, SERIES.filled())))?;
-    // The latest value, said in numbers beside its point.
-    if let Some(last) = values.last() {
-        let (x, y) = chart.backend_coord(last);
-        root.draw(&Text::new(
-            amount(last.1, unit),
-            (x - 6, y - 12),
-            font(14.0).style(FontStyle::Bold).color(&SERIES).pos(Pos::new(HPos::Right, VPos::Bottom)),
-        ))?;
-    }
-    if in_cycle {
-        chart.draw_series([PathElement::new(vec![(as_of_x, y0), (as_of_x, y1)], MUTED.stroke_width(2))])?;
-        let (x, y) = chart.backend_coord(&(as_of_x, y1));
-        root.draw(&Text::new(
-            format!("as of {}", short_day(data.as_of)),
-            (x + 5, y + 4),
-            font(13.0).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top)),
-        ))?;
-        legend_entries.push((Glyph::Vertical(MUTED), format!("as of {}", short_day(data.as_of))));
-    }
+    runs
+}
 
-    // Evidence: a ring on the series at the day it was observed, a leader up to its
-    // label in the lane above the plot.
-    for label in &labels {
-        let y = value_on(&values, label.x).or(data.baseline).unwrap_or((y0 + y1) / 2.0);
-        let (mx, my) = chart.backend_coord(&(label.x, y));
-        let top = lane_top + label.row as i32 * LANE_ROW;
-        let (lx, ly) = (label.left + label.width / 2, top + LANE_ROW - 3);
-        let leader = EVIDENCE.mix(0.7).stroke_width(1);
-        root.draw(&PathElement::new(vec![(lx, ly), (mx, my - 8)], leader))?;
-        root.draw(&Circle::new((mx, my), 7, EVIDENCE.stroke_width(3)))?;
-        root.draw(&Rectangle::new(
-            [(label.left, top + 1), (label.left + label.width, top + LANE_ROW - 3)],
-            RGBColor(246, 240, 250).filled(),
-        ))?;
-        root.draw(&Rectangle::new(
-            [(label.left, top + 1), (label.left + label.width, top + LANE_ROW - 3)],
-            EVIDENCE.stroke_width(1),
-        ))?;
-        root.draw(&Text::new(
-            label.text.clone(),
-            (label.left + label.width / 2, top + LANE_ROW / 2 - 1),
-            font(12.0).color(&RGBColor(70, 20, 100)).pos(Pos::new(HPos::Center, VPos::Center)),
-        ))?;
-    }
-    if !labels.is_empty() {
-        legend_entries.push((Glyph::Ring(EVIDENCE), "linked evidence (id above)".into()));
-    }
-
-    // The legend, in its own panel so that it covers no data.
-    let legend = legend.margin(header + 6, 0, 4, 8);
+/// The legend, in its own panel so that it covers no data: a frame, then each entry's
+/// sample and words.
+fn draw_legend(panel: &Canvas, header: i32, entries: &[(Glyph, String)]) -> Drawn {
+    let legend = panel.margin(header + 6, 0, 4, 8);
     let (width, _) = legend.dim_in_pixel();
     legend.draw(&Rectangle::new(
-        [(0, 0), (width as i32 - 4, 14 + 24 * legend_entries.len() as i32)],
+        [(0, 0), (width as i32 - 4, 14 + 24 * entries.len() as i32)],
         RGBColor(200, 200, 200).stroke_width(1),
     ))?;
-    for (i, (glyph, text)) in legend_entries.iter().enumerate() {
+    for (i, (glyph, text)) in entries.iter().enumerate() {
         let y = 19 + 24 * i as i32;
         let (x0, x1) = (10, 38);
-        match glyph {
-            Glyph::Line(c, w) => legend.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(*w)))?,
-            Glyph::Dashed(c, w) => {
-                for x in (x0..x1).step_by(9) {
-                    legend.draw(&PathElement::new(vec![(x, y), ((x + 5).min(x1), y)], c.stroke_width(*w)))?;
-                }
-            }
-            Glyph::Band(c) => legend.draw(&Rectangle::new([(x0, y - 6), (x1, y + 6)], c.filled()))?,
-            Glyph::Ring(c) => legend.draw(&Circle::new(((x0 + x1) / 2, y), 7, c.stroke_width(3)))?,
-            Glyph::Vertical(c) => legend
-                .draw(&PathElement::new(vec![((x0 + x1) / 2, y - 8), ((x0 + x1) / 2, y + 8)], c.stroke_width(2)))?,
-            Glyph::Dot(c) => {
-                legend.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(3)))?;
-                legend.draw(&Circle::new(((x0 + x1) / 2, y), 4, c.filled()))?;
-            }
-        }
+        draw_glyph(&legend, glyph, (x0, x1), y)?;
         legend.draw(&Text::new(
             text.clone(),
             (x1 + 8, y),
             font(13.0).color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
     }
-    root.present()?;
+    Ok(())
+}
+
+/// A legend entry's sample, from `x0` to `x1` at height `y`.
+fn draw_glyph(legend: &Canvas, glyph: &Glyph, (x0, x1): (i32, i32), y: i32) -> Drawn {
+    match glyph {
+        Glyph::Line(c, w) => legend.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(*w)))?,
+        Glyph::Dashed(c, w) => {
+            for x in (x0..x1).step_by(9) {
+                legend.draw(&PathElement::new(vec![(x, y), ((x + 5).min(x1), y)], c.stroke_width(*w)))?;
+            }
+        }
+        Glyph::Band(c) => legend.draw(&Rectangle::new([(x0, y - 6), (x1, y + 6)], c.filled()))?,
+        Glyph::Ring(c) => legend.draw(&Circle::new(((x0 + x1) / 2, y), 7, c.stroke_width(3)))?,
+        Glyph::Vertical(c) => {
+            legend.draw(&PathElement::new(vec![((x0 + x1) / 2, y - 8), ((x0 + x1) / 2, y + 8)], c.stroke_width(2)))?
+        }
+        Glyph::Dot(c) => {
+            legend.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(3)))?;
+            legend.draw(&Circle::new(((x0 + x1) / 2, y), 4, c.filled()))?;
+        }
+    }
     Ok(())
 }
 

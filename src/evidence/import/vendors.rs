@@ -25,6 +25,9 @@
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
+use serde_json::Value;
+
 use super::CsvMapping;
 use super::responses::{Declared, Part, Question, Respondent, Sheet, read_days};
 use crate::clock::DateOrder;
@@ -359,62 +362,119 @@ fn sheet(
     mapping: &CsvMapping,
     dates: Option<DateOrder>,
 ) -> std::result::Result<Sheet, String> {
-    let find = |field: &str, wanted: &Option<String>| -> std::result::Result<Option<usize>, String> {
-        match wanted {
-            None => Ok(None),
-            Some(w) => {
-                columns.iter().position(|c| c.header.eq_ignore_ascii_case(w.trim())).map(Some).ok_or_else(|| {
-                    format!("mapping.{field}: the export has no column {:?} among its {}", w.trim(), columns.len())
-                })
-            }
-        }
-    };
-    if let Some(i) = find("participant", &mapping.participant)? {
-        roles.iter_mut().for_each(|r| {
-            if *r == Role::Id {
-                *r = Role::Fact
-            }
-        });
-        roles[i] = Role::Id;
+    apply_mapping(columns, &mut roles, mapping)?;
+    let id_column = roles.iter().position(|r| *r == Role::Id);
+    let dated = response_days(columns, &roles, &rows, mapping, dates)?;
+    let respondents = respondents(rows, dated.days, id_column);
+    let questions = questions(&export, columns, &roles);
+    let left_out =
+        columns.iter().zip(&roles).filter(|(_, r)| **r == Role::Fact).map(|(c, _)| c.header.clone()).collect();
+    let column_names = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if export.contains("JSON") { c.header.clone() } else { letter(i) })
+        .collect();
+    Ok(Sheet {
+        export,
+        notes: dated.note.into_iter().collect(),
+        column_names,
+        questions,
+        respondents,
+        left_out,
+        attributes: columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| roles[*i] == Role::Attribute)
+            .map(|(i, c)| (c.header.clone(), i))
+            .collect(),
+        id_column: id_column.map(|c| columns[c].header.clone()),
+        date_column: dated.column.map(|c| columns[c].header.clone()),
+    })
+}
+
+/// The columns the request's mapping names: the respondent's id and the response's
+/// date in place of the export's own (which become facts), a segment to split by.
+fn apply_mapping(columns: &[Column], roles: &mut [Role], mapping: &CsvMapping) -> std::result::Result<(), String> {
+    if let Some(i) = mapped_column(columns, "participant", &mapping.participant)? {
+        take_role(roles, i, Role::Id);
     }
-    if let Some(i) = find("observed_at", &mapping.observed_at)? {
-        roles.iter_mut().for_each(|r| {
-            if *r == Role::Date {
-                *r = Role::Fact
-            }
-        });
-        roles[i] = Role::Date;
+    if let Some(i) = mapped_column(columns, "observed_at", &mapping.observed_at)? {
+        take_role(roles, i, Role::Date);
     }
-    if let Some(i) = find("segment", &mapping.segment)? {
+    if let Some(i) = mapped_column(columns, "segment", &mapping.segment)? {
         roles[i] = Role::Attribute;
     }
-    let id_column = roles.iter().position(|r| *r == Role::Id);
-    let date_column = roles.iter().position(|r| *r == Role::Date);
-    let date_cells: Vec<Option<&str>> = rows
+    Ok(())
+}
+
+/// The column a mapping's field names, by its header; an error when the export has none.
+fn mapped_column(
+    columns: &[Column],
+    field: &str,
+    wanted: &Option<String>,
+) -> std::result::Result<Option<usize>, String> {
+    match wanted {
+        None => Ok(None),
+        Some(w) => columns.iter().position(|c| c.header.eq_ignore_ascii_case(w.trim())).map(Some).ok_or_else(|| {
+            format!("mapping.{field}: the export has no column {:?} among its {}", w.trim(), columns.len())
+        }),
+    }
+}
+
+/// Gives column `i` a role one column holds (the id, the date): the column that held
+/// it before is left out as a fact.
+fn take_role(roles: &mut [Role], i: usize, role: Role) {
+    roles.iter_mut().for_each(|r| {
+        if *r == role {
+            *r = Role::Fact
+        }
+    });
+    roles[i] = role;
+}
+
+/// The responses' days, the column they were read from, and why they are undated
+/// when the export's own date column did not read.
+struct Dated {
+    days: Vec<Option<Date>>,
+    column: Option<usize>,
+    note: Option<String>,
+}
+
+/// Reads each response's day from the date column, in the request's order of day and
+/// month when it gives one.
+fn response_days(
+    columns: &[Column],
+    roles: &[Role],
+    rows: &[(usize, Vec<String>)],
+    mapping: &CsvMapping,
+    dates: Option<DateOrder>,
+) -> std::result::Result<Dated, String> {
+    let column = roles.iter().position(|r| *r == Role::Date);
+    let cells: Vec<Option<&str>> = rows
         .iter()
-        .map(|(_, cells)| date_column.and_then(|c| cells.get(c)).map(String::as_str).filter(|c| !c.is_empty()))
+        .map(|(_, cells)| column.and_then(|c| cells.get(c)).map(String::as_str).filter(|c| !c.is_empty()))
         .collect();
-    let mut notes = vec![];
-    let mut date_column = date_column;
-    let days = match read_days(&date_cells, dates) {
-        Ok(days) => days,
+    match read_days(&cells, dates) {
+        Ok(days) => Ok(Dated { days, column, note: None }),
         Err(why) => {
-            let column = date_column.map(|c| columns[c].header.clone()).unwrap_or_default();
+            let header = column.map(|c| columns[c].header.clone()).unwrap_or_default();
             // The request named the column: its dates must read. The export's own date
             // column that does not read (a publisher's Excel serial numbers) leaves the
             // responses undated, in one wave, and the answer says why.
             if mapping.observed_at.is_some() {
-                return Err(format!("column {column:?}: {why}"));
+                return Err(format!("column {header:?}: {why}"));
             }
-            notes.push(format!(
-                "column {column:?} was not read as the responses' dates ({why}); they are one wave, undated"
-            ));
-            date_column = None;
-            vec![None; date_cells.len()]
+            let note =
+                format!("column {header:?} was not read as the responses' dates ({why}); they are one wave, undated");
+            Ok(Dated { days: vec![None; cells.len()], column: None, note: Some(note) })
         }
-    };
-    let respondents = rows
-        .into_iter()
+    }
+}
+
+/// Each row as a respondent, with its day: named by the id column, else by its place
+/// ("row 3").
+fn respondents(rows: Vec<(usize, Vec<String>)>, days: Vec<Option<Date>>, id_column: Option<usize>) -> Vec<Respondent> {
+    rows.into_iter()
         .zip(days)
         .enumerate()
         .map(|(i, ((line, cells), date))| Respondent {
@@ -427,39 +487,26 @@ fn sheet(
             date,
             cells,
         })
-        .collect();
+        .collect()
+}
+
+/// The questions the answer columns make: a column joins the question of its key, or
+/// starts one.
+fn questions(export: &str, columns: &[Column], roles: &[Role]) -> Vec<Question> {
     let mut questions: Vec<Question> = vec![];
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, role) in roles.iter().enumerate() {
         let Role::Answer { key, option } = role else { continue };
-        let column = &columns[i];
+        let part = Part { column: i, option: option.clone() };
         match index.get(key) {
-            Some(&q) => questions[q].parts.push(Part { column: i, option: option.clone() }),
+            Some(&q) => questions[q].parts.push(part),
             None => {
+                // SurveyMonkey's "Other (please specify)" column: the question it belongs to.
+                let asked = key
+                    .strip_suffix(":other")
+                    .map(|base| index.get(base).map(|q| questions[*q].text.clone()).unwrap_or_default());
                 index.insert(key.clone(), questions.len());
-                let (id, mut text) = question_names(&export, key, column, i, option.is_some());
-                // A column without a header still holds answers to something: it is
-                // named by its place, not left out or refused.
-                if text.trim().is_empty() {
-                    text = format!("column {}", letter(i));
-                }
-                // SurveyMonkey's "Other (please specify)" column: the question's text, and which part.
-                if let Some(base) = key.strip_suffix(":other") {
-                    let asked = index.get(base).map(|q| questions[*q].text.clone()).unwrap_or_default();
-                    text = format!("{asked} - Other (please specify)");
-                }
-                let declared = column.declared.clone().unwrap_or_else(|| Declared {
-                    kind: (column.detail.eq_ignore_ascii_case("Open-Ended Response")
-                        || column.detail.ends_with("_TEXT"))
-                    .then_some(QuestionType::OpenEnded),
-                    ..Default::default()
-                });
-                questions.push(Question {
-                    id,
-                    text,
-                    parts: vec![Part { column: i, option: option.clone() }],
-                    declared,
-                });
+                questions.push(question(export, key, &columns[i], part, asked));
             }
         }
     }
@@ -474,29 +521,28 @@ fn sheet(
             q.text = q.parts.iter().filter_map(|p| p.option.clone()).collect::<Vec<_>>().join(" / ");
         }
     }
-    let left_out =
-        columns.iter().zip(&roles).filter(|(_, r)| **r == Role::Fact).map(|(c, _)| c.header.clone()).collect();
-    let column_names = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if export.contains("JSON") { c.header.clone() } else { letter(i) })
-        .collect();
-    Ok(Sheet {
-        export,
-        notes,
-        column_names,
-        questions,
-        respondents,
-        left_out,
-        attributes: columns
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| roles[*i] == Role::Attribute)
-            .map(|(i, c)| (c.header.clone(), i))
-            .collect(),
-        id_column: id_column.map(|c| columns[c].header.clone()),
-        date_column: date_column.map(|c| columns[c].header.clone()),
-    })
+    questions
+}
+
+/// The question a column starts, with that column as its first part; `asked` is the
+/// text of the question an "Other (please specify)" column belongs to.
+fn question(export: &str, key: &str, column: &Column, part: Part, asked: Option<String>) -> Question {
+    let i = part.column;
+    let (id, mut text) = question_names(export, key, column, i, part.option.is_some());
+    // A column without a header still holds answers to something: it is named by its
+    // place, not left out or refused.
+    if text.trim().is_empty() {
+        text = format!("column {}", letter(i));
+    }
+    if let Some(asked) = asked {
+        text = format!("{asked} - Other (please specify)");
+    }
+    let declared = column.declared.clone().unwrap_or_else(|| Declared {
+        kind: (column.detail.eq_ignore_ascii_case("Open-Ended Response") || column.detail.ends_with("_TEXT"))
+            .then_some(QuestionType::OpenEnded),
+        ..Default::default()
+    });
+    Question { id, text, parts: vec![part], declared }
 }
 
 /// A question's id and text from its first column (`i`).
@@ -526,9 +572,25 @@ const LIST: &str = "\n";
 
 /// A response export in JSON (Qualtrics' response export, Typeform's responses API),
 /// or None when the JSON is neither.
-pub(super) fn from_json(json: &serde_json::Value, mapping: &CsvMapping) -> Option<std::result::Result<Sheet, String>> {
-    use serde_json::Value;
-    let text = |v: &Value| match v {
+pub(super) fn from_json(json: &Value, mapping: &CsvMapping) -> Option<std::result::Result<Sheet, String>> {
+    let (export, table, roles) = if let Some(responses) = json.get("responses").and_then(Value::as_array) {
+        let table = qualtrics_json(responses)?;
+        let roles = qualtrics_roles(&table.columns);
+        ("Qualtrics JSON (response export)", table, roles)
+    } else if let Some(items) = json.get("items").and_then(Value::as_array) {
+        let (table, facts) = typeform_json(items);
+        let roles = typeform_json_roles(&table.columns, &facts);
+        ("Typeform JSON (responses API)", table, roles)
+    } else {
+        return None;
+    };
+    let (columns, rows) = table.into_rows();
+    Some(sheet(export.to_string(), &columns, roles, rows, mapping, None))
+}
+
+/// A JSON value as a cell: a list's items one per line ([`LIST`]), null empty.
+fn cell_text(v: &Value) -> String {
+    match v {
         Value::String(s) => s.clone(),
         Value::Array(items) => items
             .iter()
@@ -537,13 +599,24 @@ pub(super) fn from_json(json: &serde_json::Value, mapping: &CsvMapping) -> Optio
             .join(LIST),
         Value::Null => String::new(),
         other => other.to_string(),
-    };
-    // Columns in the order keys first appear; each response's cells by column.
-    let mut columns: Vec<Column> = vec![];
-    let mut at: BTreeMap<String, usize> = BTreeMap::new();
-    let mut rows: Vec<(usize, Vec<(usize, String)>)> = vec![];
-    let mut column = |key: &str, declared: Option<Declared>, columns: &mut Vec<Column>| -> usize {
-        let i = *at.entry(key.to_string()).or_insert_with(|| {
+    }
+}
+
+/// A JSON export read as a table: a column per key, in the order keys first appear,
+/// and each response's cells by column (a response leaves out what it did not answer).
+#[derive(Default)]
+struct JsonTable {
+    columns: Vec<Column>,
+    at: BTreeMap<String, usize>,
+    rows: Vec<(usize, Vec<(usize, String)>)>,
+}
+
+impl JsonTable {
+    /// The column of `key`, added when it is new, with what this response declares
+    /// about its question.
+    fn column(&mut self, key: &str, declared: Option<Declared>) -> usize {
+        let columns = &mut self.columns;
+        let i = *self.at.entry(key.to_string()).or_insert_with(|| {
             columns.push(Column {
                 header: key.to_string(),
                 text: key.to_string(),
@@ -560,141 +633,162 @@ pub(super) fn from_json(json: &serde_json::Value, mapping: &CsvMapping) -> Optio
             (_, Some(d)) => *known = Some(d),
         }
         i
-    };
-    let export;
-    let roles: Vec<Role>;
-    if let Some(responses) = json.get("responses").and_then(Value::as_array) {
-        export = "Qualtrics JSON (response export)";
-        for (i, response) in responses.iter().enumerate() {
-            let values = response.get("values").and_then(Value::as_object)?;
-            let labels = response.get("labels").and_then(Value::as_object);
-            let shown = response.get("displayedValues").and_then(Value::as_object);
-            let mut cells = vec![];
-            for (key, value) in values {
-                let label = labels.and_then(|l| l.get(key));
-                // Points shown, for a question answered in numbers without labels (NPS 0-10).
-                let declared = match (label, shown.and_then(|s| s.get(key)).and_then(Value::as_array)) {
-                    (None, Some(points)) if !value.is_array() => {
-                        let points: Vec<i64> = points.iter().filter_map(Value::as_i64).collect();
-                        let (low, high) = (points.iter().min().copied(), points.iter().max().copied());
-                        match (low, high) {
-                            (Some(l), Some(h))
-                                if points.len() as i64 == h - l + 1 && h - l >= 4 && !key.contains('_') =>
-                            {
-                                Some(Declared {
-                                    kind: Some(QuestionType::Scale),
-                                    scale: Some((l as i32, h as i32)),
-                                    ..Default::default()
-                                })
-                            }
-                            _ => None,
-                        }
-                    }
-                    _ if value.is_array() => Some(Declared {
-                        kind: Some(QuestionType::MultipleChoice),
-                        separator: Some(LIST),
-                        ..Default::default()
-                    }),
-                    _ => None,
-                };
-                let c = column(key, declared, &mut columns);
-                cells.push((c, text(label.unwrap_or(value))));
-            }
-            rows.push((i + 1, cells));
-        }
-        roles = qualtrics_roles(&columns);
-    } else if let Some(items) = json.get("items").and_then(Value::as_array) {
-        export = "Typeform JSON (responses API)";
-        let mut facts = vec![];
-        for (i, item) in items.iter().enumerate() {
-            let mut cells = vec![];
-            let id = item.get("response_id").or_else(|| item.get("token")).map(text).unwrap_or_default();
-            cells.push((column("response_id", None, &mut columns), id));
-            let when = item.get("submitted_at").or_else(|| item.get("landed_at")).map(text).unwrap_or_default();
-            cells.push((column("submitted_at", None, &mut columns), when));
-            for (key, value) in item.get("hidden").and_then(Value::as_object).into_iter().flatten() {
-                cells.push((column(&format!("hidden:{key}"), None, &mut columns), text(value)));
-            }
-            for answer in item.get("answers").and_then(Value::as_array).into_iter().flatten() {
-                let field = answer.get("field");
-                let field_type = field.and_then(|f| f.get("type")).and_then(Value::as_str).unwrap_or("");
-                let key = field
-                    .and_then(|f| f.get("ref").or_else(|| f.get("id")))
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string();
-                let answer_type = answer.get("type").and_then(Value::as_str).unwrap_or("");
-                let value = match answer_type {
-                    "choice" => answer.get("choice").and_then(|c| c.get("label").or_else(|| c.get("other"))).map(text),
-                    "choices" => answer.get("choices").map(|c| {
-                        let mut chosen: Vec<String> = c
-                            .get("labels")
-                            .and_then(Value::as_array)
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|l| l.as_str().map(String::from))
-                            .collect();
-                        chosen.extend(c.get("other").and_then(Value::as_str).map(String::from));
-                        chosen.join(LIST)
-                    }),
-                    "boolean" => {
-                        answer.get("boolean").and_then(Value::as_bool).map(|b| if b { "yes" } else { "no" }.to_string())
-                    }
-                    "number" | "text" => answer.get(answer_type).map(text),
-                    // Contact details, dates, files and payments are no evidence to keep.
-                    _ => {
-                        facts.push(key.clone());
-                        None
-                    }
-                };
-                let declared = Declared {
-                    kind: match field_type {
-                        "nps" | "opinion_scale" | "rating" => Some(QuestionType::Scale),
-                        "yes_no" | "legal" => Some(QuestionType::YesNo),
-                        "short_text" | "long_text" => Some(QuestionType::OpenEnded),
-                        "ranking" => Some(QuestionType::Ranking),
-                        "multiple_choice" | "picture_choice" if answer_type == "choices" => {
-                            Some(QuestionType::MultipleChoice)
-                        }
-                        "multiple_choice" | "picture_choice" | "dropdown" => Some(QuestionType::SingleChoice),
-                        _ => None,
-                    },
-                    scale: (field_type == "nps").then_some((0, 10)),
-                    separator: (answer_type == "choices").then_some(LIST),
-                    battery: None,
-                };
-                if let Some(value) = value {
-                    cells.push((column(&key, Some(declared), &mut columns), value));
+    }
+
+    /// The columns, and each response's cells in every column (empty where it gave
+    /// no answer).
+    fn into_rows(self) -> (Vec<Column>, Vec<(usize, Vec<String>)>) {
+        let width = self.columns.len();
+        let rows = self
+            .rows
+            .into_iter()
+            .map(|(line, cells)| {
+                let mut full = vec![String::new(); width];
+                for (c, v) in cells {
+                    full[c] = v;
                 }
-            }
-            rows.push((i + 1, cells));
-        }
-        roles = columns
-            .iter()
-            .map(|c| match c.header.as_str() {
-                "response_id" => Role::Id,
-                "submitted_at" => Role::Date,
-                h if h.starts_with("hidden:") => Role::Attribute,
-                h if facts.iter().any(|f| f == h) => Role::Fact,
-                // Each field is a question of its own, keyed by its ref.
-                h => Role::Answer { key: h.to_string(), option: None },
+                (line, full)
             })
             .collect();
-    } else {
-        return None;
+        (self.columns, rows)
     }
-    // A question whose declared kind differs between responses (Typeform's "choice"
-    // and "choices" of one field) keeps the first.
-    let width = columns.len();
-    let rows = rows
-        .into_iter()
-        .map(|(line, cells)| {
-            let mut full = vec![String::new(); width];
-            for (c, v) in cells {
-                full[c] = v;
+}
+
+/// Qualtrics' `responses[]`: each response's `values` by ImportId, shown as their
+/// `labels` where a choice has one. None when a response has no values.
+fn qualtrics_json(responses: &[Value]) -> Option<JsonTable> {
+    let mut table = JsonTable::default();
+    for (i, response) in responses.iter().enumerate() {
+        let values = response.get("values").and_then(Value::as_object)?;
+        let labels = response.get("labels").and_then(Value::as_object);
+        let shown = response.get("displayedValues").and_then(Value::as_object);
+        let mut cells = vec![];
+        for (key, value) in values {
+            let label = labels.and_then(|l| l.get(key));
+            let points = shown.and_then(|s| s.get(key)).and_then(Value::as_array);
+            let c = table.column(key, qualtrics_declared(key, value, label, points));
+            cells.push((c, cell_text(label.unwrap_or(value))));
+        }
+        table.rows.push((i + 1, cells));
+    }
+    Some(table)
+}
+
+/// What a Qualtrics answer says about its question: several values are a multiple
+/// choice; the points shown, for a question answered in numbers without labels, a
+/// scale (NPS 0-10) when they run whole from low to high over five or more.
+fn qualtrics_declared(key: &str, value: &Value, label: Option<&Value>, shown: Option<&Vec<Value>>) -> Option<Declared> {
+    match (label, shown) {
+        (None, Some(points)) if !value.is_array() => {
+            let points: Vec<i64> = points.iter().filter_map(Value::as_i64).collect();
+            let (low, high) = (points.iter().min().copied(), points.iter().max().copied());
+            match (low, high) {
+                (Some(l), Some(h)) if points.len() as i64 == h - l + 1 && h - l >= 4 && !key.contains('_') => {
+                    Some(Declared {
+                        kind: Some(QuestionType::Scale),
+                        scale: Some((l as i32, h as i32)),
+                        ..Default::default()
+                    })
+                }
+                _ => None,
             }
-            (line, full)
+        }
+        _ if value.is_array() => {
+            Some(Declared { kind: Some(QuestionType::MultipleChoice), separator: Some(LIST), ..Default::default() })
+        }
+        _ => None,
+    }
+}
+
+/// Typeform's `items[]`: each response's id, day, hidden fields and answers, keyed by
+/// the field's ref; and the fields whose answers are kept out as facts.
+fn typeform_json(items: &[Value]) -> (JsonTable, Vec<String>) {
+    let mut table = JsonTable::default();
+    let mut facts = vec![];
+    for (i, item) in items.iter().enumerate() {
+        let mut cells = vec![];
+        let id = item.get("response_id").or_else(|| item.get("token")).map(cell_text).unwrap_or_default();
+        cells.push((table.column("response_id", None), id));
+        let when = item.get("submitted_at").or_else(|| item.get("landed_at")).map(cell_text).unwrap_or_default();
+        cells.push((table.column("submitted_at", None), when));
+        for (key, value) in item.get("hidden").and_then(Value::as_object).into_iter().flatten() {
+            cells.push((table.column(&format!("hidden:{key}"), None), cell_text(value)));
+        }
+        for answer in item.get("answers").and_then(Value::as_array).into_iter().flatten() {
+            let field = answer.get("field");
+            let field_type = field.and_then(|f| f.get("type")).and_then(Value::as_str).unwrap_or("");
+            let key = field
+                .and_then(|f| f.get("ref").or_else(|| f.get("id")))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let answer_type = answer.get("type").and_then(Value::as_str).unwrap_or("");
+            let Some(value) = typeform_value(answer, answer_type) else {
+                facts.push(key);
+                continue;
+            };
+            if let Some(value) = value {
+                cells.push((table.column(&key, Some(typeform_declared(field_type, answer_type))), value));
+            }
+        }
+        table.rows.push((i + 1, cells));
+    }
+    (table, facts)
+}
+
+/// A Typeform answer's cell: its choice or choices, yes or no, number or text (Some
+/// of None when the answer lacks it). None for an answer that is no evidence to keep:
+/// contact details, dates, files and payments.
+fn typeform_value(answer: &Value, answer_type: &str) -> Option<Option<String>> {
+    Some(match answer_type {
+        "choice" => answer.get("choice").and_then(|c| c.get("label").or_else(|| c.get("other"))).map(cell_text),
+        "choices" => answer.get("choices").map(|c| {
+            let mut chosen: Vec<String> = c
+                .get("labels")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|l| l.as_str().map(String::from))
+                .collect();
+            chosen.extend(c.get("other").and_then(Value::as_str).map(String::from));
+            chosen.join(LIST)
+        }),
+        "boolean" => answer.get("boolean").and_then(Value::as_bool).map(|b| if b { "yes" } else { "no" }.to_string()),
+        "number" | "text" => answer.get(answer_type).map(cell_text),
+        _ => return None,
+    })
+}
+
+/// What a Typeform field's type declares about its question.
+fn typeform_declared(field_type: &str, answer_type: &str) -> Declared {
+    Declared {
+        kind: match field_type {
+            "nps" | "opinion_scale" | "rating" => Some(QuestionType::Scale),
+            "yes_no" | "legal" => Some(QuestionType::YesNo),
+            "short_text" | "long_text" => Some(QuestionType::OpenEnded),
+            "ranking" => Some(QuestionType::Ranking),
+            "multiple_choice" | "picture_choice" if answer_type == "choices" => Some(QuestionType::MultipleChoice),
+            "multiple_choice" | "picture_choice" | "dropdown" => Some(QuestionType::SingleChoice),
+            _ => None,
+        },
+        scale: (field_type == "nps").then_some((0, 10)),
+        separator: (answer_type == "choices").then_some(LIST),
+        battery: None,
+    }
+}
+
+/// The roles of a Typeform JSON export's columns: the response's id and day, hidden
+/// fields as attributes, facts left out, and each field a question of its own, keyed
+/// by its ref.
+fn typeform_json_roles(columns: &[Column], facts: &[String]) -> Vec<Role> {
+    columns
+        .iter()
+        .map(|c| match c.header.as_str() {
+            "response_id" => Role::Id,
+            "submitted_at" => Role::Date,
+            h if h.starts_with("hidden:") => Role::Attribute,
+            h if facts.iter().any(|f| f == h) => Role::Fact,
+            h => Role::Answer { key: h.to_string(), option: None },
         })
-        .collect();
-    Some(sheet(export.to_string(), &columns, roles, rows, mapping, None))
+        .collect()
 }
