@@ -217,63 +217,85 @@ pub(super) fn counted_as_recipients(text: &str) -> bool {
 pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts: bool) -> Option<WorkDone> {
     let mut w = words(text);
     if let Some(verb) = verb {
-        // The object: the words after the verb, up to a preposition ("SSO for enterprise
-        // customers" is made for them, "80% of customers" are moved, not won).
-        let object: Vec<&str> = w
-            .iter()
-            .skip(1)
-            .take(5)
-            .map(String::as_str)
-            .take_while(|x| !matches!(*x, "for" | "of" | "to" | "with" | "in" | "on" | "across" | "at" | "from"))
-            .collect();
-        let own_people = first_phrase_of(&object.join(" "), INTERNAL_PEOPLE).is_some();
-        let learning = object.iter().any(|x| LEARNING.contains(x));
-        match work_verb(verb) {
-            // "Add 25 Global 2000 firms", "Add expansion pipeline": customers or
-            // business won, not work.
-            Some(_)
-                if object.last().is_some_and(|head| WON.contains(head))
-                    && !matches!(verb, "hire" | "recruit" | "train") =>
-            {
-                return None;
-            }
-            // "Finish the Go tour", "Complete the security course": learning is effort.
-            Some((Work::Deliverable, _)) if learning && matches!(verb, "finish" | "complete") => {
-                return Some(WorkDone { kind: Work::Effort, form: WorkForm::Imperative, said: verb.to_string() });
-            }
-            // "Start drafting the contracts", "Begin work on in-app comments": starting
-            // is effort; the work begun is not yet a deliverable.
-            Some((_, "start" | "begin" | "kick off"))
-                if object.first().is_some_and(|x| x.ends_with("ing") || *x == "work") =>
-            {
-                return Some(WorkDone { kind: Work::Effort, form: WorkForm::Imperative, said: verb.to_string() });
-            }
-            Some((kind, _)) => return Some(WorkDone { kind, form: WorkForm::Imperative, said: verb.to_string() }),
-            // "Onboard 4 new designers": staff joined is a hire, an output.
-            None if verb == "onboard" && own_people => {
-                return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Imperative, said: verb.to_string() });
-            }
-            // "Achieve HIPAA compliance attestation", "Achieve 6/6 developers having
-            // completed the course": a level verb before an end state; read what follows.
-            None if LEVEL_VERBS.contains(&verb) => w = w.split_off(verb.split_whitespace().count().min(w.len())),
-            // "Restructure the budget workbooks", "Patch all critical alerts": a command
-            // whose verb no list has is a task; its object says whether the task makes
-            // something or is effort ("Attend the partner summits").
-            None if !is_known_verb(verb) => {
-                if object.iter().any(|x| WON.contains(x) || AUDIENCE.contains(x)) {
-                    return None;
-                }
-                let effort = first_phrase_of(&object.join(" "), EFFORT_NOUNS).is_some();
-                let kind = if effort { Work::Effort } else { Work::Deliverable };
-                return Some(WorkDone { kind, form: WorkForm::Imperative, said: verb.to_string() });
-            }
-            // "Increase new client NPS": a verb of direction moves a metric.
-            None => return None,
+        match command(&w, verb) {
+            Command::Work(work) => return Some(work),
+            Command::NotWork => return None,
+            // "Achieve HIPAA compliance attestation": read what follows the level verb.
+            Command::ReadOn => w = w.split_off(verb.split_whitespace().count().min(w.len())),
         }
     }
     if w.is_empty() {
         return None;
     }
+    stated_work(&w, has_target, counts).or_else(|| ours_or_bare(&w, has_target, counts))
+}
+
+/// What a leading verb says of the work.
+enum Command {
+    Work(WorkDone),
+    /// A verb of direction, or customers won: a changed number, not work.
+    NotWork,
+    /// A level verb ("achieve", "reach") before what is reached: read that.
+    ReadOn,
+}
+
+/// The work a command names: its verb, and its object where the verb alone cannot
+/// tell (customers won, learning finished, work started, a verb no list has).
+fn command(w: &[String], verb: &str) -> Command {
+    let imperative = |kind| Command::Work(WorkDone { kind, form: WorkForm::Imperative, said: verb.to_string() });
+    // The object: the words after the verb, up to a preposition ("SSO for enterprise
+    // customers" is made for them, "80% of customers" are moved, not won).
+    let object: Vec<&str> = w
+        .iter()
+        .skip(1)
+        .take(5)
+        .map(String::as_str)
+        .take_while(|x| !matches!(*x, "for" | "of" | "to" | "with" | "in" | "on" | "across" | "at" | "from"))
+        .collect();
+    let own_people = first_phrase_of(&object.join(" "), INTERNAL_PEOPLE).is_some();
+    let learning = object.iter().any(|x| LEARNING.contains(x));
+    match work_verb(verb) {
+        // "Add 25 Global 2000 firms", "Add expansion pipeline": customers or
+        // business won, not work.
+        Some(_)
+            if object.last().is_some_and(|head| WON.contains(head))
+                && !matches!(verb, "hire" | "recruit" | "train") =>
+        {
+            Command::NotWork
+        }
+        // "Finish the Go tour", "Complete the security course": learning is effort.
+        Some((Work::Deliverable, _)) if learning && matches!(verb, "finish" | "complete") => imperative(Work::Effort),
+        // "Start drafting the contracts", "Begin work on in-app comments": starting
+        // is effort; the work begun is not yet a deliverable.
+        Some((_, "start" | "begin" | "kick off"))
+            if object.first().is_some_and(|x| x.ends_with("ing") || *x == "work") =>
+        {
+            imperative(Work::Effort)
+        }
+        Some((kind, _)) => imperative(kind),
+        // "Onboard 4 new designers": staff joined is a hire, an output.
+        None if verb == "onboard" && own_people => imperative(Work::Deliverable),
+        // "Achieve HIPAA compliance attestation", "Achieve 6/6 developers having
+        // completed the course": a level verb before an end state; read what follows.
+        None if LEVEL_VERBS.contains(&verb) => Command::ReadOn,
+        // "Restructure the budget workbooks", "Patch all critical alerts": a command
+        // whose verb no list has is a task; its object says whether the task makes
+        // something or is effort ("Attend the partner summits").
+        None if !is_known_verb(verb) => {
+            if object.iter().any(|x| WON.contains(x) || AUDIENCE.contains(x)) {
+                return Command::NotWork;
+            }
+            let effort = first_phrase_of(&object.join(" "), EFFORT_NOUNS).is_some();
+            imperative(if effort { Work::Effort } else { Work::Deliverable })
+        }
+        // "Increase new client NPS": a verb of direction moves a metric.
+        None => Command::NotWork,
+    }
+}
+
+/// Work stated as done or as existing: "There is a prototype", participles ("lead
+/// hired and onboarded"), end states ("X is live", "SSO in place").
+fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone> {
     let spaced = format!(" {} ", w.join(" "));
     // "There is a prototype of X", "There are 3 new integrations".
     if (spaced.starts_with(" there is ") || spaced.starts_with(" there are ")) && !has_target {
@@ -317,9 +339,15 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
             return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: (*state).to_string() });
         }
     }
+    None
+}
+
+/// Work told as what the team has or can do, what its people should do, or a
+/// deliverable named with no verb at all.
+fn ours_or_bare(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone> {
     // "We have full visibility into X", "The team has a clear view of Y": a state of
     // our own team, which the team reaches by doing work.
-    let ours = match w.as_slice() {
+    let ours = match w {
         [we, verb, ..] if we == "we" => Some((2, verb.as_str())),
         [the, team, verb, ..] if matches!(the.as_str(), "the" | "our") && team == "team" => Some((3, verb.as_str())),
         _ => None,
@@ -359,7 +387,7 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
     // A bare deliverable: no verb of any kind, no number, nobody acting. A head noun
     // made from a verb ("Moderation of cards and rule sets", "Notarisation of the
     // installer") names work to do as well as any listed noun.
-    let verbless = !(0..w.len()).any(|i| looks_like_verb(&w, i));
+    let verbless = !(0..w.len()).any(|i| looks_like_verb(w, i));
     let audience = w.iter().any(|x| AUDIENCE.contains(&x.as_str()));
     let made_from_verb = w.first().is_some_and(|x| x.len() > 6 && (x.ends_with("ation") || x.ends_with("isation")));
     let deliverable = first_phrase_of(&w.join(" "), DELIVERABLE_NOUNS).is_some() || (made_from_verb && !has_target);
