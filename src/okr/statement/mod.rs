@@ -241,6 +241,11 @@ mod tests {
         assert_eq!(work("All designers should review the token changes"), Some((Work::Effort, WorkForm::EndState)));
         assert_eq!(work("Saved reports exportable as CSV"), Some((Work::Deliverable, WorkForm::Capability)));
         assert_eq!(work("Moderation of decks and card sets"), Some((Work::Deliverable, WorkForm::Thing)));
+        assert_eq!(
+            work("The export library exposes the new streaming API"),
+            Some((Work::Deliverable, WorkForm::EndState))
+        );
+        assert_eq!(work("The checkout feels fast on a phone"), None);
         // A quality customers judge is not a capability, and customers are not staff.
         assert_eq!(work("Checkout reliable on every device"), None);
         assert_eq!(work("Customers should see the new prices at checkout"), None);

@@ -370,6 +370,21 @@ fn ours_or_bare(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone
     {
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Capability, said: able.clone() });
     }
+    // "The HTTP client library exposes the new API", "Daemon and CLI library use the
+    // new API": what a piece of our software does, said in the present tense, is a
+    // deliverable once built. The verb must take an object (an article or determiner
+    // after it), so "the site feels fast" is not read this way.
+    if !has_target
+        && let Some(k) = (1..w.len().saturating_sub(1)).find(|&k| {
+            let verb = w[k].as_str();
+            let present = (verb.ends_with('s') && !verb.ends_with("ss")) || matches!(verb, "use" | "support" | "run");
+            present
+                && first_phrase_of(&w[k - 1], DELIVERABLE_NOUNS).is_some()
+                && matches!(w[k + 1].as_str(), "a" | "an" | "the" | "our" | "all" | "every" | "each" | "its" | "their")
+        })
+    {
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[k - 1..=k].join(" ") });
+    }
     // "Users can choose not to announce every chunk", "We can measure the effect".
     if !has_target && let Some(can) = w.iter().position(|x| x == "can" || x == "will") {
         let said = w[..=can].join(" ");
