@@ -252,6 +252,19 @@ mod tests {
     }
 
     #[test]
+    fn a_share_that_leads_the_statement_is_the_target_and_its_threshold_the_condition() {
+        let r = p("90% of builds finish in under 10 minutes");
+        assert_eq!((r.target, r.direction, r.threshold, r.verb), (Some(90.0), Some(Direction::Increase), None, None));
+        let share = r.share.unwrap();
+        assert_eq!(
+            (share.population.as_str(), share.condition.as_deref()),
+            ("builds", Some("finish in under 10 minutes"))
+        );
+        let r = p("95% of refund tickets answered within 24 hours");
+        assert_eq!(r.share.unwrap().condition.as_deref(), Some("answered within 24 hours"));
+    }
+
+    #[test]
     fn improving_a_time_shortens_it_and_a_particle_is_not_a_change() {
         assert_eq!(p("Improve the average checkout load time by 8%").direction, Some(Direction::Decrease));
         assert_eq!(p("Improve the average order value by 8%").direction, Some(Direction::Increase));

@@ -535,7 +535,9 @@ impl Reader {
     ) -> ParsedStatement {
         // share_at only accepts words before the number: they are the verb phrase, known or not.
         let verb_phrase = self.tokens[..at].iter().map(|t| t.lower.as_str()).collect::<Vec<_>>().join(" ");
-        let verb = verb.or_else(|| Some(self.tokens[0].lower.clone()));
+        // A share that leads the statement ("95% of tickets answered within a day") has
+        // no verb before it.
+        let verb = verb.or_else(|| (at > 0).then(|| self.tokens[0].lower.clone()));
         let target = self.number_at(at).map(|n| n.value);
         self.mark(0..at + 2);
         let len = self.tokens.len();
@@ -555,9 +557,22 @@ impl Reader {
         while words.last().is_some_and(|t| t.kind == Kind::Symbol || matches!(t.lower.as_str(), "and" | "by")) {
             words.pop();
         }
+        // With no verb before the share, the condition is told after the population by
+        // a participle or a verb: "tickets answered within 24 hours", "requests take
+        // fewer than 20 minutes", "builds finish in under 10 minutes".
+        let leads = at == 0;
         let mut split = words
             .iter()
-            .position(|t| t.number().is_some() || CONDITION_WORDS.contains(&t.lower.as_str()))
+            .enumerate()
+            .position(|(k, t)| {
+                let word = t.lower.as_str();
+                t.number().is_some()
+                    || CONDITION_WORDS.contains(&word)
+                    || (leads
+                        && k > 0
+                        && (is_past(word)
+                            || matches!(word, "are" | "is" | "take" | "finish" | "get" | "have" | "stay" | "see")))
+            })
             .unwrap_or(words.len());
         // "Make 95% of transfers arrive": after a causative verb the people or things
         // end at the first plural, and what they do follows.
@@ -674,6 +689,8 @@ pub(super) fn share_at(tokens: &[Token]) -> Option<usize> {
     let verb_like = |w: &str| !DECREASE_VERBS.contains(&w) && !VALUE_WORDS.contains(&w);
     let ok = words
         && match before.as_slice() {
+            // "95% of tickets answered within 24 hours": the share leads the statement.
+            [] => true,
             [verb] => verb_like(verb),
             [verb, "to"] => matches!(*verb, "respond" | "reply" | "get" | "talk" | "speak" | "reach" | "write"),
             _ => false,
