@@ -261,6 +261,11 @@ pub(crate) fn is_irregular_past(word: &str) -> bool {
     IRREGULAR_PAST.iter().any(|(past, _)| *past == word)
 }
 
+/// Articles and determiners: a word right before one of them takes an object, so in
+/// a key result it is a verb ("Restructure the ...", "the library exposes the ...").
+pub(crate) const DETERMINERS: &[&str] =
+    &["a", "an", "the", "our", "their", "its", "your", "all", "every", "each", "this", "these", "those"];
+
 /// A past form: "-ed" or an irregular one.
 pub(crate) fn is_past(word: &str) -> bool {
     (word.len() > 4 && word.ends_with("ed")) || is_irregular_past(word)

@@ -430,8 +430,6 @@ impl Reader {
     /// article or a determiner is a verb: a noun there would need one before it.
     /// Forms a command does not take ("-s", "-ed", "-ing", "-ly") are left out.
     fn commands_at(&self, i: usize) -> bool {
-        const DETERMINERS: &[&str] =
-            &["a", "an", "the", "our", "their", "its", "your", "all", "every", "each", "this", "these", "those"];
         let word = self.word_at(i);
         let shape = word.len() >= 3
             && word.chars().all(|c| c.is_ascii_lowercase())

@@ -12,8 +12,8 @@
 //! and which is not the statement's first word.
 
 use super::super::vocabulary::{
-    AUDIENCE, AUDIENCE_ACTIONS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, Work, first_phrase_of, is_known_verb,
-    is_past, lemma, verb_in, words, work_verb,
+    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, Work, first_phrase_of,
+    is_known_verb, is_past, lemma, verb_in, words, work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -380,7 +380,7 @@ fn ours_or_bare(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone
             let present = (verb.ends_with('s') && !verb.ends_with("ss")) || matches!(verb, "use" | "support" | "run");
             present
                 && first_phrase_of(&w[k - 1], DELIVERABLE_NOUNS).is_some()
-                && matches!(w[k + 1].as_str(), "a" | "an" | "the" | "our" | "all" | "every" | "each" | "its" | "their")
+                && DETERMINERS.contains(&w[k + 1].as_str())
         })
     {
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[k - 1..=k].join(" ") });
