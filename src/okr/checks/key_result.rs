@@ -174,8 +174,8 @@ fn output_head(phrase: &str) -> Option<&'static str> {
     // ("analysts", "designers") are often the product's users, so only words that
     // say the team's own people count.
     const STAFF: &[&str] = &["hire", "hires", "headcount", "head count", "team members", "staff", "employees"];
-    let staffed = STAFF.iter().any(|s| format!(" {}", w.join(" ")).ends_with(&format!(" {s}")));
-    if staffed {
+    let spaced_phrase = format!(" {}", w.join(" "));
+    if STAFF.iter().any(|s| spaced_phrase.ends_with(&format!(" {s}"))) {
         return Some("hire");
     }
     first_phrase_of(phrase, OUTPUT_NOUNS)
