@@ -77,21 +77,10 @@ pub(super) fn kr_relative_target(kr: &KeyResultPlan) -> Option<Finding> {
 pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
     const RULE: &str = "kr.outcome_not_output";
     let parsed = &kr.parsed;
-    // "Enroll 100% of support staff in the refunds training": a share of the team's
-    // own people doing something is an input, however it is phrased.
-    if let Some(share) = &parsed.share
-        && let Some(who) = first_phrase_of(&share.population.to_lowercase(), INTERNAL_PEOPLE)
-    {
-        let done = share.condition.as_deref().unwrap_or("doing this");
-        return Some(
-            Finding::warn(RULE, format!("counts your own {who} {done}: that is an input, not an outcome"))
-                .ask(format!("Once the {} are {done}, what should customers notice?", share.population))
-                .suggest(format!(
-                    "Keep \"{}\" as an initiative and measure what customers get once the {} are {done}, from X to Y",
-                    kr.statement.trim(),
-                    share.population
-                )),
-        );
+    // "Enroll 100% of support staff in the refunds training": our own people doing
+    // something is effort, however it is phrased; the activity rule says so.
+    if own_people_doing(kr).is_some() {
+        return Some(Finding::pass(RULE, "counts what your own people do: effort, not a deliverable"));
     }
     let work = parsed.work.as_ref();
     let verb = work.filter(|w| w.form == WorkForm::Imperative).map(|w| w.said.as_str());
@@ -364,6 +353,19 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
             )),
         );
     }
+    // "Enroll 100% of support staff in the refunds training", "Raise the share of
+    // engineers who know the runbooks to 85%": a share of our own people doing
+    // something is an input. It can matter (people trained first), so it is asked.
+    if let Some((who, done)) = own_people_doing(kr) {
+        return Some(
+            Finding::warn(RULE, format!("counts your own {who} {done}: that is effort, an input, not an outcome"))
+                .ask(format!("Once your {who} are {done}, what should customers notice?"))
+                .suggest(format!(
+                    "Keep \"{}\" as an initiative and measure what customers get once your {who} are {done}, from X to Y",
+                    parsed.core.trim_end_matches('.')
+                )),
+        );
+    }
     if parsed.audience.is_none()
         && let Some(effort) = effort_in(kr)
     {
@@ -398,6 +400,12 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
                     .ask(format!("Is {wait} what customers complain about, or how busy the team is? If customers, pair it with whether they got what they needed (resolved on first contact, reopen rate)."))
             );
         }
+        if let Some(pace) = first_phrase_of(&text, DELIVERY_PACE) {
+            return Some(
+                Finding::warn(RULE, format!("\"{pace}\" can be read as how soon customers get what they asked for (an outcome) or as your team's pace (effort)"))
+                    .ask(format!("Who waits on {pace}: customers for a change they need, or the next step of your own process? If customers, say which changes and measure the wait from their request."))
+            );
+        }
         return Some(Finding::pass(RULE, "not an activity measure"));
     };
     let has = |w: &str| contains_phrase(&proxy, w);
@@ -422,6 +430,24 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
             .ask("If this number moved, would customers be better off? What would they notice?")
             .suggest(format!("Measure {instead}, from X% to Y%")),
     )
+}
+
+/// Who of the team's own people a share counts, and what they do: "100% of reps
+/// finish their region plan" (a share read as such), "the share of engineers who know
+/// the runbooks" (a share named as the metric).
+fn own_people_doing(kr: &KeyResultPlan) -> Option<(&'static str, String)> {
+    if let Some(share) = &kr.parsed.share
+        && let Some(who) = first_phrase_of(&share.population.to_lowercase(), INTERNAL_PEOPLE)
+    {
+        return Some((who, share.condition.clone().unwrap_or_else(|| "doing this".into())));
+    }
+    let metric = metric_text(kr).to_lowercase();
+    let rest = ["share of ", "percentage of ", "percent of ", "proportion of "]
+        .iter()
+        .find_map(|lead| metric.split_once(lead).map(|(_, rest)| rest))?;
+    let (population, done) = [" who ", " that "].iter().find_map(|r| rest.split_once(r))?;
+    let who = first_phrase_of(population, INTERNAL_PEOPLE)?;
+    Some((who, done.trim().to_string()))
 }
 
 /// The effort a key result counts, in words a finding can quote.

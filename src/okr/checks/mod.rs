@@ -291,10 +291,17 @@ mod tests {
             "{:?}",
             emails.suggestion
         );
-        // A share of the team's own people doing something is an input.
-        let staff = finding("Enroll 100% of support staff in the refunds training", "kr.outcome_not_output");
+        // A share of the team's own people doing something is effort, an input: the
+        // activity rule asks, and the output rule leaves it to it.
+        let staff = finding("Enroll 100% of support staff in the refunds training", "kr.not_activity_proxy");
         assert_eq!(staff.status, CheckStatus::Warn);
         assert!(staff.reason.contains("enrolled in the refunds training"), "{}", staff.reason);
+        let output = finding("Enroll 100% of support staff in the refunds training", "kr.outcome_not_output");
+        assert_eq!(output.status, CheckStatus::Pass);
+        let named =
+            finding("Increase the share of engineers who know the on-call runbooks to 85%", "kr.not_activity_proxy");
+        assert_eq!(named.status, CheckStatus::Warn, "{}", named.reason);
+        assert!(named.reason.contains("know the on-call runbooks"), "{}", named.reason);
         assert_eq!(
             finding("Get 60% of new teams to invite a colleague", "kr.outcome_not_output").status,
             CheckStatus::Pass

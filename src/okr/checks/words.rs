@@ -90,6 +90,7 @@ pub(super) const ACTIVITY_PROXIES: &[&str] = &[
     // did, how fast it goes, how much of its time goes to manual work ("toil"; time
     // spent by customers, "time spent watching", is theirs and not here).
     "velocity",
+    "story points",
     "sprint work",
     "committed work",
     "committed goals",
@@ -112,8 +113,10 @@ pub(super) const CODE_MEASURES: &[&str] = &[
     "legacy code",
     "legacy library",
     "dependencies",
-    "story points",
-    "velocity",
+    "warnings",
+    "lint errors",
+    "code smells",
+    "vulnerabilities",
 ];
 
 /// Waits that are both what customers feel and how fast the team works.
@@ -126,6 +129,10 @@ pub(super) const WAIT_TIMES: &[&str] = &[
     "time to first response",
     "resolution time",
 ];
+
+/// How fast work moves through the team: how soon customers get a change, or the
+/// team's own pace. Both readings are common; the check asks.
+pub(super) const DELIVERY_PACE: &[&str] = &["lead time", "cycle time", "throughput"];
 
 /// Percentages that are ratios and may pass 100% (net revenue retention of 110%).
 pub(super) const RATIOS_ABOVE_100: &[&str] = &[

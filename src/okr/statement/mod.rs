@@ -249,6 +249,14 @@ mod tests {
         // A quality customers judge is not a capability, and customers are not staff.
         assert_eq!(work("Checkout reliable on every device"), None);
         assert_eq!(work("Customers should see the new prices at checkout"), None);
+        // The team's own people as the subject of a verb: effort, whatever the verb.
+        assert_eq!(work("Team members skip no more than 5% of retros"), Some((Work::Effort, WorkForm::EndState)));
+        assert_eq!(work("Each member of the team does support work"), Some((Work::Effort, WorkForm::EndState)));
+        // ... but not a noun phrase about them, nor people who may be our users.
+        assert_eq!(work("Team members who left this year"), None);
+        assert_eq!(work("Developers adopt the new SDK within a week"), None);
+        assert_eq!(work("Achieve 70+ eNPS (staff satisfaction)"), None);
+        assert_eq!(work("Reps convert 25% of trials to paying accounts"), None);
     }
 
     #[test]
@@ -266,6 +274,14 @@ mod tests {
 
     #[test]
     fn improving_a_time_shortens_it_and_a_particle_is_not_a_change() {
+        // A baseline in an aside leaves the number before it to be the target; a
+        // score may be written with its article.
+        let r = p("Achieve 99.9% uptime (from current 99.5%)");
+        assert_eq!((r.baseline, r.target), (Some(99.5), Some(99.9)));
+        let r = p("Reduce the effort score for a new partner from a 5 to a 2");
+        assert_eq!((r.baseline, r.target, r.direction), (Some(5.0), Some(2.0), Some(Direction::Decrease)));
+        let r = p("Strive to cut twelve percent of checkout errors");
+        assert_eq!((r.direction, r.verb.as_deref()), (Some(Direction::Decrease), Some("cut")));
         assert_eq!(p("Improve the average checkout load time by 8%").direction, Some(Direction::Decrease));
         assert_eq!(p("Improve the average order value by 8%").direction, Some(Direction::Increase));
         assert_eq!(p("Speed up the restore from backups by 20%").direction, Some(Direction::Decrease));
@@ -440,6 +456,9 @@ mod tests {
         let r = p("Cut the wait from 2 hours to 30%");
         assert!(r.unread.iter().any(|u| u.contains("different units")), "{:?}", r.unread);
         assert_eq!(p("Reduce onboarding to twenty-five minutes").target, Some(25.0));
+        // A magnitude or a floor after a number word says it is a value.
+        assert_eq!(p("Having three million listeners across our shows").target, Some(3e6));
+        assert_eq!(p("Carry out four or more accessibility fixes").target, Some(4.0));
         assert_eq!(p("Ship the release in two months").due, Some(TimeBound::Within { days: 60 }));
         assert_eq!(p("Keep churn below 2%").threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 2.0 }));
     }

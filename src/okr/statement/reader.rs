@@ -104,6 +104,9 @@ impl Reader {
         match self.value_after(from + 1) {
             Some((at, b)) => {
                 found.baseline = Some(b);
+                // "Achieve 99.9% uptime (from current 99.5%)": a baseline in an aside
+                // leaves the number before it to be the target.
+                found.baseline_aside = from > 0 && self.tokens[from - 1].lower == "(";
                 self.mark(from..at + 1);
                 found.note_first(from);
             }
@@ -137,10 +140,14 @@ impl Reader {
             if lower != "to" && lower != "→" {
                 continue;
             }
-            let (at, kind) = match self.threshold_at(i + 1) {
+            let (mut at, kind) = match self.threshold_at(i + 1) {
                 Some((len, kind)) => (i + 1 + len, Some(kind)),
                 None => (i + 1, None),
             };
+            // "from a 5 to a 2": a score written with its article.
+            if matches!(self.word_at(at), "a" | "an") && self.number_at(at + 1).is_some() {
+                at += 1;
+            }
             let Some(t) = self.number_at(at) else { continue };
             if lower == "→"
                 && found.baseline.is_none()
@@ -374,6 +381,18 @@ impl Reader {
     /// before what a verb takes: a number, an article, "our", "all", "every".
     pub(super) fn leading_verb(&self) -> (Option<String>, usize) {
         let first = self.word_at(0);
+        // "Strive to cut 15% of errors", "Aim to double sign-ups": an intention before
+        // the verb that says what moves.
+        if matches!(first, "strive" | "aim" | "try" | "seek" | "endeavour" | "endeavor") && self.word_at(1) == "to" {
+            let (third, fourth) = (self.word_at(2), self.word_at(3));
+            let two = format!("{third} {fourth}");
+            if !fourth.is_empty() && is_known_verb(&two) {
+                return (Some(two), 4);
+            }
+            if is_known_verb(third) {
+                return (Some(third.to_string()), 3);
+            }
+        }
         let two = format!("{first} {}", self.word_at(1));
         if !self.word_at(1).is_empty() && is_known_verb(&two) {
             return (Some(two), 2);
@@ -437,7 +456,15 @@ impl Reader {
             && !["ed", "ly"].iter().any(|end| word.ends_with(end))
             // "-ing" after a stem of three letters or more is a participle; "bring" is not.
             && word.strip_suffix("ing").is_none_or(|stem| stem.len() < 3);
-        shape && DETERMINERS.contains(&self.word_at(i + 1))
+        let (next, after) = (self.word_at(i + 1), self.word_at(i + 2));
+        // "Strip out the old packages", "Set and put into use the goals", "Strip out
+        // and swap abandoned packages": a particle or a second verb after the first
+        // word says it is a command too.
+        let particle = matches!(next, "out" | "up" | "down" | "off" | "over" | "back" | "away")
+            && (DETERMINERS.contains(&after) || after == "and");
+        let listed =
+            matches!(next, "and" | "&") && (is_known_verb(after) || DETERMINERS.contains(&self.word_at(i + 3)));
+        shape && (DETERMINERS.contains(&next) || particle || listed)
     }
 
     /// "under", "below", "less than", "at most", "no more than", "at or below" →

@@ -43,7 +43,7 @@ fn is_priority(word: &str) -> bool {
 fn strip_leading(text: &str) -> String {
     let t = text.trim_start();
     // Bullets and separators.
-    for mark in ["- ", "* ", "• ", "– ", "— ", ": "] {
+    for mark in ["- ", "* ", "• ", "– ", "— ", ": ", "> ", ">"] {
         if let Some(rest) = t.strip_prefix(mark) {
             return rest.trim_start().to_string();
         }
@@ -52,6 +52,9 @@ fn strip_leading(text: &str) -> String {
         return rest;
     }
     if let Some(rest) = bold_label(t) {
+        return rest;
+    }
+    if let Some(rest) = key_result_label(t) {
         return rest;
     }
     let first = t.split_whitespace().next().unwrap_or("");
@@ -82,6 +85,33 @@ fn strip_leading(text: &str) -> String {
         }
     }
     t.to_string()
+}
+
+/// The text after a key result's label with a space or emphasis in it: "KR 1.1:",
+/// "KR 3.1A:", "KR 4.2 Reduce ...", "OKR:", "*Key Result 1*:". The label names the
+/// line, so its number is never the target; a bare "KR" or "OKR" needs its colon.
+fn key_result_label(text: &str) -> Option<String> {
+    let t = text.trim_start_matches(['*', '_']);
+    let lower = t.to_ascii_lowercase();
+    let name = ["key result", "okr", "kr"].into_iter().find(|n| lower.starts_with(n))?;
+    let after = &t[name.len()..];
+    // The label's number: "1", "1.1", "3.1A", with or without a space before it.
+    let trimmed = after.trim_start();
+    let id_len = trimmed
+        .char_indices()
+        .take_while(|(i, c)| c.is_ascii_digit() || (*i > 0 && (*c == '.' || c.is_ascii_uppercase())))
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
+    let id = trimmed[..id_len].trim_end_matches('.');
+    let rest = trimmed[id.len()..].trim_start_matches(['*', '_']).trim_start();
+    let marked = rest.starts_with([':', '.', ')', '-', '–']);
+    let rest = rest.trim_start_matches([':', '.', ')', '-', '–']).trim_start();
+    let starts_words = rest.chars().next().is_some_and(char::is_alphabetic);
+    // "KR 4.2 Experiment ...": a numbered label needs no colon when words follow;
+    // "OKR: ..." does; "KR" glued to a word ("Krona") is not a label.
+    let separated = after.starts_with([' ', ':', '*', '_']) || after.starts_with(|c: char| c.is_ascii_digit());
+    (separated && starts_words && (marked || !id.is_empty())).then(|| rest.to_string())
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -172,6 +202,12 @@ mod tests {
             ("[P1] Rotate the signing keys [2/3]", "Rotate the signing keys"),
             ("**Uptime [COMMITTED]:** Keep availability at 99.9%", "Keep availability at 99.9%"),
             ("**Adoption** : 60% of teams use the new client []", "60% of teams use the new client"),
+            ("KR 1.1: Ship 4 major features", "Ship 4 major features"),
+            (">KR 3.1A: Fix the top 4 problems", "Fix the top 4 problems"),
+            ("> KR 4.2 Automate 6 steps of signup", "Automate 6 steps of signup"),
+            ("OKR: Achieve 99.9% uptime (from current 99.5%)", "Achieve 99.9% uptime (from current 99.5%)"),
+            ("1. *Key Result 2*: Reach a 75% satisfaction score", "Reach a 75% satisfaction score"),
+            ("KR 3 : Close 8 large-account customers", "Close 8 large-account customers"),
         ] {
             assert_eq!(without_tags(written), core, "{written}");
         }
@@ -185,6 +221,8 @@ mod tests {
             "Grow ARR to $2M (today: $1.2M)",
             "Cut p95 latency to 350ms",
             "**Ship** the new page [see the brief]",
+            "KRona payouts reach 40% of merchants",
+            "OKRs written by 90% of teams",
         ] {
             assert_eq!(without_tags(written), written);
         }

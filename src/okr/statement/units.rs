@@ -197,7 +197,14 @@ pub(super) fn attach_unit_words(tokens: &mut Vec<Token>) {
                     || is_known_verb(prev)
                     || (prev == "the" && i >= 2 && is_known_verb(&tokens[i - 2].lower))
                     || (i >= 2 && is_known_verb(&format!("{} {prev}", tokens[i - 2].lower))));
+            // "two million subscribers", "two or more bugfixes": a magnitude or a floor
+            // after the word says it is a value.
+            let next2 = tokens.get(i + 2).map(|t| t.lower.as_str()).unwrap_or("");
+            let magnitude = matches!(next, "thousand" | "million" | "billion");
+            let floor = next == "or" && matches!(next2, "more" | "fewer" | "less");
             let value_position = counted
+                || magnitude
+                || floor
                 || matches!(prev, "from" | "to" | "under" | "below" | "within" | "in" | "than" | "least" | "most");
             if duration_follows || value_position || next == "percent" {
                 token.kind = Kind::Number(Number { value, unit: None, signed: false, plain_integer: true });

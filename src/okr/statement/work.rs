@@ -12,8 +12,8 @@
 //! and which is not the statement's first word.
 
 use super::super::vocabulary::{
-    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, Work, first_phrase_of,
-    is_known_verb, is_past, lemma, verb_in, words, work_verb,
+    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, OWN_PEOPLE, Work,
+    first_phrase_of, is_known_verb, is_past, lemma, verb_in, words, work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -125,8 +125,18 @@ const DELIVERABLE_NOUNS: &[&str] = &[
 ];
 
 /// What people learn from: finishing it is effort, not a deliverable.
-const LEARNING: &[&str] =
-    &["course", "tour", "training", "tutorial", "certification", "bootcamp", "curriculum", "module"];
+const LEARNING: &[&str] = &[
+    "course",
+    "tour",
+    "training",
+    "tutorial",
+    "certification",
+    "bootcamp",
+    "curriculum",
+    "module",
+    "upskilling",
+    "reskilling",
+];
 
 /// What a team wins rather than makes: "Add 25 firms" is customers won, "Add expansion
 /// pipeline" is business won.
@@ -362,6 +372,11 @@ fn ours_or_bare(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone
     {
         return Some(WorkDone { kind: Work::Effort, form: WorkForm::EndState, said: w[..=modal].join(" ") });
     }
+    // "Team members miss no more than 10% of stand-ups", "Each member of the team does
+    // platform work": the team's own people doing something, in the present tense.
+    if let Some(verb) = own_people_subject(w) {
+        return Some(WorkDone { kind: Work::Effort, form: WorkForm::EndState, said: w[..=verb].join(" ") });
+    }
     // "Ranked games playable in the browser", "Uploadable and shareable cards": what
     // a thing can have done to it once built, with no number, is a capability.
     if !has_target
@@ -410,6 +425,43 @@ fn ours_or_bare(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Thing, said: w.join(" ") });
     }
     None
+}
+
+/// Where the verb stands when the statement's subject is the team's own people
+/// (`OWN_PEOPLE`, the words that cannot mean customers) followed by a verb in the
+/// present tense: "reps finish their plans", "team members miss stand-ups". A form of
+/// be or have says a state, read elsewhere; "team members who ..." or "team members
+/// using ..." is a noun phrase, not a subject with its verb.
+fn own_people_subject(w: &[String]) -> Option<usize> {
+    const NOT_A_VERB: &[&str] = &[
+        "who", "that", "which", "and", "or", "with", "in", "on", "for", "of", "to", "from", "at", "by", "per",
+        "across", "is", "are", "was", "were", "be", "been", "has", "have", "had", "can", "will", "would", "could",
+        "not",
+    ];
+    // Only counts and quantifiers stand before the people, and one modifier
+    // ("platform engineers"): in "eNPS staff satisfaction" the people name a measure.
+    const QUANTIFIERS: &[&str] = &["each", "every", "all", "our", "the", "at", "least", "most", "of", "key", "core"];
+    // A noun after the people ("staff turnover", "team member engagement") is not
+    // their verb.
+    const NOUN_ENDS: &[&str] = &["tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "over", "age"];
+    let (k, people) = (1..w.len().min(7)).find_map(|k| {
+        let subject = format!(" {}", w[..k].join(" "));
+        OWN_PEOPLE.iter().find(|p| subject.ends_with(&format!(" {p}"))).map(|p| (k, *p))
+    })?;
+    let before = &w[..k - people.split_whitespace().count()];
+    let quantifier = |x: &String| QUANTIFIERS.contains(&x.as_str()) || x.chars().all(|c| c.is_ascii_digit());
+    let quantified = before.split_last().is_none_or(|(_, rest)| rest.iter().all(quantifier));
+    let verb = w.get(k)?.as_str();
+    let plain = verb.chars().all(|c| c.is_ascii_alphabetic())
+        && !verb.ends_with("ing")
+        && !is_past(verb)
+        && !NOUN_ENDS.iter().any(|end| verb.ends_with(end))
+        && !NOT_A_VERB.contains(&verb);
+    // What they act on: customers or business won ("reps convert 25% of trials to
+    // paying accounts") is an outcome said with the team as its subject.
+    let object = &w[k + 1..];
+    let won = object.iter().any(|x| WON.contains(&x.as_str()) || AUDIENCE.contains(&x.as_str()));
+    (quantified && plain && !object.is_empty() && !won).then_some(k)
 }
 
 /// "playable", "uploadable", "shareable", "searchable": an adjective of what can be
