@@ -475,6 +475,8 @@ pub(crate) const EFFORT_NOUNS: &[&str] = &[
     "meetings",
     "visits",
     "pair-programming sessions",
+    "live sessions",
+    "interviews",
     "hours",
     "outreach",
     "prospects",

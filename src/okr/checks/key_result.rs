@@ -154,18 +154,20 @@ fn output_head(phrase: &str) -> Option<&'static str> {
     while w.len() > 1 && w.last().is_some_and(|last| is_past(last)) {
         w.pop();
     }
+    // "5 core team members", "one hire for each vacant position", "6 head count":
+    // people the team adds to itself are hires, a staffing deliverable, though
+    // "members" alone are an audience. Roles alone ("analysts", "designers") are often
+    // the product's users, so only words that say the team's own people count.
+    const STAFF: &[&str] = &["hire", "hires", "headcount", "head count", "team members", "staff", "employees"];
+    let spaced_phrase = format!(" {}", w.join(" "));
+    // "40 non-platform team members", "other teams' staff": someone else's people.
+    let others = w.iter().any(|x| x.starts_with("non-") || matches!(x.as_str(), "other" | "external" | "partner"));
+    if !others && STAFF.iter().any(|s| spaced_phrase.ends_with(&format!(" {s}"))) {
+        return Some("hire");
+    }
     let head = w.last().map(String::as_str).unwrap_or("");
     if AUDIENCE_ACTIONS.contains(&head) || AUDIENCE.contains(&head) || MEASURES.contains(&head) {
         return None;
-    }
-    // "5 core team members", "one hire for each vacant position", "6 head count":
-    // people the team adds to itself are hires, a staffing deliverable. Roles alone
-    // ("analysts", "designers") are often the product's users, so only words that
-    // say the team's own people count.
-    const STAFF: &[&str] = &["hire", "hires", "headcount", "head count", "team members", "staff", "employees"];
-    let spaced_phrase = format!(" {}", w.join(" "));
-    if STAFF.iter().any(|s| spaced_phrase.ends_with(&format!(" {s}"))) {
-        return Some("hire");
     }
     first_phrase_of(phrase, OUTPUT_NOUNS)
 }
@@ -198,7 +200,8 @@ fn counted_words(kr: &KeyResultPlan) -> String {
             .join(" ")
     };
     let mut counted = vec![head(&metric_text(kr))];
-    let core: Vec<&str> = kr.parsed.core.split_whitespace().collect();
+    // An aside ends the phrase: "6 head count (some of it part-time)".
+    let core: Vec<&str> = kr.parsed.core.split_whitespace().take_while(|w| !w.starts_with('(')).collect();
     for (i, word) in core.iter().enumerate() {
         if word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             counted.push(head(&core[i + 1..core.len().min(i + 5)].join(" ")));

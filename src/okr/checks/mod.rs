@@ -309,6 +309,33 @@ mod tests {
     }
 
     #[test]
+    fn research_gathered_staff_added_and_the_pace_of_delivery() {
+        let (output, activity) = ("kr.outcome_not_output", "kr.not_activity_proxy");
+        // Research gathered is effort, whatever the verb; a survey's score is not.
+        assert_eq!(kr_status("Get feedback on the beta from 8 users", activity), Some(CheckStatus::Fail));
+        assert_eq!(kr_status("Find and interview 5 clinics that left last year", activity), Some(CheckStatus::Fail));
+        assert_eq!(kr_status("Achieve 40% 'very disappointed' survey score", activity), Some(CheckStatus::Pass));
+        // People the team adds to itself are hires, even after a modifier or before
+        // an aside; someone else's team members are an audience.
+        assert_eq!(kr_status("Have 4 core team members", output), Some(CheckStatus::Fail));
+        assert_eq!(
+            kr_status("Leadership funds 3 head count (part-time) for the team", output),
+            Some(CheckStatus::Fail)
+        );
+        assert_eq!(kr_status("Hiring 2 staff writers with editing experience", output), Some(CheckStatus::Fail));
+        assert_eq!(
+            kr_status("Questions answered in the help channel by 30 non-support team members", output),
+            Some(CheckStatus::Pass)
+        );
+        // Lead time reads both ways and is asked; story points are the team's pace.
+        assert_eq!(kr_status("Reduce lead time from 9 days to 3 days", activity), Some(CheckStatus::Warn));
+        assert_eq!(
+            kr_status("Cut story points spent on upkeep from 10 to 6 per sprint", activity),
+            Some(CheckStatus::Fail)
+        );
+    }
+
+    #[test]
     fn a_relative_clause_says_which_are_counted_not_what_is_counted() {
         // The creators are counted; what they publish only picks them out.
         assert_eq!(

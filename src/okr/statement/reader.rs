@@ -101,6 +101,14 @@ impl Reader {
     /// from X (to Y); "from current 40%", "from today's 38%", "from avg. 3 minutes".
     fn read_from(&mut self, found: &mut Values) {
         let Some(from) = (0..self.tokens.len()).find(|&i| self.word_at(i) == "from") else { return };
+        // "Get feedback on the prototype from 6 users": people counted as a source,
+        // with no "to" after them, are the target, not a baseline.
+        if let Some((at, _)) = self.value_after(from + 1)
+            && AUDIENCE.contains(&self.word_at(at + 1))
+            && !(at + 1..self.tokens.len()).any(|i| matches!(self.word_at(i), "to" | "→"))
+        {
+            return;
+        }
         match self.value_after(from + 1) {
             Some((at, b)) => {
                 found.baseline = Some(b);
@@ -432,6 +440,15 @@ impl Reader {
         let noun_too = NOUN_OR_VERB.contains(&first);
         if is_known_verb(first) && first != "up" && (!noun_too || takes_object()) {
             return (Some(first.to_string()), 1);
+        }
+        // "Hiring 3 product designers", "Running the weekly demos": work written as a
+        // gerund before what it makes or does is the command it would be.
+        if first.len() > 5
+            && first.ends_with("ing")
+            && let Some((_, verb)) = work_verb(first)
+            && (self.number_at(1).is_some() || DETERMINERS.contains(&self.word_at(1)))
+        {
+            return (Some(verb.to_string()), 1);
         }
         // "Successfully bring the payroll costs into ...": an adverb before the verb.
         if first.len() > 4 && first.ends_with("ly") && (is_known_verb(self.word_at(1)) || self.commands_at(1)) {

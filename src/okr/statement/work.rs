@@ -138,6 +138,9 @@ const LEARNING: &[&str] = &[
     "reskilling",
 ];
 
+/// What research gathers: collecting it is effort (docs/domain.md#outcome-not-output).
+const RESEARCH: &[&str] = &["feedback", "input", "insights", "interview", "interviews"];
+
 /// What a team wins rather than makes: "Add 25 firms" is customers won, "Add expansion
 /// pipeline" is business won.
 const WON: &[&str] = &[
@@ -264,6 +267,13 @@ fn command(w: &[String], verb: &str) -> Command {
         .collect();
     let own_people = first_phrase_of(&object.join(" "), INTERNAL_PEOPLE).is_some();
     let learning = object.iter().any(|x| LEARNING.contains(x));
+    // "Get feedback on the prototype", "Collect input from applicants", "Find and
+    // interview 4 lenders": research gathered is effort, whatever the verb; what it
+    // taught is the result.
+    let research = object.iter().take(2).any(|x| RESEARCH.contains(x));
+    if research && !object.last().is_some_and(|head| WON.contains(head)) {
+        return imperative(Work::Effort);
+    }
     match work_verb(verb) {
         // "Add 25 Global 2000 firms", "Add expansion pipeline": customers or
         // business won, not work.
