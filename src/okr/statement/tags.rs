@@ -43,10 +43,14 @@ fn is_priority(word: &str) -> bool {
 fn strip_leading(text: &str) -> String {
     let t = text.trim_start();
     // Bullets and separators.
-    for mark in ["- ", "* ", "• ", "– ", "— ", ": ", "> ", ">"] {
+    for mark in ["- ", "* ", "• ", "– ", "— ", ": ", "> "] {
         if let Some(rest) = t.strip_prefix(mark) {
             return rest.trim_start().to_string();
         }
+    }
+    // A quote mark glued to a word (">KR 1.1: ..."); ">5 customers" is a threshold.
+    if let Some(rest) = t.strip_prefix('>').filter(|rest| rest.starts_with(char::is_alphabetic)) {
+        return rest.to_string();
     }
     if let Some(rest) = bracket_mark(t, Bracket::Leading) {
         return rest;
@@ -223,6 +227,7 @@ mod tests {
             "**Ship** the new page [see the brief]",
             "KRona payouts reach 40% of merchants",
             "OKRs written by 90% of teams",
+            ">5 enterprise customers live on the new plan",
         ] {
             assert_eq!(without_tags(written), written);
         }
