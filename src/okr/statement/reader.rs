@@ -103,13 +103,14 @@ impl Reader {
         let Some(from) = (0..self.tokens.len()).find(|&i| self.word_at(i) == "from") else { return };
         // "Get feedback on the prototype from 6 users": people counted as a source,
         // with no "to" after them, are the target, not a baseline.
-        if let Some((at, _)) = self.value_after(from + 1)
+        let value = self.value_after(from + 1);
+        if let Some((at, _)) = value
             && AUDIENCE.contains(&self.word_at(at + 1))
             && !(at + 1..self.tokens.len()).any(|i| matches!(self.word_at(i), "to" | "→"))
         {
             return;
         }
-        match self.value_after(from + 1) {
+        match value {
             Some((at, b)) => {
                 found.baseline = Some(b);
                 // "Achieve 99.9% uptime (from current 99.5%)": a baseline in an aside
