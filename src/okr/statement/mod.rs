@@ -285,6 +285,11 @@ mod tests {
         assert_eq!(p("Improve the average checkout load time by 8%").direction, Some(Direction::Decrease));
         assert_eq!(p("Improve the average order value by 8%").direction, Some(Direction::Increase));
         assert_eq!(p("Speed up the restore from backups by 20%").direction, Some(Direction::Decrease));
+        // A clock-style time is m:ss or h:mm: the same count of its smaller unit.
+        let r = p("Increase avg. Time on page from 2:30 to 3:30");
+        assert_eq!((r.baseline, r.target, r.direction), (Some(150.0), Some(210.0), Some(Direction::Increase)));
+        assert!(r.unread.iter().any(|note| note.contains("\"2:30\"")), "{:?}", r.unread);
+        assert_eq!(p("Hit a 3:1 ratio of pipeline to quota").target, Some(3.0));
         let r = p("Write up 3 pricing options");
         assert_eq!((r.target, r.relative_change), (Some(3.0), None));
     }

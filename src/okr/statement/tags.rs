@@ -5,8 +5,12 @@
 //! in Markdown, checkboxes ("[ ]", "[x]"), bracketed marks ("[P0]", "[COMMITTED]",
 //! progress such as "[1/5]" or "[]") and bold labels ("**Request volume:**",
 //! "**Started Adoption** :").
+//! A sentence before a colon that a command follows ("Spread the use of
+//! retrospectives: Raise ...") names what the key result serves, and is a label too.
 //! They say who and how urgent, not what is measured, so the reader reads the
 //! statement without them. Parentheses that carry numbers ("(today: 90k)") stay.
+
+use super::super::vocabulary::is_known_verb;
 
 /// `text` without the tags around it; the text itself when nothing is a tag.
 pub(super) fn without_tags(text: &str) -> String {
@@ -87,8 +91,22 @@ fn strip_leading(text: &str) -> String {
         if capitalised && after.chars().next().is_some_and(char::is_alphabetic) {
             return after.to_string();
         }
+        if let Some(rest) = sentence_label(label, after) {
+            return rest;
+        }
     }
     t.to_string()
+}
+
+/// The key result after a sentence that names what it serves: "Spread the use of
+/// retrospectives: Raise search interest for ...". The words before the colon carry
+/// no number and those after it start with a verb the reader knows, so the part
+/// after the colon is what is measured. "Onboarding flow: 40% finish it" stays.
+fn sentence_label(label: &str, after: &str) -> Option<String> {
+    let words = label.split_whitespace().count();
+    let first = after.split_whitespace().next()?.to_lowercase();
+    let numberless = !label.chars().any(|c| c.is_ascii_digit());
+    (numberless && (1..=15).contains(&words) && is_known_verb(&first)).then(|| after.to_string())
 }
 
 /// The text after a key result's label with a space or emphasis in it: "KR 1.1:",
@@ -212,6 +230,10 @@ mod tests {
             ("OKR: Achieve 99.9% uptime (from current 99.5%)", "Achieve 99.9% uptime (from current 99.5%)"),
             ("1. *Key Result 2*: Reach a 75% satisfaction score", "Reach a 75% satisfaction score"),
             ("KR 3 : Close 8 large-account customers", "Close 8 large-account customers"),
+            (
+                "Spread the use of pairing in the team: Raise search interest for \"pairing\" above last year's",
+                "Raise search interest for \"pairing\" above last year's",
+            ),
         ] {
             assert_eq!(without_tags(written), core, "{written}");
         }
@@ -228,6 +250,8 @@ mod tests {
             "KRona payouts reach 40% of merchants",
             "OKRs written by 90% of teams",
             ">5 enterprise customers live on the new plan",
+            "Onboarding flow for new teams: 40% finish it in a day",
+            "Phase 2 of the rollout: Ship to 5 regions",
         ] {
             assert_eq!(without_tags(written), written);
         }

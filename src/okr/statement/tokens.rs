@@ -189,6 +189,9 @@ impl Tokenizer<'_> {
                 break;
             }
         }
+        if let Some(end) = self.clock_duration(&mantissa, decimal || separators, start, i) {
+            return end;
+        }
         // Glued to letters: "7-day", "2x", "12ish", "3rd" are words, not values.
         if self.at(i).is_some_and(|c| c == '-') && self.at(i + 1).is_some_and(char::is_alphabetic) {
             return self.glued_word(start, i);
@@ -267,6 +270,33 @@ impl Tokenizer<'_> {
             text,
         });
         i
+    }
+
+    /// A clock-style duration, "2:30": m:ss or h:mm, which the words seldom say. Either
+    /// way it is the same count of its smaller unit (150), so it is read as that, with
+    /// no unit, and the reader is told to write the unit.
+    fn clock_duration(&mut self, whole: &str, fraction: bool, start: usize, colon: usize) -> Option<usize> {
+        let two_digits = (colon + 1..colon + 3).all(|k| self.at(k).is_some_and(|c| c.is_ascii_digit()));
+        let ends = self.at(colon + 3).is_none_or(|c| !c.is_alphanumeric() && c != ':');
+        if fraction || self.at(colon) != Some(':') || !two_digits || !ends {
+            return None;
+        }
+        let smaller: f64 = self.chars[colon + 1..colon + 3].iter().collect::<String>().parse().ok()?;
+        let larger: f64 = whole.parse().ok()?;
+        if smaller >= 60.0 {
+            return None;
+        }
+        let text: String = self.chars[start..colon + 3].iter().collect();
+        let value = larger * 60.0 + smaller;
+        self.unread.push(format!(
+            "\"{text}\" is read as {value} of its smaller unit (minutes:seconds or hours:minutes): write the unit to be sure"
+        ));
+        self.tokens.push(Token {
+            kind: Kind::Number(Number { value, unit: None, signed: false, plain_integer: false }),
+            lower: text.clone(),
+            text,
+        });
+        Some(colon + 3)
     }
 
     /// Exactly three digits, then not a digit: a thousands group.
