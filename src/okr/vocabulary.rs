@@ -67,6 +67,7 @@ pub(crate) const LEVEL_VERBS: &[&str] = &[
     "answer",
     "handle",
     "respond",
+    "reply",
     "secure",
     "land",
     "book",

@@ -82,6 +82,20 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
     if own_people_doing(kr).is_some() {
         return Some(Finding::pass(RULE, "counts what your own people do: effort, not a deliverable"));
     }
+    // "35% of speakers are women", "internal promotion rate to 25%": who makes up the
+    // team or the line-up is chosen by hiring, promoting and booking, and it may also
+    // be what the objective wants. Both readings are common; the check asks.
+    if let Some(make_up) = first_phrase_of(&parsed.core.to_lowercase(), MAKE_UP)
+        && first_phrase_of(&parsed.core.to_lowercase(), AUDIENCE).is_none()
+    {
+        return Some(
+            Finding::warn(
+                RULE,
+                format!("counts who makes up your people (\"{make_up}\"): a make-up you set by hiring, promoting or inviting (an output), or a change in who joins and stays (an outcome)"),
+            )
+            .ask("Is this make-up the goal itself, or what it should bring? If the latter, measure that: who applies, joins, stays or takes part."),
+        );
+    }
     let work = parsed.work.as_ref();
     let verb = work.filter(|w| w.form == WorkForm::Imperative).map(|w| w.said.as_str());
     // "Ship 90% of orders within 2 days": a share of the customers' orders, tickets or
@@ -107,6 +121,11 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
     // even though the article is ours.
     if let Some(audience) = &parsed.audience {
         return Some(Finding::pass(RULE, format!("counts what an audience does (\"{audience}\"), an outcome")));
+    }
+    // "Log one build finished per chapter member", "pages per visit": a count per
+    // person of the audience, or per visit, is their behaviour, whatever it counts.
+    if per_audience(kr) && !matches!(work, Some(WorkDone { form: WorkForm::Imperative, .. })) {
+        return Some(Finding::pass(RULE, "counts what an audience does, per person or per visit: an outcome"));
     }
     let what = match work {
         Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Capability, said }) => {
@@ -139,9 +158,17 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
 fn counted_output(kr: &KeyResultPlan) -> Option<&'static str> {
     // Fewer meetings or calls is not work produced: only a count going up is output.
     let counts = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
-    let text = metric_text(kr);
-    let per_audience = spaced(&text).split(" per ").skip(1).any(|after| first_phrase_of(after, AUDIENCE).is_some());
-    counts.then(|| counted_words(kr).split(" | ").find_map(output_head)).flatten().filter(|_| !per_audience)
+    counts.then(|| counted_words(kr).split(" | ").find_map(output_head)).flatten().filter(|_| !per_audience(kr))
+}
+
+/// A count per member of the audience or per visit they make ("posts per member",
+/// "pages per visit"): a rate of their behaviour.
+fn per_audience(kr: &KeyResultPlan) -> bool {
+    const OCCASIONS_OF_USE: &[&str] = &["visit", "visits", "session", "sessions", "login", "logins"];
+    spaced(&metric_text(kr))
+        .split(" per ")
+        .skip(1)
+        .any(|after| first_phrase_of(after, AUDIENCE).or_else(|| first_phrase_of(after, OCCASIONS_OF_USE)).is_some())
 }
 
 /// The output noun a counted phrase names, unless its head (the last word, past
@@ -397,7 +424,12 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
         // speed? Both readings are common; the check asks.
         let of_software =
             first_phrase_of(&text, &["api", "service", "services", "server", "endpoint", "page", "query"]);
-        if let Some(wait) = first_phrase_of(&text, WAIT_TIMES).filter(|_| of_software.is_none()) {
+        // "Reply to new comments within 4 hours": the same wait, written as a command.
+        let replies_within = matches!(parsed.verb.as_deref(), Some("respond" | "reply" | "answer"))
+            && parsed.share.is_none()
+            && matches!(kr.unit, Some(Unit::Duration { .. }));
+        let wait = first_phrase_of(&text, WAIT_TIMES).or(replies_within.then_some("the time to reply"));
+        if let Some(wait) = wait.filter(|_| of_software.is_none()) {
             return Some(
                 Finding::warn(RULE, format!("\"{wait}\" can be read as the wait customers feel (an outcome) or as your team's speed (effort)"))
                     .ask(format!("Is {wait} what customers complain about, or how busy the team is? If customers, pair it with whether they got what they needed (resolved on first contact, reopen rate)."))

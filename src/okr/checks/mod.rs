@@ -336,6 +336,25 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_per_visit_a_reply_within_a_time_and_who_the_team_is_made_of() {
+        let (output, activity) = ("kr.outcome_not_output", "kr.not_activity_proxy");
+        // A count per visit or per member is the audience's behaviour.
+        assert_eq!(kr_status("Increase pages per visit from ~4 to 6", output), Some(CheckStatus::Pass));
+        assert_eq!(kr_status("Log two lessons finished per club member", output), Some(CheckStatus::Pass));
+        assert_eq!(kr_status("Publish 6 new pages on the help site", output), Some(CheckStatus::Fail));
+        // A reply within a time is the wait customers feel or the team's speed: asked.
+        assert_eq!(kr_status("Reply to new forum questions within 6 hours", activity), Some(CheckStatus::Warn));
+        assert_eq!(kr_status("Answer 95% of billing tickets within 24 hours", activity), Some(CheckStatus::Pass));
+        // Who makes up the team or a line-up is asked both ways, but customers are not.
+        assert_eq!(kr_status("Make sure at least 40% of panelists are women", output), Some(CheckStatus::Warn));
+        assert_eq!(kr_status("Raise the internal promotion rate to 20%", output), Some(CheckStatus::Warn));
+        assert_eq!(
+            kr_status("Grow the share of women among new customers from 30% to 40%", output),
+            Some(CheckStatus::Pass)
+        );
+    }
+
+    #[test]
     fn a_relative_clause_says_which_are_counted_not_what_is_counted() {
         // The creators are counted; what they publish only picks them out.
         assert_eq!(

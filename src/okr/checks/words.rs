@@ -130,6 +130,19 @@ pub(super) const WAIT_TIMES: &[&str] = &[
     "resolution time",
 ];
 
+/// Who makes up the team or a line-up it invites: its share of a group, or of people
+/// promoted from within.
+pub(super) const MAKE_UP: &[&str] = &[
+    "women",
+    "female",
+    "underrepresented",
+    "under-represented",
+    "diversity",
+    "promotion rate",
+    "internal promotion",
+    "promoted internally",
+];
+
 /// How fast work moves through the team: how soon customers get a change, or the
 /// team's own pace. Both readings are common; the check asks.
 pub(super) const DELIVERY_PACE: &[&str] = &["lead time", "cycle time", "throughput"];

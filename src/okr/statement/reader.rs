@@ -56,7 +56,7 @@ impl Reader {
         self.read_baseline_aside(&mut found);
         self.read_to(&mut found);
         if found.target.is_none() {
-            self.read_threshold(&mut found);
+            self.read_threshold(&mut found, verb_len);
         }
         self.read_share_taken(&mut found, verb_len);
         if found.relative.is_none() {
@@ -177,10 +177,18 @@ impl Reader {
     }
 
     /// under / at least / at or above N.
-    fn read_threshold(&mut self, found: &mut Values) {
+    fn read_threshold(&mut self, found: &mut Values, verb_len: usize) {
+        // The count right after the command's verb, known or not ("Join 6 forums").
+        let object_at = verb_len.max(1);
+        let counted_object = (!self.word_at(0).is_empty() && self.number_at(object_at).is_some()).then_some(object_at);
         for i in 0..self.tokens.len() {
             // "cut by more than 15%": the size of the change (read below), not a level.
             if i > 0 && self.word_at(i - 1) == "by" {
+                continue;
+            }
+            // "Join 6 forums with at least 3000 members each": a threshold after "with"
+            // says which things are counted when the verb's object is a count.
+            if i > 0 && self.word_at(i - 1) == "with" && counted_object.is_some_and(|at| at < i) {
                 continue;
             }
             if let Some((len, kind)) = self.threshold_at(i)

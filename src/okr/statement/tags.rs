@@ -7,6 +7,7 @@
 //! "**Started Adoption** :").
 //! A sentence before a colon that a command follows ("Spread the use of
 //! retrospectives: Raise ...") names what the key result serves, and is a label too.
+//! So does how often the work recurs, before a comma ("Twice a year, run ...").
 //! They say who and how urgent, not what is measured, so the reader reads the
 //! statement without them. Parentheses that carry numbers ("(today: 90k)") stay.
 
@@ -65,6 +66,9 @@ fn strip_leading(text: &str) -> String {
     if let Some(rest) = key_result_label(t) {
         return rest;
     }
+    if let Some(rest) = schedule_lead(t) {
+        return rest;
+    }
     let first = t.split_whitespace().next().unwrap_or("");
     let rest = || t[first.len()..].trim_start().to_string();
     if is_priority(first) || (first.starts_with('@') && first.len() > 1) {
@@ -109,6 +113,23 @@ fn sentence_label(label: &str, after: &str) -> Option<String> {
     (numberless && (1..=15).contains(&words) && is_known_verb(&first)).then(|| after.to_string())
 }
 
+/// The text after how often the work recurs, set off by a comma: "Twice a year, run
+/// a listening session ...", "Every quarter, make sure ...". The schedule says when,
+/// and the reader looks for the verb after it.
+fn schedule_lead(text: &str) -> Option<String> {
+    let (lead, rest) = text.split_once(',')?;
+    let words: Vec<String> = lead.split_whitespace().map(str::to_lowercase).collect();
+    let recurs = matches!(words.first()?.as_str(), "every" | "each" | "once" | "twice" | "thrice")
+        || words.get(1).is_some_and(|w| w == "times");
+    let period = words.last().is_some_and(|w| {
+        let w = w.trim_end_matches('s');
+        matches!(w, "day" | "week" | "month" | "quarter" | "year" | "sprint" | "cycle" | "release" | "half" | "term")
+    });
+    let rest = rest.trim_start();
+    (recurs && period && (2..=4).contains(&words.len()) && rest.starts_with(char::is_alphabetic))
+        .then(|| rest.to_string())
+}
+
 /// The text after a key result's label with a space or emphasis in it: "KR 1.1:",
 /// "KR 3.1A:", "KR 4.2 Reduce ...", "OKR:", "*Key Result 1*:". The label names the
 /// line, so its number is never the target; a bare "KR" or "OKR" needs its colon.
@@ -133,7 +154,10 @@ fn key_result_label(text: &str) -> Option<String> {
     // "KR 4.2 Experiment ...": a numbered label needs no colon when words follow;
     // "OKR: ..." does; "KR" glued to a word ("Krona") is not a label.
     let separated = after.starts_with([' ', ':', '*', '_']) || after.starts_with(|c: char| c.is_ascii_digit());
-    (separated && starts_words && (marked || !id.is_empty())).then(|| rest.to_string())
+    // After a numbered label and its mark, the key result may start with its number:
+    // "**KR 3** - 70% or higher reply rate".
+    let numbered_then_value = marked && !id.is_empty() && rest.starts_with(|c: char| c.is_ascii_digit());
+    (separated && (starts_words || numbered_then_value) && (marked || !id.is_empty())).then(|| rest.to_string())
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -230,6 +254,10 @@ mod tests {
             ("OKR: Achieve 99.9% uptime (from current 99.5%)", "Achieve 99.9% uptime (from current 99.5%)"),
             ("1. *Key Result 2*: Reach a 75% satisfaction score", "Reach a 75% satisfaction score"),
             ("KR 3 : Close 8 large-account customers", "Close 8 large-account customers"),
+            ("* **KR 3** - 70% or higher reply rate from hosts", "70% or higher reply rate from hosts"),
+            ("Twice a year, run a listening session with members", "run a listening session with members"),
+            ("Key Result 4.2: Each quarter, hold a data-skills breakout", "hold a data-skills breakout"),
+            ("Key Result 2.1: 40% of seats taken by members", "40% of seats taken by members"),
             (
                 "Spread the use of pairing in the team: Raise search interest for \"pairing\" above last year's",
                 "Raise search interest for \"pairing\" above last year's",
@@ -252,6 +280,7 @@ mod tests {
             ">5 enterprise customers live on the new plan",
             "Onboarding flow for new teams: 40% finish it in a day",
             "Phase 2 of the rollout: Ship to 5 regions",
+            "Every team, large or small, uses the new planner",
         ] {
             assert_eq!(without_tags(written), written);
         }
