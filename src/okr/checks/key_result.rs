@@ -497,10 +497,35 @@ fn effort_in(kr: &KeyResultPlan) -> Option<String> {
     {
         return Some(format!("counts {item} handled on time"));
     }
+    if let Some(spent) = time_spent_on_work(&parsed.core) {
+        return Some(format!("counts time spent {spent}"));
+    }
     // Effort counted going up: reviews, talks, meetups, events attended.
     let counts = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
     let noun = first_phrase_of(&counted_words(kr), EFFORT_NOUNS).filter(|_| counts && kr.target.is_some())?;
     Some(format!("counts {noun}"))
+}
+
+/// Hours or days the team spends on its own work: "Twelve hours in analysis and
+/// modelling", "Not spend more than 6 hours on reading", "Six hours of writing up
+/// findings". The time is the amount (it leads the statement, or a verb of spending
+/// does), and the work after it is a gerund or a noun of work: "6 hours of downtime"
+/// is what users feel, and "within 7 days of signing up" is a window, not time spent.
+fn time_spent_on_work(core: &str) -> Option<String> {
+    const WORK_NOUNS: &[&str] = &["analysis", "research", "work", "study", "coding", "development"];
+    let w = words(core);
+    let amount = w.get(1).is_some_and(|unit| matches!(unit.as_str(), "hours" | "hour" | "hrs" | "days" | "weeks"))
+        || w.iter().any(|x| matches!(x.as_str(), "spend" | "spent" | "spending"));
+    if !amount {
+        return None;
+    }
+    w.windows(3).find_map(|window| {
+        let [time, link, work] = window else { return None };
+        let spent = matches!(time.as_str(), "hours" | "hour" | "hrs" | "days" | "person-days" | "weeks")
+            && matches!(link.as_str(), "in" | "of" | "on")
+            && ((work.len() > 5 && work.ends_with("ing")) || WORK_NOUNS.contains(&work.as_str()));
+        spent.then(|| format!("{link} {work}"))
+    })
 }
 
 pub(super) fn kr_direction_consistent(kr: &KeyResultPlan) -> Option<Finding> {

@@ -345,6 +345,10 @@ mod tests {
         // A reply within a time is the wait customers feel or the team's speed: asked.
         assert_eq!(kr_status("Reply to new forum questions within 6 hours", activity), Some(CheckStatus::Warn));
         assert_eq!(kr_status("Answer 95% of billing tickets within 24 hours", activity), Some(CheckStatus::Pass));
+        // Time the team spends on its own work is effort; downtime is not.
+        assert_eq!(kr_status("Twelve hours in research and modelling", activity), Some(CheckStatus::Fail));
+        assert_eq!(kr_status("Six hours of writing up the findings", activity), Some(CheckStatus::Fail));
+        assert_eq!(kr_status("No more than 2 hours of downtime a quarter", activity), Some(CheckStatus::Pass));
         // Who makes up the team or a line-up is asked both ways, but customers are not.
         assert_eq!(kr_status("Make sure at least 40% of panelists are women", output), Some(CheckStatus::Warn));
         assert_eq!(kr_status("Raise the internal promotion rate to 20%", output), Some(CheckStatus::Warn));

@@ -246,6 +246,11 @@ mod tests {
             Some((Work::Deliverable, WorkForm::EndState))
         );
         assert_eq!(work("The checkout feels fast on a phone"), None);
+        // Any verb in the passive, with no number, says a thing of ours was done to.
+        assert_eq!(work("Account data is encrypted and stored safely"), Some((Work::Deliverable, WorkForm::EndState)));
+        assert_eq!(work("The old endpoints have been retired"), Some((Work::Deliverable, WorkForm::EndState)));
+        assert_eq!(work("Churn is reduced in every region"), None);
+        assert_eq!(work("Customers are delighted by the new checkout"), None);
         // A quality customers judge is not a capability, and customers are not staff.
         assert_eq!(work("Checkout reliable on every device"), None);
         assert_eq!(work("Customers should see the new prices at checkout"), None);

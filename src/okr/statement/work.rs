@@ -12,8 +12,9 @@
 //! and which is not the statement's first word.
 
 use super::super::vocabulary::{
-    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, OWN_PEOPLE, Work,
-    first_phrase_of, is_known_verb, is_past, lemma, verb_in, words, work_verb,
+    AUDIENCE, AUDIENCE_ACTIONS, DECREASE_VERBS, DETERMINERS, EFFORT_NOUNS, INCREASE_VERBS, INTERNAL_PEOPLE,
+    LEVEL_VERBS, MAINTAIN_VERBS, OWN_PEOPLE, Work, first_phrase_of, is_known_verb, is_past, lemma, verb_in, words,
+    work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -358,6 +359,19 @@ fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone>
         if be || !has_target {
             return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: (*state).to_string() });
         }
+    }
+    // "Account data is encrypted and stored safely", "old endpoints have been retired":
+    // a thing of ours in the passive, with no number, was done to; unless the verb
+    // says a change or a level ("churn is reduced") or the subject is the audience.
+    if !has_target
+        && let Some(be) = w.iter().skip(1).position(|x| matches!(x.as_str(), "is" | "are" | "been")).map(|p| p + 1)
+        && let Some(done) = w.get(be + 1).filter(|x| is_past(x))
+        && [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS]
+            .iter()
+            .all(|list| verb_in(list, done).is_none())
+        && !audience_before(&w[..be])
+    {
+        return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[be..=be + 1].join(" ") });
     }
     None
 }
