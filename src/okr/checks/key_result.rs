@@ -173,8 +173,9 @@ fn per_audience(kr: &KeyResultPlan) -> bool {
 
 /// The output noun a counted phrase names, unless its head (the last word, past
 /// participles aside) is what an audience does or who they are, or a measure:
-/// "newsletter subscribers", "app-store page visitors", "article shares" and "page
-/// load time" count an audience's behaviour or a quality, not things made.
+/// "newsletter subscribers", "app-store page visitors", "article shares", "newsletter
+/// list" and "page load time" count an audience, its behaviour or a quality, not
+/// things made.
 fn output_head(phrase: &str) -> Option<&'static str> {
     const MEASURES: &[&str] = &["time", "times", "rate", "rates", "score", "speed", "latency", "share"];
     let mut w = words(phrase);
@@ -192,8 +193,14 @@ fn output_head(phrase: &str) -> Option<&'static str> {
     if !others && STAFF.iter().any(|s| spaced_phrase.ends_with(&format!(" {s}"))) {
         return Some("hire");
     }
+    // "Newsletter list", "podcast audience": the people a thing gathers, not the thing.
+    const GATHERED: &[&str] = &["list", "lists", "waitlist", "audience", "following", "community"];
     let head = w.last().map(String::as_str).unwrap_or("");
-    if AUDIENCE_ACTIONS.contains(&head) || AUDIENCE.contains(&head) || MEASURES.contains(&head) {
+    if AUDIENCE_ACTIONS.contains(&head)
+        || AUDIENCE.contains(&head)
+        || MEASURES.contains(&head)
+        || GATHERED.contains(&head)
+    {
         return None;
     }
     first_phrase_of(phrase, OUTPUT_NOUNS)

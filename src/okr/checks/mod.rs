@@ -342,6 +342,9 @@ mod tests {
         assert_eq!(kr_status("Increase pages per visit from ~4 to 6", output), Some(CheckStatus::Pass));
         assert_eq!(kr_status("Log two lessons finished per club member", output), Some(CheckStatus::Pass));
         assert_eq!(kr_status("Publish 6 new pages on the help site", output), Some(CheckStatus::Fail));
+        // The people a thing gathers are an audience, not the thing.
+        assert_eq!(kr_status("Grow newsletter list to 8k", output), Some(CheckStatus::Pass));
+        assert_eq!(kr_status("Send 8 newsletters", output), Some(CheckStatus::Fail));
         // A reply within a time is the wait customers feel or the team's speed: asked.
         assert_eq!(kr_status("Reply to new forum questions within 6 hours", activity), Some(CheckStatus::Warn));
         assert_eq!(kr_status("Answer 95% of billing tickets within 24 hours", activity), Some(CheckStatus::Pass));

@@ -138,6 +138,8 @@ pub(super) const MAKE_UP: &[&str] = &[
     "underrepresented",
     "under-represented",
     "diversity",
+    "gender balance",
+    "gender parity",
     "promotion rate",
     "internal promotion",
     "promoted internally",

@@ -290,11 +290,17 @@ mod tests {
         assert_eq!(p("Improve the average checkout load time by 8%").direction, Some(Direction::Decrease));
         assert_eq!(p("Improve the average order value by 8%").direction, Some(Direction::Increase));
         assert_eq!(p("Speed up the restore from backups by 20%").direction, Some(Direction::Decrease));
-        // A threshold after "with" picks out the things a count before it counts.
+        // In an aside, "is" before a value says where the metric stands today.
+        let r = p("Increase learners reached by our courses to 3 million (June 2026 total is 1.9 million).");
+        assert_eq!((r.baseline, r.target), (Some(1_900_000.0), Some(3_000_000.0)));
+        assert_eq!(p("Raise the share that is active to 40%").baseline, None);
+        // A threshold after the counted things picks out which of them count.
         let r = p("Join 6 forums with at least 3000 members each and answer 8 threads in each");
         assert_eq!((r.target, r.threshold), (Some(6.0), None));
         assert_eq!(p("Accounts with at least 5 seats").target, Some(5.0));
         assert_eq!(p("Launch app v2 with >4.5 star rating").target, Some(4.5));
+        let r = p("Achieve 30,000 student accounts solving at least one problem per week");
+        assert_eq!((r.target, r.threshold), (Some(30_000.0), None));
         // A clock-style time is m:ss or h:mm: the same count of its smaller unit.
         let r = p("Increase avg. Time on page from 2:30 to 3:30");
         assert_eq!((r.baseline, r.target, r.direction), (Some(150.0), Some(210.0), Some(Direction::Increase)));

@@ -130,8 +130,14 @@ impl Reader {
             return;
         }
         let aside = (0..self.tokens.len()).find_map(|i| {
+            // "(June 2020 total is 1,884)": in an aside, "is" before a value says where
+            // the metric stands.
+            let in_aside = || {
+                self.tokens[..i].iter().rev().map(|t| t.lower.as_str()).find(|t| matches!(*t, "(" | ")")) == Some("(")
+            };
             let marks =
-                matches!(self.word_at(i), "today" | "today's" | "current" | "currently" | "was" | "baseline" | "now");
+                matches!(self.word_at(i), "today" | "today's" | "current" | "currently" | "was" | "baseline" | "now")
+                    || (self.word_at(i) == "is" && in_aside());
             let after = if marks { self.value_after(i + 1) } else { None };
             after.map(|(at, b)| (i, at, b))
         });
@@ -186,9 +192,10 @@ impl Reader {
             if i > 0 && self.word_at(i - 1) == "by" {
                 continue;
             }
-            // "Join 6 forums with at least 3000 members each": a threshold after "with"
-            // says which things are counted when the verb's object is a count.
-            if i > 0 && self.word_at(i - 1) == "with" && counted_object.is_some_and(|at| at < i) {
+            // "Join 6 forums with at least 3000 members each", "40,000 accounts playing
+            // at least one piece a month": when the verb's object is a count, a threshold
+            // after the counted things says which of them count.
+            if counted_object.is_some_and(|at| at + 1 < i) {
                 continue;
             }
             if let Some((len, kind)) = self.threshold_at(i)

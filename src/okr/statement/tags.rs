@@ -156,7 +156,9 @@ fn key_result_label(text: &str) -> Option<String> {
     let separated = after.starts_with([' ', ':', '*', '_']) || after.starts_with(|c: char| c.is_ascii_digit());
     // After a numbered label and its mark, the key result may start with its number:
     // "**KR 3** - 70% or higher reply rate".
-    let numbered_then_value = marked && !id.is_empty() && rest.starts_with(|c: char| c.is_ascii_digit());
+    let numbered_then_value = marked
+        && !id.is_empty()
+        && rest.trim_start_matches(['<', '>', '≤', '≥', '~', '$', '€', '£']).starts_with(|c: char| c.is_ascii_digit());
     (separated && (starts_words || numbered_then_value) && (marked || !id.is_empty())).then(|| rest.to_string())
 }
 
@@ -258,6 +260,7 @@ mod tests {
             ("Twice a year, run a listening session with members", "run a listening session with members"),
             ("Key Result 4.2: Each quarter, hold a data-skills breakout", "hold a data-skills breakout"),
             ("Key Result 2.1: 40% of seats taken by members", "40% of seats taken by members"),
+            ("KR 3: <2 hour MTTR for incidents", "<2 hour MTTR for incidents"),
             (
                 "Spread the use of pairing in the team: Raise search interest for \"pairing\" above last year's",
                 "Raise search interest for \"pairing\" above last year's",
