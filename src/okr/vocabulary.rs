@@ -5,7 +5,8 @@
 //! Verbs are matched by their lemma: the English Snowball stemmer (`frostem`, the one
 //! tantivy already uses for search) folds "launches", "launched" and "launching" into
 //! "launch", and a short table adds the irregular past forms ("built", "written",
-//! "held") a stemmer cannot know. Lists hold base forms only.
+//! "held") a stemmer cannot know. Lists hold base forms only. A word no list has is
+//! looked up in Wiktionary's parts of speech (`word_classes`).
 
 use std::sync::LazyLock;
 
@@ -317,6 +318,43 @@ pub(crate) fn is_known_verb(phrase: &str) -> bool {
     [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS]
         .iter()
         .any(|list| list.contains(&phrase))
+}
+
+/// What English knows a word as, from Wiktionary's parts of speech (the
+/// `wiktionary-part-of-speech-extract` FST): used only for words the verb lists lack,
+/// so that "Submit annual returns" can be read as a task without listing "submit".
+pub(crate) struct WordClasses {
+    pub(crate) known: bool,
+    pub(crate) verb: bool,
+    /// A noun, an adjective or a determiner: what an object starts with.
+    pub(crate) nominal: bool,
+    pub(crate) numeral: bool,
+    pub(crate) preposition: bool,
+    /// A determiner or a pronoun ("our", "each"): never the verb of a command.
+    pub(crate) function_word: bool,
+}
+
+pub(crate) fn word_classes(word: &str) -> WordClasses {
+    use wiktionary_part_of_speech_extract::{ENGLISH_TAG_LOOKUP, Tag};
+    let Some(tags) = ENGLISH_TAG_LOOKUP.get(&word.to_lowercase()) else {
+        return WordClasses {
+            known: false,
+            verb: false,
+            nominal: false,
+            numeral: false,
+            preposition: false,
+            function_word: false,
+        };
+    };
+    let has = |tag: Tag| tags.tags().any(|t| t == tag);
+    WordClasses {
+        known: true,
+        verb: has(Tag::Verb),
+        nominal: has(Tag::Noun) || has(Tag::Adjective) || has(Tag::Determiner),
+        numeral: has(Tag::Numeral),
+        preposition: has(Tag::Preposition),
+        function_word: has(Tag::Determiner) || has(Tag::Pronoun),
+    }
 }
 
 /// The team's own people: a share of them doing something is an input.

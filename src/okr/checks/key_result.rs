@@ -131,6 +131,16 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
         Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Capability, said }) => {
             return Some(capability_question(kr, said));
         }
+        Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Task, said }) => {
+            return Some(
+                Finding::warn(
+                    RULE,
+                    format!("reads as a task (\"{said} ...\"): done or not done, not a change customers see"),
+                )
+                .ask("Is this a task? If so, keep it as an initiative and measure what should change for customers once it is done.")
+                .suggest(outcome_rewrite(kr)),
+            );
+        }
         Some(WorkDone { form: WorkForm::Imperative, said, .. }) => format!("\"{said}\" names work done"),
         Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said }) => {
             format!("says a piece of work is done (\"{said}\")")

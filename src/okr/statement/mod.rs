@@ -229,6 +229,20 @@ mod tests {
             assert_eq!(r.verb.as_deref(), Some(verb), "{written}");
             assert_eq!(r.work.map(|w| w.kind), Some(kind), "{written}");
         }
+        // A verb only the English lexicon knows, before an object, with no number, is
+        // a task to ask about; a number, a noun first or customers in the object are not.
+        let task = |text: &str| p(text).work.map(|w| (w.kind, w.form, w.said));
+        assert_eq!(
+            task("Plug gaps in the funnel analysis before July"),
+            Some((Work::Deliverable, WorkForm::Task, "plug gaps in the".to_string()))
+        );
+        assert_eq!(task("remove hacky workarounds for the gate").map(|t| t.1), Some(WorkForm::Task));
+        assert_eq!(task("Revenue grows in every region"), None);
+        assert_eq!(task("Churn increases slower than sign-ups"), None);
+        assert_eq!(task("Our resident survey baseline is known").map(|t| t.1), None);
+        assert_eq!(task("Digest is growing faster than last year"), None);
+        assert_eq!(task("Delight returning customers in Spain"), None);
+        assert_ne!(task("Appear in the top results for our own name").map(|t| t.1), Some(WorkForm::Task));
         // A noun followed by a verb is not a command, and customers won are not a task.
         assert_eq!(p("Revenue grows 20% this quarter").work, None);
         assert_eq!(p("Delight the customers who churned last year").work, None);
