@@ -175,7 +175,7 @@ fn counted_output(kr: &KeyResultPlan) -> Option<&'static str> {
 /// "pages per visit"): a rate of their behaviour.
 fn per_audience(kr: &KeyResultPlan) -> bool {
     const OCCASIONS_OF_USE: &[&str] = &["visit", "visits", "session", "sessions", "login", "logins"];
-    spaced(&metric_text(kr))
+    spaced(&kr.parsed.core)
         .split(" per ")
         .skip(1)
         .any(|after| first_phrase_of(after, AUDIENCE).or_else(|| first_phrase_of(after, OCCASIONS_OF_USE)).is_some())

@@ -313,6 +313,8 @@ mod tests {
         assert_eq!((r.target, r.threshold), (Some(6.0), None));
         assert_eq!(p("Accounts with at least 5 seats").target, Some(5.0));
         assert_eq!(p("Launch app v2 with >4.5 star rating").target, Some(4.5));
+        assert_eq!(p("25 host profiles which release at least one episode").target, Some(25.0));
+        assert_eq!(p("At least 5 customers live on the new plan").target, Some(5.0));
         let r = p("Achieve 30,000 student accounts solving at least one problem per week");
         assert_eq!((r.target, r.threshold), (Some(30_000.0), None));
         // A clock-style time is m:ss or h:mm: the same count of its smaller unit.
@@ -467,6 +469,11 @@ mod tests {
 
     #[test]
     fn durations_thresholds_and_number_words() {
+        // A number word after a verb and its particle and article, or after a first
+        // word English knows as a verb, is the count.
+        assert_eq!(p("Bring over the two most-used sections of the old site").target, Some(2.0));
+        assert_eq!(p("Log one build finished per club member").target, Some(1.0));
+        assert_eq!(p("Our one goal is retention").target, None);
         let r = p("Cut median first response time from 9 hours to under 2 hours");
         assert_eq!((r.baseline, r.target, r.unit.clone()), (Some(9.0), Some(2.0), duration("hours")));
         assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 2.0 }));

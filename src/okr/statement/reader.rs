@@ -184,9 +184,17 @@ impl Reader {
 
     /// under / at least / at or above N.
     fn read_threshold(&mut self, found: &mut Values, verb_len: usize) {
-        // The count right after the command's verb, known or not ("Join 6 forums").
+        // The count right after the command's verb, known or not ("Join 6 forums"), or
+        // a plain count that opens the statement ("25 hosts who release at least one
+        // episode").
         let object_at = verb_len.max(1);
-        let counted_object = (!self.word_at(0).is_empty() && self.number_at(object_at).is_some()).then_some(object_at);
+        let opening_count = self.number_at(0).is_some_and(|n| n.unit.is_none())
+            && self.tokens.get(1).is_some_and(|t| t.kind == Kind::Word);
+        let counted_object = if opening_count {
+            Some(0)
+        } else {
+            (!self.word_at(0).is_empty() && self.number_at(object_at).is_some()).then_some(object_at)
+        };
         for i in 0..self.tokens.len() {
             // "cut by more than 15%": the size of the change (read below), not a level.
             if i > 0 && self.word_at(i - 1) == "by" {

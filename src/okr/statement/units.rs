@@ -192,11 +192,17 @@ pub(super) fn attach_unit_words(tokens: &mut Vec<Token>) {
             let duration_follows = DURATIONS.iter().any(|(w, _, _)| *w == next);
             // "Host five live workshops", "Four new integrations", "Bring over the two
             // most-used sections": a count right after the verb, or opening the statement.
+            // After a verb with its particle and an article too ("Bring over the two"),
+            // and after a first word English knows as a verb ("Log one build per member").
             let counted = tokens.get(i + 1).is_some_and(|t| t.kind == Kind::Word)
                 && (i == 0
                     || is_known_verb(prev)
                     || (prev == "the" && i >= 2 && is_known_verb(&tokens[i - 2].lower))
-                    || (i >= 2 && is_known_verb(&format!("{} {prev}", tokens[i - 2].lower))));
+                    || (i >= 2 && is_known_verb(&format!("{} {prev}", tokens[i - 2].lower)))
+                    || (prev == "the"
+                        && i >= 3
+                        && is_known_verb(&format!("{} {}", tokens[i - 3].lower, tokens[i - 2].lower)))
+                    || (i == 1 && word_classes(prev).verb && !word_classes(prev).function_word));
             // "two million subscribers", "two or more bugfixes": a magnitude or a floor
             // after the word says it is a value.
             let next2 = tokens.get(i + 2).map(|t| t.lower.as_str()).unwrap_or("");
