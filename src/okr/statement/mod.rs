@@ -469,6 +469,10 @@ mod tests {
 
     #[test]
     fn durations_thresholds_and_number_words() {
+        // A command said in the negative turns the threshold round: a cap, not a floor.
+        let r = p("Not spend more than 6 hours in reading and data collection");
+        assert_eq!(r.threshold.map(|t| t.kind), Some(ThresholdKind::AtMost));
+        assert_eq!(p("Never drop below 99.5% uptime").threshold.map(|t| t.kind), Some(ThresholdKind::AtLeast));
         // A number word after a verb and its particle and article, or after a first
         // word English knows as a verb, is the count.
         assert_eq!(p("Bring over the two most-used sections of the old site").target, Some(2.0));

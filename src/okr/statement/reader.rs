@@ -514,7 +514,15 @@ impl Reader {
     pub(super) fn threshold_at(&self, i: usize) -> Option<(usize, ThresholdKind)> {
         let w = |k: usize| self.word_at(i + k);
         let sym = self.tokens.get(i).map(|t| t.lower.as_str()).unwrap_or("");
-        match (w(0), w(1), w(2)) {
+        // "Not spend more than 6 hours on reading": a command said in the negative
+        // turns a threshold further on round, so "more than" is a cap.
+        let negated = i > 1 && matches!(self.word_at(0), "not" | "never");
+        let turned = |(len, kind): (usize, ThresholdKind)| match (negated, kind) {
+            (true, ThresholdKind::AtLeast) => (len, ThresholdKind::AtMost),
+            (true, ThresholdKind::AtMost) => (len, ThresholdKind::AtLeast),
+            (false, kind) => (len, kind),
+        };
+        let found = match (w(0), w(1), w(2)) {
             ("at", "or", "below") | ("at", "or", "under") => Some((3, ThresholdKind::AtMost)),
             ("at", "or", "above") | ("at", "or", "over") => Some((3, ThresholdKind::AtLeast)),
             ("no", "more", "than") | ("not", "more", "than") => Some((3, ThresholdKind::AtMost)),
@@ -528,7 +536,8 @@ impl Reader {
                 ">" | "≥" => Some((1, ThresholdKind::AtLeast)),
                 _ => None,
             },
-        }
+        };
+        found.map(turned)
     }
 
     /// The unit of the key result: the target's, else the baseline's; a scale means a score.
