@@ -28,6 +28,7 @@ pub(crate) const INCREASE_VERBS: &[&str] = &[
     "strengthen",
     "widen",
     "gain",
+    "scale up",
     "up",
 ];
 pub(crate) const DECREASE_VERBS: &[&str] = &[

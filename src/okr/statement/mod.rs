@@ -260,6 +260,13 @@ mod tests {
             Some((Work::Deliverable, WorkForm::EndState))
         );
         assert_eq!(work("The checkout feels fast on a phone"), None);
+        // A status line may open with the participle when it has no number.
+        assert_eq!(work("Finished treasury model v2"), Some((Work::Deliverable, WorkForm::EndState)));
+        assert_ne!(
+            work("Given clear specs, each engineer can ship a connector alone").map(|w| w.0),
+            Some(Work::Effort)
+        );
+        assert_eq!(p("Scale up the community").direction, Some(Direction::Increase));
         // Any verb in the passive, with no number, says a thing of ours was done to.
         assert_eq!(work("Account data is encrypted and stored safely"), Some((Work::Deliverable, WorkForm::EndState)));
         assert_eq!(work("The old endpoints have been retired"), Some((Work::Deliverable, WorkForm::EndState)));

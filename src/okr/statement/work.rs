@@ -9,7 +9,8 @@
 //!
 //! Matching is by lemma (see `okr::vocabulary`), so "published", "publishes" and
 //! "publish" are one verb; a past participle is a word whose lemma is a work verb
-//! and which is not the statement's first word.
+//! and which is not the statement's first word, unless the statement has no number
+//! ("Finished charter v2", a status line).
 
 use super::super::vocabulary::{
     AUDIENCE, AUDIENCE_ACTIONS, DECREASE_VERBS, DELIVER_VERBS, DETERMINERS, EFFORT_NOUNS, EFFORT_VERBS, INCREASE_VERBS,
@@ -369,11 +370,15 @@ fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone>
     }
     // Participles of work verbs after the subject: "lead hired and onboarded", "policy
     // drafted, reviewed, merged", "builds shipped", "reports added to the repo".
+    // With no number, a participle may open the statement as a status line does
+    // ("Finished charter v2", "Finalized proposal for grants"); one English also uses
+    // as a preposition ("Given clear requirements, ...") does not.
+    let from = if has_target || w.len() < 2 { 1 } else { 0 };
     let participles: Vec<(usize, Work)> = w
         .iter()
         .enumerate()
-        .skip(1)
-        .filter(|(_, word)| is_past(word))
+        .skip(from)
+        .filter(|(i, word)| is_past(word) && (*i > 0 || !word_classes(word).preposition))
         .filter_map(|(i, word)| work_verb(word).map(|(kind, _)| (i, kind)))
         .collect();
     // With a target that is not a count ("15% of pipeline sourced at events") a
