@@ -281,10 +281,24 @@ pub(crate) fn verb_in(list: &[&'static str], phrase: &str) -> Option<&'static st
     list.iter().copied().find(|verb| VERB_LEMMAS.get(verb).is_some_and(|l| *l == lemmas))
 }
 
+/// Every verb list: those that say a change or a level, then those that say work.
+const VERB_LISTS: [&[&str]; 6] =
+    [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS];
+
+/// A verb of any list in any inflection: "increases", "reduced", "launching".
+pub(crate) fn is_listed_verb(phrase: &str) -> bool {
+    VERB_LISTS.iter().any(|list| verb_in(list, phrase).is_some())
+}
+
+/// A verb that says a change or a level, in any inflection: "reduced", "achieved".
+pub(crate) fn says_change_or_level(phrase: &str) -> bool {
+    VERB_LISTS[..4].iter().any(|list| verb_in(list, phrase).is_some())
+}
+
 /// The lemmas of every listed verb, stemmed once: statements are read word by word
 /// against these lists, and a large OKR file has thousands of words.
 static VERB_LEMMAS: LazyLock<std::collections::HashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
-    [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS]
+    VERB_LISTS
         .iter()
         .flat_map(|list| list.iter())
         .map(|verb| (*verb, verb.split_whitespace().map(lemma).collect()))
@@ -316,9 +330,7 @@ pub fn is_output_verb(verb: &str) -> bool {
 /// Exact base forms only: a statement leads with an imperative ("Publish"), and an
 /// inflected first word ("Training services in 40% of deals") is a noun or a subject.
 pub(crate) fn is_known_verb(phrase: &str) -> bool {
-    [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS]
-        .iter()
-        .any(|list| list.contains(&phrase))
+    VERB_LISTS.iter().any(|list| list.contains(&phrase))
 }
 
 /// What English knows a word as, from Wiktionary's parts of speech (the

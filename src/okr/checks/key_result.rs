@@ -85,8 +85,9 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
     // "35% of speakers are women", "internal promotion rate to 25%": who makes up the
     // team or the line-up is chosen by hiring, promoting and booking, and it may also
     // be what the objective wants. Both readings are common; the check asks.
-    if let Some(make_up) = first_phrase_of(&parsed.core.to_lowercase(), MAKE_UP)
-        && first_phrase_of(&parsed.core.to_lowercase(), AUDIENCE).is_none()
+    let core = parsed.core.to_lowercase();
+    if let Some(make_up) = first_phrase_of(&core, MAKE_UP)
+        && first_phrase_of(&core, AUDIENCE).is_none()
     {
         return Some(
             Finding::warn(

@@ -13,9 +13,9 @@
 //! ("Finished charter v2", a status line).
 
 use super::super::vocabulary::{
-    AUDIENCE, AUDIENCE_ACTIONS, DECREASE_VERBS, DELIVER_VERBS, DETERMINERS, EFFORT_NOUNS, EFFORT_VERBS, INCREASE_VERBS,
-    INTERNAL_PEOPLE, LEVEL_VERBS, MAINTAIN_VERBS, OWN_PEOPLE, Work, first_phrase_of, is_known_verb, is_past, lemma,
-    verb_in, word_classes, words, work_verb,
+    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, OWN_PEOPLE, Work,
+    first_phrase_of, is_known_verb, is_listed_verb, is_past, lemma, says_change_or_level, verb_in, word_classes, words,
+    work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -271,11 +271,8 @@ fn lexicon_task(w: &[String], has_target: bool) -> Option<WorkDone> {
     // English does not list (a name); not a verb of ours ("Churn increases"), so the
     // first word is not a subject.
     let object = word_classes(next);
-    let listed_verb = [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS]
-        .iter()
-        .any(|list| verb_in(list, next).is_some());
     let takes_object = !AUXILIARIES.contains(&next.as_str())
-        && !listed_verb
+        && !is_listed_verb(next)
         && !object.numeral
         && !object.preposition
         && !next.chars().any(|c| c.is_ascii_digit())
@@ -415,9 +412,7 @@ fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone>
     if !has_target
         && let Some(be) = w.iter().skip(1).position(|x| matches!(x.as_str(), "is" | "are" | "been")).map(|p| p + 1)
         && let Some(done) = w.get(be + 1).filter(|x| is_past(x))
-        && [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS]
-            .iter()
-            .all(|list| verb_in(list, done).is_none())
+        && !says_change_or_level(done)
         && !audience_before(&w[..be])
     {
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[be..=be + 1].join(" ") });
