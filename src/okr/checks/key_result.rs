@@ -417,8 +417,12 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
     if parsed.audience.is_none()
         && let Some(effort) = effort_in(kr)
     {
+        // A task read through the English lexicon ("Schedule 3 outreach calls ...")
+        // is asked about, as the output rule does, not failed.
+        let from_lexicon = matches!(parsed.work, Some(WorkDone { form: WorkForm::Task, .. }));
+        let finding = if from_lexicon { Finding::warn } else { Finding::fail };
         return Some(
-            Finding::fail(RULE, format!("{effort}: that is effort by your own people, not what customers get"))
+            finding(RULE, format!("{effort}: that is effort by your own people, not what customers get"))
                 .ask("If this were done in full, what would customers notice? Measure that, and keep this as the plan to get there.")
                 .suggest(format!(
                     "Keep \"{}\" as an initiative and measure what it is for: the change customers or the business see once it is done, from X to Y",

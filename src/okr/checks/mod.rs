@@ -352,6 +352,7 @@ mod tests {
             ("Answer 95% of billing tickets within 24 hours", activity, Pass),
             // A task whose verb only the lexicon knows is asked about, not failed.
             ("Plug gaps in the funnel analysis before July", output, Warn),
+            ("Schedule outreach meetings with local libraries", activity, Warn),
             // Time the team spends on its own work is effort; downtime is not.
             ("Twelve hours in research and modelling", activity, Fail),
             ("Six hours of writing up the findings", activity, Fail),
