@@ -477,6 +477,10 @@ mod tests {
 
     #[test]
     fn durations_thresholds_and_number_words() {
+        // ">=" and "<=" typed in ASCII are thresholds too.
+        let r = p("Deliver >= 3 scheduling enhancements with ≥75% positive client feedback");
+        assert_eq!((r.target, r.threshold.map(|t| t.kind)), (Some(3.0), Some(ThresholdKind::AtLeast)));
+        assert_eq!(p("Keep p95 latency <= 300ms").threshold.map(|t| t.kind), Some(ThresholdKind::AtMost));
         // A command said in the negative turns the threshold round: a cap, not a floor.
         let r = p("Not spend more than 6 hours in reading and data collection");
         assert_eq!(r.threshold.map(|t| t.kind), Some(ThresholdKind::AtMost));

@@ -531,9 +531,12 @@ impl Reader {
             ("more", "than", _) | ("at", "least", _) | ("greater", "than", _) => Some((2, ThresholdKind::AtLeast)),
             ("under", _, _) | ("below", _, _) | ("within", _, _) => Some((1, ThresholdKind::AtMost)),
             ("above", _, _) | ("over", _, _) => Some((1, ThresholdKind::AtLeast)),
-            _ => match sym {
-                "<" | "≤" => Some((1, ThresholdKind::AtMost)),
-                ">" | "≥" => Some((1, ThresholdKind::AtLeast)),
+            // ">=" and "<=" typed in ASCII are two symbols.
+            _ => match (sym, self.tokens.get(i + 1).map(|t| t.lower.as_str())) {
+                ("<", Some("=")) => Some((2, ThresholdKind::AtMost)),
+                (">", Some("=")) => Some((2, ThresholdKind::AtLeast)),
+                ("<" | "≤", _) => Some((1, ThresholdKind::AtMost)),
+                (">" | "≥", _) => Some((1, ThresholdKind::AtLeast)),
                 _ => None,
             },
         };
