@@ -335,7 +335,8 @@ pub(crate) fn is_known_verb(phrase: &str) -> bool {
 
 /// What English knows a word as, from Wiktionary's parts of speech (the
 /// `wiktionary-part-of-speech-extract` FST): used only for words the verb lists lack,
-/// so that "Submit annual returns" can be read as a task without listing "submit".
+/// so that "Plug gaps in the funnel analysis" can be read as a task without listing "plug".
+#[derive(Default)]
 pub(crate) struct WordClasses {
     pub(crate) known: bool,
     pub(crate) verb: bool,
@@ -347,17 +348,18 @@ pub(crate) struct WordClasses {
     pub(crate) function_word: bool,
 }
 
+impl WordClasses {
+    /// A verb that is not also a determiner or a pronoun ("our" is listed as a verb):
+    /// a word that can lead a command.
+    pub(crate) fn can_lead_command(&self) -> bool {
+        self.verb && !self.function_word
+    }
+}
+
 pub(crate) fn word_classes(word: &str) -> WordClasses {
     use wiktionary_part_of_speech_extract::{ENGLISH_TAG_LOOKUP, Tag};
     let Some(tags) = ENGLISH_TAG_LOOKUP.get(&word.to_lowercase()) else {
-        return WordClasses {
-            known: false,
-            verb: false,
-            nominal: false,
-            numeral: false,
-            preposition: false,
-            function_word: false,
-        };
+        return WordClasses::default();
     };
     let has = |tag: Tag| tags.tags().any(|t| t == tag);
     WordClasses {

@@ -202,7 +202,7 @@ pub(super) fn attach_unit_words(tokens: &mut Vec<Token>) {
                     || (prev == "the"
                         && i >= 3
                         && is_known_verb(&format!("{} {}", tokens[i - 3].lower, tokens[i - 2].lower)))
-                    || (i == 1 && word_classes(prev).verb && !word_classes(prev).function_word));
+                    || (i == 1 && word_classes(prev).can_lead_command()));
             // "two million subscribers", "two or more bugfixes": a magnitude or a floor
             // after the word says it is a value.
             let next2 = tokens.get(i + 2).map(|t| t.lower.as_str()).unwrap_or("");

@@ -39,8 +39,8 @@ pub enum WorkForm {
     Capability,
     /// "Four new integrations", "FUSE mount": a deliverable with no verb at all.
     Thing,
-    /// "Submit annual returns": a command whose verb only the English lexicon knows,
-    /// with no number; read as a task, and asked about rather than failed.
+    /// "Plug gaps in the funnel analysis": a command whose verb only the English
+    /// lexicon knows, with no number; read as a task, and asked about, not failed.
     Task,
 }
 
@@ -250,11 +250,11 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
         .or_else(|| if verb.is_none() { lexicon_task(&w, has_target) } else { None })
 }
 
-/// "Submit annual returns to the tax office", "Remove hacky workarounds for the
-/// gate": a first word no verb list has, which English knows as a verb, in its base
-/// form, before an object, with no number anywhere. Its reading rests on a lexicon,
-/// not on the sentence's shape, so the form is `Task` and the check asks. Customers
-/// or business won in the object ("Delight returning customers") are not a task.
+/// "Plug gaps in the funnel analysis", "Remove hacky workarounds for the gate": a
+/// first word no verb list has, which English knows as a verb, in its base form,
+/// before an object, with no number anywhere. Its reading rests on a lexicon, not on
+/// the sentence's shape, so the form is `Task` and the check asks. Customers or
+/// business won in the object ("Delight returning customers") are not a task.
 fn lexicon_task(w: &[String], has_target: bool) -> Option<WorkDone> {
     const AUXILIARIES: &[&str] =
         &["is", "are", "was", "were", "be", "been", "will", "should", "must", "can", "has", "have", "had", "does"];
@@ -264,7 +264,7 @@ fn lexicon_task(w: &[String], has_target: bool) -> Option<WorkDone> {
         && (first.ends_with("ss") || !first.ends_with('s'))
         && !["ed", "ly", "ing"].iter().any(|end| first.ends_with(end));
     let verb = word_classes(first);
-    if has_target || !base_form || is_known_verb(first) || !verb.verb || verb.function_word {
+    if has_target || !base_form || is_known_verb(first) || !verb.can_lead_command() {
         return None;
     }
     // The next word starts an object: a noun, an adjective or a determiner, or a word
