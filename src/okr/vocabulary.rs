@@ -85,6 +85,7 @@ pub(crate) const LEVEL_VERBS: &[&str] = &[
     "end",
     "finish with",
     "end with",
+    "break even",
     "grow to",
     "speed up",
 ];
@@ -125,6 +126,7 @@ pub(crate) const DELIVER_VERBS: &[&str] = &[
     "finalize",
     "finalise",
     "prototype",
+    "code",
     "rewrite",
     "refresh",
     "automate",
@@ -208,6 +210,31 @@ pub(crate) const EFFORT_VERBS: &[&str] = &[
     "mentor",
     "coach",
     "plan",
+    // Looking into something: what was learnt is the result, not the looking
+    // ("Assess the community tooling", "Explore three pricing models").
+    "assess",
+    "evaluate",
+    "investigate",
+    "explore",
+    "research",
+    "study",
+    "analyse",
+    "analyze",
+    "experiment",
+    "validate",
+    "verify",
+    "check",
+    "inspect",
+    "detect",
+    "classify",
+    // Talking with people and tending relations: what they then do is the result.
+    "talk",
+    "discuss",
+    "cultivate",
+    "nurture",
+    "network",
+    // Money or time spent is an input ("Spend 90% of the repair budget").
+    "spend",
 ];
 
 /// Irregular past forms a stemmer cannot fold into their verb.

@@ -249,6 +249,45 @@ mod tests {
     }
 
     #[test]
+    fn a_list_of_verbs_looking_into_things_spending_and_participles_as_adjectives() {
+        let work = |text: &str| p(text).work.map(|w| (w.kind, w.form, w.said));
+        use Work::{Deliverable, Effort};
+        use WorkForm::{EndState, Imperative};
+        // In a list of verbs that opens a command, one that makes something decides,
+        // whether the list is joined by "and", "&" or commas.
+        for (written, said) in [
+            ("Research & finalize proposals for the main primitives", "finalize"),
+            ("sanitize, publish and archive the results of our sensors", "publish"),
+            ("Improve and refresh the community website", "refresh"),
+        ] {
+            assert_eq!(work(written), Some((Deliverable, Imperative, said.to_string())), "{written}");
+        }
+        // With no joiner the next word is the object, not a second verb.
+        assert_eq!(work("Increase support satisfaction to 90%"), None);
+        // Looking into something, talking with people and spending are effort.
+        for written in
+            ["Assess the community tooling", "Explore three pricing models", "Spend 90% of the repair budget"]
+        {
+            assert_eq!(work(written).map(|w| (w.0, w.1)), Some((Effort, Imperative)), "{written}");
+        }
+        // A participle before a noun, or after an article or a preposition, is an
+        // adjective: the work it names is not said to be done.
+        assert_ne!(work("Support for verified build outputs in CI").map(|w| w.0), Some(Effort));
+        assert_eq!(work("Districts reporting clinic data in agreed, common format from 18 to 27"), None);
+        // A share right before a participle of making is a deliverable's progress.
+        assert_eq!(
+            work("Export functionality 70% completed by the ship date"),
+            Some((Deliverable, EndState, "completed".to_string()))
+        );
+        assert_eq!(work("All 5 alert types coded and tested").map(|w| (w.0, w.1)), Some((Deliverable, EndState)));
+        // "Break even" is a level the business reaches.
+        assert_eq!(work("Break even on studio operations"), None);
+        // A count after the verb's preposition is the target; a threshold after the
+        // counted things says which of them count.
+        assert_eq!(p("Appear on 4 radio shows, each with at least 8,000 listeners").target, Some(4.0));
+    }
+
+    #[test]
     fn starting_work_what_our_people_should_do_and_what_a_thing_can_have_done_to_it() {
         let work = |text: &str| p(text).work.map(|w| (w.kind, w.form));
         use Work::{Deliverable, Effort};

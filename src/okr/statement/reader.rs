@@ -190,6 +190,13 @@ impl Reader {
         let object_at = verb_len.max(1);
         let opening_count = self.number_at(0).is_some_and(|n| n.unit.is_none())
             && self.tokens.get(1).is_some_and(|t| t.kind == Kind::Word);
+        // "Appear on 4 radio shows, each with at least 8,000 listeners", "Speak at 3
+        // summits": the count may stand after the verb's preposition.
+        let object_at = if matches!(self.word_at(object_at), "on" | "at" | "in" | "to" | "with" | "for") {
+            object_at + 1
+        } else {
+            object_at
+        };
         let counted_object = if opening_count {
             Some(0)
         } else {
@@ -503,8 +510,11 @@ impl Reader {
         // word says it is a command too.
         let particle = matches!(next, "out" | "up" | "down" | "off" | "over" | "back" | "away")
             && (DETERMINERS.contains(&after) || after == "and");
-        let listed =
-            matches!(next, "and" | "&") && (is_known_verb(after) || DETERMINERS.contains(&self.word_at(i + 3)));
+        // "Research & finalize the proposals", "sanitize, publish and archive the
+        // results": "&" and "," are symbols, not words, so read the token itself.
+        let joiner = self.tokens.get(i + 1).map_or("", |t| t.lower.as_str());
+        let listed = (matches!(joiner, "and" | "&") && DETERMINERS.contains(&self.word_at(i + 3)))
+            || (matches!(joiner, "and" | "&" | ",") && is_known_verb(after));
         shape && (DETERMINERS.contains(&next) || particle || listed)
     }
 

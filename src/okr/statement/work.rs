@@ -235,6 +235,9 @@ pub(super) fn counted_as_recipients(text: &str) -> bool {
 pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts: bool) -> Option<WorkDone> {
     let mut w = words(text);
     if let Some(verb) = verb {
+        if let Some(made) = deliverable_in_verb_list(text, verb, has_target) {
+            return Some(made);
+        }
         match command(&w, verb) {
             Command::Work(work) => return Some(work),
             Command::NotWork => return None,
@@ -248,6 +251,31 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
     stated_work(&w, has_target, counts)
         .or_else(|| ours_or_bare(&w, has_target, counts))
         .or_else(|| if verb.is_none() { lexicon_task(&w, has_target) } else { None })
+}
+
+/// "Research & finalize proposals", "sanitize, publish and archive the results",
+/// "Improve and refresh the website": in a list of verbs that opens a command, one
+/// that makes something says the work is a deliverable, whatever the first verb says
+/// (effort, a verb no list has, or, with no number to move, a direction).
+fn deliverable_in_verb_list(text: &str, verb: &str, has_target: bool) -> Option<WorkDone> {
+    if has_target && says_change_or_level(verb) {
+        return None;
+    }
+    // "&", "/" and "," join verbs as "and" does; the word list drops symbols.
+    let w = words(&text.replace(['&', ',', '/'], " and "));
+    let mut rest = w.iter().skip(verb.split_whitespace().count()).map(String::as_str).take(6);
+    // Each further verb of the list stands right after a joiner.
+    while let Some("and" | "or") = rest.next() {
+        let next = rest.next()?;
+        if !is_known_verb(next) {
+            return None;
+        }
+        if work_verb(next).is_some_and(|(kind, _)| kind == Work::Deliverable) {
+            let said = next.to_string();
+            return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Imperative, said });
+        }
+    }
+    None
 }
 
 /// "Plug gaps in the funnel analysis", "Remove hacky workarounds for the gate": a
@@ -377,11 +405,17 @@ fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone>
         .skip(from)
         .filter(|(i, word)| is_past(word) && (*i > 0 || !word_classes(word).preposition))
         .filter_map(|(i, word)| work_verb(word).map(|(kind, _)| (i, kind)))
+        .filter(|&(i, kind)| !is_attributive(w, i, kind))
         .collect();
+    // "Export functionality 70% completed by the ship date": a share right before a
+    // participle of making is how much of a deliverable is done.
+    let progress = |&&(i, kind): &&(usize, Work)| {
+        kind == Work::Deliverable && i > 0 && w[i - 1].chars().all(|c| c.is_ascii_digit())
+    };
     // With a target that is not a count ("15% of pipeline sourced at events") a
     // participle describes the metric; with a count it may be the deliverable ("15
     // adopter reports added").
-    if let Some(&(first, kind)) = participles.first().filter(|_| !has_target || counts) {
+    if let Some(&(first, kind)) = participles.first().filter(|p| !has_target || counts || progress(p)) {
         // "All content team members are trained", "6/6 developers having completed the
         // course": our own people doing it is effort, whatever the verb; customers
         // doing it ("users who completed onboarding") is their behaviour, not our work.
@@ -418,6 +452,22 @@ fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone>
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[be..=be + 1].join(" ") });
     }
     None
+}
+
+/// Whether the participle at `i`, of work of `kind`, is an adjective: after an
+/// article or a preposition ("get a written review", "in agreed, common format"),
+/// or, for effort, before a noun ("Support for verified build outputs"). It then
+/// describes a thing and does not say the work was done.
+fn is_attributive(w: &[String], i: usize, kind: Work) -> bool {
+    const PREPOSITIONS: &[&str] = &["in", "of", "with", "for", "on", "at", "from", "into"];
+    let after_article =
+        i > 0 && (DETERMINERS.contains(&w[i - 1].as_str()) || PREPOSITIONS.contains(&w[i - 1].as_str()));
+    let before_noun = kind == Work::Effort
+        && w.get(i + 1).is_some_and(|next| {
+            let classes = word_classes(next);
+            classes.nominal && !classes.preposition && !classes.function_word && !AUDIENCE.contains(&next.as_str())
+        });
+    after_article || before_noun
 }
 
 /// Work told as what the team has or can do, what its people should do, or a
@@ -626,5 +676,6 @@ fn looks_like_verb(words: &[String], i: usize) -> bool {
             | "do"
             | "does"
     ) || verb_in(LEVEL_VERBS, word).is_some_and(inflected)
-        || work_verb(word).is_some_and(|(_, verb)| inflected(verb) || is_past(word))
+        || work_verb(word)
+            .is_some_and(|(kind, verb)| inflected(verb) || (is_past(word) && !is_attributive(words, i, kind)))
 }
