@@ -167,6 +167,14 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
 /// "Twelve blog posts", "Four new integrations": a count going up of things the team
 /// makes. A count per member of the audience ("posts per member") is their behaviour.
 fn counted_output(kr: &KeyResultPlan) -> Option<&'static str> {
+    // "Get covered in 6 industry newsletters", "Be featured in 3 podcasts": coverage
+    // others give us, said in the passive, is earned, not made.
+    if let [get, done, ..] = words(&kr.parsed.core).as_slice()
+        && matches!(get.as_str(), "get" | "be" | "getting" | "being")
+        && is_past(done)
+    {
+        return None;
+    }
     // Fewer meetings or calls is not work produced: only a count going up is output.
     let counts = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
     counts.then(|| counted_words(kr).split(" | ").find_map(output_head)).flatten().filter(|_| !per_audience(kr))
@@ -522,9 +530,26 @@ fn effort_in(kr: &KeyResultPlan) -> Option<String> {
     if let Some(spent) = time_spent_on_work(&parsed.core) {
         return Some(format!("counts time spent {spent}"));
     }
-    // Effort counted going up: reviews, talks, meetups, events attended.
+    // "Keep up 2 tutorials per rep", "Increase weekly demo calls by 20% per rep": a
+    // count per person of the team's own people is their output rate. A named proxy
+    // ("emails sent per rep") is quoted by the rule with its own advice.
+    let named_proxy = first_phrase_of(&parsed.core, ACTIVITY_PROXIES).is_some();
+    if let Some(who) = spaced(&parsed.core).split(" per ").skip(1).filter(|_| !named_proxy).find_map(|after| {
+        let next = words(after).into_iter().next()?;
+        INTERNAL_PEOPLE.iter().find(|p| lemma(p) == lemma(&next)).copied()
+    }) {
+        return Some(format!("counts work per {who}"));
+    }
+    // Effort counted going up, to a target or by a change: reviews, talks, meetups,
+    // events attended.
     let counts = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
-    let noun = first_phrase_of(&counted_words(kr), EFFORT_NOUNS).filter(|_| counts && kr.target.is_some())?;
+    let raised = kr.relative_change.as_ref().is_some_and(|c| c.direction == Direction::Increase);
+    let noun = first_phrase_of(&counted_words(kr), EFFORT_NOUNS).filter(|_| counts)?;
+    // A change with no count before the noun cannot tell whose "visits" they are:
+    // the site's visitors' or the sales team's.
+    if kr.target.is_none() && !(raised && !AUDIENCE_ACTIONS.contains(&noun)) {
+        return None;
+    }
     Some(format!("counts {noun}"))
 }
 

@@ -369,6 +369,37 @@ mod tests {
     }
 
     #[test]
+    fn work_per_person_earned_coverage_verb_lists_and_verbs_after_a_modal() {
+        let (output, activity) = ("kr.outcome_not_output", "kr.not_activity_proxy");
+        use CheckStatus::{Fail, Pass, Warn};
+        for (statement, rule, expected) in [
+            // A count per person of the team's own people is their output rate; per
+            // member of the audience it is the audience's behaviour.
+            ("Keep up 2 tutorials per rep, per quarter", activity, Fail),
+            ("Increase weekly demo calls by 20% per rep", activity, Fail),
+            ("Log two lessons finished per club member", activity, Pass),
+            // Effort raised by a change is effort, as effort raised to a target is;
+            // visits with no count before them may be the site's visitors'.
+            ("Increase customer calls by 30%", activity, Fail),
+            ("Grow count of monthly visits on our site by 8%", activity, Pass),
+            ("10 monthly manager coaching sessions", activity, Fail),
+            // Coverage others give us, in the passive, is earned, not made.
+            ("Get covered in 6 industry newsletters", output, Pass),
+            ("Publish 6 industry newsletters", output, Fail),
+            // Effort anywhere in a list of verbs is effort.
+            ("Host and deliver the annual members' meeting", activity, Fail),
+            ("Build out and run the 2027 community survey", activity, Fail),
+            ("Research & finalize proposals for the grant programme", output, Fail),
+            // Research gathered is effort, even when the lexicon reads the verb.
+            ("Solicit input from applicants on the hiring process", activity, Warn),
+            // After a modal, "complete" is a verb: what users can do is asked both ways.
+            ("Users can complete everyday tasks in the new app in less time", output, Warn),
+        ] {
+            assert_eq!(kr_status(statement, rule), Some(expected), "{statement}");
+        }
+    }
+
+    #[test]
     fn a_relative_clause_says_which_are_counted_not_what_is_counted() {
         // The creators are counted; what they publish only picks them out.
         assert_eq!(

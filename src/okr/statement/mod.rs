@@ -253,14 +253,16 @@ mod tests {
         let work = |text: &str| p(text).work.map(|w| (w.kind, w.form, w.said));
         use Work::{Deliverable, Effort};
         use WorkForm::{EndState, Imperative};
-        // In a list of verbs that opens a command, one that makes something decides,
-        // whether the list is joined by "and", "&" or commas.
-        for (written, said) in [
-            ("Research & finalize proposals for the main primitives", "finalize"),
-            ("sanitize, publish and archive the results of our sensors", "publish"),
-            ("Improve and refresh the community website", "refresh"),
+        // A list of verbs that opens a command, joined by "and", "&" or commas, names
+        // all of their work: effort anywhere in it is effort, else one that makes
+        // something makes it a deliverable.
+        for (written, read) in [
+            ("Research & finalize proposals for the main primitives", (Effort, "research")),
+            ("sanitize, publish and archive the results of our sensors", (Deliverable, "publish")),
+            ("Improve and refresh the community website", (Deliverable, "refresh")),
+            ("Host and deliver the annual meeting", (Effort, "host")),
         ] {
-            assert_eq!(work(written), Some((Deliverable, Imperative, said.to_string())), "{written}");
+            assert_eq!(work(written), Some((read.0, Imperative, read.1.to_string())), "{written}");
         }
         // With no joiner the next word is the object, not a second verb.
         assert_eq!(work("Increase support satisfaction to 90%"), None);

@@ -235,7 +235,7 @@ pub(super) fn counted_as_recipients(text: &str) -> bool {
 pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts: bool) -> Option<WorkDone> {
     let mut w = words(text);
     if let Some(verb) = verb {
-        if let Some(made) = deliverable_in_verb_list(text, verb, has_target) {
+        if let Some(made) = work_of_verb_list(text, verb, has_target) {
             return Some(made);
         }
         match command(&w, verb) {
@@ -254,28 +254,39 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
 }
 
 /// "Research & finalize proposals", "sanitize, publish and archive the results",
-/// "Improve and refresh the website": in a list of verbs that opens a command, one
-/// that makes something says the work is a deliverable, whatever the first verb says
-/// (effort, a verb no list has, or, with no number to move, a direction).
-fn deliverable_in_verb_list(text: &str, verb: &str, has_target: bool) -> Option<WorkDone> {
+/// "Host and deliver the AGM", "Improve and refresh the website": a list of verbs
+/// that opens a command names all of their work. Effort anywhere in the list is
+/// effort (the activity rule asks about it); else a verb that makes something makes
+/// it a deliverable, whatever the first verb says (a verb no list has, or, with no
+/// number to move, a direction).
+fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<WorkDone> {
     if has_target && says_change_or_level(verb) {
         return None;
     }
     // "&", "/" and "," join verbs as "and" does; the word list drops symbols.
     let w = words(&text.replace(['&', ',', '/'], " and "));
-    let mut rest = w.iter().skip(verb.split_whitespace().count()).map(String::as_str).take(6);
-    // Each further verb of the list stands right after a joiner.
-    while let Some("and" | "or") = rest.next() {
-        let next = rest.next()?;
-        if !is_known_verb(next) {
-            return None;
+    let mut rest = w.iter().skip(verb.split_whitespace().count()).map(String::as_str).take(8).peekable();
+    let mut listed = vec![work_verb(verb)];
+    loop {
+        // "Build out and run ...": a particle stays with its verb.
+        rest.next_if(|x| matches!(*x, "out" | "up" | "down" | "off" | "over"));
+        // Each further verb of the list stands right after a joiner.
+        if rest.next_if(|x| matches!(*x, "and" | "or")).is_none() {
+            break;
         }
-        if work_verb(next).is_some_and(|(kind, _)| kind == Work::Deliverable) {
-            let said = next.to_string();
-            return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Imperative, said });
+        match rest.next() {
+            Some(next) if is_known_verb(next) => listed.push(work_verb(next)),
+            _ => break,
         }
     }
-    None
+    // "Call and sign 10 new customers": customers won are not work.
+    let won = rest.take(5).any(|x| WON.contains(&x) || AUDIENCE.contains(&x));
+    if listed.len() < 2 || won {
+        return None;
+    }
+    let named = |kind: Work| listed.iter().flatten().find(|(k, _)| *k == kind).map(|(k, v)| (*k, *v));
+    let (kind, said) = named(Work::Effort).or_else(|| named(Work::Deliverable))?;
+    Some(WorkDone { kind, form: WorkForm::Imperative, said: said.to_string() })
 }
 
 /// "Plug gaps in the funnel analysis", "Remove hacky workarounds for the gate": a
@@ -309,7 +320,10 @@ fn lexicon_task(w: &[String], has_target: bool) -> Option<WorkDone> {
     if !takes_object || won {
         return None;
     }
-    let effort = first_phrase_of(&w[1..w.len().min(6)].join(" "), EFFORT_NOUNS).is_some();
+    // "Collect input from applicants": research gathered is effort, whatever the verb.
+    let object = &w[1..w.len().min(6)];
+    let effort = first_phrase_of(&object.join(" "), EFFORT_NOUNS).is_some()
+        || object.iter().take(2).any(|x| RESEARCH.contains(&x.as_str()));
     let kind = if effort { Work::Effort } else { Work::Deliverable };
     Some(WorkDone { kind, form: WorkForm::Task, said: w[..w.len().min(4)].join(" ") })
 }
@@ -434,7 +448,13 @@ fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone>
         }
     }
     // "X is live", "SSO in place for every plan", "case-insensitive IDs are on by default".
-    if let Some(state) = END_STATES.iter().find(|s| spaced.contains(&format!(" {s} "))) {
+    // After a modal or "to" the word is a verb: "Users can complete everyday tasks".
+    let as_verb = |state: &str| {
+        ["can", "will", "to", "should", "must", "could", "would"]
+            .iter()
+            .any(|m| spaced.contains(&format!(" {m} {state} ")))
+    };
+    if let Some(state) = END_STATES.iter().find(|s| spaced.contains(&format!(" {s} ")) && !as_verb(s)) {
         let be = ["is", "are", "be", "goes", "go", "went"].iter().any(|b| spaced.contains(&format!(" {b} {state} ")));
         if be || !has_target {
             return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: (*state).to_string() });
