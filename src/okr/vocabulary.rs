@@ -29,6 +29,9 @@ pub(crate) const INCREASE_VERBS: &[&str] = &[
     "widen",
     "gain",
     "scale up",
+    "broaden",
+    "deepen",
+    "enlarge",
     "up",
 ];
 pub(crate) const DECREASE_VERBS: &[&str] = &[
@@ -233,6 +236,7 @@ pub(crate) const EFFORT_VERBS: &[&str] = &[
     "cultivate",
     "nurture",
     "network",
+    "work on",
     // Money or time spent is an input ("Spend 90% of the repair budget").
     "spend",
 ];
@@ -565,6 +569,7 @@ pub(crate) const EFFORT_NOUNS: &[&str] = &[
     "interviews",
     "hours",
     "outreach",
+    "efforts",
     "prospects",
     "approaches",
     "summits",

@@ -383,6 +383,7 @@ mod tests {
             ("Increase customer calls by 30%", activity, Fail),
             ("Grow count of monthly visits on our site by 8%", activity, Pass),
             ("10 monthly manager coaching sessions", activity, Fail),
+            ("Increase joint efforts (talks, meetups) with partners by 100%", activity, Fail),
             // Coverage others give us, in the passive, is earned, not made.
             ("Get covered in 6 industry newsletters", output, Pass),
             ("Publish 6 industry newsletters", output, Fail),

@@ -264,8 +264,17 @@ mod tests {
         ] {
             assert_eq!(work(written), Some((read.0, Imperative, read.1.to_string())), "{written}");
         }
-        // With no joiner the next word is the object, not a second verb.
+        // With no joiner the next word is the object, not a second verb; a metric
+        // moved by a verb of the list is not work, and that verb says the way.
         assert_eq!(work("Increase support satisfaction to 90%"), None);
+        let r = p("Track and raise team satisfaction");
+        assert_eq!((r.work, r.direction), (None, Some(Direction::Increase)));
+        let r = p("Recruit and keep 5 new steering-group members");
+        assert_eq!((r.direction, r.work.map(|w| w.kind)), (Some(Direction::Increase), Some(Deliverable)));
+        assert_eq!(work("Call and sign 10 new customers"), None);
+        assert_eq!(p("Broaden income sources").direction, Some(Direction::Increase));
+        // An adverb may stand before a verb of two words.
+        assert_eq!(p("Continuously work on the stop registry").verb.as_deref(), Some("work on"));
         // Looking into something, talking with people and spending are effort.
         for written in
             ["Assess the community tooling", "Explore three pricing models", "Spend 90% of the repair budget"]

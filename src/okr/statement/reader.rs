@@ -31,6 +31,15 @@ impl Reader {
         let (verb, verb_len) = self.leading_verb();
         self.mark(0..verb_len);
         let mut direction = verb.as_deref().and_then(verb_direction);
+        // "Track and raise team satisfaction": a verb that moves a metric up or down,
+        // second in a list of verbs, says the way ("Recruit and keep 5 members" still
+        // adds five).
+        if direction.is_none()
+            && verb.is_some()
+            && matches!(self.tokens.get(verb_len).map(|t| t.lower.as_str()), Some("and" | "&"))
+        {
+            direction = verb_direction(self.word_at(verb_len + 1)).filter(|d| *d != Direction::Maintain);
+        }
         // "Hold 20 customer calls": hold with a count of things right after it is an
         // activity to do 20 times, not a level to keep.
         if verb.as_deref() == Some("hold") && self.number_at(verb_len).is_some_and(|n| n.unit.is_none()) {
@@ -481,9 +490,16 @@ impl Reader {
         {
             return (Some(verb.to_string()), 1);
         }
-        // "Successfully bring the payroll costs into ...": an adverb before the verb.
-        if first.len() > 4 && first.ends_with("ly") && (is_known_verb(self.word_at(1)) || self.commands_at(1)) {
-            return (Some(self.word_at(1).to_string()), 2);
+        // "Successfully bring the payroll costs into ...", "Continuously work on the
+        // registry": an adverb before the verb.
+        if first.len() > 4 && first.ends_with("ly") {
+            let two_after = format!("{} {}", self.word_at(1), self.word_at(2));
+            if is_known_verb(&two_after) {
+                return (Some(two_after), 3);
+            }
+            if is_known_verb(self.word_at(1)) || self.commands_at(1) {
+                return (Some(self.word_at(1).to_string()), 2);
+            }
         }
         if self.commands_at(0) {
             return (Some(first.to_string()), 1);

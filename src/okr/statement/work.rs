@@ -13,7 +13,7 @@
 //! ("Finished charter v2", a status line).
 
 use super::super::vocabulary::{
-    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, OWN_PEOPLE, Work,
+    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, OWN_PEOPLE, Work, better_when,
     first_phrase_of, is_known_verb, is_listed_verb, is_past, lemma, says_change_or_level, verb_in, word_classes, words,
     work_verb,
 };
@@ -235,8 +235,10 @@ pub(super) fn counted_as_recipients(text: &str) -> bool {
 pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts: bool) -> Option<WorkDone> {
     let mut w = words(text);
     if let Some(verb) = verb {
-        if let Some(made) = work_of_verb_list(text, verb, has_target) {
-            return Some(made);
+        match work_of_verb_list(text, verb, has_target) {
+            Some(Command::Work(work)) => return Some(work),
+            Some(_) => return None,
+            None => {}
         }
         match command(&w, verb) {
             Command::Work(work) => return Some(work),
@@ -259,7 +261,7 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
 /// effort (the activity rule asks about it); else a verb that makes something makes
 /// it a deliverable, whatever the first verb says (a verb no list has, or, with no
 /// number to move, a direction).
-fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<WorkDone> {
+fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<Command> {
     if has_target && says_change_or_level(verb) {
         return None;
     }
@@ -267,6 +269,8 @@ fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<WorkDon
     let w = words(&text.replace(['&', ',', '/'], " and "));
     let mut rest = w.iter().skip(verb.split_whitespace().count()).map(String::as_str).take(8).peekable();
     let mut listed = vec![work_verb(verb)];
+    let mut moves_metric = says_change_or_level(verb);
+    let mut listed_words: Vec<&str> = Vec::new();
     loop {
         // "Build out and run ...": a particle stays with its verb.
         rest.next_if(|x| matches!(*x, "out" | "up" | "down" | "off" | "over"));
@@ -275,18 +279,32 @@ fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<WorkDon
             break;
         }
         match rest.next() {
-            Some(next) if is_known_verb(next) => listed.push(work_verb(next)),
+            Some(next) if is_known_verb(next) => {
+                moves_metric |= says_change_or_level(next);
+                listed_words.push(next);
+                listed.push(work_verb(next));
+            }
             _ => break,
         }
     }
-    // "Call and sign 10 new customers": customers won are not work.
-    let won = rest.take(5).any(|x| WON.contains(&x) || AUDIENCE.contains(&x));
-    if listed.len() < 2 || won {
+    // "Call and sign 10 new customers": customers won are not work. "Track and raise
+    // team satisfaction": a metric moved by a verb of the list is not work either.
+    let object: Vec<&str> = rest.take(5).collect();
+    if listed.len() < 2 {
         return None;
+    }
+    // The head of the object, before a preposition, as for a single verb; people
+    // hired or recruited are staff, not customers won.
+    let head = object.iter().take_while(|x| !matches!(**x, "for" | "of" | "to" | "with" | "in" | "on" | "from")).last();
+    let staffing =
+        [verb].into_iter().chain(listed_words.iter().copied()).any(|v| matches!(v, "hire" | "recruit" | "train"));
+    let won = head.is_some_and(|head| WON.contains(head)) && !staffing;
+    if won || (moves_metric && better_when(&object.join(" ")).is_some()) {
+        return Some(Command::NotWork);
     }
     let named = |kind: Work| listed.iter().flatten().find(|(k, _)| *k == kind).map(|(k, v)| (*k, *v));
     let (kind, said) = named(Work::Effort).or_else(|| named(Work::Deliverable))?;
-    Some(WorkDone { kind, form: WorkForm::Imperative, said: said.to_string() })
+    Some(Command::Work(WorkDone { kind, form: WorkForm::Imperative, said: said.to_string() }))
 }
 
 /// "Plug gaps in the funnel analysis", "Remove hacky workarounds for the gate": a
@@ -328,7 +346,7 @@ fn lexicon_task(w: &[String], has_target: bool) -> Option<WorkDone> {
     Some(WorkDone { kind, form: WorkForm::Task, said: w[..w.len().min(4)].join(" ") })
 }
 
-/// What a leading verb says of the work.
+/// What a leading verb (or a list of verbs) says of the work.
 enum Command {
     Work(WorkDone),
     /// A verb of direction, or customers won: a changed number, not work.
