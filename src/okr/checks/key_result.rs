@@ -271,7 +271,7 @@ fn own_code(kr: &KeyResultPlan) -> Option<Finding> {
     Some(
         Finding::warn(
             "kr.outcome_not_output",
-            format!("measures your own code (\"{measure}\"): an engineering output unless customers feel it"),
+            format!("measures your own code or site (\"{measure}\"): an engineering output unless customers feel it"),
         )
         .ask(format!(
             "What would customers notice when {measure} moves: fewer defects, faster pages, quicker fixes? Measure that, and keep this as the work."

@@ -117,6 +117,14 @@ pub(super) const CODE_MEASURES: &[&str] = &[
     "lint errors",
     "code smells",
     "vulnerabilities",
+    // Scores and coverage an audit tool or a standard gives our own site or service.
+    "pagespeed",
+    "lighthouse score",
+    "wcag",
+    "compliance coverage",
+    "slo coverage",
+    "docs coverage",
+    "documentation coverage",
 ];
 
 /// Waits that are both what customers feel and how fast the team works.

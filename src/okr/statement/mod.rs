@@ -132,6 +132,7 @@ pub fn parse_statement(text: &str) -> ParsedStatement {
     let scale = take_scale(&mut tokens);
     let share = share_at(&tokens).is_some();
     let due = take_time_bound(&mut tokens, &mut unread, share);
+    time_bound::years_as_words(&mut tokens);
     let mut reader = Reader { tokens, used: vec![], unread };
     reader.used = vec![false; reader.tokens.len()];
     let mut parsed = reader.read(scale, due);
@@ -569,6 +570,26 @@ mod tests {
         assert_eq!(p("Carry out four or more accessibility fixes").target, Some(4.0));
         assert_eq!(p("Ship the release in two months").due, Some(TimeBound::Within { days: 60 }));
         assert_eq!(p("Keep churn below 2%").threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 2.0 }));
+    }
+
+    #[test]
+    fn a_year_says_when_not_how_many() {
+        // A year after "for the", "from" or a month, before what it dates, or after a
+        // name at the end is never a value; before a plural noun it is a count.
+        for written in [
+            "Prepare draft minutes for the 2024 AGM",
+            "Pay down outstanding bills from 2023-2024",
+            "Build out and run ODO Survey 2023",
+            "Ratify the board strategy and 2025 budget in member vote",
+        ] {
+            let r = p(written);
+            assert_eq!((r.baseline, r.target), (None, None), "{written}");
+        }
+        assert_eq!(p("Add 2000 firms to the partner network").target, Some(2000.0));
+        assert_eq!(p("Grow weekly active teams to 2025").target, Some(2025.0));
+        // A month and a year are a time bound: the end of that month.
+        let r = p("Have 6 long-term residents settled by October 2020");
+        assert_eq!((r.target, r.due), (Some(6.0), Some(TimeBound::Date { month: 10, day: 31, year: Some(2020) })));
     }
 
     #[test]

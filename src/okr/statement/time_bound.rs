@@ -61,6 +61,15 @@ pub(super) fn take_time_bound(tokens: &mut Vec<Token>, unread: &mut Vec<String>,
                     k + 2 + if y.is_some() { 1 + usize::from(comma) } else { 0 },
                     TimeBound::Date { month: m, day: d, year: y },
                 ));
+            } else if let (Some(m), Some(y)) = (month(at(k)), year(at(k + 1))) {
+                // "by May 2020": the end of that month.
+                let last_day = match m {
+                    2 if y % 4 == 0 => 29,
+                    2 => 28,
+                    4 | 6 | 9 | 11 => 30,
+                    _ => 31,
+                };
+                found = Some((k + 2, TimeBound::Date { month: m, day: last_day, year: Some(y) }));
             } else if let (Some(d), Some(m)) = (day(at(k)), month(at(k + 1))) {
                 let y = year(at(k + 2));
                 found = Some((k + 2 + usize::from(y.is_some()), TimeBound::Date { month: m, day: d, year: y }));
@@ -101,4 +110,71 @@ pub(super) fn take_time_bound(tokens: &mut Vec<Token>, unread: &mut Vec<String>,
         }
     }
     None
+}
+
+/// "for the 2024 AGM", "ODO Survey 2023", "bills from 2023-2024", "FY 2019-20": a year
+/// says when, not how many, so it is left as a word and never read as a value. A
+/// year-like number before a plural noun ("Add 2000 firms") is a count.
+pub(super) fn years_as_words(tokens: &mut [Token]) {
+    /// Things a year names: an edition, a budget, a plan.
+    const DATED: &[&str] = &[
+        "agm",
+        "budget",
+        "plan",
+        "report",
+        "roadmap",
+        "survey",
+        "season",
+        "cohort",
+        "strategy",
+        "goals",
+        "okrs",
+        "edition",
+        "conference",
+        "summit",
+        "election",
+        "census",
+        "accounts",
+        "campaign",
+        "programme",
+        "program",
+    ];
+    let is_year = |t: &Token| t.number().is_some_and(|n| n.plain_integer && (1990.0..=2099.0).contains(&n.value));
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_year(&tokens[i]) {
+            i += 1;
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|k| &tokens[k]);
+        let next_word = tokens.get(i + 1).filter(|t| t.kind == Kind::Word).map(|t| t.lower.as_str());
+        let counted = next_word.is_some_and(|w| w.ends_with('s') && !DATED.contains(&w));
+        let after_when = prev.is_some_and(|p| {
+            let w = p.lower.trim_end_matches('.');
+            matches!(w, "for" | "of" | "since" | "from" | "the" | "fy" | "until" | "during")
+                || MONTHS.iter().any(|m| *m == w || (w.len() >= 3 && m.starts_with(w)))
+        });
+        let names_edition = next_word.is_some_and(|w| DATED.contains(&w));
+        // "ODO Survey 2023": a year after a name, ending the statement or a clause.
+        let ends = tokens.get(i + 1).is_none_or(|t| t.kind == Kind::Symbol);
+        let after_name =
+            prev.is_some_and(|p| p.kind == Kind::Word && p.text.chars().next().is_some_and(char::is_uppercase));
+        if counted || !(after_when || names_edition || (ends && after_name)) {
+            i += 1;
+            continue;
+        }
+        tokens[i] = Token::word(&tokens[i].text.clone());
+        // "2023-2024", "2019-20": the year the range runs to.
+        let mut k = i + 1;
+        while k < tokens.len() && tokens[k].text.chars().all(is_dash) {
+            k += 1;
+        }
+        if let Some(n) = tokens.get(k).and_then(Token::number)
+            && n.plain_integer
+            && (k > i + 1 || n.signed)
+        {
+            tokens[k] = Token::word(&tokens[k].text.clone());
+        }
+        i = k + 1;
+    }
 }

@@ -278,6 +278,8 @@ fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<Command
         if rest.next_if(|x| matches!(*x, "and" | "or")).is_none() {
             break;
         }
+        // "Generate and openly publish": an adverb stays with its verb.
+        rest.next_if(|x| x.len() > 4 && x.ends_with("ly"));
         match rest.next() {
             Some(next) if is_known_verb(next) => {
                 moves_metric |= says_change_or_level(next);
