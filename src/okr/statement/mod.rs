@@ -276,6 +276,14 @@ mod tests {
         assert_eq!(p("Broaden income sources").direction, Some(Direction::Increase));
         // An adverb may stand before a verb of two words.
         assert_eq!(p("Continuously work on the stop registry").verb.as_deref(), Some("work on"));
+        // With no number, no verb further on and no preposition next, a word that is
+        // as often a noun leads the command.
+        assert_eq!(p("Track referral-source fields in the CRM").verb.as_deref(), Some("track"));
+        assert_eq!(p("Host first community conference in LATAM").verb.as_deref(), Some("host"));
+        assert_eq!(p("Support for verified build outputs in CI").verb, None);
+        assert_eq!(p("Support tickets get answered the same day").verb, None);
+        // A gerund after a verb only the lexicon knows is its object.
+        assert_eq!(work("Receive building consent for the terrace").map(|w| w.1), Some(WorkForm::Task));
         // Looking into something, talking with people and spending are effort.
         for written in
             ["Assess the community tooling", "Explore three pricing models", "Spend 90% of the repair budget"]

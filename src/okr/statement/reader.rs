@@ -478,7 +478,19 @@ impl Reader {
                 )
         };
         let noun_too = NOUN_OR_VERB.contains(&first);
-        if is_known_verb(first) && first != "up" && (!noun_too || takes_object()) {
+        // "Track referral-source fields in the CRM", "Host first ODOCon in LATAM": with no
+        // number at all, no verb further on and no preposition next, a word that is as
+        // often a noun can only be the command ("Support for verified builds" is a noun).
+        let only_verb = || {
+            let next = self.word_at(1);
+            let finite = |w: &str| is_listed_verb(w) && (w.ends_with('s') || is_past(w));
+            !next.is_empty()
+                && self.tokens.iter().all(|t| t.number().is_none())
+                && !word_classes(next).preposition
+                && !matches!(next, "is" | "are" | "was" | "were" | "has" | "have" | "can" | "will")
+                && !self.tokens[1..].iter().any(|t| t.kind == Kind::Word && finite(&t.lower))
+        };
+        if is_known_verb(first) && first != "up" && (!noun_too || takes_object() || only_verb()) {
             return (Some(first.to_string()), 1);
         }
         // "Hiring 3 product designers", "Running the weekly demos": work written as a

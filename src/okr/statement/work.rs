@@ -330,8 +330,10 @@ fn lexicon_task(w: &[String], has_target: bool) -> Option<WorkDone> {
     // English does not list (a name); not a verb of ours ("Churn increases"), so the
     // first word is not a subject.
     let object = word_classes(next);
+    // A verb of ours after the first word makes it a subject ("Churn increases"); a
+    // gerund there is the object ("Receive building consent").
     let takes_object = !AUXILIARIES.contains(&next.as_str())
-        && !is_listed_verb(next)
+        && (next.ends_with("ing") || !is_listed_verb(next))
         && !object.numeral
         && !object.preposition
         && !next.chars().any(|c| c.is_ascii_digit())
