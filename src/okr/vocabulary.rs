@@ -545,6 +545,7 @@ pub(crate) const AUDIENCE_ACTIONS: &[&str] = &[
     "readers",
     "reached",
     "attendees",
+    "participants",
     "mentions",
     "uses",
     "shares",

@@ -142,6 +142,9 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
                 .suggest(outcome_rewrite(kr)),
             );
         }
+        Some(WorkDone { form: WorkForm::Imperative, said, .. }) if let Some(measure) = measure_attached(kr) => {
+            return Some(two_readings_with_measure(RULE, said, &measure));
+        }
         Some(WorkDone { form: WorkForm::Imperative, said, .. }) => format!("\"{said}\" names work done"),
         Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said }) => {
             format!("says a piece of work is done (\"{said}\")")
@@ -162,6 +165,36 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
     Some(Finding::fail(RULE, format!("{what}: that is an output (an initiative), not an outcome"))
         .ask("Could you hit this without actually helping a customer? What should change for customers when it is done?")
         .suggest(outcome_rewrite(kr)))
+}
+
+/// "Run 3 satisfaction surveys, >75% satisfaction", "Deliver 3 enhancements with
+/// ≥75% positive client feedback": work, and a level customers give it. The level is
+/// the outcome; the work is how the team means to reach it.
+fn measure_attached(kr: &KeyResultPlan) -> Option<String> {
+    const GIVEN: &[&str] = &["positive", "feedback", "rating", "ratings", "satisfied", "happy"];
+    let w: Vec<&str> = kr.parsed.core.split_whitespace().collect();
+    w.iter().enumerate().skip(1).find_map(|(i, word)| {
+        let number = word.trim_start_matches(['>', '≥', '~']);
+        let percent = number.ends_with('%') && number[..number.len() - 1].parse::<f64>().is_ok();
+        // The words after the level, up to the last that names what customers give
+        // ("positive client feedback").
+        let after: Vec<&str> = w[i + 1..w.len().min(i + 4)].to_vec();
+        let gives = |x: &&str| {
+            let x = x.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            GIVEN.contains(&x.as_str()) || better_when(&x) == Some(Direction::Increase)
+        };
+        let last = after.iter().rposition(gives)?;
+        percent.then(|| format!("{word} {}", after[..=last].join(" ")).trim_end_matches([',', '.', ';']).to_string())
+    })
+}
+
+/// Work with a level customers give attached: asked, not failed.
+fn two_readings_with_measure(rule: &'static str, work: &str, measure: &str) -> Finding {
+    Finding::warn(
+        rule,
+        format!("reads two ways: \"{work}\" names work done, and \"{measure}\" is a level customers give"),
+    )
+    .ask(format!("Is {measure} the result you will be judged on? If so, make it the key result, from today's level to the target, and keep the work as the plan."))
 }
 
 /// "Twelve blog posts", "Four new integrations": a count going up of things the team
@@ -427,6 +460,11 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
     {
         // A task read through the English lexicon ("Schedule 3 outreach calls ...")
         // is asked about, as the output rule does, not failed.
+        if let (Some(WorkDone { form: WorkForm::Imperative, said, .. }), Some(measure)) =
+            (&parsed.work, measure_attached(kr))
+        {
+            return Some(two_readings_with_measure(RULE, said, &measure));
+        }
         let from_lexicon = matches!(parsed.work, Some(WorkDone { form: WorkForm::Task, .. }));
         let finding = if from_lexicon { Finding::warn } else { Finding::fail };
         return Some(

@@ -400,6 +400,13 @@ mod tests {
             ("Prepare the draft budget for the annual meeting", output, Fail),
             ("Fine-tune 15 models for regional languages", output, Fail),
             ("Generate and openly publish a set of sample messages", output, Fail),
+            // Work with a level customers give attached reads two ways: asked.
+            ("Run 3 member satisfaction surveys, >75% satisfaction", output, Warn),
+            ("Run 3 member satisfaction surveys, >75% satisfaction", activity, Warn),
+            ("Deliver 3 scheduling enhancements with ≥75% positive client feedback", output, Warn),
+            ("Run 3 member satisfaction surveys", activity, Fail),
+            // People who take part are an audience.
+            ("Community build night with >40 participants", output, Pass),
             // After a modal, "complete" is a verb: what users can do is asked both ways.
             ("Users can complete everyday tasks in the new app in less time", output, Warn),
         ] {
