@@ -243,6 +243,8 @@ pub(crate) const EFFORT_VERBS: &[&str] = &[
     "nurture",
     "network",
     "work on",
+    "join",
+    "comment",
     // Money or time spent is an input ("Spend 90% of the repair budget").
     "spend",
 ];

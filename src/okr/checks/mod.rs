@@ -391,6 +391,10 @@ mod tests {
             ("Host and deliver the annual members' meeting", activity, Fail),
             ("Build out and run the 2027 community survey", activity, Fail),
             ("Research & finalize proposals for the grant programme", output, Fail),
+            ("Boost and applaud 15 launches from the plugin ecosystem", activity, Fail),
+            ("Improve and publish 3 onboarding guides", activity, Pass),
+            ("Join 6 forums with at least 3000 members each", activity, Fail),
+            ("30 new members joined the forum", activity, Pass),
             // Research gathered is effort, even when the lexicon reads the verb.
             ("Solicit input from applicants on the hiring process", activity, Warn),
             // Scores an audit tool gives our own site are our own work's state: asked.

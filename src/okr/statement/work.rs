@@ -262,9 +262,6 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
 /// it a deliverable, whatever the first verb says (a verb no list has, or, with no
 /// number to move, a direction).
 fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<Command> {
-    if has_target && says_change_or_level(verb) {
-        return None;
-    }
     // "&", "/" and "," join verbs as "and" does; the word list drops symbols.
     let w = words(&text.replace(['&', ',', '/'], " and "));
     let mut rest = w.iter().skip(verb.split_whitespace().count()).map(String::as_str).take(8).peekable();
@@ -305,6 +302,12 @@ fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<Command
         return Some(Command::NotWork);
     }
     let named = |kind: Work| listed.iter().flatten().find(|(k, _)| *k == kind).map(|(k, v)| (*k, *v));
+    // With a number a verb of direction moves it ("Improve and publish 3 guides"
+    // is read by the number), unless effort is listed too ("Boost and applaud 15
+    // launches": the applause is the team's doing).
+    if has_target && says_change_or_level(verb) && named(Work::Effort).is_none() {
+        return None;
+    }
     let (kind, said) = named(Work::Effort).or_else(|| named(Work::Deliverable))?;
     Some(Command::Work(WorkDone { kind, form: WorkForm::Imperative, said: said.to_string() }))
 }
