@@ -549,6 +549,8 @@ mod tests {
         assert_eq!(p("Bring over the two most-used sections of the old site").target, Some(2.0));
         assert_eq!(p("Log one build finished per club member").target, Some(1.0));
         assert_eq!(p("Our one goal is retention").target, None);
+        assert_eq!(p("Set up presence on two new sites: Bluesky & Pinterest").target, Some(2.0));
+        assert_eq!(p("Agree on one of the options").target, None);
         let r = p("Cut median first response time from 9 hours to under 2 hours");
         assert_eq!((r.baseline, r.target, r.unit.clone()), (Some(9.0), Some(2.0), duration("hours")));
         assert_eq!(r.threshold, Some(Threshold { kind: ThresholdKind::AtMost, value: 2.0 }));

@@ -208,7 +208,13 @@ pub(super) fn attach_unit_words(tokens: &mut Vec<Token>) {
             let next2 = tokens.get(i + 2).map(|t| t.lower.as_str()).unwrap_or("");
             let magnitude = matches!(next, "thousand" | "million" | "billion");
             let floor = next == "or" && matches!(next2, "more" | "fewer" | "less");
+            // "Set up presence on two new sites", "Launch in three new markets": after a
+            // preposition, before what it counts; not "one", which is as often a pronoun.
+            let counted_after_preposition = value >= 2.0
+                && matches!(prev, "on" | "at" | "across" | "into" | "with" | "for")
+                && (next == "new" || (next.len() > 3 && next.ends_with('s')));
             let value_position = counted
+                || counted_after_preposition
                 || magnitude
                 || floor
                 || matches!(prev, "from" | "to" | "under" | "below" | "within" | "in" | "than" | "least" | "most");
