@@ -317,7 +317,14 @@ pub(crate) fn is_past(word: &str) -> bool {
 /// folded on its own.
 pub(crate) fn verb_in(list: &[&'static str], phrase: &str) -> Option<&'static str> {
     let lemmas: Vec<String> = phrase.split_whitespace().map(lemma).collect();
-    list.iter().copied().find(|verb| VERB_LEMMAS.get(verb).is_some_and(|l| *l == lemmas))
+    // Which of the lists it is: consts have no fixed address, so by length and first
+    // verb, which no two lists share.
+    let listed = VERB_LISTS.iter().position(|l| l.len() == list.len() && l.first() == list.first());
+    match listed {
+        // One lookup by lemma, then the first verb of that list among the few with it.
+        Some(at) => VERBS_BY_LEMMA.get(&lemmas)?.iter().find(|(k, _)| *k == at).map(|(_, verb)| *verb),
+        None => list.iter().copied().find(|verb| verb.split_whitespace().map(lemma).eq(lemmas.iter().cloned())),
+    }
 }
 
 /// Every verb list: those that say a change or a level, then those that say work.
@@ -334,15 +341,19 @@ pub(crate) fn says_change_or_level(phrase: &str) -> bool {
     VERB_LISTS[..4].iter().any(|list| verb_in(list, phrase).is_some())
 }
 
-/// The lemmas of every listed verb, stemmed once: statements are read word by word
-/// against these lists, and a large OKR file has thousands of words.
-static VERB_LEMMAS: LazyLock<std::collections::HashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
-    VERB_LISTS
-        .iter()
-        .flat_map(|list| list.iter())
-        .map(|verb| (*verb, verb.split_whitespace().map(lemma).collect()))
-        .collect()
-});
+/// Every listed verb by its lemmas, stemmed once, with the list it is in, in list
+/// order: statements are read word by word against these lists, and a large OKR file
+/// has thousands of words, so a word is looked up once rather than against each verb.
+static VERBS_BY_LEMMA: LazyLock<std::collections::HashMap<Vec<String>, Vec<(usize, &'static str)>>> =
+    LazyLock::new(|| {
+        let mut index: std::collections::HashMap<Vec<String>, Vec<(usize, &'static str)>> = Default::default();
+        for (at, list) in VERB_LISTS.iter().enumerate() {
+            for verb in list.iter() {
+                index.entry(verb.split_whitespace().map(lemma).collect()).or_default().push((at, *verb));
+            }
+        }
+        index
+    });
 
 /// What a verb says about the work behind a key result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -745,4 +756,27 @@ fn is_share(metric: &str) -> bool {
                     .iter()
                     .any(|x| matches!(x.as_str(), "share" | "percent" | "percentage" | "proportion" | "fraction"))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verb_is_found_by_its_lemma_in_its_own_list_only() {
+        // Every listed verb finds itself, or an earlier verb of its list with the same
+        // lemma, through the index; inflections fold onto it.
+        for list in VERB_LISTS {
+            for verb in list {
+                let found = verb_in(list, verb).unwrap();
+                let same = |v: &str| v.split_whitespace().map(lemma).collect::<Vec<_>>();
+                assert_eq!(same(found), same(verb), "{verb}");
+            }
+        }
+        assert_eq!(verb_in(DELIVER_VERBS, "launched"), Some("launch"));
+        assert_eq!(verb_in(DELIVER_VERBS, "rolled out"), Some("roll out"));
+        assert_eq!(verb_in(EFFORT_VERBS, "launched"), None);
+        // A list that is not one of the verb lists is searched as it is.
+        assert_eq!(verb_in(&["hurry", "tidy"], "tidied"), Some("tidy"));
+    }
 }

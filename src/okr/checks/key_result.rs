@@ -175,7 +175,9 @@ fn measure_attached(kr: &KeyResultPlan) -> Option<String> {
     let w: Vec<&str> = kr.parsed.core.split_whitespace().collect();
     w.iter().enumerate().skip(1).find_map(|(i, word)| {
         let number = word.trim_start_matches(['>', '≥', '~']);
-        let percent = number.ends_with('%') && number[..number.len() - 1].parse::<f64>().is_ok();
+        if !(number.ends_with('%') && number[..number.len() - 1].parse::<f64>().is_ok()) {
+            return None;
+        }
         // The words after the level, up to the last that names what customers give
         // ("positive client feedback").
         let after: Vec<&str> = w[i + 1..w.len().min(i + 4)].to_vec();
@@ -184,7 +186,7 @@ fn measure_attached(kr: &KeyResultPlan) -> Option<String> {
             GIVEN.contains(&x.as_str()) || better_when(&x) == Some(Direction::Increase)
         };
         let last = after.iter().rposition(gives)?;
-        percent.then(|| format!("{word} {}", after[..=last].join(" ")).trim_end_matches([',', '.', ';']).to_string())
+        Some(format!("{word} {}", after[..=last].join(" ")).trim_end_matches([',', '.', ';']).to_string())
     })
 }
 
@@ -202,9 +204,9 @@ fn two_readings_with_measure(rule: &'static str, work: &str, measure: &str) -> F
 fn counted_output(kr: &KeyResultPlan) -> Option<&'static str> {
     // "Get covered in 6 industry newsletters", "Be featured in 3 podcasts": coverage
     // others give us, said in the passive, is earned, not made.
-    if let [get, done, ..] = words(&kr.parsed.core).as_slice()
-        && matches!(get.as_str(), "get" | "be" | "getting" | "being")
-        && is_past(done)
+    let first = kr.parsed.core.split_whitespace().next().unwrap_or("").to_lowercase();
+    if matches!(first.as_str(), "get" | "be" | "getting" | "being")
+        && words(&kr.parsed.core).get(1).is_some_and(|done| is_past(done))
     {
         return None;
     }
@@ -460,8 +462,8 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
     {
         // A task read through the English lexicon ("Schedule 3 outreach calls ...")
         // is asked about, as the output rule does, not failed.
-        if let (Some(WorkDone { form: WorkForm::Imperative, said, .. }), Some(measure)) =
-            (&parsed.work, measure_attached(kr))
+        if let Some(WorkDone { form: WorkForm::Imperative, said, .. }) = &parsed.work
+            && let Some(measure) = measure_attached(kr)
         {
             return Some(two_readings_with_measure(RULE, said, &measure));
         }
@@ -571,11 +573,13 @@ fn effort_in(kr: &KeyResultPlan) -> Option<String> {
     // "Keep up 2 tutorials per rep", "Increase weekly demo calls by 20% per rep": a
     // count per person of the team's own people is their output rate. A named proxy
     // ("emails sent per rep") is quoted by the rule with its own advice.
-    let named_proxy = first_phrase_of(&parsed.core, ACTIVITY_PROXIES).is_some();
-    if let Some(who) = spaced(&parsed.core).split(" per ").skip(1).filter(|_| !named_proxy).find_map(|after| {
-        let next = words(after).into_iter().next()?;
-        INTERNAL_PEOPLE.iter().find(|p| lemma(p) == lemma(&next)).copied()
-    }) {
+    let per_person = parsed.core.contains(" per ") && first_phrase_of(&parsed.core, ACTIVITY_PROXIES).is_none();
+    if per_person
+        && let Some(who) = spaced(&parsed.core).split(" per ").skip(1).find_map(|after| {
+            let next = words(after).into_iter().next()?;
+            INTERNAL_PEOPLE.iter().find(|p| lemma(p) == lemma(&next)).copied()
+        })
+    {
         return Some(format!("counts work per {who}"));
     }
     // Effort counted going up, to a target or by a change: reviews, talks, meetups,

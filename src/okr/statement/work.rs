@@ -262,6 +262,12 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
 /// it a deliverable, whatever the first verb says (a verb no list has, or, with no
 /// number to move, a direction).
 fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<Command> {
+    // Most commands have one verb: no joiner, nothing to read here.
+    let joined = text.contains(['&', ',', '/'])
+        || text.split_whitespace().any(|x| x.eq_ignore_ascii_case("and") || x.eq_ignore_ascii_case("or"));
+    if !joined {
+        return None;
+    }
     // "&", "/" and "," join verbs as "and" does; the word list drops symbols.
     let w = words(&text.replace(['&', ',', '/'], " and "));
     let mut rest = w.iter().skip(verb.split_whitespace().count()).map(String::as_str).take(8).peekable();
