@@ -341,19 +341,21 @@ pub(crate) fn says_change_or_level(phrase: &str) -> bool {
     VERB_LISTS[..4].iter().any(|list| verb_in(list, phrase).is_some())
 }
 
+/// Lemmas → (which of `VERB_LISTS`, the verb), in list order.
+type VerbIndex = std::collections::HashMap<Vec<String>, Vec<(usize, &'static str)>>;
+
 /// Every listed verb by its lemmas, stemmed once, with the list it is in, in list
 /// order: statements are read word by word against these lists, and a large OKR file
 /// has thousands of words, so a word is looked up once rather than against each verb.
-static VERBS_BY_LEMMA: LazyLock<std::collections::HashMap<Vec<String>, Vec<(usize, &'static str)>>> =
-    LazyLock::new(|| {
-        let mut index: std::collections::HashMap<Vec<String>, Vec<(usize, &'static str)>> = Default::default();
-        for (at, list) in VERB_LISTS.iter().enumerate() {
-            for verb in list.iter() {
-                index.entry(verb.split_whitespace().map(lemma).collect()).or_default().push((at, *verb));
-            }
+static VERBS_BY_LEMMA: LazyLock<VerbIndex> = LazyLock::new(|| {
+    let mut index = VerbIndex::default();
+    for (at, list) in VERB_LISTS.iter().enumerate() {
+        for verb in list.iter() {
+            index.entry(verb.split_whitespace().map(lemma).collect()).or_default().push((at, *verb));
         }
-        index
-    });
+    }
+    index
+});
 
 /// What a verb says about the work behind a key result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -589,7 +589,8 @@ fn effort_in(kr: &KeyResultPlan) -> Option<String> {
     let noun = first_phrase_of(&counted_words(kr), EFFORT_NOUNS).filter(|_| counts)?;
     // A change with no count before the noun cannot tell whose "visits" they are:
     // the site's visitors' or the sales team's.
-    if kr.target.is_none() && !(raised && !AUDIENCE_ACTIONS.contains(&noun)) {
+    let raised_effort = raised && !AUDIENCE_ACTIONS.contains(&noun);
+    if kr.target.is_none() && !raised_effort {
         return None;
     }
     Some(format!("counts {noun}"))
