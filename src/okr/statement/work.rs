@@ -292,17 +292,15 @@ fn work_of_verb_list(text: &str, verb: &str, has_target: bool) -> Option<Command
             _ => break,
         }
     }
-    // "Call and sign 10 new customers": customers won are not work. "Track and raise
-    // team satisfaction": a metric moved by a verb of the list is not work either.
-    let object: Vec<&str> = rest.take(5).collect();
     if listed.len() < 2 {
         return None;
     }
-    // The head of the object, before a preposition, as for a single verb; people
-    // hired or recruited are staff, not customers won.
-    let head = object.iter().take_while(|x| !matches!(**x, "for" | "of" | "to" | "with" | "in" | "on" | "from")).last();
-    let staffing =
-        [verb].into_iter().chain(listed_words.iter().copied()).any(|v| matches!(v, "hire" | "recruit" | "train"));
+    // "Call and sign 10 new customers": customers won are not work. "Track and raise
+    // team satisfaction": a metric moved by a verb of the list is not work either.
+    // The object's head stands before a preposition, as for a single verb.
+    let object: Vec<&str> = rest.take(5).collect();
+    let head = object.iter().take_while(|x| !OBJECT_ENDS.contains(x)).last();
+    let staffing = is_staffing(verb) || listed_words.iter().any(|v| is_staffing(v));
     let won = head.is_some_and(|head| WON.contains(head)) && !staffing;
     if won || (moves_metric && better_when(&object.join(" ")).is_some()) {
         return Some(Command::NotWork);
@@ -359,6 +357,15 @@ fn lexicon_task(w: &[String], has_target: bool) -> Option<WorkDone> {
     Some(WorkDone { kind, form: WorkForm::Task, said: w[..w.len().min(4)].join(" ") })
 }
 
+/// Words that end a command's object: "SSO for enterprise customers" is made for
+/// them, "80% of customers" are moved, not won.
+const OBJECT_ENDS: &[&str] = &["for", "of", "to", "with", "in", "on", "across", "at", "from"];
+
+/// People hired, recruited or trained are staff, a deliverable, not customers won.
+fn is_staffing(verb: &str) -> bool {
+    matches!(verb, "hire" | "recruit" | "train")
+}
+
 /// What a leading verb (or a list of verbs) says of the work.
 enum Command {
     Work(WorkDone),
@@ -372,15 +379,9 @@ enum Command {
 /// tell (customers won, learning finished, work started, a verb no list has).
 fn command(w: &[String], verb: &str) -> Command {
     let imperative = |kind| Command::Work(WorkDone { kind, form: WorkForm::Imperative, said: verb.to_string() });
-    // The object: the words after the verb, up to a preposition ("SSO for enterprise
-    // customers" is made for them, "80% of customers" are moved, not won).
-    let object: Vec<&str> = w
-        .iter()
-        .skip(1)
-        .take(5)
-        .map(String::as_str)
-        .take_while(|x| !matches!(*x, "for" | "of" | "to" | "with" | "in" | "on" | "across" | "at" | "from"))
-        .collect();
+    // The object: the words after the verb, up to a preposition (`OBJECT_ENDS`).
+    let object: Vec<&str> =
+        w.iter().skip(1).take(5).map(String::as_str).take_while(|x| !OBJECT_ENDS.contains(x)).collect();
     let own_people = first_phrase_of(&object.join(" "), INTERNAL_PEOPLE).is_some();
     let learning = object.iter().any(|x| LEARNING.contains(x));
     // "Get feedback on the prototype", "Collect input from applicants", "Find and
@@ -393,12 +394,7 @@ fn command(w: &[String], verb: &str) -> Command {
     match work_verb(verb) {
         // "Add 25 Global 2000 firms", "Add expansion pipeline": customers or
         // business won, not work.
-        Some(_)
-            if object.last().is_some_and(|head| WON.contains(head))
-                && !matches!(verb, "hire" | "recruit" | "train") =>
-        {
-            Command::NotWork
-        }
+        Some(_) if object.last().is_some_and(|head| WON.contains(head)) && !is_staffing(verb) => Command::NotWork,
         // "Finish the Go tour", "Complete the security course": learning is effort.
         Some((Work::Deliverable, _)) if learning && matches!(verb, "finish" | "complete") => imperative(Work::Effort),
         // "Start drafting the contracts", "Begin work on in-app comments": starting
