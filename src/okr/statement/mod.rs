@@ -600,6 +600,12 @@ mod tests {
         // A month and a year are a time bound: the end of that month.
         let r = p("Have 6 long-term residents settled by October 2020");
         assert_eq!((r.target, r.due), (Some(6.0), Some(TimeBound::Date { month: 10, day: 31, year: Some(2020) })));
+        let end_of = |text: &str| match p(text).due {
+            Some(TimeBound::Date { day, .. }) => Some(day),
+            _ => None,
+        };
+        assert_eq!(end_of("Open the shop by Feb 2028"), Some(29));
+        assert_eq!(end_of("Open the shop by February 2100"), Some(28));
     }
 
     #[test]

@@ -17,10 +17,7 @@ pub(super) fn take_time_bound(tokens: &mut Vec<Token>, unread: &mut Vec<String>,
         let n = t?.number()?;
         (n.plain_integer && (2000.0..=2100.0).contains(&n.value)).then_some(n.value as i16)
     };
-    let month = |t: Option<&Token>| -> Option<u8> {
-        let w = t?.lower.trim_end_matches('.');
-        MONTHS.iter().position(|m| *m == w || (w.len() >= 3 && m.starts_with(w))).map(|p| p as u8 + 1)
-    };
+    let month = |t: Option<&Token>| month_number(&t?.lower);
     let day = |t: Option<&Token>| -> Option<u8> {
         let n = t?.number()?;
         (n.plain_integer && (1.0..=31.0).contains(&n.value)).then_some(n.value as u8)
@@ -63,12 +60,7 @@ pub(super) fn take_time_bound(tokens: &mut Vec<Token>, unread: &mut Vec<String>,
                 ));
             } else if let (Some(m), Some(y)) = (month(at(k)), year(at(k + 1))) {
                 // "by May 2020": the end of that month.
-                let last_day = match m {
-                    2 if y % 4 == 0 => 29,
-                    2 => 28,
-                    4 | 6 | 9 | 11 => 30,
-                    _ => 31,
-                };
+                let last_day = jiff::civil::date(y, m as i8, 1).days_in_month() as u8;
                 found = Some((k + 2, TimeBound::Date { month: m, day: last_day, year: Some(y) }));
             } else if let (Some(d), Some(m)) = (day(at(k)), month(at(k + 1))) {
                 let y = year(at(k + 2));
@@ -150,9 +142,8 @@ pub(super) fn years_as_words(tokens: &mut [Token]) {
         let next_word = tokens.get(i + 1).filter(|t| t.kind == Kind::Word).map(|t| t.lower.as_str());
         let counted = next_word.is_some_and(|w| w.ends_with('s') && !DATED.contains(&w));
         let after_when = prev.is_some_and(|p| {
-            let w = p.lower.trim_end_matches('.');
-            matches!(w, "for" | "of" | "since" | "from" | "the" | "fy" | "until" | "during")
-                || MONTHS.iter().any(|m| *m == w || (w.len() >= 3 && m.starts_with(w)))
+            matches!(p.lower.as_str(), "for" | "of" | "since" | "from" | "the" | "fy" | "until" | "during")
+                || month_number(&p.lower).is_some()
         });
         let names_edition = next_word.is_some_and(|w| DATED.contains(&w));
         // "ODO Survey 2023": a year after a name, ending the statement or a clause.
@@ -177,4 +168,11 @@ pub(super) fn years_as_words(tokens: &mut [Token]) {
         }
         i = k + 1;
     }
+}
+
+/// "may", "Sept.", "october": the month's number, from its name or a prefix of three
+/// letters or more.
+fn month_number(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches('.');
+    MONTHS.iter().position(|m| *m == w || (w.len() >= 3 && m.starts_with(w))).map(|p| p as u8 + 1)
 }
