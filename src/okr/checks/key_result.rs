@@ -145,6 +145,9 @@ pub(super) fn kr_outcome_not_output(kr: &KeyResultPlan) -> Option<Finding> {
         Some(WorkDone { form: WorkForm::Imperative, said, .. }) if let Some(measure) = measure_attached(kr) => {
             return Some(two_readings_with_measure(RULE, said, &measure));
         }
+        Some(WorkDone { kind: Work::Deliverable, said, .. }) if let Some(doers) = done_by_audience(&parsed.core) => {
+            return Some(two_readings_done_by(RULE, said, &doers));
+        }
         Some(WorkDone { form: WorkForm::Imperative, said, .. }) => format!("\"{said}\" names work done"),
         Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said }) => {
             format!("says a piece of work is done (\"{said}\")")
@@ -188,6 +191,35 @@ fn measure_attached(kr: &KeyResultPlan) -> Option<String> {
         let last = after.iter().rposition(gives)?;
         Some(format!("{word} {}", after[..=last].join(" ")).trim_end_matches([',', '.', ';']).to_string())
     })
+}
+
+/// "Publish docs written by 6+ contributors", "a guide reviewed by customers": the
+/// work's doers, when the statement names them after "by" and they are the audience
+/// (not the team: "written by new team members" stays ours). Work that others take up
+/// is adoption, so the check asks rather than fails.
+fn done_by_audience(core: &str) -> Option<String> {
+    let w = words(core);
+    w.iter().enumerate().filter(|(_, x)| *x == "by").find_map(|(by, _)| {
+        // The agent's words: numbers, "at least" and adjectives stand before its
+        // head; "by 20%" and "by March" name no one.
+        let agent: Vec<&str> = w[by + 1..].iter().take(4).map(String::as_str).collect();
+        let head = agent.iter().position(|x| AUDIENCE.contains(x))?;
+        let phrase = agent[..=head].join(" ");
+        let ours = first_phrase_of(&phrase, OWN_PEOPLE).is_some() || matches!(agent[head], "team" | "teams");
+        (!ours).then(|| format!("by {phrase}"))
+    })
+}
+
+/// Work whose doers may be the audience: asked, not failed.
+fn two_readings_done_by(rule: &'static str, work: &str, doers: &str) -> Finding {
+    Finding::warn(
+        rule,
+        format!("reads two ways: \"{work}\" names work, and \"{doers}\" says others do it: what your audience does is an outcome, what your team does is not"),
+    )
+    .ask(format!(
+        "Who does this work? If it is {}, count what they do; if it is your team, keep it as an initiative and measure what should change for the audience.",
+        doers.trim_start_matches("by ")
+    ))
 }
 
 /// Work with a level customers give attached: asked, not failed.
@@ -466,6 +498,12 @@ pub(super) fn kr_not_activity_proxy(kr: &KeyResultPlan) -> Option<Finding> {
             && let Some(measure) = measure_attached(kr)
         {
             return Some(two_readings_with_measure(RULE, said, &measure));
+        }
+        // "Guides reviewed by members": effort the audience spends is their doing.
+        if let Some(WorkDone { said, .. }) = &parsed.work
+            && let Some(doers) = done_by_audience(&parsed.core)
+        {
+            return Some(two_readings_done_by(RULE, said, &doers));
         }
         let from_lexicon = matches!(parsed.work, Some(WorkDone { form: WorkForm::Task, .. }));
         let finding = if from_lexicon { Finding::warn } else { Finding::fail };

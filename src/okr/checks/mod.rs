@@ -413,6 +413,12 @@ mod tests {
             ("Community build night with >40 participants", output, Pass),
             // After a modal, "complete" is a verb: what users can do is asked both ways.
             ("Users can complete everyday tasks in the new app in less time", output, Warn),
+            // Work others do is adoption: asked. Work our own team does stays output.
+            ("Publish recipes written by 6+ contributors who use the editor", output, Warn),
+            ("25 recipe cards to be written by new team members", output, Fail),
+            ("Publish 12 recipes by March", output, Fail),
+            ("Recipes reviewed by members", activity, Warn),
+            ("Recipes reviewed by team members", activity, Fail),
         ] {
             assert_eq!(kr_status(statement, rule), Some(expected), "{statement}");
         }
