@@ -243,6 +243,7 @@ pub(crate) const EFFORT_VERBS: &[&str] = &[
     "nurture",
     "network",
     "work on",
+    "work with",
     "join",
     "comment",
     // Money or time spent is an input ("Spend 90% of the repair budget").
@@ -567,6 +568,11 @@ pub(crate) const AUDIENCE_ACTIONS: &[&str] = &[
     "citations",
     "likes",
 ];
+
+/// Nouns that name a measure of something, not the thing: a phrase whose head is one
+/// ("page load time", "site noise readings") is a metric, not a deliverable.
+pub(crate) const MEASURE_NOUNS: &[&str] =
+    &["time", "times", "rate", "rates", "score", "speed", "latency", "share", "level", "levels", "readings"];
 
 /// Effort our own people spend, counted (docs/domain.md#not-an-activity-proxy).
 pub(crate) const EFFORT_NOUNS: &[&str] = &[

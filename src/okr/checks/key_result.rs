@@ -263,7 +263,6 @@ fn per_audience(kr: &KeyResultPlan) -> bool {
 /// list" and "page load time" count an audience, its behaviour or a quality, not
 /// things made.
 fn output_head(phrase: &str) -> Option<&'static str> {
-    const MEASURES: &[&str] = &["time", "times", "rate", "rates", "score", "speed", "latency", "share"];
     let mut w = words(phrase);
     while w.len() > 1 && w.last().is_some_and(|last| is_past(last)) {
         w.pop();
@@ -284,7 +283,7 @@ fn output_head(phrase: &str) -> Option<&'static str> {
     let head = w.last().map(String::as_str).unwrap_or("");
     if AUDIENCE_ACTIONS.contains(&head)
         || AUDIENCE.contains(&head)
-        || MEASURES.contains(&head)
+        || MEASURE_NOUNS.contains(&head)
         || GATHERED.contains(&head)
     {
         return None;
@@ -312,10 +311,21 @@ fn counted_words(kr: &KeyResultPlan) -> String {
             return String::new();
         }
         // A relative clause says which of them are counted, not what is counted:
-        // "25 host profiles which release an episode" counts profiles.
+        // "25 host profiles which release an episode" counts profiles, and "trails
+        // meeting standards" counts trails (a participle before its object).
+        let meeting = |i: usize| {
+            w[i] == "meeting"
+                && w.get(i + 1).is_some_and(|next| {
+                    DETERMINERS.contains(&next.as_str())
+                        || matches!(next.as_str(), "standards" | "standard" | "criteria" | "requirements" | "targets")
+                })
+        };
         w.iter()
-            .take_while(|x| !PREPOSITIONS.contains(&x.as_str()) && !RELATIVE_PRONOUNS.contains(&x.as_str()))
-            .cloned()
+            .enumerate()
+            .take_while(|&(i, x)| {
+                !PREPOSITIONS.contains(&x.as_str()) && !RELATIVE_PRONOUNS.contains(&x.as_str()) && !meeting(i)
+            })
+            .map(|(_, x)| x.clone())
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -623,7 +633,9 @@ fn effort_in(kr: &KeyResultPlan) -> Option<String> {
     // Effort counted going up, to a target or by a change: reviews, talks, meetups,
     // events attended.
     let counts = matches!(kr.unit, None | Some(Unit::Count)) && kr.direction != Some(Direction::Decrease);
-    let raised = kr.relative_change.as_ref().is_some_and(|c| c.direction == Direction::Increase);
+    // "Increase external promotion efforts": raised with no number at all is raised too.
+    let raised = kr.relative_change.as_ref().is_some_and(|c| c.direction == Direction::Increase)
+        || (kr.target.is_none() && kr.threshold.is_none() && kr.direction == Some(Direction::Increase));
     let noun = first_phrase_of(&counted_words(kr), EFFORT_NOUNS).filter(|_| counts)?;
     // A change with no count before the noun cannot tell whose "visits" they are:
     // the site's visitors' or the sales team's.

@@ -419,6 +419,17 @@ mod tests {
             ("Publish 12 recipes by March", output, Fail),
             ("Recipes reviewed by members", activity, Warn),
             ("Recipes reviewed by team members", activity, Fail),
+            // A phrase whose head is a measure names a metric, not a deliverable; a
+            // participle before its object is not a noun ("meeting standards").
+            ("Construction site noise readings", output, Pass),
+            ("Trails and paths meeting standards", output, Pass),
+            ("12 team meetings", output, Fail),
+            // Effort raised with no number is raised too.
+            ("Increase external promotion efforts", activity, Fail),
+            // Working with others is effort, unless its purpose moves a number.
+            ("Work with planners to spot growth and potential", activity, Fail),
+            ("Work with the health board to increase clinics reporting data from 18 to 27", activity, Pass),
+            ("Work with the health board to increase clinics reporting data from 18 to 27", output, Pass),
         ] {
             assert_eq!(kr_status(statement, rule), Some(expected), "{statement}");
         }

@@ -13,9 +13,9 @@
 //! ("Finished charter v2", a status line).
 
 use super::super::vocabulary::{
-    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, OWN_PEOPLE, Work, better_when,
-    first_phrase_of, is_known_verb, is_listed_verb, is_past, lemma, says_change_or_level, verb_in, word_classes, words,
-    work_verb,
+    AUDIENCE, AUDIENCE_ACTIONS, DECREASE_VERBS, DETERMINERS, EFFORT_NOUNS, INCREASE_VERBS, INTERNAL_PEOPLE,
+    LEVEL_VERBS, MAINTAIN_VERBS, MEASURE_NOUNS, OWN_PEOPLE, Work, better_when, first_phrase_of, is_known_verb,
+    is_listed_verb, is_past, lemma, says_change_or_level, verb_in, word_classes, words, work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -234,6 +234,16 @@ pub(super) fn counted_as_recipients(text: &str) -> bool {
 /// number was read and whether that number is a plain count.
 pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts: bool) -> Option<WorkDone> {
     let mut w = words(text);
+    // "Work with the Department to increase the districts reporting from 18 to 27":
+    // the purpose's change, with its numbers, is the key result; the work is how.
+    let purpose_moves_number = has_target
+        && w.windows(2).skip(1).any(|pair| {
+            pair[0] == "to"
+                && [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS].iter().any(|list| verb_in(list, &pair[1]).is_some())
+        });
+    if verb.is_some() && purpose_moves_number {
+        return None;
+    }
     if let Some(verb) = verb {
         match work_of_verb_list(text, verb, has_target) {
             Some(Command::Work(work)) => return Some(work),
@@ -585,7 +595,11 @@ fn ours_or_bare(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone
     let verbless = !(0..w.len()).any(|i| looks_like_verb(w, i));
     let audience = w.iter().any(|x| AUDIENCE.contains(&x.as_str()));
     let made_from_verb = w.first().is_some_and(|x| x.len() > 6 && (x.ends_with("ation") || x.ends_with("isation")));
-    let deliverable = first_phrase_of(&w.join(" "), DELIVERABLE_NOUNS).is_some() || (made_from_verb && !has_target);
+    // A phrase whose last word is a measure names a metric of the thing, not the
+    // thing: "construction site noise readings" are readings.
+    let measure = w.last().is_some_and(|last| MEASURE_NOUNS.contains(&last.as_str()));
+    let deliverable =
+        !measure && (first_phrase_of(&w.join(" "), DELIVERABLE_NOUNS).is_some() || (made_from_verb && !has_target));
     if verbless && !audience && (!has_target || counts) && deliverable {
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::Thing, said: w.join(" ") });
     }
