@@ -200,6 +200,8 @@ pub(crate) const EFFORT_VERBS: &[&str] = &[
     "refine",
     "spotlight",
     "promote",
+    "showcase",
+    "invite",
     "applaud",
     "source",
     "send",

@@ -428,6 +428,12 @@ mod tests {
             ("Increase external promotion efforts", activity, Fail),
             // Working with others is effort, unless its purpose moves a number.
             ("Work with planners to spot growth and potential", activity, Fail),
+            // A past form before its object is an active verb: its subject did it.
+            ("100% of partner apps added the SDK as a dependency", output, Pass),
+            ("Reports added to the shared drive", output, Fail),
+            // Inviting and showcasing are outreach: what people then do is the result.
+            ("Invite groups to join us in our galleries through events", activity, Fail),
+            ("Showcase visitor stories to funders and the public", activity, Fail),
             ("Work with the health board to increase clinics reporting data from 18 to 27", activity, Pass),
             ("Work with the health board to increase clinics reporting data from 18 to 27", output, Pass),
         ] {

@@ -456,7 +456,7 @@ fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone>
         .skip(from)
         .filter(|(i, word)| is_past(word) && (*i > 0 || !word_classes(word).preposition))
         .filter_map(|(i, word)| work_verb(word).map(|(kind, _)| (i, kind)))
-        .filter(|&(i, kind)| !is_attributive(w, i, kind))
+        .filter(|&(i, kind)| !is_attributive(w, i, kind) && !others_did_it(w, i))
         .collect();
     // "Export functionality 70% completed by the ship date": a share right before a
     // participle of making is how much of a deliverable is done.
@@ -509,6 +509,28 @@ fn stated_work(w: &[String], has_target: bool, counts: bool) -> Option<WorkDone>
         return Some(WorkDone { kind: Work::Deliverable, form: WorkForm::EndState, said: w[be..=be + 1].join(" ") });
     }
     None
+}
+
+/// Whether the past form at `i` is an active verb whose subject is not the team:
+/// before its object ("apps added the platform as a dependency", "5 members of the
+/// data team have merged 3 pull requests") it says the subject did it, and a subject
+/// other than our own people doing our kind of work is adoption, not our output.
+fn others_did_it(w: &[String], i: usize) -> bool {
+    // "have opened and merged 3 pull requests": the object follows the list.
+    let mut next = i + 1;
+    while w.get(next).is_some_and(|x| x == "and") && w.get(next + 1).is_some_and(|x| is_past(x)) {
+        next += 2;
+    }
+    let object_next = w.get(next).is_some_and(|x| {
+        DETERMINERS.contains(&x.as_str())
+            || x.starts_with(|c: char| c.is_ascii_digit())
+            || (x == "at" && w.get(next + 1).is_some_and(|y| y == "least"))
+    });
+    let subject = w[..i].join(" ");
+    let ours = w[..i].iter().any(|x| matches!(x.as_str(), "we" | "our" | "us"))
+        || first_phrase_of(&subject, INTERNAL_PEOPLE).is_some()
+        || first_phrase_of(&subject, OWN_PEOPLE).is_some();
+    i >= 2 && object_next && !ours
 }
 
 /// Whether the participle at `i`, of work of `kind`, is an adjective: after an
