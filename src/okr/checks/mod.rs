@@ -431,6 +431,9 @@ mod tests {
             // A past form before its object is an active verb: its subject did it.
             ("100% of partner apps added the SDK as a dependency", output, Pass),
             ("Reports added to the shared drive", output, Fail),
+            // Studies and pilots run are things made; the people in them are not.
+            ("Increase data-sharing pilot studies with schools from 2 to 6", output, Fail),
+            ("Raise study participants from 20 to 40", output, Pass),
             // Inviting and showcasing are outreach: what people then do is the result.
             ("Invite groups to join us in our galleries through events", activity, Fail),
             ("Showcase visitor stories to funders and the public", activity, Fail),

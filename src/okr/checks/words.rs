@@ -29,6 +29,8 @@ pub(super) const OUTPUT_NOUNS: &[&str] = &[
     "placement",
     "call",
     "case study",
+    "study",
+    "pilot",
     "guide",
     "tutorial",
     "course",
