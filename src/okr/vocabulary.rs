@@ -344,6 +344,12 @@ pub(crate) fn says_change_or_level(phrase: &str) -> bool {
     VERB_LISTS[..4].iter().any(|list| verb_in(list, phrase).is_some())
 }
 
+/// A verb that moves a number up or down or holds it, in any inflection: "increase",
+/// "reduced", "maintain"; not a level ("reach", "get").
+pub(crate) fn says_change(phrase: &str) -> bool {
+    VERB_LISTS[..3].iter().any(|list| verb_in(list, phrase).is_some())
+}
+
 /// Lemmas → (which of `VERB_LISTS`, the verb), in list order.
 type VerbIndex = std::collections::HashMap<Vec<String>, Vec<(usize, &'static str)>>;
 

@@ -13,9 +13,9 @@
 //! ("Finished charter v2", a status line).
 
 use super::super::vocabulary::{
-    AUDIENCE, AUDIENCE_ACTIONS, DECREASE_VERBS, DETERMINERS, EFFORT_NOUNS, INCREASE_VERBS, INTERNAL_PEOPLE,
-    LEVEL_VERBS, MAINTAIN_VERBS, MEASURE_NOUNS, OWN_PEOPLE, Work, better_when, first_phrase_of, is_known_verb,
-    is_listed_verb, is_past, lemma, says_change_or_level, verb_in, word_classes, words, work_verb,
+    AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, MEASURE_NOUNS, OWN_PEOPLE,
+    Work, better_when, first_phrase_of, is_known_verb, is_listed_verb, is_past, lemma, says_change,
+    says_change_or_level, verb_in, word_classes, words, work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -236,12 +236,8 @@ pub(super) fn read_work(text: &str, verb: Option<&str>, has_target: bool, counts
     let mut w = words(text);
     // "Work with the Department to increase the districts reporting from 18 to 27":
     // the purpose's change, with its numbers, is the key result; the work is how.
-    let purpose_moves_number = has_target
-        && w.windows(2).skip(1).any(|pair| {
-            pair[0] == "to"
-                && [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS].iter().any(|list| verb_in(list, &pair[1]).is_some())
-        });
-    if verb.is_some() && purpose_moves_number {
+    let purpose_moves = || w.windows(2).skip(1).any(|pair| pair[0] == "to" && says_change(&pair[1]));
+    if verb.is_some() && has_target && purpose_moves() {
         return None;
     }
     if let Some(verb) = verb {
