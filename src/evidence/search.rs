@@ -35,7 +35,9 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+};
 
 use crate::error::{Error, Result};
 use crate::model::{Evidence, EvidenceId, EvidenceKind, Link};
@@ -569,9 +571,20 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     let query = BooleanQuery::new(clauses);
     let searcher = search.reader.searcher();
     let total = searcher.search(&query, &Count).map_err(tantivy_error)?;
-    let top = searcher
-        .search(&query, &TopDocs::with_limit(limit).and_offset(offset).order_by_score())
-        .map_err(tantivy_error)?;
+    // Equal scores are common (two short quotes with the same words); tantivy would
+    // order them by where they sit in its segments, which differs from one indexing
+    // to the next. The evidence id breaks the tie (the older first), so the same
+    // store always answers in the same order, page after page.
+    let by_score_then_id = TopDocs::with_limit(limit).and_offset(offset).tweak_score(|segment: &SegmentReader| {
+        let ids = segment.fast_fields().u64("id").ok().map(|column| column.first_or_default_col(0));
+        move |doc: DocId, score: Score| (score, std::cmp::Reverse(ids.as_ref().map_or(0, |ids| ids.get_val(doc))))
+    });
+    let top: Vec<(Score, DocAddress)> = searcher
+        .search(&query, &by_score_then_id)
+        .map_err(tantivy_error)?
+        .into_iter()
+        .map(|((score, _), address)| (score, address))
+        .collect();
     let hits = hits(store, &searcher, &search.fields, top, text_query.as_deref())?;
     let next = offset + hits.len();
     Ok(SearchPage { next_cursor: (next < total && !hits.is_empty()).then(|| format!("o{next}")), total, hits })
@@ -846,6 +859,44 @@ mod tests {
         index_of(&store).unwrap().wait_caught_up(&store).unwrap();
         assert!(holds_deleted(&store), "the deleted item's words are still in its segment");
         store
+    }
+
+    #[tokio::test]
+    async fn equal_scores_come_in_the_order_the_items_were_added_on_every_page() {
+        // Items with the same words score the same; each added in its own call sits in
+        // its own segment, and tantivy orders segments by a random id. The evidence id
+        // decides, so every store answers the same way, whole or a page at a time.
+        for _ in 0..3 {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(dir.path()).unwrap();
+            // Different quotes of the same length with the query's words once each.
+            for last in ["find", "spot", "see", "reach"] {
+                let items = vec![note(&format!("the export button was hard to {last}"))];
+                add_evidence(&store, AddEvidenceRequest { items }, &Actor("t".into())).await.unwrap();
+                index_of(&store).unwrap().wait_caught_up(&store).unwrap();
+            }
+            let ask = |limit: usize, cursor: Option<String>| {
+                let request = SearchRequest {
+                    query: Some("export button".into()),
+                    limit: Some(limit),
+                    cursor,
+                    ..Default::default()
+                };
+                search(&store, &request).unwrap()
+            };
+            let whole: Vec<u64> = ask(10, None).hits.iter().map(|h| h.id.0).collect();
+            assert_eq!(whole, vec![1, 2, 3, 4]);
+            let (mut paged, mut cursor) = (vec![], None);
+            loop {
+                let page = ask(1, cursor);
+                paged.extend(page.hits.iter().map(|h| h.id.0));
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+            assert_eq!(paged, whole);
+        }
     }
 
     fn holds_deleted(store: &Store) -> bool {
