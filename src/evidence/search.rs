@@ -571,23 +571,33 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     let query = BooleanQuery::new(clauses);
     let searcher = search.reader.searcher();
     let total = searcher.search(&query, &Count).map_err(tantivy_error)?;
-    // Equal scores are common (two short quotes with the same words); tantivy would
-    // order them by where they sit in its segments, which differs from one indexing
-    // to the next. The evidence id breaks the tie (the older first), so the same
-    // store always answers in the same order, page after page.
-    let by_score_then_id = TopDocs::with_limit(limit).and_offset(offset).tweak_score(|segment: &SegmentReader| {
-        let ids = segment.fast_fields().u64("id").ok().map(|column| column.first_or_default_col(0));
-        move |doc: DocId, score: Score| (score, std::cmp::Reverse(ids.as_ref().map_or(0, |ids| ids.get_val(doc))))
-    });
-    let top: Vec<(Score, DocAddress)> = searcher
-        .search(&query, &by_score_then_id)
-        .map_err(tantivy_error)?
-        .into_iter()
-        .map(|((score, _), address)| (score, address))
-        .collect();
+    let top = ranked(&searcher, &query, limit, offset)?;
     let hits = hits(store, &searcher, &search.fields, top, text_query.as_deref())?;
     let next = offset + hits.len();
     Ok(SearchPage { next_cursor: (next < total && !hits.is_empty()).then(|| format!("o{next}")), total, hits })
+}
+
+/// The page of hits from `offset`, best first. Equal scores are common (two short
+/// quotes with the same words), and tantivy orders them by where they sit in its
+/// segments, which differs from one indexing to the next; here the evidence id breaks
+/// the tie (the older first), so the same store answers in the same order, page after
+/// page. Ranking by score and id scores every match (tantivy's top-k by score alone
+/// skips those that cannot make the page): BENCHMARKS.md has the cost, about a tenth
+/// to a quarter of a millisecond on 100,000 excerpts. Asking for the page by score
+/// first and by id only when a tie crosses its end was tried: on data with many
+/// ties it did both, and cost more.
+fn ranked(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<(Score, DocAddress)>> {
+    let by_score_then_id = TopDocs::with_limit(limit).and_offset(offset).tweak_score(|segment: &SegmentReader| {
+        let ids = segment.fast_fields().u64("id").ok().map(|ids| ids.first_or_default_col(0));
+        move |doc: DocId, score: Score| (score, std::cmp::Reverse(ids.as_ref().map_or(0, |ids| ids.get_val(doc))))
+    });
+    let top = searcher.search(query, &by_score_then_id).map_err(tantivy_error)?;
+    Ok(top.into_iter().map(|((score, _), at)| (score, at)).collect())
 }
 
 /// The page asked for: how many hits (the limit) and after how many (the cursor).
