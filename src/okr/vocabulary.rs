@@ -316,51 +316,68 @@ pub(crate) fn is_past(word: &str) -> bool {
     (word.len() > 4 && word.ends_with("ed")) || is_irregular_past(word)
 }
 
-/// The verb of `list` whose lemma `phrase` has ("rolled out" → "roll out"), each word
-/// folded on its own.
-pub(crate) fn verb_in(list: &[&'static str], phrase: &str) -> Option<&'static str> {
-    let lemmas: Vec<String> = phrase.split_whitespace().map(lemma).collect();
-    // Which of the lists it is: consts have no fixed address, so by length and first
-    // verb, which no two lists share.
-    let listed = VERB_LISTS.iter().position(|l| l.len() == list.len() && l.first() == list.first());
-    match listed {
-        // One lookup by lemma, then the first verb of that list among the few with it.
-        Some(at) => VERBS_BY_LEMMA.get(&lemmas)?.iter().find(|(k, _)| *k == at).map(|(_, verb)| *verb),
-        None => list.iter().copied().find(|verb| verb.split_whitespace().map(lemma).eq(lemmas.iter().cloned())),
+/// One of the verb lists, by what its verbs say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verbs {
+    Increase,
+    Decrease,
+    Maintain,
+    Level,
+    Deliver,
+    Effort,
+}
+
+impl Verbs {
+    /// In the order of `VERB_LISTS`: those that say a change, then a level, then work.
+    const ALL: [Verbs; 6] =
+        [Verbs::Increase, Verbs::Decrease, Verbs::Maintain, Verbs::Level, Verbs::Deliver, Verbs::Effort];
+
+    fn words(self) -> &'static [&'static str] {
+        VERB_LISTS[self as usize]
     }
 }
 
-/// Every verb list: those that say a change or a level, then those that say work.
+/// The verb of `list` whose lemma `phrase` has ("rolled out" → "roll out"), each word
+/// folded on its own: one lookup by lemma, then the first verb of that list among the
+/// few with it.
+pub(crate) fn verb_in(list: Verbs, phrase: &str) -> Option<&'static str> {
+    let lemmas: Vec<String> = phrase.split_whitespace().map(lemma).collect();
+    VERBS_BY_LEMMA.get(&lemmas)?.iter().find(|(k, _)| *k == list).map(|(_, verb)| *verb)
+}
+
+/// Every verb list, in the order of `Verbs`.
 const VERB_LISTS: [&[&str]; 6] =
     [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS];
 
 /// A verb of any list in any inflection: "increases", "reduced", "launching".
 pub(crate) fn is_listed_verb(phrase: &str) -> bool {
-    VERB_LISTS.iter().any(|list| verb_in(list, phrase).is_some())
+    Verbs::ALL.into_iter().any(|list| verb_in(list, phrase).is_some())
 }
 
 /// A verb that says a change or a level, in any inflection: "reduced", "achieved".
 pub(crate) fn says_change_or_level(phrase: &str) -> bool {
-    VERB_LISTS[..4].iter().any(|list| verb_in(list, phrase).is_some())
+    [Verbs::Increase, Verbs::Decrease, Verbs::Maintain, Verbs::Level]
+        .into_iter()
+        .any(|list| verb_in(list, phrase).is_some())
 }
 
 /// A verb that moves a number up or down or holds it, in any inflection: "increase",
 /// "reduced", "maintain"; not a level ("reach", "get").
 pub(crate) fn says_change(phrase: &str) -> bool {
-    VERB_LISTS[..3].iter().any(|list| verb_in(list, phrase).is_some())
+    [Verbs::Increase, Verbs::Decrease, Verbs::Maintain].into_iter().any(|list| verb_in(list, phrase).is_some())
 }
 
-/// Lemmas → (which of `VERB_LISTS`, the verb), in list order.
-type VerbIndex = std::collections::HashMap<Vec<String>, Vec<(usize, &'static str)>>;
+/// Lemmas → (the list, the verb), in list order.
+type VerbIndex = std::collections::HashMap<Vec<String>, Vec<(Verbs, &'static str)>>;
 
 /// Every listed verb by its lemmas, stemmed once, with the list it is in, in list
 /// order: statements are read word by word against these lists, and a large OKR file
 /// has thousands of words, so a word is looked up once rather than against each verb.
 static VERBS_BY_LEMMA: LazyLock<VerbIndex> = LazyLock::new(|| {
     let mut index = VerbIndex::default();
-    for (at, list) in VERB_LISTS.iter().enumerate() {
-        for verb in list.iter() {
-            index.entry(verb.split_whitespace().map(lemma).collect()).or_default().push((at, *verb));
+    for list in Verbs::ALL {
+        for verb in list.words() {
+            index.entry(verb.split_whitespace().map(lemma).collect()).or_default().push((list, *verb));
         }
     }
     index
@@ -377,9 +394,9 @@ pub enum Work {
 
 /// The kind of work a verb (one or two words, any inflection) names, with its base form.
 pub(crate) fn work_verb(phrase: &str) -> Option<(Work, &'static str)> {
-    verb_in(EFFORT_VERBS, phrase)
+    verb_in(Verbs::Effort, phrase)
         .map(|v| (Work::Effort, v))
-        .or_else(|| verb_in(DELIVER_VERBS, phrase).map(|v| (Work::Deliverable, v)))
+        .or_else(|| verb_in(Verbs::Deliver, phrase).map(|v| (Work::Deliverable, v)))
 }
 
 /// A verb that names work (a deliverable or effort) rather than a changed state.
@@ -782,17 +799,15 @@ mod tests {
     fn a_verb_is_found_by_its_lemma_in_its_own_list_only() {
         // Every listed verb finds itself, or an earlier verb of its list with the same
         // lemma, through the index; inflections fold onto it.
-        for list in VERB_LISTS {
-            for verb in list {
+        for list in Verbs::ALL {
+            for verb in list.words() {
                 let found = verb_in(list, verb).unwrap();
                 let same = |v: &str| v.split_whitespace().map(lemma).collect::<Vec<_>>();
                 assert_eq!(same(found), same(verb), "{verb}");
             }
         }
-        assert_eq!(verb_in(DELIVER_VERBS, "launched"), Some("launch"));
-        assert_eq!(verb_in(DELIVER_VERBS, "rolled out"), Some("roll out"));
-        assert_eq!(verb_in(EFFORT_VERBS, "launched"), None);
-        // A list that is not one of the verb lists is searched as it is.
-        assert_eq!(verb_in(&["hurry", "tidy"], "tidied"), Some("tidy"));
+        assert_eq!(verb_in(Verbs::Deliver, "launched"), Some("launch"));
+        assert_eq!(verb_in(Verbs::Deliver, "rolled out"), Some("roll out"));
+        assert_eq!(verb_in(Verbs::Effort, "launched"), None);
     }
 }

@@ -266,9 +266,9 @@ impl Reader {
                     // "P1/P2 outages cut by 40%": the verb before "by" says which way.
                     _ => found.direction.filter(|d| *d != Direction::Maintain).or_else(|| {
                         let before = i.checked_sub(1).map(|b| self.word_at(b)).unwrap_or("");
-                        verb_in(DECREASE_VERBS, before)
+                        verb_in(Verbs::Decrease, before)
                             .map(|_| Direction::Decrease)
-                            .or_else(|| verb_in(INCREASE_VERBS, before).map(|_| Direction::Increase))
+                            .or_else(|| verb_in(Verbs::Increase, before).map(|_| Direction::Increase))
                     }),
                 };
                 if let Some(dir) = dir {

@@ -14,7 +14,7 @@
 
 use super::super::vocabulary::{
     AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, MEASURE_NOUNS, OWN_PEOPLE,
-    Work, better_when, first_phrase_of, is_known_verb, is_listed_verb, is_past, lemma, says_change,
+    Verbs, Work, better_when, first_phrase_of, is_known_verb, is_listed_verb, is_past, lemma, says_change,
     says_change_or_level, verb_in, word_classes, words, work_verb,
 };
 
@@ -754,7 +754,7 @@ fn looks_like_verb(words: &[String], i: usize) -> bool {
             | "must"
             | "do"
             | "does"
-    ) || verb_in(LEVEL_VERBS, word).is_some_and(inflected)
+    ) || verb_in(Verbs::Level, word).is_some_and(inflected)
         || work_verb(word)
             .is_some_and(|(kind, verb)| inflected(verb) || (is_past(word) && !is_attributive(words, i, kind)))
 }
