@@ -311,6 +311,13 @@ pub(crate) fn is_irregular_past(word: &str) -> bool {
 pub(crate) const DETERMINERS: &[&str] =
     &["a", "an", "the", "our", "their", "its", "your", "all", "every", "each", "this", "these", "those"];
 
+/// The prepositions that end a noun phrase in a key result: what is counted stops
+/// before them ("organic sessions to /guides/"), and a participle after one describes a
+/// thing ("in agreed format"). A short list, not the lexicon's: the lexicon also calls
+/// particles such as "up" prepositions ("guides up to date").
+pub(crate) const PREPOSITIONS: &[&str] =
+    &["to", "for", "on", "about", "in", "from", "with", "at", "per", "via", "through", "across", "into", "by", "of"];
+
 /// A past form: "-ed" or an irregular one.
 pub(crate) fn is_past(word: &str) -> bool {
     (word.len() > 4 && word.ends_with("ed")) || is_irregular_past(word)

@@ -296,9 +296,6 @@ fn output_head(phrase: &str) -> Option<&'static str> {
 /// the words after each of its numbers ("900 peer reviews", "8 meetups").
 fn counted_words(kr: &KeyResultPlan) -> String {
     const RELATIVE_PRONOUNS: &[&str] = &["which", "who", "that", "whose", "where"];
-    const PREPOSITIONS: &[&str] = &[
-        "to", "for", "on", "about", "in", "from", "with", "at", "per", "via", "through", "across", "into", "by", "of",
-    ];
     let head = |text: &str| -> String {
         let w = words(text);
         let w: &[String] = match w.as_slice() {

@@ -14,8 +14,8 @@
 
 use super::super::vocabulary::{
     AUDIENCE, AUDIENCE_ACTIONS, DETERMINERS, EFFORT_NOUNS, INTERNAL_PEOPLE, LEVEL_VERBS, MEASURE_NOUNS, OWN_PEOPLE,
-    Verbs, Work, better_when, first_phrase_of, is_known_verb, is_listed_verb, is_past, lemma, says_change,
-    says_change_or_level, verb_in, word_classes, words, work_verb,
+    PREPOSITIONS, Verbs, Work, better_when, first_phrase_of, is_known_verb, is_listed_verb, is_past, lemma,
+    says_change, says_change_or_level, verb_in, word_classes, words, work_verb,
 };
 
 /// Work a statement names, and how it names it.
@@ -534,7 +534,6 @@ fn others_did_it(w: &[String], i: usize) -> bool {
 /// or, for effort, before a noun ("Support for verified build outputs"). It then
 /// describes a thing and does not say the work was done.
 fn is_attributive(w: &[String], i: usize, kind: Work) -> bool {
-    const PREPOSITIONS: &[&str] = &["in", "of", "with", "for", "on", "at", "from", "into"];
     let after_article =
         i > 0 && (DETERMINERS.contains(&w[i - 1].as_str()) || PREPOSITIONS.contains(&w[i - 1].as_str()));
     let before_noun = kind == Work::Effort
