@@ -6,6 +6,7 @@
 //! - [`tags`] keeps one vocabulary (aliases, merge);
 //! - [`link`] joins evidence to objectives, key results, indicators and metrics;
 //! - [`search`] finds it again (tantivy, BM25 with stemming), derived from sled;
+//!   `live_counts` keeps its scores a function of the items that exist;
 //! - [`suggest`] proposes links, each with its reason;
 //! - [`stats`] computes survey statistics when they are read.
 
@@ -13,6 +14,7 @@ pub mod add;
 pub mod erase;
 pub mod import;
 pub mod link;
+mod live_counts;
 pub mod search;
 pub mod stats;
 pub mod suggest;

@@ -25,16 +25,16 @@ use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::sync::{Arc, Condvar, Mutex};
 
+use super::live_counts::{Lengths, LiveCounts};
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::indexer::{DefaultMergePolicy, MergePolicy, NoMergePolicy};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
 };
@@ -94,6 +94,8 @@ pub struct SearchIndex {
     /// The generation the searchable index reflects, and its waiters.
     indexed: Mutex<Indexed>,
     caught_up: Condvar,
+    /// The live documents' total length, for BM25 (see [`LiveCounts`]).
+    lengths: Lengths,
 }
 
 /// Evidence changed by committed transactions and not yet indexed.
@@ -179,6 +181,7 @@ fn open(store: &Store) -> Result<SearchIndex> {
         queue: Mutex::new(Queue { upto: current, ..Default::default() }),
         indexed: Mutex::new(Indexed { generation: current, failed: None }),
         caught_up: Condvar::new(),
+        lengths: Lengths::default(),
     };
     let indexed: u64 =
         search.index.load_metas().map_err(failed)?.payload.and_then(|p| p.parse().ok()).unwrap_or(u64::MAX);
@@ -564,14 +567,22 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
     let (limit, offset) = page_of(request)?;
     let text_query = text_query(&search, request)?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = text_query.iter().map(|q| (Occur::Must, q.box_clone())).collect();
-    clauses.extend(filter_clauses(store, &search.fields, request)?);
+    // A filter says which items, never how well they match: wrapped to score nothing.
+    // tantivy drops a range that holds a whole segment from the score, and counts one
+    // that holds part of a segment, so the same item scored one more or less by where
+    // it sat (the demo's "why" cited one quote or another from run to run).
+    clauses.extend(
+        filter_clauses(store, &search.fields, request)?
+            .into_iter()
+            .map(|(occur, q)| (occur, Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>)),
+    );
     if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     let query = BooleanQuery::new(clauses);
     let searcher = search.reader.searcher();
     let total = searcher.search(&query, &Count).map_err(tantivy_error)?;
-    let top = ranked(&searcher, &query, limit, offset)?;
+    let top = ranked(&searcher, &search.lengths, &query, limit, offset)?;
     let hits = hits(store, &searcher, &search.fields, top, text_query.as_deref())?;
     let next = offset + hits.len();
     Ok(SearchPage { next_cursor: (next < total && !hits.is_empty()).then(|| format!("o{next}")), total, hits })
@@ -588,6 +599,7 @@ pub fn search(store: &Store, request: &SearchRequest) -> Result<SearchPage> {
 /// ties it did both, and cost more.
 fn ranked(
     searcher: &tantivy::Searcher,
+    lengths: &Lengths,
     query: &dyn Query,
     limit: usize,
     offset: usize,
@@ -596,7 +608,9 @@ fn ranked(
         let ids = segment.fast_fields().u64("id").ok().map(|ids| ids.first_or_default_col(0));
         move |doc: DocId, score: Score| (score, std::cmp::Reverse(ids.as_ref().map_or(0, |ids| ids.get_val(doc))))
     });
-    let top = searcher.search(query, &by_score_then_id).map_err(tantivy_error)?;
+    let top = searcher
+        .search_with_statistics_provider(query, &by_score_then_id, &LiveCounts { searcher, lengths })
+        .map_err(tantivy_error)?;
     Ok(top.into_iter().map(|((score, _), at)| (score, at)).collect())
 }
 
@@ -733,11 +747,7 @@ fn hits(
     text_query: Option<&dyn Query>,
 ) -> Result<Vec<SearchHit>> {
     let snippets = match text_query {
-        Some(q) => {
-            let mut generator = SnippetGenerator::create(searcher, q, f.text).map_err(tantivy_error)?;
-            generator.set_max_num_chars(240);
-            Some(generator)
-        }
+        Some(q) => Some(super::live_counts::snippets(searcher, q, f.text).map_err(tantivy_error)?),
         None => None,
     };
     let mut hits = Vec::with_capacity(top.len());
@@ -792,7 +802,7 @@ impl Vocabulary {
     /// How many items use the stem.
     pub fn items_using(&self, stem: &str) -> Result<u64> {
         let term = Term::from_field_text(self.search.fields.text, stem);
-        self.searcher.doc_freq(&term).map_err(tantivy_error)
+        super::live_counts::live_doc_freq(&self.searcher, &term).map_err(tantivy_error)
     }
 }
 
@@ -907,6 +917,58 @@ mod tests {
             }
             assert_eq!(paged, whole);
         }
+    }
+
+    #[tokio::test]
+    async fn a_deleted_document_the_index_still_holds_does_not_change_a_score() {
+        // The same three items, in one store with a fourth deleted but not yet merged
+        // away and in another that never had it: the same scores, the same snippets,
+        // the same count of items using a word.
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let with_deleted = store_with_a_deleted_item(a.path()).await;
+        let never_had_it = Store::open(b.path()).unwrap();
+        let items = ["alpha", "delta", "charlie"].iter().map(|w| note(&format!("the {w}word was seen"))).collect();
+        add_evidence(&never_had_it, AddEvidenceRequest { items }, &Actor("t".into())).await.unwrap();
+        let answer = |store: &Store| {
+            let request = SearchRequest { query: Some("deltaword seen".into()), ..Default::default() };
+            let page = search(store, &request).unwrap();
+            page.hits.iter().map(|h| (h.evidence.text.clone(), h.score, h.snippet.clone())).collect::<Vec<_>>()
+        };
+        let (kept, fresh) = (answer(&with_deleted), answer(&never_had_it));
+        assert_eq!(kept.len(), 3);
+        assert_eq!(kept, fresh);
+        let uses = |store: &Store| Vocabulary::of(store).unwrap().items_using("seen").unwrap();
+        assert_eq!((uses(&with_deleted), uses(&never_had_it)), (3, 3));
+    }
+
+    #[tokio::test]
+    async fn a_filter_adds_nothing_to_a_score_wherever_its_items_sit() {
+        // Two items that use the query's words alike, in two segments: the first segment lies wholly
+        // inside the dates asked for, the second only in part. Both score the same.
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let dated = |text: &str, day: &str| -> EvidenceInput {
+            serde_json::from_value(serde_json::json!({"kind": "observation", "text": text, "observed_at": day}))
+                .unwrap()
+        };
+        let calls = [
+            vec![dated("the export button was hard to find", "2026-01-10")],
+            vec![dated("the export button was hard to spot", "2026-01-12"), dated("pricing felt high", "2026-03-01")],
+        ];
+        for items in calls {
+            add_evidence(&store, AddEvidenceRequest { items }, &Actor("t".into())).await.unwrap();
+            index_of(&store).unwrap().wait_caught_up(&store).unwrap();
+        }
+        let request = SearchRequest {
+            query: Some("export button".into()),
+            from: Some("2026-01-01".into()),
+            to: Some("2026-02-01".into()),
+            ..Default::default()
+        };
+        let scores: Vec<_> = search(&store, &request).unwrap().hits.iter().map(|h| (h.id.0, h.score)).collect();
+        assert_eq!(scores.len(), 2);
+        assert_eq!(scores[0].1, scores[1].1, "{scores:?}");
+        assert_eq!(scores.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![1, 2]);
     }
 
     fn holds_deleted(store: &Store) -> bool {
