@@ -3,10 +3,11 @@
 //!
 //! tantivy counts a deleted document until a merge rewrites its segment, and which
 //! segments hold deleted documents depends on how the indexer happened to batch the
-//! writes and when its merges ran. With tantivy's own counts, the same items could
-//! score two ways, and the demo's "why" answer cited one quote in one run and another
-//! in the next (2 runs in 16 on a loaded machine). Counted over live documents, with
-//! each document's length read from its own norm, a score depends on the items alone.
+//! writes and when its merges ran. With tantivy's own counts, the same items scored
+//! one way in a store that had once held another item and another way in a store that
+//! never had (the test `a_deleted_document_the_index_still_holds_does_not_change_a_score`).
+//! Counted over live documents, with each document's length read from its own norm, a
+//! score depends on the items alone.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;

@@ -335,12 +335,19 @@ pub(crate) enum Verbs {
 }
 
 impl Verbs {
-    /// In the order of `VERB_LISTS`: those that say a change, then a level, then work.
+    /// Those that say a change, then a level, then work.
     const ALL: [Verbs; 6] =
         [Verbs::Increase, Verbs::Decrease, Verbs::Maintain, Verbs::Level, Verbs::Deliver, Verbs::Effort];
 
     fn words(self) -> &'static [&'static str] {
-        VERB_LISTS[self as usize]
+        match self {
+            Verbs::Increase => INCREASE_VERBS,
+            Verbs::Decrease => DECREASE_VERBS,
+            Verbs::Maintain => MAINTAIN_VERBS,
+            Verbs::Level => LEVEL_VERBS,
+            Verbs::Deliver => DELIVER_VERBS,
+            Verbs::Effort => EFFORT_VERBS,
+        }
     }
 }
 
@@ -351,10 +358,6 @@ pub(crate) fn verb_in(list: Verbs, phrase: &str) -> Option<&'static str> {
     let lemmas: Vec<String> = phrase.split_whitespace().map(lemma).collect();
     VERBS_BY_LEMMA.get(&lemmas)?.iter().find(|(k, _)| *k == list).map(|(_, verb)| *verb)
 }
-
-/// Every verb list, in the order of `Verbs`.
-const VERB_LISTS: [&[&str]; 6] =
-    [INCREASE_VERBS, DECREASE_VERBS, MAINTAIN_VERBS, LEVEL_VERBS, DELIVER_VERBS, EFFORT_VERBS];
 
 /// A verb of any list in any inflection: "increases", "reduced", "launching".
 pub(crate) fn is_listed_verb(phrase: &str) -> bool {
@@ -415,7 +418,7 @@ pub fn is_output_verb(verb: &str) -> bool {
 /// Exact base forms only: a statement leads with an imperative ("Publish"), and an
 /// inflected first word ("Training services in 40% of deals") is a noun or a subject.
 pub(crate) fn is_known_verb(phrase: &str) -> bool {
-    VERB_LISTS.iter().any(|list| list.contains(&phrase))
+    Verbs::ALL.into_iter().any(|list| list.words().contains(&phrase))
 }
 
 /// What English knows a word as, from Wiktionary's parts of speech (the
